@@ -1,0 +1,32 @@
+# Marrowsim developer commands. Every target creates the virtual environment it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench calibration screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m sim
+
+test: $(STAMP)
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
+	$(BIN)/ruff check sim tests bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --out bench/RESULTS.md
+
+calibration: $(STAMP)
+	$(BIN)/python -m sim.calibration --out docs/calibration.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Command-line interface: ``python -m sim`` / ``marrowsim``.  One module per command group."""

@@ -1,0 +1,40 @@
+"""``replay``: re-run a recorded log and check it reproduces the recorded digest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sim.runlog import replay
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("replay", help="replay a recorded JSONL log and verify its digest")
+    p.add_argument("log")
+    p.add_argument("--json", action="store_true", help="print the replayed result as JSON")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    attempt, recorded = replay(args.log)
+    digest = attempt.sim.digest()
+    if args.json:
+        json.dump(attempt.result(), sys.stdout, sort_keys=True)
+        sys.stdout.write("\n")
+    if recorded is None:
+        print(
+            f"{args.log}: replayed {len(attempt.log)} commands (log has no digest: incomplete"
+            " attempt)",
+            file=sys.stderr,
+        )
+        return 0
+    if digest != recorded:
+        print(
+            f"{args.log}: digest mismatch: replay gave {digest[:16]}…, log has {recorded[:16]}…",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.json:
+        print(f"{args.log}: replay matches ({len(attempt.log)} commands, digest {digest[:16]}…)")
+    return 0

@@ -1,0 +1,73 @@
+"""``run``: a whole attempt, headless, from a scenario and an action file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.actions import read_actions
+from sim.attempt import Attempt
+from sim.errors import InputError
+from sim.runlog import LogWriter
+from sim.scenario import resolve_scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run an attempt headless from an action file")
+    p.add_argument("--scenario", required=True, help="scenario id or path to a .toml file")
+    p.add_argument("--actions", required=True, help="JSON Lines file of commands")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--record", metavar="LOG", help="also write a replayable JSONL log")
+    p.set_defaults(handler=handle)
+
+
+def run_attempt(scenario_ref: str, actions_path: str, seed: int, record: str | None = None):
+    scenario = resolve_scenario(scenario_ref)
+    commands = list(read_actions(actions_path))  # validate the whole file before running
+    attempt = Attempt(scenario, seed)
+    writer = None
+    if record:
+        try:
+            stream = Path(record).open("w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write log: {exc}", path=record) from None
+        writer = LogWriter(stream, attempt)
+    try:
+        for line, cmd in commands:
+            try:
+                attempt.apply(cmd)
+            except InputError as exc:
+                raise exc.located(path=actions_path, line=line) from None
+            if attempt.ended:
+                break
+        if writer:
+            writer.close(attempt)
+    finally:
+        if writer:
+            writer.stream.close()
+    return attempt
+
+
+def handle(args: argparse.Namespace) -> int:
+    attempt = run_attempt(args.scenario, args.actions, args.seed, args.record)
+    result = attempt.result()
+    if args.json:
+        json.dump(result, sys.stdout, sort_keys=True)
+        sys.stdout.write("\n")
+    else:
+        m = result["metrics"]
+        print(f"{attempt.scenario.title} (seed {args.seed})")
+        print(
+            f"  collected {m['collected_ml']:.0f} mL, TNC {m['tnc_per_ml'] / 1e6:.1f} x10^6/mL,"
+            f" {m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8/kg recipient"
+        )
+        print(
+            f"  {m['skin_sites']} skin sites, {m['bone_penetrations']} bone penetrations,"
+            f" {m['aspirations']} aspirations, {m['procedure_s'] / 60:.1f} min"
+        )
+        if m["critical_errors"]:
+            print(f"  critical errors: {', '.join(m['critical_errors'])}")
+    return 0

@@ -1,0 +1,88 @@
+"""``scenarios``: list, show, validate and publish the schema of scenario files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sim.errors import InputError
+from sim.scenario import ScenarioLibrary, load_scenario, resolve_scenario
+from sim.scenario.model import Scenario
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scenarios", help="list, show or validate scenarios")
+    s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ls = s.add_parser("list", help="the shipped scenarios")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=handle_list)
+    show = s.add_parser("show", help="one scenario, validated, with derived values")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=handle_show)
+    val = s.add_parser("validate", help="check scenario files; exit 0 if all are valid")
+    val.add_argument("paths", nargs="+")
+    val.set_defaults(handler=handle_validate)
+    sch = s.add_parser("schema", help="print the JSON Schema of scenario files")
+    sch.set_defaults(handler=handle_schema)
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    lib = ScenarioLibrary()
+    rows = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "difficulty": s.difficulty,
+            "kind": s.kind,
+            "version": s.version,
+            "objectives": s.objectives,
+        }
+        for s in lib.scenarios()
+    ]
+    broken = [{"path": str(e.path), "error": str(e.error)} for e in lib.broken()]
+    if args.json:
+        json.dump(rows + [{"broken": b} for b in broken] if broken else rows, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for r in rows:
+            print(f"{r['id']:<22} {r['difficulty']:<13} {r['title']}")
+        for b in broken:
+            print(f"BROKEN {b['error']}")
+    return 0
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    scenario = resolve_scenario(args.id)
+    data = scenario.resolved()
+    if args.json:
+        json.dump(data, sys.stdout, indent=1, sort_keys=True)
+        sys.stdout.write("\n")
+    else:
+        print(f"{scenario.title} [{scenario.id} v{scenario.version}, {scenario.difficulty}]")
+        print(scenario.briefing.strip())
+        print(
+            f"Target: {data['targets']['volume_ml']:.0f} mL, "
+            f"{scenario.targets.tnc_per_kg_recipient:.2g} TNC/kg recipient; "
+            f"par {scenario.time.par_s / 60:.0f} min, limit {scenario.time.limit_s / 60:.0f} min"
+        )
+    return 0
+
+
+def handle_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.paths:
+        try:
+            load_scenario(path)
+            print(f"{path}: ok")
+        except InputError as exc:
+            print(f"marrowsim: {exc}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
+
+
+def handle_schema(args: argparse.Namespace) -> int:
+    json.dump(Scenario.model_json_schema(), sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,1 @@
+"""The interactive trainer: the only package that imports pygame."""
