@@ -17,10 +17,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
-	$(BIN)/ruff check sim tests bench
+	$(BIN)/ruff check .
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests bench
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/RESULTS.md
