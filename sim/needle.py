@@ -117,6 +117,7 @@ class MoveResult:
     moved_mm: float = 0.0
     elapsed_s: float = 0.0
     stalled: bool = False
+    skived: bool = False
     stopped_at_lor: bool = False
     hub_at_skin: bool = False
     peak_force_n: float = 0.0
@@ -125,9 +126,20 @@ class MoveResult:
 class NeedleMotion:
     """Moves a needle along its track: the constant-force push and the scripted advance."""
 
-    def __init__(self, mechanics: TissueMechanics, length_mm: float) -> None:
+    def __init__(
+        self, mechanics: TissueMechanics, length_mm: float, skive_limit_mm: float = math.inf
+    ) -> None:
         self.mechanics = mechanics
         self.length_mm = length_mm
+        self.skive_limit_mm = skive_limit_mm
+
+    def skids(self, profile: TrackProfile, depth_mm: float) -> bool:
+        """Whether the tip rests on outer cortex it meets too obliquely to bite into."""
+        seg = profile.segment_at(depth_mm)
+        if seg.tissue != Tissue.OUTER_CORTEX or seg.end_mm - seg.start_mm <= self.skive_limit_mm:
+            return False
+        before = profile.segment_at(max(0.0, seg.start_mm - EPS_MM))
+        return before.tissue.is_soft
 
     def _run(
         self,
@@ -162,6 +174,8 @@ class NeedleMotion:
             res.peak_force_n = max(res.peak_force_n, force)
             needle.force_n = force
             speed = self.mechanics.layer(tissue, twist).speed_mm_s(force)
+            if speed > 0.0 and self.skids(prof, needle.depth_mm + EPS_MM):
+                speed, res.skived = 0.0, True
             room = self.length_mm - needle.depth_mm
             if room <= EPS_MM:
                 res.hub_at_skin = True

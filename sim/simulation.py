@@ -58,7 +58,11 @@ class Simulation:
         self.seed = seed
         self.anatomy = Anatomy(donor)
         self.mechanics = TissueMechanics(donor.cortex_factor)
-        self.motion = NeedleMotion(self.mechanics, table("needle").length_mm)
+        self.motion = NeedleMotion(
+            self.mechanics,
+            table("needle").length_mm,
+            skive_limit_mm=table("needle").skive_ratio * donor.outer_cortex_mm,
+        )
         self.yield_model = YieldModel(donor)
         self.timing = table("timing")
         self.donor_limit_ml = donor.volume_limit_ml(donor_limit_ml_per_kg)
@@ -231,7 +235,9 @@ class Simulation:
             n.plugged = True
         if res.hub_at_skin:
             self._emit("needle_fully_inserted", **self._where())
-        if res.stalled:
+        if res.skived:
+            self._emit("needle_skived", **self._where())
+        elif res.stalled:
             self._emit("needle_stalled", force_n=n.force_n, **self._where())
         self._check_notch()
 

@@ -175,3 +175,13 @@ def test_push_never_moves_backwards_or_past_the_needle(force, seconds, twist, la
     run(a, {"do": "push", "force_n": force, "s": seconds, "twist": twist})
     assert before <= a.sim.needle.depth_mm <= table("needle").length_mm + 1e-9
     assert a.sim.t_s == pytest.approx(t0 + seconds)
+
+
+def test_a_grazing_track_skids_on_the_outer_table_instead_of_biting():
+    # Hirahara: angulation that meets the bone obliquely skives off it.
+    a = attempt()
+    at_psis(a, lateral_deg=35)
+    ev = run(a, {"do": "advance", "mm": 90, "twist": True})
+    assert "needle_skived" in types(ev)
+    assert a.sim.needle.tissue == Tissue.OUTER_CORTEX
+    assert a.sim.bone_penetrations == 0

@@ -37,7 +37,7 @@ def careful_harvest(
         {"do": "mark_site", "landmark": lm, "lateral_mm": lat, "cranial_mm": cr}
         for lm, lat, cr in marks
     ]
-    angles = [(lat, cr) for cr in (0, 12, 24, 6, 18) for lat in (14, 22, 30, 18, 26)]
+    angles = [(lat, cr) for cr in (0, 12, 24, 6, 18) for lat in (14, 20, 26, 17, 23)]
     per_site = target_ml / len(marks)
     for site in range(len(marks)):
         cmds.append({"do": "insert", "site": site, "lateral_deg": 24, "cranial_deg": 0})
