@@ -1,0 +1,79 @@
+"""Tutorial mode: each step must be done before moving on; the guided path completes."""
+
+from __future__ import annotations
+
+from sim.commands import parse_command
+from sim.tutorial import Tutorial
+from tests.helpers import attempt
+
+GUIDED = [
+    {"do": "mark_site", "landmark": "left_psis"},
+    {"do": "mark_site", "landmark": "right_psis", "lateral_mm": 3},
+    {"do": "insert", "site": 0, "lateral_deg": 24, "cranial_deg": 10},
+    {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"},
+    {"do": "remove_stylet"},
+    {"do": "aspirate", "ml": 3},
+    {"do": "rotate", "deg": 90},
+    {"do": "aspirate", "ml": 3},
+    {"do": "replace_stylet"},
+    {"do": "withdraw", "mm": 18},
+    {"do": "redirect", "lateral_deg": 20, "cranial_deg": 4},
+    {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"},
+    {"do": "end"},
+]
+
+
+def drive(tut: Tutorial, a, cmds):
+    for raw in cmds:
+        cmd = parse_command(raw)
+        gate = tut.gate(cmd)
+        if not gate.allowed:
+            return gate
+        tut.observe(cmd, a.apply(cmd), a.sim)
+    return None
+
+
+def needle_steps(tut: Tutorial) -> list[str]:
+    return [s.id for s in tut.steps]
+
+
+def test_guided_path_completes_every_needle_step():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id not in ("time_out", "dressing")]
+    assert drive(tut, a, GUIDED) is None
+    assert tut.finished
+
+
+def test_a_step_must_be_done_before_moving_on():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id != "time_out"]
+    gate = drive(tut, a, [{"do": "insert", "site": 0}])
+    assert gate is not None and not gate.allowed
+    assert "PSIS" in gate.hint
+    assert tut.current.id == "mark_left"
+
+
+def test_wrong_aim_does_not_complete_the_aiming_step():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id != "time_out"]
+    drive(tut, a, GUIDED[:2] + [{"do": "insert", "site": 0, "lateral_deg": 0}])
+    assert tut.current.id == "aim"
+    assert tut.gate(parse_command({"do": "advance", "mm": 5})).allowed is False
+
+
+def test_large_pull_does_not_pass_the_small_pull_step():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id != "time_out"]
+    drive(tut, a, GUIDED[:5] + [{"do": "aspirate", "ml": 15}])
+    assert tut.current.id == "small_pull"
+
+
+def test_every_step_explains_why_with_a_source():
+    for step in Tutorial().steps:
+        assert step.instruction and step.why
+        assert any(ch.isdigit() for ch in step.why) or "(" in step.why
+
+
+def test_ghost_needle_points_toward_the_asis():
+    lateral, cranial = Tutorial.ideal_track()
+    assert 20 <= lateral <= 28 and 0 <= cranial <= 25
