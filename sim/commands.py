@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Finite = Field(allow_inf_nan=False)
 
@@ -114,6 +114,160 @@ NEEDLE_COMMANDS = (
 )
 
 
+# --------------------------------------------------------------------------- procedure steps
+# The steps around the needle work (issue 3 §4).  Post-procedure steps (dressing, Steri-Strips,
+# recovery observations, discharge teaching) come *before* ``end``: ``end`` closes the whole
+# attempt, needle work and nursing care alike.  sim/procedure.py carries them out.
+
+TIME_OUT_CHECKS = ("identity", "consent", "procedure", "allergies", "anticoagulation")
+OBSERVATION_CHECKS = (
+    "blood_pressure",
+    "heart_rate",
+    "spo2",
+    "temperature",
+    "respiratory_rate",
+    "pain",
+    "dressing",
+)
+TEACHING_ITEMS = (
+    "signs_of_infection",
+    "fever_threshold",
+    "when_to_call",
+    "dressing_removal_next_day",
+    "pain_relief",
+    "site_care",
+    "activity",
+)
+STOP_REASONS = (
+    "target_volume_reached",
+    "target_cell_dose_reached",
+    "donor_volume_limit",
+    "time_limit",
+    "donor_condition",
+)
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError("items must not repeat")
+    return values
+
+
+class TimeOut(_Command):
+    """Surgical time-out: confirm the donor's identity, consent and the planned procedure."""
+
+    do: Literal["time_out"] = "time_out"
+    checks: Annotated[tuple[Literal[TIME_OUT_CHECKS], ...], Field(min_length=1)] = (
+        "identity",
+        "consent",
+        "procedure",
+        "allergies",
+    )
+
+    _no_repeats = field_validator("checks")(_unique)
+
+
+class HepariniseSyringes(_Command):
+    """Flush the needles and load each syringe with 1 mL heparinised saline (Royal Marsden)."""
+
+    do: Literal["heparinise_syringes"] = "heparinise_syringes"
+    syringes: Annotated[int, Field(ge=1, le=20)] = 6
+
+
+class CellCount(_Command):
+    """Send a sample of the bag for a nucleated-cell count; reports TNC/mL."""
+
+    do: Literal["cell_count"] = "cell_count"
+
+
+class StopCriteria(_Command):
+    """Declare that collection stops, and why.  Collection ends (no more aspiration)."""
+
+    do: Literal["stop_criteria"] = "stop_criteria"
+    reason: Literal[STOP_REASONS]
+
+
+class PressureDressing(_Command):
+    """Put the large pressure dressing on the lower back (over the Steri-Strips)."""
+
+    do: Literal["pressure_dressing"] = "pressure_dressing"
+
+
+class SteriStrips(_Command):
+    """Close each skin puncture with a Steri-Strip: ``count`` should equal the skin sites."""
+
+    do: Literal["steri_strips"] = "steri_strips"
+    count: Annotated[int, Field(ge=1, le=8)]
+
+
+class RecoveryObservations(_Command):
+    """One set of recovery observations; reports the donor's current state."""
+
+    do: Literal["recovery_observations"] = "recovery_observations"
+    checks: Annotated[tuple[Literal[OBSERVATION_CHECKS], ...], Field(min_length=1)] = (
+        OBSERVATION_CHECKS
+    )
+
+    _no_repeats = field_validator("checks")(_unique)
+
+
+class DischargeTeaching(_Command):
+    """Teach the donor how to care for the sites and when to call; ``items`` taught."""
+
+    do: Literal["discharge_teaching"] = "discharge_teaching"
+    items: Annotated[tuple[Literal[TEACHING_ITEMS], ...], Field(min_length=1)]
+    fever_threshold_c: Annotated[float, Field(ge=36, le=42, allow_inf_nan=False)] | None = None
+
+    _no_repeats = field_validator("items")(_unique)
+
+
+STEP_COMMANDS = (
+    TimeOut,
+    HepariniseSyringes,
+    CellCount,
+    StopCriteria,
+    PressureDressing,
+    SteriStrips,
+    RecoveryObservations,
+    DischargeTeaching,
+)
+
+
+# --------------------------------------------------------------------------- responses
+# What a scripted event can require (sim/engine.py).  Each emits ``response_made``.
+
+
+class PauseHarvest(_Command):
+    """Stop aspirating until ``resume_harvest`` (e.g. the donor is unstable)."""
+
+    do: Literal["pause_harvest"] = "pause_harvest"
+
+
+class ResumeHarvest(_Command):
+    do: Literal["resume_harvest"] = "resume_harvest"
+
+
+class RequestCellCount(_Command):
+    """A bag count asked for by the scenario; the same count as ``cell_count``."""
+
+    do: Literal["request_cell_count"] = "request_cell_count"
+
+
+class NotifyAnesthesia(_Command):
+    """Tell the anaesthetist about the donor's condition."""
+
+    do: Literal["notify_anesthesia"] = "notify_anesthesia"
+
+
+class StopHarvest(_Command):
+    """End collection now (no more aspiration); the needle still has to come out."""
+
+    do: Literal["stop_harvest"] = "stop_harvest"
+
+
+RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesthesia, StopHarvest)
+
+
 Command = Annotated[
     MarkSite
     | Insert
@@ -127,12 +281,34 @@ Command = Annotated[
     | Aspirate
     | RemoveNeedle
     | Wait
-    | End,
+    | End
+    | TimeOut
+    | HepariniseSyringes
+    | CellCount
+    | StopCriteria
+    | PressureDressing
+    | SteriStrips
+    | RecoveryObservations
+    | DischargeTeaching
+    | PauseHarvest
+    | ResumeHarvest
+    | RequestCellCount
+    | NotifyAnesthesia
+    | StopHarvest,
     Field(discriminator="do"),
 ]
 
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
-COMMAND_NAMES = tuple(c.model_fields["do"].default for c in NEEDLE_COMMANDS)
+
+
+def _names(models: tuple[type[_Command], ...]) -> tuple[str, ...]:
+    return tuple(m.model_fields["do"].default for m in models)
+
+
+NEEDLE_NAMES = _names(NEEDLE_COMMANDS)
+STEP_NAMES = _names(STEP_COMMANDS)
+RESPONSE_NAMES = _names(RESPONSE_COMMANDS)
+COMMAND_NAMES = NEEDLE_NAMES + STEP_NAMES + RESPONSE_NAMES
 
 
 def parse_command(obj: object) -> Command:
@@ -141,7 +317,11 @@ def parse_command(obj: object) -> Command:
 
 
 def command_to_dict(cmd: _Command) -> dict:
-    """The JSON form of a command, without fields left at their defaults (for logs)."""
-    data = cmd.model_dump(exclude_defaults=True)
+    """The JSON form of a command for logs: every field but unset optional ones.
+
+    Defaults are kept on purpose: ``-0.0 == 0.0``, so dropping "default" values would lose the
+    sign of a zero and a replay would differ from the live run.
+    """
+    data = cmd.model_dump(mode="json", exclude_none=True)
     data["do"] = cmd.do
     return {"do": data.pop("do"), **data}

@@ -48,6 +48,28 @@ class Sample:
         return self.tnc / self.volume_ml if self.volume_ml > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class DryTapZone:
+    """A poorly cellular zone of marrow, for the ``dry_tap_zone`` donor variation.
+
+    Dry taps in healthy donors are mostly a matter of position (clinical.md §5: 2.7-10% of
+    diagnostic aspirates, the fix is to advance, rotate or re-site), so the zone is placed where
+    the trainee first draws marrow: within ``radius_mm`` of that spot the marrow holds
+    ``cellularity`` of its normal content, recovering linearly to normal over the outer
+    ``taper_mm``.  Rotating or advancing a few millimetres stays inside it; a new skin site
+    (or the other side) gets out.  Deterministic: no random numbers are drawn.
+    """
+
+    radius_mm: float = 25.0
+    cellularity: float = 0.1
+    taper_mm: float = 8.0
+
+    def multiplier(self, distance_mm: np.ndarray) -> np.ndarray:
+        inner = self.radius_mm - self.taper_mm
+        ramp = np.clip((distance_mm - inner) / self.taper_mm, 0.0, 1.0)
+        return self.cellularity + (1.0 - self.cellularity) * ramp
+
+
 def _kernel() -> np.ndarray:
     offsets = np.arange(-1, 2)
     du, dv, dw = np.meshgrid(offsets, offsets, offsets, indexing="ij")
@@ -75,6 +97,22 @@ class MarrowField:
         self.fresh = np.exp(fine - 0.5 * p.heterogeneity_sd**2)
         self.level = self.fresh.copy()
         self.shape = shape
+
+    def impoverish(self, zone: DryTapZone, centre: Vec3) -> None:
+        """Make the marrow around ``centre`` poor (a dry-tap zone); fresh and current alike."""
+        lo = np.floor((np.asarray(centre) - zone.radius_mm - self.origin) / self.voxel_mm)
+        hi = np.ceil((np.asarray(centre) + zone.radius_mm - self.origin) / self.voxel_mm) + 1
+        lo = np.clip(lo.astype(int), 0, self.shape)
+        hi = np.clip(hi.astype(int), 0, self.shape)
+        box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi, strict=True))
+        axes = [
+            self.origin[i] + (np.arange(lo[i], hi[i]) + 0.5) * self.voxel_mm - centre[i]
+            for i in range(3)
+        ]
+        du, dv, dw = np.meshgrid(*axes, indexing="ij")
+        factor = zone.multiplier(np.sqrt(du**2 + dv**2 + dw**2))
+        self.fresh[box] *= factor
+        self.level[box] *= factor
 
     def index(self, point: Vec3) -> tuple[int, int, int]:
         idx = np.floor((np.asarray(point) - self.origin) / self.voxel_mm).astype(int)
@@ -108,6 +146,10 @@ class YieldModel:
         self.marrow_tnc_per_ml = p.marrow_tnc_per_ml * donor.marrow_richness
         self.blood_wbc_per_ml = donor.blood_wbc_per_ml
         self.cd34_marrow = donor.cd34_fraction_marrow
+
+    def scale_richness(self, factor: float) -> None:
+        """Scale the cell content of true marrow from now on (a scenario's ``yield_factor``)."""
+        self.marrow_tnc_per_ml *= factor
 
     def marrow_fraction_drawn(self, volume_ml: float) -> float:
         """Share of the accessible marrow a pull of this size brings up."""

@@ -44,6 +44,7 @@ class NeedleState:
     penetration: int = 0
     since_soft: bool = True
     notch_warned: bool = False
+    skive_reported: bool = False
     force_n: float = 0.0
     history: list[tuple[float, float]] = field(default_factory=list)
 

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from sim import commands as c
-from sim.anatomy import Anatomy, Side, direction
+from sim.anatomy import Anatomy, Side, Vec3, direction
 from sim.bag import CollectionBag
 from sim.donor import Donor
 from sim.errors import CommandRejected
-from sim.marrow import MarrowField, YieldModel, side_hole_point
+from sim.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
 from sim.needle import NeedleMotion, NeedleState, TissueMechanics
 from sim.parameters import table
 from sim.tissue import CRITICAL_TISSUES, Tissue
@@ -52,6 +52,7 @@ class Simulation:
         recipient_weight_kg: float,
         seed: int,
         donor_limit_ml_per_kg: float | None = None,
+        dry_tap: DryTapZone | None = None,
     ) -> None:
         self.donor = donor
         self.recipient_weight_kg = recipient_weight_kg
@@ -72,6 +73,8 @@ class Simulation:
             "right": np.random.default_rng(seeds[1]),
         }
         self.fields: dict[str, MarrowField] = {}
+        self.dry_tap = dry_tap  # placed at the first marrow draw (see DryTapZone)
+        self.dry_tap_centre: tuple[Side, Vec3] | None = None
         self.t_s = 0.0
         self.sites: list[Site] = []
         self.punctured: set[int] = set()
@@ -86,6 +89,19 @@ class Simulation:
         self.listeners: list = []
 
     # ------------------------------------------------------------------ events
+    def emit(self, type_: str, **fields: Any) -> Event:
+        """Add an event to the log at the current time (for the scenario engine and steps)."""
+        return self._emit(type_, **fields)
+
+    def add_critical(self, code: str) -> None:
+        """Record a critical error found outside the needle model (e.g. a missed response)."""
+        if code not in self.critical:
+            self.critical.append(code)
+
+    def spend(self, s: float) -> None:
+        """Advance the clock by the time a non-needle step takes."""
+        self.t_s += s
+
     def _emit(self, type_: str, **fields: Any) -> Event:
         ev: Event = {"t_s": round(self.t_s, 6), "type": type_}
         for k, v in fields.items():
@@ -188,6 +204,7 @@ class Simulation:
         n = self.needle
         n.lateral_deg, n.cranial_deg = lateral_deg, cranial_deg
         n.direction = direction(lateral_deg, cranial_deg)
+        n.skive_reported = False
         n.profile = self.anatomy.profile(n.entry, n.direction, self.motion.length_mm)
 
     def _do_insert(self, cmd: c.Insert) -> None:
@@ -228,16 +245,17 @@ class Simulation:
                 cranial_deg=cmd.cranial_deg,
             )
 
-    def _moved(self, start: float, res) -> None:
+    def _moved(self, start: float, res, report_stall: bool = True) -> None:
         self.t_s = start + res.elapsed_s
         n = self.needle
         if not n.stylet_in and res.moved_mm > 0 and n.tissue.is_cortex:
             n.plugged = True
         if res.hub_at_skin:
             self._emit("needle_fully_inserted", **self._where())
-        if res.skived:
+        if res.skived and not n.skive_reported:
+            n.skive_reported = True
             self._emit("needle_skived", **self._where())
-        elif res.stalled:
+        elif res.stalled and report_stall:
             self._emit("needle_stalled", force_n=n.force_n, **self._where())
         self._check_notch()
 
@@ -264,7 +282,7 @@ class Simulation:
         n = self._require_needle("push")
         start = self.t_s
         res = self.motion.push(n, cmd.force_n, cmd.twist, cmd.s, self._on_boundary(start))
-        self._moved(start, res)
+        self._moved(start, res, report_stall=False)
 
     def _do_withdraw(self, cmd: c.Withdraw) -> None:
         n = self._require_needle("withdraw")
@@ -322,9 +340,12 @@ class Simulation:
         self.t_s += self.timing.stylet_s
         self._emit("stylet_replaced", **self._where())
 
-    def field(self, side: Side) -> MarrowField:
+    def field(self, side: Side, draw_point: Vec3 | None = None) -> MarrowField:
         if side not in self.fields:
             self.fields[side] = MarrowField(self.donor, self.anatomy.soft_mm, self._field_rng[side])
+        if self.dry_tap is not None and self.dry_tap_centre is None and draw_point is not None:
+            self.fields[side].impoverish(self.dry_tap, draw_point)
+            self.dry_tap_centre = (side, draw_point)
         return self.fields[side]
 
     def _do_aspirate(self, cmd: c.Aspirate) -> None:
@@ -338,7 +359,7 @@ class Simulation:
             sample = None
         elif tissue == Tissue.MARROW:
             point = side_hole_point(n.tip(), n.direction, n.rotation_deg)
-            sample = self.yield_model.draw(self.field(n.side), point, cmd.ml)
+            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml)
         else:
             sample = self.yield_model.blood(cmd.ml)
         self.aspirations += 1

@@ -14,37 +14,74 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError
-from sim.scenario.model import Scenario
+from sim.scenario.model import FieldError, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 _TOML_LINE = re.compile(r"line (\d+)")
 
 
+def _key_path(raw: str) -> list[str]:
+    """``a."b c".d`` -> ``["a", "b c", "d"]`` (TOML dotted key, bare or quoted parts)."""
+    return [part.strip().strip('"').strip("'") for part in raw.split(".")]
+
+
 def _field_line(text: str, loc: tuple) -> int | None:
-    """Best-effort line of a field path (``("donor", "weight_kg")``) in TOML text."""
-    keys = [k for k in loc if isinstance(k, str)]
-    if not keys:
-        return None
-    table, key = keys[:-1], keys[-1]
-    current: list[str] = []
-    fallback = None
+    """The line of a field path such as ``("events", 1, "trigger", "at_s")`` in TOML text.
+
+    Tables, arrays of tables (counted, so ``[[events]]`` number 1 is index 1), dotted and inline
+    keys are followed.  When the field itself is not in the file (a missing field), the line of
+    the nearest enclosing table or key is given; when nothing encloses it, None.
+    """
+    loc = tuple(int(k) if isinstance(k, str) and k.isdigit() else k for k in loc)
+    arrays: dict[tuple, int] = {}
+    current: tuple = ()
+    best_line, best_len = None, 0
+    in_string = False
+
+    def consider(path: tuple, n: int) -> None:
+        nonlocal best_line, best_len
+        if len(path) > best_len and loc[: len(path)] == path:
+            best_line, best_len = n, len(path)
+
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        header = re.match(r"^\[\[?([^\]]+)\]\]?", line)
-        if header:
-            current = [p.strip().strip('"') for p in header.group(1).split(".")]
-            if current == keys:
-                fallback = fallback or n
+        if in_string:
+            in_string = line.count('"""') % 2 == 0
             continue
-        m = re.match(r'^"?([A-Za-z0-9_-]+)"?\s*=', line)
-        if m and m.group(1) == key:
-            if current == table or (not table and not current):
-                return n
-            if fallback is None and current[: len(table)] == table:
-                fallback = n
-        if m and table and current == table[:-1] and m.group(1) == table[-1]:
-            fallback = fallback or n  # inline table: key = { ... }
-    return fallback
+        if not line or line.startswith("#"):
+            continue
+        header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
+        if header:
+            is_array = header.group(1) == "[["
+            path: list = []
+            names = _key_path(header.group(2))
+            for i, name in enumerate(names):
+                path.append(name)
+                key = tuple(path)
+                if is_array and i == len(names) - 1:
+                    arrays[key] = arrays.get(key, -1) + 1
+                if key in arrays:
+                    path.append(arrays[key])
+            current = tuple(path)
+            consider(current, n)
+            continue
+        m = re.match(
+            r'^((?:"[^"]*"|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|[A-Za-z0-9_-]+))*)\s*=', line
+        )
+        if m:
+            consider(current + tuple(_key_path(m.group(1))), n)
+            if line.count('"""') % 2 == 1:
+                in_string = True
+    return best_line
+
+
+def _located(err: dict) -> tuple:
+    """The error's field path, extended by the field a consistency check names."""
+    loc = tuple(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, FieldError):
+        loc += tuple(int(k) if k.isdigit() else k for k in cause.field.split("."))
+    return loc
 
 
 def _describe(err: dict) -> str:
@@ -53,7 +90,11 @@ def _describe(err: dict) -> str:
         return "missing required field"
     if err["type"] == "extra_forbidden":
         return "unknown field"
-    return msg.removeprefix("Value error, ")
+    msg = msg.removeprefix("Value error, ")
+    value = err.get("input")
+    if err["type"] != "value_error" and isinstance(value, int | float | str | bool):
+        msg += f" (got {value!r})"
+    return msg
 
 
 def parse_scenario(text: str, path: str) -> Scenario:
@@ -69,7 +110,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        loc = _located(err)
         field = ".".join(str(p) for p in loc) or None
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
@@ -97,12 +138,21 @@ class LibraryEntry:
 class ScenarioLibrary:
     """All scenario files in a folder; a broken one is kept with its error, not dropped."""
 
-    def __init__(self, folder: Path = SCENARIO_DIR) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        folder = SCENARIO_DIR if folder is None else Path(folder)
         self.folder = folder
         self.entries: list[LibraryEntry] = []
         for path in sorted(folder.glob("*.toml")):
             try:
-                self.entries.append(LibraryEntry(path, load_scenario(path), None))
+                scenario = load_scenario(path)
+                if scenario.id != path.stem:
+                    raise InputError(
+                        f"id {scenario.id!r} does not match the file name (expected {path.stem!r})",
+                        path=str(path),
+                        line=_field_line(path.read_text(encoding="utf-8"), ("id",)),
+                        field="id",
+                    )
+                self.entries.append(LibraryEntry(path, scenario, None))
             except InputError as exc:
                 self.entries.append(LibraryEntry(path, None, exc))
 
