@@ -1,37 +1,245 @@
-"""Placeholder trainer window until the interactive UI lands (issue: interactive trainer)."""
+"""The trainer window: a fixed-step loop, a stack of views, and scaling to any window size.
+
+Everything is drawn on a 1280x720 logical surface and scaled (letterboxed) into the window, so
+the window can be resized or made fullscreen (F11) without changing any layout.  Global keys:
+F1 help, F11 fullscreen, Ctrl+Q quit (asking first only while an attempt is in progress).
+"""
 
 from __future__ import annotations
 
 import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from sim.ui import theme
+from sim.ui.camera import LOGICAL_SIZE, Viewport
+from sim.ui.clock import STEP_S, FixedStepper
+from sim.ui.render import Fonts, Painter
+from sim.ui.sound import Sounds
+from sim.ui.views.base import View
+
+MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
+FPS = 60
+
+
+class ScaledUIManager(pygame_gui.UIManager):
+    """pygame_gui manager that maps window mouse positions through the letterbox viewport."""
+
+    def __init__(self, viewport: Viewport, *args, **kwargs) -> None:
+        self.viewport = viewport
+        super().__init__(*args, **kwargs)
+
+    def calculate_scaled_mouse_position(self, position):
+        return self.viewport.to_logical(position)
+
+
+class App:
+    """The window, the clock and the view stack.  One per process; tests may make several."""
+
+    def __init__(
+        self,
+        *,
+        window_size: tuple[int, int] | None = None,
+        seed: int | None = None,
+        sound: bool = True,
+        scenario_dir: Path | None = None,
+        record_draw: bool = False,
+    ) -> None:
+        pygame.init()
+        pygame.key.set_repeat(350, 70)
+        self.viewport = Viewport(window_size or LOGICAL_SIZE)
+        self.window = pygame.display.set_mode(self.viewport.window_size, pygame.RESIZABLE)
+        pygame.display.set_caption("Marrowsim - bone marrow harvest trainer")
+        self.logical = pygame.Surface(LOGICAL_SIZE).convert()
+        self.fonts = Fonts()
+        self.painter = Painter(self.logical, self.fonts, record=record_draw)
+        self.gui = ScaledUIManager(self.viewport, LOGICAL_SIZE, theme.gui_theme())
+        self.sounds = Sounds(enabled=sound)
+        self.stepper = FixedStepper()
+        self.seed = seed
+        self.scenario_dir = scenario_dir
+        self.stack: list[View] = []
+        self.running = True
+        self.fullscreen = False
+        self.frames = 0
+        self.wall_s = 0.0
+        self.after_frame: list[Callable[[App], None]] = []
+        from sim.ui.views.launcher import LauncherView
+
+        self.push(LauncherView(self))
+
+    # ---------------------------------------------------------------- stack
+    @property
+    def top(self) -> View:
+        return self.stack[-1]
+
+    def push(self, view: View) -> None:
+        """Put ``view`` on top; a view covered by an overlay stays entered (just frozen)."""
+        if self.stack and not view.overlay:
+            self.stack[-1].on_exit()
+        self.stack.append(view)
+        view.on_enter()
+
+    def pop(self) -> View:
+        view = self.stack.pop()
+        view.on_exit()
+        if self.stack and not view.overlay:
+            self.stack[-1].on_enter()
+        return view
+
+    def replace(self, view: View) -> None:
+        """Swap the top view (and any overlays above the base) for ``view``."""
+        while self.stack:
+            old = self.stack.pop()
+            old.on_exit()
+            if not old.overlay:
+                break
+        self.push(view)
+
+    def reset_to(self, view: View) -> None:
+        while self.stack:
+            self.stack.pop().on_exit()
+        self.push(view)
+
+    def new_seed(self) -> int:
+        """The seed for a new attempt: the App's fixed seed, or a fresh one (always recorded)."""
+        if self.seed is not None:
+            return self.seed
+        return random.SystemRandom().randrange(1, 2**31)
+
+    @property
+    def attempt_in_progress(self) -> bool:
+        return any(v.attempt_in_progress for v in self.stack)
+
+    # ---------------------------------------------------------------- window
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+        if self.fullscreen:
+            info = pygame.display.get_desktop_sizes()[0]
+            self.window = pygame.display.set_mode(info, pygame.FULLSCREEN)
+        else:
+            self.window = pygame.display.set_mode(LOGICAL_SIZE, pygame.RESIZABLE)
+        self.viewport.window_size = self.window.get_size()
+
+    def request_quit(self) -> None:
+        """Ctrl+Q: quit now, or ask first while an attempt is in progress."""
+        from sim.ui.views.overlays import ConfirmOverlay
+
+        if isinstance(self.top, ConfirmOverlay):
+            return
+        if self.attempt_in_progress:
+            self.push(
+                ConfirmOverlay(
+                    self,
+                    "Quit Marrowsim?",
+                    "The attempt in progress will be lost.",
+                    on_yes=self.quit,
+                )
+            )
+        else:
+            self.quit()
+
+    def quit(self) -> None:
+        self.running = False
+
+    def show_help(self) -> None:
+        from sim.ui.views.overlays import HelpOverlay
+
+        if not isinstance(self.top, HelpOverlay):
+            self.push(HelpOverlay(self))
+
+    # ---------------------------------------------------------------- loop
+    def _global_key(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:
+            self.request_quit()
+            return True
+        if event.key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return True
+        if event.key == pygame.K_F1:
+            self.show_help()
+            return True
+        return False
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.request_quit()
+            return
+        if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.window = pygame.display.get_surface()
+            self.viewport.window_size = self.window.get_size()
+            return
+        if event.type == pygame.KEYDOWN and self._global_key(event):
+            return
+        top = self.top
+        if getattr(top, "uses_gui", False) and self.gui.process_events(event):
+            return
+        if event.type in MOUSE_EVENTS:
+            attrs = dict(event.dict)
+            attrs["pos"] = self.viewport.to_logical(event.pos)
+            event = pygame.event.Event(event.type, attrs)
+        top.handle_event(event)
+
+    def frame(self, elapsed_s: float) -> None:
+        """One frame: events, fixed steps, per-frame update, draw, present."""
+        self.wall_s += elapsed_s
+        for event in pygame.event.get():
+            self.handle(event)
+            if not self.running:
+                return
+        for _ in range(self.stepper.advance(elapsed_s)):
+            self.top.fixed_update(STEP_S)
+        if getattr(self.top, "uses_gui", False):
+            self.gui.update(elapsed_s)
+        self.top.update(elapsed_s)
+        self.draw()
+        self.present()
+        self.frames += 1
+        for hook in list(self.after_frame):
+            hook(self)
+
+    def draw(self) -> None:
+        p = self.painter
+        if p.record:
+            p.transcript.clear()
+        p.fill(theme.BG)
+        base = len(self.stack) - 1
+        while base > 0 and self.stack[base].overlay:
+            base -= 1
+        for view in self.stack[base:]:
+            view.draw(p)
+            if getattr(view, "uses_gui", False):
+                self.gui.draw_ui(self.logical)
+
+    def present(self) -> None:
+        if self.window.get_size() == LOGICAL_SIZE:
+            self.window.blit(self.logical, (0, 0))
+        else:
+            self.window.fill(theme.BLACK)
+            scaled = pygame.transform.smoothscale(self.logical, self.viewport.target_size)
+            self.window.blit(scaled, self.viewport.offset)
+        pygame.display.flip()
+
+    def run(self, max_frames: int = 0) -> None:
+        clock = pygame.time.Clock()
+        last = time.perf_counter()
+        while self.running:
+            clock.tick(FPS)
+            now = time.perf_counter()
+            self.frame(min(0.25, now - last))
+            last = now
+            if max_frames and self.frames >= max_frames:
+                break
+        pygame.quit()
 
 
 def run_app() -> int:
-    import pygame
-
-    pygame.init()
-    screen = pygame.display.set_mode((960, 540), pygame.RESIZABLE)
-    pygame.display.set_caption("Marrowsim")
-    font = pygame.font.Font(None, 36)
-    clock = pygame.time.Clock()
+    """Open the trainer window (``python -m sim`` with no arguments)."""
     frames = int(os.environ.get("MARROWSIM_MAX_FRAMES", "0"))
-    n = 0
-    while True:
-        for event in pygame.event.get():
-            if event.type == pygame.QUIT or (
-                event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
-            ):
-                pygame.quit()
-                return 0
-        screen.fill((24, 28, 36))
-        text = font.render(
-            "Marrowsim: the trainer UI is not built yet. Use 'python -m sim run'.",
-            True,
-            (230, 230, 230),
-        )
-        screen.blit(text, (30, 250))
-        pygame.display.flip()
-        clock.tick(30)
-        n += 1
-        if frames and n >= frames:
-            pygame.quit()
-            return 0
+    App().run(max_frames=frames)
+    return 0

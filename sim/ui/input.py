@@ -1,0 +1,265 @@
+"""Input mapping: pygame key events -> named intents, and the needle hand -> commands.
+
+Everything here is pure (no window needed): :func:`intent_for` maps one key event to an intent;
+:class:`NeedleHand` turns intents and held controls into the simulation's commands.  Tests feed
+events in and compare the command lists that come out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pygame
+
+from sim import commands as c
+from sim.needle import NeedleState
+
+
+class Intent(StrEnum):
+    """What a key means in the procedure views."""
+
+    AIM_MEDIAL = "aim_medial"
+    AIM_LATERAL = "aim_lateral"
+    AIM_CRANIAL = "aim_cranial"
+    AIM_CAUDAL = "aim_caudal"
+    INSERT = "insert"
+    PUSH = "push"  # held
+    WITHDRAW = "withdraw"
+    WITHDRAW_MORE = "withdraw_more"
+    ROTATE = "rotate"
+    ROTATE_BACK = "rotate_back"
+    STYLET = "stylet"
+    PULL_SMALLER = "pull_smaller"
+    PULL_LARGER = "pull_larger"
+    ASPIRATE = "aspirate"
+    REMOVE = "remove"
+    DORSAL = "dorsal"
+    NEEDLE = "needle"
+    END = "end"
+    STEPS = "steps"
+    SITE_1 = "site_1"
+    SITE_2 = "site_2"
+    SITE_3 = "site_3"
+    SITE_4 = "site_4"
+    MARK = "mark"
+    CURSOR_LEFT_PSIS = "cursor_left_psis"
+    CURSOR_RIGHT_PSIS = "cursor_right_psis"
+
+
+SHIFT = pygame.KMOD_SHIFT
+
+#: Needle-view keys: (key, needs shift) -> intent.
+NEEDLE_KEYS: dict[tuple[int, bool], Intent] = {
+    (pygame.K_LEFT, False): Intent.AIM_MEDIAL,
+    (pygame.K_RIGHT, False): Intent.AIM_LATERAL,
+    (pygame.K_UP, False): Intent.AIM_CRANIAL,
+    (pygame.K_DOWN, False): Intent.AIM_CAUDAL,
+    (pygame.K_RETURN, False): Intent.INSERT,
+    (pygame.K_KP_ENTER, False): Intent.INSERT,
+    (pygame.K_i, False): Intent.INSERT,
+    (pygame.K_SPACE, False): Intent.PUSH,
+    (pygame.K_SPACE, True): Intent.PUSH,
+    (pygame.K_w, False): Intent.WITHDRAW,
+    (pygame.K_w, True): Intent.WITHDRAW_MORE,
+    (pygame.K_r, False): Intent.ROTATE,
+    (pygame.K_r, True): Intent.ROTATE_BACK,
+    (pygame.K_s, False): Intent.STYLET,
+    (pygame.K_s, True): Intent.STYLET,
+    (pygame.K_LEFTBRACKET, False): Intent.PULL_SMALLER,
+    (pygame.K_MINUS, False): Intent.PULL_SMALLER,
+    (pygame.K_KP_MINUS, False): Intent.PULL_SMALLER,
+    (pygame.K_RIGHTBRACKET, False): Intent.PULL_LARGER,
+    (pygame.K_EQUALS, False): Intent.PULL_LARGER,
+    (pygame.K_EQUALS, True): Intent.PULL_LARGER,
+    (pygame.K_KP_PLUS, False): Intent.PULL_LARGER,
+    (pygame.K_a, False): Intent.ASPIRATE,
+    (pygame.K_p, False): Intent.ASPIRATE,
+    (pygame.K_x, False): Intent.REMOVE,
+    (pygame.K_d, False): Intent.DORSAL,
+    (pygame.K_TAB, False): Intent.DORSAL,
+    (pygame.K_e, False): Intent.END,
+    (pygame.K_t, False): Intent.STEPS,
+    (pygame.K_1, False): Intent.SITE_1,
+    (pygame.K_2, False): Intent.SITE_2,
+    (pygame.K_3, False): Intent.SITE_3,
+    (pygame.K_4, False): Intent.SITE_4,
+}
+
+#: Dorsal-view keys (the arrows move the marking cursor there; handled by the view).
+DORSAL_KEYS: dict[tuple[int, bool], Intent] = {
+    (pygame.K_RETURN, False): Intent.MARK,
+    (pygame.K_KP_ENTER, False): Intent.MARK,
+    (pygame.K_m, False): Intent.MARK,
+    (pygame.K_l, False): Intent.CURSOR_LEFT_PSIS,
+    (pygame.K_r, False): Intent.CURSOR_RIGHT_PSIS,
+    (pygame.K_n, False): Intent.NEEDLE,
+    (pygame.K_TAB, False): Intent.NEEDLE,
+    (pygame.K_e, False): Intent.END,
+    (pygame.K_t, False): Intent.STEPS,
+    (pygame.K_1, False): Intent.SITE_1,
+    (pygame.K_2, False): Intent.SITE_2,
+    (pygame.K_3, False): Intent.SITE_3,
+    (pygame.K_4, False): Intent.SITE_4,
+}
+
+SITE_INTENTS = (Intent.SITE_1, Intent.SITE_2, Intent.SITE_3, Intent.SITE_4)
+
+
+def intent_for(event: pygame.event.Event, keymap: dict[tuple[int, bool], Intent]) -> Intent | None:
+    """The intent of a KEYDOWN/KEYUP event in a view's keymap (None if the key means nothing)."""
+    if event.type not in (pygame.KEYDOWN, pygame.KEYUP):
+        return None
+    if event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
+        return None
+    shift = bool(event.mod & SHIFT)
+    return keymap.get((event.key, shift)) or keymap.get((event.key, False))
+
+
+# ------------------------------------------------------------------------------ the hand
+
+AIM_STEP_DEG = 2.0
+AIM_LIMIT_DEG = 45.0
+WITHDRAW_MM = 2.0
+WITHDRAW_MORE_MM = 10.0
+ROTATE_DEG = 90.0
+PULL_CHOICES_ML = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
+FORCE_RAMP_N_PER_S = 200.0  # holding the push key leans harder at this rate
+FORCE_RELEASE_N_PER_S = 2500.0  # letting go eases off at this rate (about 0.1 s from 250 N)
+FORCE_MAX_N = 500.0  # the most a hand pushes (IEEE 8579919: 400-600 N)
+FORCE_QUANTUM_N = 10.0  # forces are sent in steps of this, so a steady hand makes one command
+DRAG_N_PER_PX = 2.5  # mouse: dragging down this many newtons per pixel
+REDIRECT_SETTLE_S = 0.4  # aim changes in soft tissue become one redirect after this pause
+
+
+@dataclass
+class HeldControls:
+    """What the trainee is holding during one fixed step."""
+
+    push: bool = False
+    twist: bool = False
+    drag_force_n: float | None = None  # mouse drag sets the force directly
+
+
+def quantize_force(force_n: float) -> float:
+    q = FORCE_QUANTUM_N
+    return min(FORCE_MAX_N, max(0.0, round(force_n / q) * q))
+
+
+class NeedleHand:
+    """The trainee's hand on the needle: aim, pressure, pull size; produces commands.
+
+    Call :meth:`press` for a key or button intent and :meth:`step` once per fixed step with the
+    held controls; both return commands to submit.  ``step`` returns ``(force_n, twist)`` for
+    the session's push (merged there) plus any settled redirect.
+    """
+
+    def __init__(self) -> None:
+        self.site = 0
+        self.lateral_deg = 0.0
+        self.cranial_deg = 0.0
+        self.pull_ml = 5.0
+        self.force_n = 0.0
+        self.notice = ""
+        self._aim_dirty_s: float | None = None
+
+    # ---------------------------------------------------------------- intents
+    def press(self, intent: Intent, needle: NeedleState, n_sites: int) -> list:
+        """Commands for one intent given the needle as it is now."""
+        inserted = needle.inserted
+        self.notice = ""
+        if intent in (Intent.AIM_MEDIAL, Intent.AIM_LATERAL, Intent.AIM_CRANIAL, Intent.AIM_CAUDAL):
+            if inserted and not needle.tissue.is_soft:
+                self.notice = (
+                    f"Cannot re-aim with the tip in the {needle.tissue.label}: "
+                    "withdraw into soft tissue first (W)"
+                )
+                return []
+            d = AIM_STEP_DEG
+            if intent == Intent.AIM_MEDIAL:
+                self.lateral_deg -= d
+            elif intent == Intent.AIM_LATERAL:
+                self.lateral_deg += d
+            elif intent == Intent.AIM_CRANIAL:
+                self.cranial_deg += d
+            else:
+                self.cranial_deg -= d
+            lim = AIM_LIMIT_DEG
+            self.lateral_deg = max(-lim, min(lim, self.lateral_deg))
+            self.cranial_deg = max(-lim, min(lim, self.cranial_deg))
+            if inserted:
+                self._aim_dirty_s = 0.0
+            return []
+        if intent in SITE_INTENTS:
+            idx = SITE_INTENTS.index(intent)
+            if not inserted and idx < n_sites:
+                self.site = idx
+            return []
+        if intent == Intent.PULL_SMALLER or intent == Intent.PULL_LARGER:
+            self.pull_ml = self._next_pull(+1 if intent == Intent.PULL_LARGER else -1)
+            return []
+        out = self.settle_aim()
+        if intent == Intent.INSERT and not inserted:
+            if n_sites == 0:
+                return out
+            return out + [
+                c.Insert(
+                    site=min(self.site, n_sites - 1),
+                    lateral_deg=self.lateral_deg,
+                    cranial_deg=self.cranial_deg,
+                )
+            ]
+        if not inserted:
+            return out
+        if intent in (Intent.WITHDRAW, Intent.WITHDRAW_MORE):
+            want = WITHDRAW_MM if intent == Intent.WITHDRAW else WITHDRAW_MORE_MM
+            mm = round(min(want, needle.depth_mm - 1.0), 3)
+            return out + ([c.Withdraw(mm=mm)] if mm > 0 else [])
+        if intent in (Intent.ROTATE, Intent.ROTATE_BACK):
+            return out + [c.Rotate(deg=ROTATE_DEG if intent == Intent.ROTATE else -ROTATE_DEG)]
+        if intent == Intent.STYLET:
+            return out + [c.ReplaceStylet() if not needle.stylet_in else c.RemoveStylet()]
+        if intent == Intent.ASPIRATE:
+            return out + [c.Aspirate(ml=self.pull_ml)]
+        if intent == Intent.REMOVE:
+            return out + [c.RemoveNeedle()]
+        return out
+
+    def _next_pull(self, step: int) -> float:
+        choices = PULL_CHOICES_ML
+        idx = min(range(len(choices)), key=lambda i: abs(choices[i] - self.pull_ml))
+        return choices[max(0, min(len(choices) - 1, idx + step))]
+
+    def settle_aim(self) -> list:
+        """A pending aim change in soft tissue, as one redirect command (or nothing)."""
+        if self._aim_dirty_s is None:
+            return []
+        self._aim_dirty_s = None
+        return [c.Redirect(lateral_deg=self.lateral_deg, cranial_deg=self.cranial_deg)]
+
+    def sync_aim(self, needle: NeedleState) -> None:
+        """Adopt the needle's actual aim (after a rejected redirect, or on a new insertion)."""
+        if needle.inserted:
+            self.lateral_deg, self.cranial_deg = needle.lateral_deg, needle.cranial_deg
+        self._aim_dirty_s = None
+
+    # ---------------------------------------------------------------- held
+    def step(self, dt_s: float, held: HeldControls) -> tuple[float, bool, list]:
+        """Advance the hand one fixed step: returns (force_n, twist, commands)."""
+        cmds: list = []
+        if self._aim_dirty_s is not None:
+            self._aim_dirty_s += dt_s
+            pushing = held.push or bool(held.drag_force_n)
+            if self._aim_dirty_s >= REDIRECT_SETTLE_S or pushing:
+                cmds = self.settle_aim()  # re-aim before the hand pushes on
+        if held.drag_force_n is not None:
+            self.force_n = min(FORCE_MAX_N, max(0.0, held.drag_force_n))
+        elif held.push:
+            self.force_n = min(FORCE_MAX_N, self.force_n + FORCE_RAMP_N_PER_S * dt_s)
+        else:
+            self.force_n = max(0.0, self.force_n - FORCE_RELEASE_N_PER_S * dt_s)
+        return quantize_force(self.force_n), held.twist, cmds
+
+
+#: Dorsal marking cursor step (mm) without / with Shift.
+CURSOR_STEP = {False: 2.0, True: 10.0}

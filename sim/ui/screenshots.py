@@ -1,0 +1,139 @@
+"""Headless screenshots of every screen, from a scripted attempt (``python -m sim screenshots``).
+
+The script drives the real App with posted key events, exactly as a trainee at the keyboard
+would, and saves the logical 1280x720 surface after each step.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STEP = 1.0 / 60.0
+
+
+def _post(pygame, key: int, mod: int = 0, up: bool = False) -> None:
+    kind = pygame.KEYUP if up else pygame.KEYDOWN
+    pygame.event.post(pygame.event.Event(kind, key=key, mod=mod, unicode=""))
+
+
+def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
+    """Render each screen to ``out_dir``; returns the files written."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import pygame
+
+    from sim import commands as c
+    from sim.tissue import Tissue
+    from sim.ui.app import App
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = App(seed=seed, sound=False)
+    written: list[Path] = []
+
+    def frames(n: int = 1) -> None:
+        for _ in range(n):
+            app.frame(STEP)
+
+    def shot(name: str) -> None:
+        frames(1)
+        path = out / f"{name}.png"
+        pygame.image.save(app.logical, str(path))
+        written.append(path)
+
+    def key(k: int, mod: int = 0, n: int = 1) -> None:
+        _post(pygame, k, mod)
+        frames(n)
+
+    frames(2)
+    shot("01-launcher")
+    key(pygame.K_RETURN)
+    shot("02-briefing")
+    key(pygame.K_RETURN)
+    proc = app.top
+    d = proc.dorsal
+    for side, lat, cra in (("left", 2.0, 4.0), ("right", 4.0, 6.0)):
+        d.cursor_mm = d.anatomy.to_dorsal(side, lat, cra)
+        key(pygame.K_RETURN)
+    d.cursor_mm = d.anatomy.to_dorsal("left", 30.0, -30.0)
+    pygame.event.post(
+        pygame.event.Event(
+            pygame.MOUSEMOTION,
+            pos=d.camera.to_px(*d.map.psis["right"]),
+            rel=(0, 0),
+            buttons=(0, 0, 0),
+        )
+    )
+    shot("03-dorsal-view")
+    key(pygame.K_1)
+    key(pygame.K_TAB)
+    for _ in range(12):
+        key(pygame.K_RIGHT)
+    shot("04-needle-aim")
+    key(pygame.K_RETURN)
+    _post(pygame, pygame.K_SPACE)
+    session = proc.session
+    for _ in range(600):
+        frames(1)
+        if session.needle.tissue.is_cortex and proc.hand.force_n > 150:
+            break
+    _post(pygame, pygame.K_LSHIFT)
+    frames(20)
+    shot("05-needle-cortex")
+    for _ in range(600):
+        frames(1)
+        if session.sim.bone_penetrations:
+            break
+    _post(pygame, pygame.K_SPACE, up=True)
+    frames(2)
+    shot("06-needle-loss-of-resistance")
+    _post(pygame, pygame.K_LSHIFT, up=True)
+    frames(30)
+    key(pygame.K_s)
+    key(pygame.K_a, n=10)
+    key(pygame.K_r)
+    key(pygame.K_RIGHTBRACKET, n=1)
+    key(pygame.K_RIGHTBRACKET, n=1)
+    key(pygame.K_a, n=10)
+    shot("07-needle-aspiration")
+    key(pygame.K_F1)
+    shot("08-help")
+    key(pygame.K_ESCAPE)
+    key(pygame.K_ESCAPE)
+    shot("09-pause")
+    key(pygame.K_ESCAPE)
+    # A longer harvest, scripted through the same session (as the hand would do it).
+    key(pygame.K_LEFTBRACKET)
+    key(pygame.K_LEFTBRACKET)
+    for site in (0, 1):
+        if session.sim.needle.inserted:
+            session.submit(c.RemoveNeedle())
+        session.submit(c.Insert(site=site, lateral_deg=24.0))
+        for k in range(12):
+            lat = (18.0, 24.0, 30.0)[k % 3]
+            n = session.sim.needle
+            if k:
+                if not n.stylet_in:
+                    session.submit(c.ReplaceStylet())
+                cortex = n.profile.first(Tissue.OUTER_CORTEX)
+                back = n.depth_mm - (cortex.start_mm - 3.0 if cortex else 20.0)
+                if back > 0:
+                    session.submit(c.Withdraw(mm=round(back, 2)))
+                session.submit(c.Redirect(lateral_deg=lat, cranial_deg=(k % 4) * 2.0))
+                session.submit(c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"))
+                session.submit(c.RemoveStylet())
+            for _pull in range(2):
+                session.submit(c.Aspirate(ml=5.0 if k % 5 else 10.0))
+                session.submit(c.Rotate(deg=90))
+            frames(1)
+    key(pygame.K_e)
+    shot("10-confirm-end")
+    key(pygame.K_y, n=2)
+    shot("11-debrief")
+    key(pygame.K_p)
+    app.top.player.clock_s = session.sim.t_s * 0.4
+    frames(2)
+    shot("12-replay")
+    pygame.quit()
+    return written

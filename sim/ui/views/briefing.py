@@ -1,0 +1,128 @@
+"""Briefing: the donor and recipient, the target, the objectives and the time par."""
+
+from __future__ import annotations
+
+import pygame
+
+from sim.attempt import Attempt
+from sim.scenario.model import Scenario
+from sim.ui import theme
+from sim.ui.modes import Mode
+from sim.ui.render import Button, Painter
+from sim.ui.views.base import View
+
+
+def _kg(x: float) -> str:
+    return f"{x:.0f} kg"
+
+
+class BriefingView(View):
+    name = "briefing"
+
+    def __init__(self, app, scenario: Scenario, trainee: str, mode: Mode) -> None:
+        super().__init__(app)
+        self.scenario = scenario
+        self.trainee = trainee
+        self.mode = mode
+        self.begin = Button(pygame.Rect(1010, 650, 230, 46), "Begin procedure", "Enter")
+        self.back = Button(pygame.Rect(40, 650, 200, 46), "Back", "Backspace")
+        self.begin.focused = True
+
+    def start(self) -> None:
+        from sim.ui.session import Session
+        from sim.ui.views.procedure import ProcedureView
+
+        seed = self.app.new_seed()
+        session = Session(Attempt(self.scenario, seed), self.trainee, self.mode.id)
+        self.app.replace(ProcedureView(self.app, session, self.mode))
+
+    def go_back(self) -> None:
+        from sim.ui.views.launcher import LauncherView
+
+        self.app.replace(LauncherView(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+                self.start()
+                return True
+            if event.key in (pygame.K_BACKSPACE, pygame.K_ESCAPE):
+                self.go_back()
+                return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if self.begin.hit(event.pos):
+                self.start()
+                return True
+            if self.back.hit(event.pos):
+                self.go_back()
+                return True
+        return False
+
+    def draw(self, p: Painter) -> None:
+        s = self.scenario
+        d = s.donor.to_donor()
+        p.text("Briefing", (40, 24), theme.SMALL, theme.TEXT_DIM, bold=True)
+        p.text(s.title, (40, 46), theme.TITLE, bold=True)
+        who = self.trainee or "trainee"
+        p.text(
+            f"{who}  ·  {self.mode.label} mode  ·  {s.difficulty}",
+            (40, 96),
+            theme.BODY,
+            theme.SKY_BLUE,
+        )
+
+        left = pygame.Rect(40, 140, 580, 490)
+        p.panel(left, "The case")
+        y = p.paragraph(" ".join(s.briefing.split()), pygame.Rect(56, 172, 548, 200), theme.BODY)
+        y += 14
+        rows = [
+            (
+                "Donor",
+                f"{d.sex}, {d.age_years:.0f} y, {_kg(d.weight_kg)}, "
+                f"{d.height_cm:.0f} cm (BMI {d.bmi:.1f})",
+            ),
+            ("Position", "prone, under general anaesthesia"),
+            ("Recipient", _kg(s.recipient.weight_kg)),
+            (
+                "Donor limit",
+                f"{s.donor_limit_ml:.0f} mL ({s.targets.donor_limit_ml_per_kg:g} mL/kg)",
+            ),
+            ("Skin sites", f"{s.sites.min}-{s.sites.max}"),
+        ]
+        for k, v in rows:
+            p.text(k, (56, y), theme.BODY, theme.TEXT_DIM)
+            p.text(v, (200, y), theme.BODY)
+            y += 32
+
+        right = pygame.Rect(650, 140, 590, 490)
+        p.panel(right, "Targets and objectives")
+        t = s.targets
+        y = 176
+        targets = [
+            ("Volume", f"{s.target_volume_ml:.0f} mL"),
+            ("Cell dose", f"{t.tnc_per_kg_recipient / 1e8:.1f} x10^8 TNC per kg recipient"),
+        ]
+        if t.cd34_per_kg_recipient:
+            targets.append(("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient"))
+        targets.append(
+            ("Time par", f"{s.time.par_s / 60:.0f} min (limit {s.time.limit_s / 60:.0f})")
+        )
+        for k, v in targets:
+            p.text(k, (666, y), theme.BODY, theme.TEXT_DIM)
+            p.text(v, (800, y), theme.BODY, bold=True)
+            y += 32
+        y += 10
+        for obj in s.objectives:
+            y = p.paragraph("•  " + obj, pygame.Rect(666, y, 556, 80), theme.BODY) + 6
+        if s.steps:
+            y += 6
+            steps = ", ".join(x.replace("_", " ") for x in s.steps)
+            p.paragraph(
+                "Procedure steps expected: " + steps,
+                pygame.Rect(666, y, 556, 60),
+                theme.SMALL,
+                theme.TEXT_DIM,
+            )
+        self.begin.draw(p)
+        self.back.draw(p)
+        p.text("F1: controls", (640, 672), theme.SMALL, theme.TEXT_DIM, anchor="midtop")
