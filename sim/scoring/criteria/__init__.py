@@ -1,0 +1,1 @@
+"""One module per rubric criterion; each turns attempt metrics into a ``Judgement``."""

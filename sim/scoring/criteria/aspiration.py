@@ -1,0 +1,207 @@
+"""Aspiration technique: pull size, volume per bone penetration, fresh marrow for every pull,
+spread of bone entries, and pulls that found no marrow.
+
+Sources (clinical.md §1, §2): small pulls (1-4 mL historic, Hernigou 2013; four 1-mL pulls give
+about twice one 4-mL pull, Muschler 1997; harvest TNC 3-fold below the first 1 mL, Batinic 1990);
+'5-10 mL maximum from each penetration' (alpfmedical.info); repeat pulls at one spot give little
+(Muench 2019), so rotate or move the needle ('rotate the needle and reapply suction'); put 'the
+point of the needle in different places' (Thomas), 'as distant as possible' (Batinic 1990); dry
+taps are mostly technique (Donald & Kakkar 2021).
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.scoring.context import ScoringContext
+from sim.scoring.metrics import AttemptMetrics, Pull
+from sim.scoring.result import Judgement
+from sim.scoring.text import clamp01, e6, ml, pct_drop, plural, ramp, weighted
+from sim.scoring.thresholds import Thresholds
+from sim.tissue import Tissue
+
+PART_WEIGHTS = {
+    "pull_size": 0.35,
+    "per_penetration": 0.2,
+    "fresh_marrow": 0.2,
+    "spread": 0.1,
+    "faulty_pulls": 0.15,
+}
+
+
+def _tissue_label(tissue: str) -> str:
+    try:
+        return Tissue(tissue).label
+    except ValueError:
+        return tissue.replace("_", " ")
+
+
+def _tnc_per_ml(pulls: list[Pull]) -> float:
+    vol = sum(p.ml for p in pulls)
+    return sum(p.tnc for p in pulls) / vol if vol > 0 else 0.0
+
+
+def is_fresh(pull: Pull, t: Thresholds) -> bool:
+    """A repeat pull in one penetration counts as fresh if the tip moved or the needle turned."""
+    return (pull.moved_mm or 0.0) >= t.fresh_move_mm or (
+        pull.turned_deg or 0.0
+    ) >= t.fresh_rotation_deg
+
+
+def reused_entries(pulls: list[Pull], radius_mm: float) -> tuple[int, int]:
+    """(penetrations whose first pull lies within ``radius_mm`` of an earlier pull, all with
+    pulls), using a grid hash (cells of ``radius_mm``) so a long harvest stays linear."""
+    grid: dict[tuple[str, int, int, int], list[tuple[float, float, float]]] = {}
+    seen_pen: set[int] = set()
+    reused = firsts = 0
+    near_cells = [(du, dv, dw) for du in (-1, 0, 1) for dv in (-1, 0, 1) for dw in (-1, 0, 1)]
+    for p in pulls:
+        if p.tip is None or p.side is None:
+            continue
+        tip = p.tip
+        i, j, k = (math.floor(c / radius_mm) for c in tip)
+        if p.penetration not in seen_pen:
+            seen_pen.add(p.penetration)
+            firsts += 1
+            reused += any(
+                math.dist(q, tip) < radius_mm
+                for du, dv, dw in near_cells
+                for q in grid.get((p.side, i + du, j + dv, k + dw), ())
+            )
+        grid.setdefault((p.side, i, j, k), []).append(tip)
+    return reused, firsts
+
+
+def persisted_thin(pulls: list[Pull], t: Thresholds) -> list[Pull]:
+    """Thin pulls taken after ``thin_run_allowed`` thin ones in a row at the same skin site."""
+    run: dict[int | None, int] = {}
+    out = []
+    for p in pulls:
+        if not p.in_marrow:
+            continue
+        if p.tnc_per_ml < t.thin_tnc_per_ml:
+            run[p.site] = run.get(p.site, 0) + 1
+            if run[p.site] > t.thin_run_allowed:
+                out.append(p)
+        else:
+            run[p.site] = 0
+    return out
+
+
+def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
+    if not ctx.needle_work:
+        return Judgement.not_assessed("Not assessed: this scenario has no needle work.")
+    t = ctx.thresholds
+    pulls = m.pulls
+    if not pulls:
+        return Judgement(0.0, ["No aspiration was made."])
+    n = len(pulls)
+    feedback: list[str] = []
+    marrow = m.marrow_pulls
+
+    # pull size
+    size = sum(ramp(p.ml, t.pull_good_ml, t.pull_bad_ml) for p in pulls) / n
+    big = [p for p in pulls if p.ml > t.pull_good_ml]
+    if big:
+        line = (
+            f"{len(big)} of {n} pulls were over {t.pull_good_ml:g} mL (largest "
+            f"{ml(max(p.ml for p in big))}); large pulls dilute marrow with blood"
+        )
+        big_q = _tnc_per_ml([p for p in marrow if p.ml > t.pull_good_ml])
+        small = [p for p in marrow if p.ml <= t.pull_good_ml]
+        ref, ref_name = (
+            (_tnc_per_ml(small), f"your pulls of {t.pull_good_ml:g} mL or less")
+            if small
+            else (ctx.reference_tnc_per_ml, "a typical harvest")
+        )
+        drop = pct_drop(big_q, ref)
+        if big_q > 0 and drop > 0:
+            line += f": TNC/mL fell {drop}% ({e6(big_q)} against {e6(ref)} in {ref_name})"
+        feedback.append(line + ". Pull 5 mL or less at a time.")
+
+    # volume per penetration: the mean credit of the penetrations that gave marrow (a mean,
+    # not volume-weighted, so a larger pull can never raise it)
+    pens = [p for p in m.penetrations.values() if p.ml > 0]
+    per_pen = (
+        sum(ramp(p.ml, t.penetration_ok_ml, t.penetration_zero_ml) for p in pens) / len(pens)
+        if pens
+        else 0.0
+    )
+    heavy = [p for p in pens if p.ml > t.penetration_ok_ml]
+    if heavy:
+        feedback.append(
+            f"{len(heavy)} of {len(pens)} bone penetrations gave more than "
+            f"{t.penetration_ok_ml:g} mL (up to {ml(max(p.ml for p in heavy))}): take at most "
+            f"5-{t.penetration_ok_ml:g} mL from each, then enter the bone somewhere new."
+        )
+
+    # fresh marrow for repeat pulls within one penetration
+    repeats = [p for p in marrow if p.moved_mm is not None]
+    stale = [p for p in repeats if not is_fresh(p, t)]
+    fresh = 1.0 - len(stale) / len(repeats) if repeats else 1.0
+    if stale:
+        first_q = _tnc_per_ml([p for p in marrow if p.moved_mm is None])
+        stale_q = _tnc_per_ml(stale)
+        line = (
+            f"{len(stale)} of {len(repeats)} repeat pulls were taken at the same spot, without "
+            f"rotating the needle {t.fresh_rotation_deg:g} deg or moving it "
+            f"{t.fresh_move_mm:g} mm"
+        )
+        drop = pct_drop(stale_q, first_q)
+        if drop > 0:
+            line += f": that marrow was already drained, and TNC/mL fell {drop}%"
+        feedback.append(line + ".")
+
+    # spread of bone entries
+    reused, firsts = reused_entries(marrow, t.spread_min_mm)
+    spread = 1.0 - reused / firsts if firsts else 0.0
+    if reused:
+        feedback.append(
+            f"{reused} of {firsts} bone penetrations drew within {t.spread_min_mm:g} mm of an "
+            "earlier pull: aim each one at fresh bone, as far from the others as you can."
+        )
+
+    # pulls that found no marrow
+    dry = [p for p in pulls if p.dry]
+    outside = [p for p in pulls if not p.dry and p.tissue != "marrow"]
+    persisted = persisted_thin(pulls, t)
+    faulty = clamp01(
+        1.0 - (len(dry) + len(outside) + len(persisted)) / n / t.faulty_pull_zero_share
+    )
+    if dry:
+        plugged = sum(p.plugged for p in dry)
+        why = (
+            f" ({plugged} because the open needle was plugged with bone: keep the stylet in "
+            "while going through cortex)"
+            if plugged
+            else " (the tip was in cortex, not marrow)"
+        )
+        feedback.append(f"{plural(len(dry), 'pull')} came back dry{why}.")
+    if outside:
+        where = sorted({_tissue_label(p.tissue) for p in outside})
+        feedback.append(
+            f"{plural(len(outside), 'pull')} {'was' if len(outside) == 1 else 'were'} taken "
+            f"outside the marrow ({', '.join(where)}): they drew only blood."
+        )
+
+    if persisted:
+        feedback.append(
+            f"After {t.thin_run_allowed:g} thin syringes in a row (under "
+            f"{t.thin_tnc_per_ml / 1e6:g}x10^6/mL, mostly blood) you took "
+            f"{plural(len(persisted), 'more thin pull')} at the same skin site: when rotating or "
+            "moving the needle does not help, the area is poor; re-site."
+        )
+    parts = {
+        "pull_size": size,
+        "per_penetration": per_pen,
+        "fresh_marrow": fresh,
+        "spread": spread,
+        "faulty_pulls": faulty,
+    }
+    fraction = weighted({k: (v, PART_WEIGHTS[k]) for k, v in parts.items()})
+    if not feedback:
+        feedback.append(
+            f"All {n} pulls were {t.pull_good_ml:g} mL or less, no penetration gave more than "
+            f"{t.penetration_ok_ml:g} mL, and each pull drew on fresh marrow."
+        )
+    return Judgement(fraction, feedback, parts=parts)

@@ -1,0 +1,64 @@
+"""Yield: the cell dose (TNC per kg recipient), the volume, and the marrow's quality (TNC/mL).
+
+Sources (clinical.md §2): TNC >= 3x10^8/kg recipient for allograft, 10-20 mL/kg recipient
+(Barrett & Treleaven; alpfmedical.info); CD34 >= 3x10^6/kg (Bittencourt 2002); harvest TNC
+median 18.2x10^6/mL, range 18-25 (Anthias 2014; Wang).  The quality reference is scaled by the
+donor's marrow richness (age, cellularity), so an older donor's thinner marrow is not blamed on
+the trainee.  When the dose target is met, a smaller volume is not penalised: the volume target
+is only the usual way to reach the dose.
+"""
+
+from __future__ import annotations
+
+from sim.scoring.context import ScoringContext
+from sim.scoring.metrics import AttemptMetrics
+from sim.scoring.result import Judgement
+from sim.scoring.text import clamp01, e6, e8, ml, pct_drop, weighted
+
+
+def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
+    if not ctx.needle_work:
+        return Judgement.not_assessed("Not assessed: this scenario has no collection.")
+    t = ctx.thresholds
+    if m.collected_ml <= 0:
+        return Judgement(0.0, ["No marrow was collected."])
+    tnc_per_kg = m.tnc / ctx.recipient_kg
+    dose = clamp01(tnc_per_kg / ctx.target_tnc_per_kg)
+    volume = 1.0 if dose >= 1.0 else clamp01(m.collected_ml / ctx.target_volume_ml)
+    ref = ctx.reference_tnc_per_ml
+    quality = clamp01((m.tnc_per_ml - t.blood_tnc_per_ml) / max(1.0, ref - t.blood_tnc_per_ml))
+    feedback = [
+        f"You collected {ml(m.collected_ml)} (target {ml(ctx.target_volume_ml)}) at "
+        f"{e6(m.tnc_per_ml)}: {e8(tnc_per_kg)} recipient (target {e8(ctx.target_tnc_per_kg)})."
+    ]
+    if dose < 1.0:
+        short = round(100 * (1 - dose))
+        feedback.append(
+            f"The cell dose was {short}% short of the target"
+            + (
+                ": the volume was too small."
+                if m.collected_ml < ctx.target_volume_ml and quality >= 1.0
+                else ": more, richer marrow was needed."
+            )
+        )
+    drop = pct_drop(m.tnc_per_ml, ref)
+    if drop >= 10:
+        feedback.append(
+            f"TNC/mL was {drop}% below the {e6(ref)} expected from this donor with good "
+            "technique (median of real harvests 18.2x10^6/mL): the marrow was diluted with blood."
+        )
+    parts = {"dose": (dose, 0.5), "volume": (volume, 0.2), "quality": (quality, 0.3)}
+    if ctx.target_cd34_per_kg:
+        cd34_per_kg = m.cd34 / ctx.recipient_kg
+        cd34 = clamp01(cd34_per_kg / ctx.target_cd34_per_kg)
+        parts = {
+            "dose": (dose, 0.45),
+            "volume": (volume, 0.15),
+            "quality": (quality, 0.25),
+            "cd34": (cd34, 0.15),
+        }
+        feedback.append(
+            f"CD34+ cells: {cd34_per_kg / 1e6:.1f}x10^6/kg (target "
+            f"{ctx.target_cd34_per_kg / 1e6:.1f}x10^6/kg)."
+        )
+    return Judgement(weighted(parts), feedback, parts={k: v for k, (v, _) in parts.items()})

@@ -1,0 +1,124 @@
+"""The rubric engine: judge every criterion, weight by the scenario's rubric, decide pass/fail.
+
+Points: each assessed criterion with a weight > 0 gets ``max = 100 * weight / sum(weights of
+assessed criteria)``, and scores ``max * fraction``.  A criterion that does not apply to the
+scenario (needle technique in a nursing scenario; procedure steps when none are required) gets
+``max = 0`` and the others are renormalised, so a total is always out of 100.  The attempt
+passes when the total reaches the rubric's ``minimum_passing`` and no critical error listed in
+the rubric happened: any one fails the attempt whatever the points (the mastery-learning
+convention, simulators-and-standards.md §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from sim.scenario.model import CRITERIA, Scenario
+from sim.scoring.context import ScoringContext
+from sim.scoring.criteria import (
+    aspiration,
+    depth,
+    safety,
+    sites,
+    steps,
+    timing,
+    trajectory,
+    yield_dose,
+)
+from sim.scoring.metrics import AttemptMetrics, read_metrics
+from sim.scoring.result import CriterionScore, Judgement, Score
+from sim.scoring.thresholds import Thresholds
+
+Judge = Callable[[AttemptMetrics, ScoringContext], Judgement]
+
+
+def judges() -> dict[str, Judge]:
+    """The judge for each criterion id in ``CRITERIA``."""
+    return {
+        "site_selection": sites.judge,
+        "trajectory": trajectory.judge,
+        "depth_control": depth.judge,
+        "aspiration_technique": aspiration.judge,
+        "yield": yield_dose.judge,
+        "safety_limits": safety.judge,
+        "timing": timing.judge,
+        "procedure_steps": steps.judge,
+    }
+
+
+def score_metrics(m: AttemptMetrics, ctx: ScoringContext) -> Score:
+    """Weight the criteria's judgements into a Score."""
+    found = {cid: judge(m, ctx) for cid, judge in judges().items()}
+    active = {
+        cid: ctx.weights.get(cid, 0.0)
+        for cid in CRITERIA
+        if found[cid].assessed and ctx.weights.get(cid, 0.0) > 0
+    }
+    total_weight = sum(active.values())
+    criteria = []
+    for cid in CRITERIA:
+        j = found[cid]
+        if cid in active:
+            top = 100.0 * active[cid] / total_weight
+            feedback = " ".join(j.feedback)
+        else:
+            top = 0.0
+            feedback = (
+                " ".join(j.feedback)
+                if not j.assessed
+                else "Not counted: this scenario's rubric gives it no weight. "
+                + " ".join(j.feedback)
+            )
+        criteria.append(
+            CriterionScore(
+                id=cid,
+                score=round(top * min(1.0, max(0.0, j.fraction)), 1),
+                max=round(top, 1),
+                feedback=feedback,
+                assessed=cid in active,
+                parts={k: round(v, 3) for k, v in j.parts.items()},
+            )
+        )
+    total = round(min(100.0, max(0.0, sum(c.score for c in criteria))), 1)
+    critical = [code for code in m.critical_codes if code in ctx.critical_errors]
+    critical_feedback = [
+        safety.describe_critical(events)
+        for code, events in safety.by_code(m.critical).items()
+        if code in ctx.critical_errors
+    ]
+    return Score(
+        total=total,
+        passed=total >= ctx.minimum_passing and not critical,
+        minimum_passing=ctx.minimum_passing,
+        criteria=criteria,
+        critical_errors=critical,
+        critical_feedback=critical_feedback,
+    )
+
+
+def evaluate(
+    events: Iterable[Mapping[str, Any]],
+    scenario: Scenario,
+    *,
+    thresholds: Thresholds | None = None,
+) -> Score:
+    """Score an event log (``Simulation.events`` or a result's ``events``) for a scenario."""
+    ctx = ScoringContext.from_scenario(scenario, thresholds)
+    return score_metrics(read_metrics(events), ctx)
+
+
+def score_events(
+    events: Iterable[Mapping[str, Any]],
+    scenario: Scenario,
+    *,
+    thresholds: Thresholds | None = None,
+) -> dict[str, Any]:
+    """The score of an event log as JSON: ``{total, passed, minimum_passing, criteria,
+    critical_errors, ...}`` (``evaluate(...).to_dict()``)."""
+    return evaluate(events, scenario, thresholds=thresholds).to_dict()
+
+
+def score_attempt(attempt: Any, *, thresholds: Thresholds | None = None) -> dict[str, Any]:
+    """The score of an ``Attempt`` (live or finished) as JSON, from its scenario and events."""
+    return score_events(attempt.sim.events, attempt.scenario, thresholds=thresholds)
