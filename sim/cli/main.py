@@ -10,10 +10,20 @@ import argparse
 import sys
 
 from sim import __version__
-from sim.cli import replay_cmd, run_cmd, scenarios_cmd
+from sim.cli import (
+    export_cmd,
+    instructor_cmd,
+    records_cmd,
+    replay_cmd,
+    report_cmd,
+    run_cmd,
+    scenarios_cmd,
+    screenshots_cmd,
+)
 from sim.errors import InputError
 
-COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd]
+COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd, screenshots_cmd]
+COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from sim.attempt import Attempt
 from sim.errors import InputError
 from sim.runlog import LogWriter
 from sim.scenario import resolve_scenario
+from sim.scoring import score_attempt
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,13 +22,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--record", metavar="LOG", help="also write a replayable JSONL log")
+    p.add_argument("--trainee", metavar="ID", help="store the attempt in this trainee's records")
+    p.add_argument("--mode", choices=("practice", "assessment"), help="recorded mode (practice)")
+    p.add_argument("--assessment", metavar="ID", help="assessment the attempt belongs to")
     p.set_defaults(handler=handle)
 
 
-def run_attempt(scenario_ref: str, actions_path: str, seed: int, record: str | None = None):
+def run_attempt(
+    scenario_ref: str, actions_path: str, seed: int, record: str | None = None, on_start=None
+):
     scenario = resolve_scenario(scenario_ref)
     commands = list(read_actions(actions_path))  # validate the whole file before running
     attempt = Attempt(scenario, seed)
+    if on_start is not None:  # e.g. the records store starts recording here
+        on_start(attempt)
     writer = None
     if record:
         try:
@@ -52,8 +60,15 @@ def run_attempt(scenario_ref: str, actions_path: str, seed: int, record: str | N
 
 
 def handle(args: argparse.Namespace) -> int:
-    attempt = run_attempt(args.scenario, args.actions, args.seed, args.record)
+    from sim.records.headless import start_recording
+
+    recording = start_recording(args)  # None without --trainee
+    hook = recording.attach if recording else None
+    attempt = run_attempt(args.scenario, args.actions, args.seed, args.record, on_start=hook)
     result = attempt.result()
+    result["score"] = score_attempt(attempt)
+    if recording:
+        result["attempt_id"] = recording.finish(attempt, result["score"])["id"]
     if args.json:
         json.dump(result, sys.stdout, sort_keys=True)
         sys.stdout.write("\n")
@@ -70,4 +85,23 @@ def handle(args: argparse.Namespace) -> int:
         )
         if m["critical_errors"]:
             print(f"  critical errors: {', '.join(m['critical_errors'])}")
+        print_score(result["score"])
+        if recording:
+            print(f"Recorded as attempt {result['attempt_id']} for {args.trainee}")
     return 0
+
+
+def print_score(score: dict) -> None:
+    """The score as a trainee reads it: total, pass/fail, then each criterion's feedback."""
+    verdict = "PASS" if score["passed"] else "FAIL"
+    print(
+        f"Score {score['total']:.1f}/100: {verdict} (minimum passing {score['minimum_passing']:g})"
+    )
+    if score["critical_errors"]:
+        print("  Critical errors (fail whatever the points):")
+        for line in score.get("critical_feedback") or score["critical_errors"]:
+            print(f"    - {line}")
+    for c in score["criteria"]:
+        name = c["id"].replace("_", " ")
+        points = f"{c['score']:4.1f}/{c['max']:4.1f}" if c.get("assessed", True) else "  --  "
+        print(f"  {points}  {name}: {c['feedback']}")

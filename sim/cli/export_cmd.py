@@ -1,0 +1,89 @@
+"""``export``: xAPI statements for an attempt, and flushing the queue to the configured LRS."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.records.access import instructor_access
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="xAPI export and delivery to a Learning Record Store")
+    s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    x = s.add_parser("xapi", help="an attempt as xAPI 1.0.3 statements (JSON array)")
+    x.add_argument("--attempt", required=True, metavar="ID")
+    x.add_argument("--out", required=True, metavar="FILE", help="output file ('-': stdout)")
+    x.add_argument("--send", action="store_true", help="also queue them for the LRS and flush")
+    x.set_defaults(handler=handle_xapi)
+    f = s.add_parser("flush", help="send queued statements; exit 1 if some remain queued")
+    f.set_defaults(handler=handle_flush)
+    q = s.add_parser("status", help="statements queued, sent and rejected")
+    q.set_defaults(handler=handle_status)
+
+
+def _store():
+    from sim.cli.records_cmd import open_store
+
+    return open_store()
+
+
+def _config(store):
+    from sim.xapi import load_config
+
+    return load_config(store.path.parent, os.environ)
+
+
+def handle_xapi(args: argparse.Namespace) -> int:
+    from sim.xapi import queue_attempt, statements_for
+
+    with _store() as store:
+        instructor_access(store, os.environ)
+        config = _config(store)
+        statements = statements_for(store, args.attempt, config)
+        text = json.dumps(statements, indent=1, sort_keys=True) + "\n"
+        if args.out == "-":
+            print(text, end="")
+        else:
+            try:
+                Path(args.out).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc}", path=args.out) from None
+            print(f"wrote {len(statements)} statements to {args.out}")
+        if args.send:
+            if not config.configured:
+                raise InputError("no LRS configured (MARROWSIM_LRS_ENDPOINT or xapi.toml)")
+            if store.attempt(args.attempt)["status"] == "incomplete":
+                raise InputError("an incomplete attempt is not sent to the LRS")
+            report = queue_attempt(store, args.attempt, config)
+            print(f"xAPI: {report}")
+            return 1 if report and report.remaining else 0
+    return 0
+
+
+def handle_flush(args: argparse.Namespace) -> int:
+    from sim.xapi import flush
+
+    with _store() as store:
+        config = _config(store)
+        if not config.configured:
+            raise InputError("no LRS configured (MARROWSIM_LRS_ENDPOINT or xapi.toml)")
+        report = flush(store, config)
+    print(f"xAPI: {report}")
+    return 1 if report.remaining else 0
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    from sim.xapi import counts
+
+    with _store() as store:
+        c = counts(store)
+        configured = _config(store).configured
+    print(
+        f"xAPI queue: {c['queued']} queued, {c['sent']} sent, {c['rejected']} rejected"
+        f" (LRS {'configured' if configured else 'not configured'})"
+    )
+    return 0

@@ -1,0 +1,237 @@
+"""``records``: list, show, replay, verify, export, import and back up the trainee records.
+
+Reading other trainees' results needs the instructor passphrase (``MARROWSIM_INSTRUCTOR_
+PASSPHRASE`` or a prompt) once one is set; ``verify`` and ``info`` show no results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.records import RecordStore, default_data_dir
+from sim.records.access import instructor_access
+from sim.records.exchange import backup, import_database, write_csv
+from sim.records.schema import SCHEMA_VERSION
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("records", help="trainee records: list, verify, export, import")
+    s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    info = s.add_parser("info", help="where the records are and what they hold")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(handler=handle_info)
+    ls = s.add_parser("list", help="attempts, oldest first (instructor)")
+    ls.add_argument("--trainee", metavar="ID")
+    ls.add_argument("--cohort", metavar="NAME")
+    ls.add_argument("--status", choices=("incomplete", "complete", "locked", "finished"))
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=handle_list)
+    show = s.add_parser("show", help="one attempt with its score and feedback (instructor)")
+    show.add_argument("attempt")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--commands", action="store_true", help="include the command log")
+    show.set_defaults(handler=handle_show)
+    rp = s.add_parser("replay", help="re-run a stored attempt from its commands (instructor)")
+    rp.add_argument("attempt")
+    rp.add_argument("--json", action="store_true", help="print the replayed result")
+    rp.add_argument("--log", metavar="FILE", help="also write it as a run log for `sim replay`")
+    rp.set_defaults(handler=handle_replay)
+    ver = s.add_parser("verify", help="check the hash chain; exit 1 naming changed attempts")
+    ver.add_argument("--json", action="store_true")
+    ver.set_defaults(handler=handle_verify)
+    ex = s.add_parser("export", help="attempts as CSV (instructor)")
+    ex.add_argument("--csv", required=True, metavar="FILE", help="output file ('-': stdout)")
+    ex.add_argument("--trainee", metavar="ID")
+    ex.add_argument("--cohort", metavar="NAME")
+    ex.set_defaults(handler=handle_export)
+    im = s.add_parser("import", help="merge another station's database (instructor)")
+    im.add_argument("file")
+    im.add_argument("--json", action="store_true")
+    im.set_defaults(handler=handle_import)
+    bk = s.add_parser("backup", help="a consistent copy of the database (instructor)")
+    bk.add_argument("--out", required=True, metavar="FILE")
+    bk.set_defaults(handler=handle_backup)
+
+
+def open_store() -> RecordStore:
+    """The station's store (``MARROWSIM_DATA_DIR`` or the platform data directory)."""
+    return RecordStore.open(default_data_dir(os.environ))
+
+
+def _print_json(value: object) -> None:
+    json.dump(value, sys.stdout, sort_keys=True, indent=1)
+    sys.stdout.write("\n")
+
+
+def _pct(row: dict) -> str:
+    if row.get("score_total") is None:
+        return "-"
+    return f"{100.0 * row['score_total'] / (row.get('score_max') or 100.0):.1f}"
+
+
+def _verdict(row: dict) -> str:
+    return {True: "pass", False: "FAIL", None: "-"}[row.get("passed")]
+
+
+def handle_info(args: argparse.Namespace) -> int:
+    from sim.xapi import counts, load_config
+
+    with open_store() as store:
+        data = {
+            "data_dir": str(store.path.parent),
+            "database": str(store.path),
+            "schema_version": SCHEMA_VERSION,
+            "station": store.station,
+            "trainees": len(store.trainees()),
+            "attempts": len(store.attempts()),
+            "instructor_passphrase_set": store.has_passphrase(),
+            "lrs_configured": load_config(store.path.parent, os.environ).configured,
+            "xapi_queue": counts(store),
+        }
+    if args.json:
+        _print_json(data)
+    else:
+        for key, value in data.items():
+            print(f"{key:26} {value}")
+    return 0
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        view = instructor_access(store, os.environ)
+        rows = view.attempts(trainee_id=args.trainee, cohort=args.cohort, status=args.status)
+    if args.json:
+        _print_json(rows)
+        return 0
+    print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'mode':10} {'status':10}"
+          f" {'score':>5}  result  started")  # fmt: skip
+    for r in rows:
+        print(
+            f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {r['mode']:10}"
+            f" {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
+        )
+    return 0
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        view = instructor_access(store, os.environ)
+        row = view.attempt(args.attempt)
+        row.pop("scenario", None)
+        if args.commands:
+            row["commands"] = view.commands(args.attempt)
+    if args.json:
+        _print_json(row)
+        return 0
+    print(f"attempt {row['id']}  trainee {row['trainee_id']}  {row['mode']}  {row['status']}")
+    print(f"  scenario {row['scenario_id']} v{row['scenario_version']}, seed {row['seed']}")
+    print(f"  started {row['started']}, ended {row['ended'] or '-'}")
+    print(f"  score {_pct(row)} ({_verdict(row)}, minimum {row['minimum_passing'] or '-'})")
+    if row["critical_errors"]:
+        print(f"  critical errors: {', '.join(row['critical_errors'])}")
+    for c in row.get("criteria") or []:
+        print(f"  {c.get('score', 0):5.1f}/{c.get('max', 0):5.1f}  {c['id']}: {c.get('feedback')}")
+    for c in row.get("commands", []):
+        print(f"  [{c['n']:4}] t={c['t_s']:9.2f}s  {json.dumps(c['cmd'])}")
+    return 0
+
+
+def handle_replay(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        view = instructor_access(store, os.environ)
+        row = view.attempt(args.attempt)
+        if args.log:
+            from sim.records.replay import replay_stored
+
+            try:
+                with Path(args.log).open("w", encoding="utf-8") as stream:
+                    attempt = replay_stored(row, view.commands(args.attempt), stream)
+            except OSError as exc:
+                raise InputError(f"cannot write log: {exc}", path=args.log) from None
+        else:
+            attempt = view.store.replay(args.attempt)
+    digest = attempt.sim.digest()
+    if args.json:
+        _print_json(attempt.result() | {"attempt_id": row["id"], "status": row["status"]})
+    if row["status"] == "incomplete":
+        print(
+            f"attempt {row['id']}: replayed {len(attempt.log)} commands (incomplete attempt)",
+            file=sys.stderr,
+        )
+        return 0
+    if digest != row["digest"]:
+        print(f"attempt {row['id']}: replay does not reproduce the stored digest", file=sys.stderr)
+        return 1
+    if not args.json:
+        print(f"attempt {row['id']}: replay matches ({len(attempt.log)} commands)")
+    return 0
+
+
+def handle_verify(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        damage = store.integrity_check()
+        problems, linked, head = store.verify()
+    if args.json:
+        _print_json(
+            {
+                "ok": not problems and not damage,
+                "linked": linked,
+                "head": head,
+                "integrity": damage or ["ok"],
+                "problems": [{"attempt_id": p.attempt_id, "problem": p.message} for p in problems],
+            }
+        )
+    else:
+        for line in damage:
+            print(f"database integrity: {line}")
+        for p in problems:
+            print(str(p))
+        if not problems and not damage:
+            print(f"records intact: {linked} finished attempts in the hash chain, head {head}")
+        else:
+            print(f"records NOT intact: {len(problems)} attempt problem(s)", file=sys.stderr)
+    return 0 if not problems and not damage else 1
+
+
+def handle_export(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        view = instructor_access(store, os.environ)
+        rows = view.attempts(trainee_id=args.trainee, cohort=args.cohort)
+    if args.csv == "-":
+        write_csv(rows, sys.stdout)
+        return 0
+    try:
+        with Path(args.csv).open("w", encoding="utf-8", newline="") as stream:
+            n = write_csv(rows, stream)
+    except OSError as exc:
+        raise InputError(f"cannot write CSV: {exc}", path=args.csv) from None
+    print(f"wrote {n} attempts to {args.csv}")
+    return 0
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        instructor_access(store, os.environ)
+        counts = import_database(store, args.file)
+    if args.json:
+        _print_json(counts)
+    else:
+        print(
+            f"imported {counts['added']} attempts ({counts['completed']} completed,"
+            f" {counts['duplicate']} already here), {counts['trainees']} new trainees,"
+            f" {counts['assessments']} new assessments"
+        )
+    return 0
+
+
+def handle_backup(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        instructor_access(store, os.environ)
+        out = backup(store, args.out)
+    print(f"backed up {store.path} to {out}")
+    return 0

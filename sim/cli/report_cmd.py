@@ -1,0 +1,36 @@
+"""``report``: an HTML report for one trainee or one cohort (instructor)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.records.access import instructor_access
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="HTML report with charts for a trainee or a cohort")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--trainee", metavar="ID")
+    who.add_argument("--cohort", metavar="NAME")
+    p.add_argument("--out", required=True, metavar="FILE.html")
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from sim.cli.records_cmd import open_store
+    from sim.report import build_report
+
+    with open_store() as store:
+        instructor_access(store, os.environ)
+        html = build_report(
+            store, generated=store.clock(), trainee=args.trainee, cohort=args.cohort
+        )
+    try:
+        Path(args.out).write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write report: {exc}", path=args.out) from None
+    print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,56 @@
+"""Getting the instructor passphrase for a command-line action: env var, else a prompt.
+
+``MARROWSIM_INSTRUCTOR_PASSPHRASE`` serves scripts; otherwise the passphrase is read with
+``getpass`` (never echoed).  Until a passphrase is set, instructor actions are open, with a
+warning, so a new station can be set up; ``instructor set-passphrase`` closes them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable, Mapping
+
+from sim.errors import InputError
+from sim.records.store import RecordStore
+from sim.records.views import InstructorView
+
+PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"
+OPEN_WARNING = (
+    "marrowsim: note: no instructor passphrase is set, so anyone at this station can see all"
+    " results; set one with `python -m sim instructor set-passphrase`"
+)
+
+Prompt = Callable[[str], str]
+
+
+def read_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) -> str:
+    """The instructor passphrase from the environment or a no-echo prompt."""
+    if env.get(PASSPHRASE_ENV):
+        return env[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise InputError(f"instructor passphrase needed: set {PASSPHRASE_ENV} or use a terminal")
+    return prompt("Instructor passphrase: ")
+
+
+def instructor_access(
+    store: RecordStore, env: Mapping[str, str], prompt: Prompt = getpass.getpass
+) -> InstructorView:
+    """The instructor view after checking the passphrase (open, with a warning, if none set)."""
+    if not store.has_passphrase():
+        print(OPEN_WARNING, file=sys.stderr)
+        return InstructorView(store)
+    return store.instructor(read_passphrase(env, prompt))
+
+
+def read_new_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) -> str:
+    """A new passphrase from the environment, or typed twice at a no-echo prompt."""
+    if env.get(NEW_PASSPHRASE_ENV):
+        return env[NEW_PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise InputError(f"new passphrase needed: set {NEW_PASSPHRASE_ENV} or use a terminal")
+    first = prompt("New instructor passphrase: ")
+    if prompt("Repeat the new passphrase: ") != first:
+        raise InputError("the two passphrases differ; nothing was changed")
+    return first

@@ -1,0 +1,164 @@
+"""Opening the records database: WAL mode, schema migrations, and refusing damaged files.
+
+A damaged or foreign file is never reset or overwritten: the user gets one line naming the
+file and a backup copy beside it, and the command exits 2 (``InputError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sim.errors import InputError
+from sim.records.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encrypted")
+
+
+class DamagedDatabase(InputError):
+    """The records database is damaged or is not a Marrowsim database (a copy was saved)."""
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def backup_damaged(path: Path) -> Path:
+    """Copy a damaged database (and its WAL) beside it, once per distinct content."""
+    backup = path.with_name(f"{path.name}.damaged-{_file_digest(path)[:12]}.bak")
+    if not backup.exists():
+        shutil.copy2(path, backup)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        shutil.copy2(wal, backup.with_name(backup.name + "-wal"))
+    return backup
+
+
+def damaged(path: Path, reason: str) -> DamagedDatabase:
+    """The error for a damaged or foreign file, after saving a backup copy of it."""
+    try:
+        where = f"a copy is at {backup_damaged(path)}"
+    except OSError as exc:
+        where = f"could not save a copy ({exc.strerror})"
+    return DamagedDatabase(
+        f"records database is damaged or not a Marrowsim database ({reason}); nothing was"
+        f" changed and {where}; restore a backup or set MARROWSIM_DATA_DIR to another folder",
+        path=str(path),
+    )
+
+
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True when an sqlite error means a damaged file rather than a busy or locked one."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return False
+    text = str(exc).lower()
+    return any(word in text for word in _DAMAGE_WORDS)
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        head = f.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise damaged(path, "not an SQLite file")
+
+
+def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    if target.exists():
+        return
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Apply the missing migrations, each in its own transaction; returns the new version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version and version < SCHEMA_VERSION and path is not None:
+        _backup_before_migration(conn, path, version)
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process?
+            if version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _identify(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse foreign databases and ones written by a newer Marrowsim (read-only checks)."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if app_id != APPLICATION_ID and (tables or version):
+        raise damaged(path, "a different application's SQLite database")
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            f"records database has schema version {version}, newer than this Marrowsim"
+            f" supports ({SCHEMA_VERSION}); upgrade Marrowsim",
+            path=str(path),
+        )
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) a records database in WAL mode.
+
+    Each statement outside an explicit ``BEGIN`` commits on its own (autocommit), so a command
+    saved during an attempt is durable against a killed process once ``execute`` returns.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise InputError("no such records database", path=str(path))
+    _check_header(path)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
+    try:
+        _identify(conn, path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if is_damage(exc):
+            raise damaged(path, str(exc)) from None
+        raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def translate(path: Path) -> Callable[[sqlite3.Error], InputError]:
+    """A function turning an sqlite error met while using ``path`` into a one-line error."""
+
+    def convert(exc: sqlite3.Error) -> InputError:
+        if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+            return damaged(path, str(exc))
+        return InputError(f"records database: {exc}", path=str(path))
+
+    return convert

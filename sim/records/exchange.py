@@ -1,0 +1,280 @@
+"""Moving records between stations and out to other tools: import (merge), backup, CSV.
+
+Import merges another station's database in one transaction: attempts are matched by UUID so
+nothing is duplicated; a file that is not a sound Marrowsim database (not SQLite, foreign,
+damaged, failing its own hash chain, or holding an invalid row) is refused and nothing merged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from sim.errors import InputError
+from sim.records import chain
+from sim.records.db import SQLITE_MAGIC, migrate
+from sim.records.schema import APPLICATION_ID, SCHEMA_VERSION
+from sim.records.store import MODES, RecordStore, check_trainee_id
+
+#: Attempt columns copied by an import (the chain columns are recomputed locally).
+COPY_COLUMNS = tuple(c for c in chain.RECORD_FIELDS if c != "status")
+
+CSV_COLUMNS = (
+    "attempt_id",
+    "trainee_id",
+    "cohort",
+    "scenario_id",
+    "scenario_version",
+    "mode",
+    "assessment_id",
+    "seed",
+    "started",
+    "ended",
+    "status",
+    "score_total",
+    "score_max",
+    "score_pct",
+    "minimum_passing",
+    "passed",
+    "critical_errors",
+    "collected_ml",
+    "tnc_per_kg_recipient",
+    "skin_sites",
+    "bone_penetrations",
+    "aspirations",
+    "max_pull_ml",
+    "procedure_s",
+    "n_commands",
+    "station",
+)
+
+
+# ------------------------------------------------------------------------------ backup
+def backup(store: RecordStore, out: Path | str) -> Path:
+    """A consistent single-file copy of the database (safe while it is in use)."""
+    out = Path(out)
+    if out.exists():
+        raise InputError("refusing to overwrite an existing file", path=str(out))
+    try:
+        dest = sqlite3.connect(out)
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot write backup: {exc}", path=str(out)) from None
+    try:
+        with store.guard():
+            store.conn.backup(dest)
+    finally:
+        dest.close()
+    return out
+
+
+# ------------------------------------------------------------------------------ import
+def _open_source(path: Path, workdir: Path) -> sqlite3.Connection:
+    """A migrated, verified working copy of the file to import (the original is untouched)."""
+    if not path.is_file():
+        raise InputError("no such file", path=str(path))
+    with path.open("rb") as f:
+        if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise InputError("not a Marrowsim records database (not SQLite)", path=str(path))
+    copy = workdir / "import.db"
+    shutil.copyfile(path, copy)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, workdir / "import.db-wal")
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise InputError("not a Marrowsim records database", path=str(path))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise InputError(f"written by a newer Marrowsim (schema {version})", path=str(path))
+        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if check != "ok":
+            raise InputError(f"damaged database: {check}", path=str(path))
+        migrate(conn)
+        problems, _, _ = chain.verify(conn)
+        if problems:
+            raise InputError(
+                f"fails verification ({problems[0]}; {len(problems)} problem(s))", path=str(path)
+            )
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise InputError(f"damaged database: {exc}", path=str(path)) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_attempt(row: dict) -> None:
+    check_trainee_id(row["trainee_id"])
+    if row["mode"] not in MODES:
+        raise InputError(f"attempt {row['id']}: invalid mode {row['mode']!r}")
+    for key in ("scenario", "criteria", "critical_errors", "metrics", "summary"):
+        try:
+            if row[key] is not None:
+                json.loads(row[key])
+        except (TypeError, ValueError):
+            raise InputError(f"attempt {row['id']}: {key} is not valid JSON") from None
+
+
+def _merge_trainees(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
+    added = 0
+    for t in src.execute("SELECT id, name, cohort, created FROM trainees"):
+        check_trainee_id(t["id"])
+        cur = dst.execute(
+            "INSERT OR IGNORE INTO trainees (id, name, cohort, created) VALUES (?,?,?,?)",
+            tuple(t),
+        )
+        added += cur.rowcount
+        dst.execute(
+            "UPDATE trainees SET name = coalesce(name, ?), cohort = coalesce(cohort, ?)"
+            " WHERE id = ?",
+            (t["name"], t["cohort"], t["id"]),
+        )
+    return added
+
+
+def _merge_assessments(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
+    added = 0
+    for a in src.execute("SELECT * FROM assessments"):
+        json.loads(a["scenarios"])
+        cur = dst.execute(
+            "INSERT OR IGNORE INTO assessments (id, name, scenarios, passing, attempts_allowed,"
+            " created, active) VALUES (?,?,?,?,?,?,?)",
+            (a["id"], a["name"], a["scenarios"], a["passing"], a["attempts_allowed"],
+             a["created"], a["active"]),
+        )  # fmt: skip
+        added += cur.rowcount
+    return added
+
+
+def _copy_commands(dst: sqlite3.Connection, src: sqlite3.Connection, attempt_id: str, start: int):
+    rows = src.execute(
+        "SELECT attempt_id, n, t_s, wall, cmd FROM attempt_commands"
+        " WHERE attempt_id = ? AND n >= ? ORDER BY n",
+        (attempt_id, start),
+    )
+    batch = []
+    for r in rows:
+        try:
+            json.loads(r["cmd"])
+        except (TypeError, ValueError):
+            raise InputError(f"attempt {attempt_id}: command {r['n']} is not valid JSON") from None
+        batch.append(tuple(r))
+    dst.executemany(
+        "INSERT INTO attempt_commands (attempt_id, n, t_s, wall, cmd) VALUES (?,?,?,?,?)", batch
+    )
+
+
+def _merge_attempt(store: RecordStore, src: sqlite3.Connection, row: dict) -> str:
+    """Insert one source attempt; returns 'added', 'completed' or 'duplicate'."""
+    dst = store.conn
+    _check_attempt(row)
+    local = dst.execute("SELECT status, n_commands FROM attempts WHERE id = ?", (row["id"],))
+    local = local.fetchone()
+    if local is not None and (local["status"] != "incomplete" or row["status"] == "incomplete"):
+        return "duplicate"
+    if local is None:
+        cols = ", ".join(COPY_COLUMNS)
+        marks = ", ".join("?" for _ in COPY_COLUMNS)
+        dst.execute(
+            f"INSERT INTO attempts ({cols}) VALUES ({marks})", [row[c] for c in COPY_COLUMNS]
+        )
+        have = 0
+    else:  # finished at the other station since an earlier import: add the rest and seal
+        have = dst.execute(
+            "SELECT count(*) FROM attempt_commands WHERE attempt_id = ?", (row["id"],)
+        ).fetchone()[0]
+        sets = ", ".join(f"{c} = ?" for c in COPY_COLUMNS if c != "id")
+        dst.execute(
+            f"UPDATE attempts SET {sets} WHERE id = ?",
+            [row[c] for c in COPY_COLUMNS if c != "id"] + [row["id"]],
+        )
+    _copy_commands(dst, src, row["id"], have)
+    if row["status"] != "incomplete":
+        store.seal_attempt(row["id"], row["status"])
+    return "added" if local is None else "completed"
+
+
+def import_database(store: RecordStore, path: Path | str) -> dict[str, int]:
+    """Merge another station's database; counts of what was added.  All or nothing."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="marrowsim-import-") as tmp:
+        src = _open_source(path, Path(tmp))
+        try:
+            counts = {"trainees": 0, "assessments": 0, "added": 0, "completed": 0, "duplicate": 0}
+            rows = [
+                dict(r)
+                for r in src.execute(
+                    "SELECT * FROM attempts ORDER BY seq IS NULL, seq, started, id"
+                )
+            ]
+            conn = store.conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    counts["trainees"] = _merge_trainees(conn, src)
+                    counts["assessments"] = _merge_assessments(conn, src)
+                    for row in rows:
+                        counts[_merge_attempt(store, src, row)] += 1
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+                store.checkpoint()
+            except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+                raise InputError(
+                    f"cannot import, nothing was merged: {exc}".splitlines()[0], path=str(path)
+                ) from None
+            except InputError as exc:
+                raise InputError(
+                    f"cannot import, nothing was merged: {exc.message}", path=str(path)
+                ) from None
+        finally:
+            src.close()
+    return counts
+
+
+# ------------------------------------------------------------------------------ CSV
+def csv_rows(attempts: list[dict]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The CSV header (with one ``criterion:<id>`` column per criterion seen) and rows."""
+    criteria: list[str] = []
+    for a in attempts:
+        for c in a.get("criteria") or []:
+            if c.get("id") not in criteria:
+                criteria.append(c.get("id"))
+    header = list(CSV_COLUMNS) + [f"criterion:{c}" for c in criteria]
+    rows = []
+    for a in attempts:
+        metrics = a.get("metrics") or {}
+        pct = None
+        if a.get("score_total") is not None:
+            pct = round(100.0 * a["score_total"] / (a.get("score_max") or 100.0), 2)
+        row: dict[str, Any] = {
+            "attempt_id": a["id"],
+            "score_pct": pct,
+            "critical_errors": ";".join(a.get("critical_errors") or []),
+            "passed": "" if a.get("passed") is None else ("yes" if a["passed"] else "no"),
+        }
+        for key in CSV_COLUMNS:
+            if key not in row:
+                row[key] = a.get(key, metrics.get(key))
+        for c in a.get("criteria") or []:
+            row[f"criterion:{c.get('id')}"] = c.get("score")
+        rows.append({k: ("" if v is None else v) for k, v in row.items()})
+    return header, rows
+
+
+def write_csv(attempts: list[dict], stream: IO[str]) -> int:
+    """Write attempts as CSV (one row each); returns the number of rows."""
+    header, rows = csv_rows(attempts)
+    writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,69 @@
+"""Recorder: ties a live ``Attempt`` to the store so every applied command is saved at once.
+
+    rec = Recorder.start(store, attempt, trainee_id="t-042", mode="practice")
+    attempt.apply(cmd)          # saved (committed) before apply() returns
+    row = rec.finish()          # scored, stored, locked, chained
+
+A process killed mid-attempt leaves an incomplete attempt with every command applied so far
+(at most the one being applied is lost); ``RecordStore.replay`` re-runs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.records.store import RecordStore
+
+
+def score_or_none(attempt: Any) -> dict | None:
+    """``sim.scoring.score_attempt(attempt)``, or None while scoring is not installed."""
+    try:
+        from sim.scoring import score_attempt
+    except ImportError:
+        return None
+    return score_attempt(attempt)
+
+
+class Recorder:
+    """Saves an attempt's commands as they are applied, then its outcome."""
+
+    def __init__(self, store: RecordStore, attempt: Any, attempt_id: str) -> None:
+        self.store = store
+        self.attempt = attempt
+        self.attempt_id = attempt_id
+        self._next = len(attempt.log)
+        attempt.observers.append(self._on_command)
+
+    @classmethod
+    def start(
+        cls,
+        store: RecordStore,
+        attempt: Any,
+        *,
+        trainee_id: str,
+        mode: str,
+        assessment_id: str | None = None,
+    ) -> Recorder:
+        """Create the stored attempt and start recording; call before the first command."""
+        if attempt.log:
+            raise ValueError("attach the recorder before the first command is applied")
+        attempt_id = store.start_attempt(
+            trainee_id, attempt.scenario, attempt.seed, mode, assessment_id=assessment_id
+        )
+        return cls(store, attempt, attempt_id)
+
+    def _on_command(self, entry: dict, _events: list) -> None:
+        self.store.append_command(self.attempt_id, self._next, entry["t_s"], entry["cmd"])
+        self._next += 1
+
+    def finish(self, score: dict | None = None, *, auto_score: bool = True) -> dict:
+        """Store the outcome and lock the attempt; returns the stored row.
+
+        Without ``score`` the attempt is scored with ``sim.scoring`` when that is available
+        (``auto_score=False`` stores it unscored).
+        """
+        if score is None and auto_score:
+            score = score_or_none(self.attempt)
+        if self._on_command in self.attempt.observers:
+            self.attempt.observers.remove(self._on_command)
+        return self.store.finish_attempt(self.attempt_id, self.attempt, score)

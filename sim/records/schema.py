@@ -1,0 +1,100 @@
+"""The records schema, as a list of migrations (``PRAGMA user_version`` counts those applied).
+
+``MIGRATIONS[i]`` takes a database from version ``i`` to ``i + 1``.  Never edit a released step;
+append a new one.  Finished results are locked by triggers (the hash chain in ``chain.py``
+detects edits made by going around them).
+"""
+
+from __future__ import annotations
+
+#: PRAGMA application_id of a Marrowsim records database ("MBHS" in ASCII).
+APPLICATION_ID = 0x4D424853
+
+V1 = [
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    """CREATE TABLE trainees (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        cohort TEXT,
+        created TEXT NOT NULL
+    )""",
+    "CREATE INDEX trainees_cohort ON trainees(cohort)",
+    """CREATE TABLE assessments (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        scenarios TEXT NOT NULL,
+        passing REAL NOT NULL CHECK (passing > 0 AND passing <= 100),
+        attempts_allowed INTEGER NOT NULL CHECK (attempts_allowed >= 1),
+        created TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1
+    )""",
+    """CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,
+        trainee_id TEXT NOT NULL REFERENCES trainees(id),
+        station TEXT NOT NULL,
+        scenario_id TEXT NOT NULL,
+        scenario_version INTEGER NOT NULL,
+        scenario TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('tutorial', 'practice', 'assessment')),
+        assessment_id TEXT REFERENCES assessments(id),
+        seed INTEGER NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        status TEXT NOT NULL DEFAULT 'incomplete'
+            CHECK (status IN ('incomplete', 'complete', 'locked')),
+        score_total REAL,
+        score_max REAL,
+        minimum_passing REAL,
+        passed INTEGER,
+        criteria TEXT,
+        critical_errors TEXT,
+        metrics TEXT,
+        summary TEXT,
+        pulls BLOB,
+        digest TEXT,
+        n_commands INTEGER,
+        seq INTEGER UNIQUE,
+        prev_hash TEXT,
+        record_hash TEXT
+    )""",
+    "CREATE INDEX attempts_trainee ON attempts(trainee_id, started)",
+    """CREATE TABLE attempt_commands (
+        attempt_id TEXT NOT NULL REFERENCES attempts(id),
+        n INTEGER NOT NULL,
+        t_s REAL NOT NULL,
+        wall TEXT NOT NULL,
+        cmd TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, n)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER attempts_locked BEFORE UPDATE ON attempts
+        WHEN OLD.status != 'incomplete'
+        BEGIN SELECT RAISE(ABORT, 'stored results are locked'); END""",
+    """CREATE TRIGGER attempts_kept BEFORE DELETE ON attempts
+        BEGIN SELECT RAISE(ABORT, 'stored attempts cannot be deleted'); END""",
+    """CREATE TRIGGER commands_append_only BEFORE INSERT ON attempt_commands
+        WHEN (SELECT status FROM attempts WHERE id = NEW.attempt_id) != 'incomplete'
+        BEGIN SELECT RAISE(ABORT, 'the attempt is finished and locked'); END""",
+    """CREATE TRIGGER commands_unchanged BEFORE UPDATE ON attempt_commands
+        BEGIN SELECT RAISE(ABORT, 'stored commands are locked'); END""",
+    """CREATE TRIGGER commands_kept BEFORE DELETE ON attempt_commands
+        BEGIN SELECT RAISE(ABORT, 'stored commands cannot be deleted'); END""",
+]
+
+V2 = [
+    """CREATE TABLE xapi_queue (
+        statement_id TEXT PRIMARY KEY,
+        attempt_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'rejected')),
+        queued TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        last_try TEXT,
+        last_error TEXT,
+        sent TEXT
+    )""",
+    "CREATE INDEX xapi_queue_status ON xapi_queue(status, attempt_id, idx)",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2]
+SCHEMA_VERSION = len(MIGRATIONS)
