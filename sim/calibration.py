@@ -1110,11 +1110,9 @@ OFF_EXPLANATIONS = {
         "Wikipedia, or a lower blood WBC."
     ),
     "cortex_force_expert": (
-        "Twisting halves the cortex resistance in the model (`twist_factor` 0.5, a gap), so "
-        "the expert's scripted hand pushes `hand_margin` x the halved resistance + "
-        "`hand_min_force_n`. Clinicians measured 400–600 N while also twisting; without "
-        "twisting the model's threshold (450 N) is in range. A twist_factor of ~0.8 would put "
-        "the twisting thrust in range."
+        "With twisting the expert's scripted hand pushes `hand_margin` x the reduced cortex "
+        "resistance (`twist_factor` x `cortex_resistance_n`) + `hand_min_force_n`; clinicians "
+        "measured 400–600 N while also twisting."
     ),
 }
 

@@ -115,9 +115,11 @@ class MarrowField:
         self.level[box] *= factor
 
     def index(self, point: Vec3) -> tuple[int, int, int]:
-        idx = np.floor((np.asarray(point) - self.origin) / self.voxel_mm).astype(int)
-        idx = np.clip(idx, 1, np.array(self.shape) - 2)
-        return int(idx[0]), int(idx[1]), int(idx[2])
+        o, v, n = self.origin, self.voxel_mm, self.shape
+        i, j, k = (
+            min(max(math.floor((point[a] - o[a]) / v), 1), n[a] - 2) for a in range(3)
+        )
+        return i, j, k
 
     def _window(self, point: Vec3) -> tuple[slice, slice, slice]:
         i, j, k = self.index(point)
@@ -176,11 +178,16 @@ class YieldModel:
 def side_hole_point(tip: Vec3, direction: Vec3, rotation_deg: float) -> Vec3:
     """Where the needle draws from: the tip, offset toward the side the bevel faces."""
     offset = table("marrow").side_hole_offset_mm
-    d = np.asarray(direction)
-    ref = np.array([0.0, 1.0, 0.0]) if abs(d[1]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    e1 = np.cross(d, ref)
-    e1 /= np.linalg.norm(e1)
-    e2 = np.cross(d, e1)
+    dx, dy, dz = direction
+    rx, ry, rz = (0.0, 1.0, 0.0) if abs(dy) < 0.9 else (1.0, 0.0, 0.0)
+    e1 = (dy * rz - dz * ry, dz * rx - dx * rz, dx * ry - dy * rx)  # d x ref
+    norm = math.sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2])
+    e1 = (e1[0] / norm, e1[1] / norm, e1[2] / norm)
+    e2 = (dy * e1[2] - dz * e1[1], dz * e1[0] - dx * e1[2], dx * e1[1] - dy * e1[0])  # d x e1
     a = math.radians(rotation_deg)
-    p = np.asarray(tip) + offset * (math.cos(a) * e1 + math.sin(a) * e2)
-    return (float(p[0]), float(p[1]), float(p[2]))
+    ca, sa = math.cos(a), math.sin(a)
+    return (
+        tip[0] + offset * (ca * e1[0] + sa * e2[0]),
+        tip[1] + offset * (ca * e1[1] + sa * e2[1]),
+        tip[2] + offset * (ca * e1[2] + sa * e2[2]),
+    )

@@ -187,6 +187,7 @@ class Simulation:
         x, y = self.anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
         site = Site(len(self.sites), cmd.landmark, side, cmd.lateral_mm, cmd.cranial_mm, x, y)
         self.sites.append(site)
+        self.field(side)  # build this ilium's marrow field now, not in the first aspiration
         self.t_s += self.timing.mark_site_s
         zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm)
         self._emit(

@@ -86,7 +86,6 @@ LITERATURE: dict[str, tuple[float, float]] = {
 #: given in docs/calibration.md.  Strict: a row that comes back into tolerance fails here, so
 #: it is taken off this list.
 KNOWN_OFF = {
-    "cortex_force_expert": "twist_factor 0.5 puts the expert's twisting thrust below 400 N",
     "muench_cells": "mostly-blood aliquots 2-4 carry more nucleated cells than the first",
 }
 

@@ -20,8 +20,7 @@ def handle(args: argparse.Namespace) -> int:
     attempt, recorded = replay(args.log)
     digest = attempt.sim.digest()
     if args.json:
-        json.dump(attempt.result(), sys.stdout, sort_keys=True)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(attempt.result(), sort_keys=True) + "\n")
     if recorded is None:
         print(
             f"{args.log}: replayed {len(attempt.log)} commands (log has no digest: incomplete"

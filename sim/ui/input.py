@@ -14,6 +14,7 @@ import pygame
 
 from sim import commands as c
 from sim.needle import NeedleState
+from sim.parameters import table
 
 
 class Intent(StrEnum):
@@ -126,7 +127,7 @@ ROTATE_DEG = 90.0
 PULL_CHOICES_ML = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
 FORCE_RAMP_N_PER_S = 200.0  # holding the push key leans harder at this rate
 FORCE_RELEASE_N_PER_S = 2500.0  # letting go eases off at this rate (about 0.1 s from 250 N)
-FORCE_MAX_N = 500.0  # the most a hand pushes (IEEE 8579919: 400-600 N)
+FORCE_MAX_N = table("needle").hand_max_force_n  # the most a hand pushes (IEEE 8579919)
 FORCE_QUANTUM_N = 10.0  # forces are sent in steps of this, so a steady hand makes one command
 DRAG_N_PER_PX = 2.5  # mouse: dragging down this many newtons per pixel
 REDIRECT_SETTLE_S = 0.4  # aim changes in soft tissue become one redirect after this pause
