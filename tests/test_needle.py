@@ -185,3 +185,13 @@ def test_a_grazing_track_skids_on_the_outer_table_instead_of_biting():
     assert "needle_skived" in types(ev)
     assert a.sim.needle.tissue == Tissue.OUTER_CORTEX
     assert a.sim.bone_penetrations == 0
+
+
+def test_the_tip_never_outruns_the_hand():
+    # Even a 600 N shove through fat moves the needle no faster than a hand can move it.
+    a = attempt()
+    at_psis(a, lateral_deg=45)  # misses the bone: soft tissue all the way
+    before = a.sim.needle.depth_mm
+    run(a, {"do": "push", "force_n": 600, "s": 0.5})
+    cap = table("needle").max_tip_speed_mm_s
+    assert a.sim.needle.depth_mm - before == pytest.approx(cap * 0.5, rel=1e-6)

@@ -28,7 +28,7 @@ def test_idle_time_becomes_coalesced_waits():
 def test_steady_pushes_merge_and_boundaries_flush():
     s = make_session()
     for _ in range(240):
-        s.push(300.0, True, 1 / 60)
+        s.push(450.0, True, 1 / 60)  # firm pressure with twisting (~375 N cortex)
     s.flush_push()
     pushes = [e for e in s.attempt.log if e["cmd"]["do"] == "push"]
     assert 2 <= len(pushes) < 40
