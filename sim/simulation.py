@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from sim.parameters import table
 from sim.tissue import CRITICAL_TISSUES, Tissue
 
 MAX_SITES = 8
+#: Two marks closer than this are one skin puncture, not two sites.
+MIN_SITE_SPACING_MM = 5.0
 Event = dict[str, Any]
 
 
@@ -185,6 +188,13 @@ class Simulation:
             raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
         side: Side = "left" if cmd.landmark == "left_psis" else "right"
         x, y = self.anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
+        for other in self.sites:
+            if math.hypot(other.x_mm - x, other.y_mm - y) < MIN_SITE_SPACING_MM:
+                raise CommandRejected(
+                    f"site {other.index} is already marked here; insert through it again "
+                    "instead of marking a second site on the same spot",
+                    field="lateral_mm",
+                )
         site = Site(len(self.sites), cmd.landmark, side, cmd.lateral_mm, cmd.cranial_mm, x, y)
         self.sites.append(site)
         self.field(side)  # build this ilium's marrow field now, not in the first aspiration

@@ -195,3 +195,12 @@ def test_the_tip_never_outruns_the_hand():
     run(a, {"do": "push", "force_n": 600, "s": 0.5})
     cap = table("needle").max_tip_speed_mm_s
     assert a.sim.needle.depth_mm - before == pytest.approx(cap * 0.5, rel=1e-6)
+
+
+def test_a_second_site_on_the_same_spot_is_refused():
+    a = attempt()
+    run(a, {"do": "mark_site", "landmark": "left_psis"})
+    with pytest.raises(CommandRejected, match="already marked"):
+        run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 2, "cranial_mm": 2})
+    run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 10, "cranial_mm": 12})
+    assert len(a.sim.sites) == 2
