@@ -65,22 +65,18 @@ class Donor:
     def marrow_richness(self) -> float:
         """Nucleated-cell richness of true marrow against a 30-year-old (SCI cohort)."""
         m = table("marrow")
-
-        def level(age: float) -> float:
-            x = min(1.0, max(0.0, (age - 10.0) / 60.0))
-            return 1.0 - m.age_cellularity_drop * x
-
-        return level(self.age_years) / level(m.reference_age_years) * self.cellularity
+        drop = m.age_cellularity_drop
+        return _age_level(self.age_years, drop) / _age_level(m.reference_age_years, drop) * (
+            self.cellularity
+        )
 
     @property
     def cd34_fraction_marrow(self) -> float:
         m = table("marrow")
-
-        def level(age: float) -> float:
-            x = min(1.0, max(0.0, (age - 10.0) / 60.0))
-            return 1.0 - m.age_cd34_fraction_drop * x
-
-        return m.cd34_fraction_marrow * level(self.age_years) / level(m.reference_age_years)
+        drop = m.age_cd34_fraction_drop
+        return m.cd34_fraction_marrow * (
+            _age_level(self.age_years, drop) / _age_level(m.reference_age_years, drop)
+        )
 
     @property
     def blood_wbc_per_ml(self) -> float:
@@ -94,3 +90,9 @@ class Donor:
         """The most marrow that may be taken from this donor (default 20 mL/kg)."""
         per_kg = ml_per_kg if ml_per_kg is not None else table("marrow").donor_limit_ml_per_kg
         return per_kg * self.weight_kg
+
+
+def _age_level(age_years: float, drop: float) -> float:
+    """Share left of a marrow quantity that falls by ``drop`` between ages 10 and 70 (SCI)."""
+    x = min(1.0, max(0.0, (age_years - 10.0) / 60.0))
+    return 1.0 - drop * x
