@@ -19,6 +19,7 @@ import pygame_gui
 from sim.ui import theme
 from sim.ui.camera import LOGICAL_SIZE, Viewport
 from sim.ui.clock import STEP_S, FixedStepper
+from sim.ui.recording import StationRecords
 from sim.ui.render import Fonts, Painter
 from sim.ui.sound import Sounds
 from sim.ui.views.base import View
@@ -49,6 +50,7 @@ class App:
         sound: bool = True,
         scenario_dir: Path | None = None,
         record_draw: bool = False,
+        data_dir: Path | None = None,
     ) -> None:
         pygame.init()
         pygame.key.set_repeat(350, 70)
@@ -63,6 +65,7 @@ class App:
         self.stepper = FixedStepper()
         self.seed = seed
         self.scenario_dir = scenario_dir
+        self.records = StationRecords(data_dir)  # opened on first use; MARROWSIM_DATA_DIR
         self.stack: list[View] = []
         self.running = True
         self.fullscreen = False
@@ -137,7 +140,7 @@ class App:
                 ConfirmOverlay(
                     self,
                     "Quit Marrowsim?",
-                    "The attempt in progress will be lost.",
+                    "The attempt stops here, stored as unfinished.",
                     on_yes=self.quit,
                 )
             )
@@ -235,6 +238,7 @@ class App:
             last = now
             if max_frames and self.frames >= max_frames:
                 break
+        self.records.close()
         pygame.quit()
 
 

@@ -1,7 +1,13 @@
-"""Training modes.  Practice is available now; tutorial and assessment plug in here later.
+"""Training modes: what the trainee is shown and how the attempt is run and stored.
 
-A mode decides what the trainee is shown (hints, danger regions, warnings); the simulation and
-scoring are the same in every mode.  To add one, append a :class:`Mode` with ``available=True``.
+A mode decides the guidance (hints, danger regions, coaching warnings, tutorial steps), whether
+a retry is offered, and how the result is judged and stored; the simulation and scoring are the
+same in every mode.  Every mode records its attempts (``sim/ui/recording.py``).
+
+* Tutorial: guided step by step by ``sim.tutorial`` (``sim/ui/guide.py``), ghost needle shown.
+* Practice: hints, danger regions and live coaching; retry from the debrief.
+* Assessment: nothing but the procedure; only the instructor's assessment scenarios are offered,
+  attempts are counted by the records store and the result is stored locked.
 """
 
 from __future__ import annotations
@@ -11,25 +17,42 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Mode:
-    id: str
+    id: str  # also the records mode (sim.records.MODES)
     label: str
     description: str
     available: bool
-    shows_hints: bool  # danger regions, palpation names, practice warnings
+    shows_hints: bool  # danger regions, palpation zone names, aim guide, coaching warnings
+    guided: bool = False  # tutorial steps gate the commands
+    retry: bool = False  # the debrief offers a new attempt of the same scenario
+    assessed: bool = False  # scenarios, attempts and standard come from the active assessment
 
 
 MODES: tuple[Mode, ...] = (
     Mode(
         "practice",
         "Practice",
-        "Danger regions, palpation feedback and warnings are shown.",
+        "Danger regions, palpation feedback and live warnings; retry from the debrief.",
         True,
         True,
+        retry=True,
     ),
     Mode(
-        "tutorial", "Tutorial", "Step-by-step guidance (coming with the records work).", False, True
+        "tutorial",
+        "Tutorial",
+        "Step by step: each step says what to do and why; a ghost needle shows the ideal track.",
+        True,
+        True,
+        guided=True,
+        retry=True,
     ),
-    Mode("assessment", "Assessment", "No hints; scored for a pass (coming later).", False, False),
+    Mode(
+        "assessment",
+        "Assessment",
+        "No hints or warnings. The instructor's scenarios and passing standard; result locked.",
+        True,
+        False,
+        assessed=True,
+    ),
 )
 
 

@@ -1,7 +1,10 @@
 """Headless screenshots of every screen, from a scripted attempt (``python -m sim screenshots``).
 
 The script drives the real App with posted key events, exactly as a trainee at the keyboard
-would, and saves the logical 1280x720 surface after each step.
+would, and saves the logical 1280x720 surface after each step: a practice attempt (01-13), the
+instructor setting a passphrase and an assessment (14-16), an assessment attempt (17-19), the
+tutorial (20-23) and the instructor's cohort table, attempt list and an attempt's debrief
+(24-26).  The records go to a fresh temporary folder unless ``data_dir`` is given.
 """
 
 from __future__ import annotations
@@ -17,10 +20,15 @@ def _post(pygame, key: int, mod: int = 0, up: bool = False) -> None:
     pygame.event.post(pygame.event.Event(kind, key=key, mod=mod, unicode=""))
 
 
-def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
+PASSPHRASE = "screenshot-pass"
+
+
+def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None) -> list[Path]:
     """Render each screen to ``out_dir``; returns the files written."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import tempfile
+
     import pygame
 
     from sim import commands as c
@@ -29,7 +37,8 @@ def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    app = App(seed=seed, sound=False)
+    records = data_dir or Path(tempfile.mkdtemp(prefix="marrowsim-shots-"))
+    app = App(seed=seed, sound=False, data_dir=records)
     written: list[Path] = []
 
     def frames(n: int = 1) -> None:
@@ -47,6 +56,8 @@ def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
         frames(n)
 
     frames(2)
+    app.top.name_entry.set_text("nurse.kim")
+    frames(1)
     shot("01-launcher")
     key(pygame.K_RETURN)
     shot("02-briefing")
@@ -106,11 +117,141 @@ def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
     # A longer harvest, scripted through the same session (as the hand would do it).
     key(pygame.K_LEFTBRACKET)
     key(pygame.K_LEFTBRACKET)
+    harvest(session, c, Tissue, frames)
+    key(pygame.K_e)
+    shot("10-confirm-end")
+    key(pygame.K_y, n=2)
+    shot("11-debrief")
+    key(pygame.K_p)
+    app.top.player.clock_s = session.sim.t_s * 0.4
+    frames(2)
+    shot("12-replay")
+    key(pygame.K_ESCAPE)
+    key(pygame.K_DOWN)
+    key(pygame.K_DOWN)
+    shot("13-debrief-criterion")
+    # The instructor: a passphrase for the new station, then an assessment.
+    key(pygame.K_RETURN)
+    key(pygame.K_F2)
+    for entry in app.top.entries:
+        entry.set_text(PASSPHRASE)
+    shot("14-instructor-set-passphrase")
+    app.top.submit()
+    key(pygame.K_3)
+    setup = app.top.setup
+    for i, sc in enumerate(setup.scenarios):
+        if sc.id in ("adult-standard", "obese-donor", "older-donor"):
+            setup.toggle(i)
+    setup.row = len(setup.scenarios) + 2
+    key(pygame.K_RETURN)
+    shot("15-instructor-assessment")
+    key(pygame.K_ESCAPE)
+    key(pygame.K_F2)
+    app.top.entries[0].set_text("not-the-passphrase")
+    app.top.submit()
+    shot("16-instructor-login-refused")
+    key(pygame.K_ESCAPE)
+    # An assessment attempt: only the assessment's scenarios, no hints.
+    app.top.name_entry.set_text("nurse.kim")
+    key(pygame.K_RIGHT)
+    key(pygame.K_RIGHT)
+    shot("17-assessment-launcher")
+    key(pygame.K_RETURN)
+    key(pygame.K_RETURN)
+    proc = app.top
+    session = proc.session
+    d = proc.dorsal
+    for side, lat, cra in (("left", 2.0, 4.0), ("right", 4.0, 6.0)):
+        d.cursor_mm = d.anatomy.to_dorsal(side, lat, cra)
+        key(pygame.K_RETURN)
+    key(pygame.K_1)
+    key(pygame.K_TAB)
+    for _ in range(10):
+        key(pygame.K_RIGHT)
+    key(pygame.K_RETURN)
+    session.submit(c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"))
+    key(pygame.K_s)
+    key(pygame.K_a, n=10)
+    key(pygame.K_a, n=10)
+    shot("18-assessment-needle")
+    harvest(session, c, Tissue, frames, passes=6)
+    key(pygame.K_e)
+    key(pygame.K_y, n=2)
+    shot("19-assessment-debrief")
+    # The tutorial.
+    key(pygame.K_RETURN)
+    app.top.name_entry.set_text("nurse.kim")
+    key(pygame.K_RIGHT)
+    key(pygame.K_RETURN)
+    key(pygame.K_RETURN)
+    proc = app.top
+    session = proc.session
+    session.submit(c.TimeOut())
+    frames(2)
+    key(pygame.K_l)
+    key(pygame.K_RETURN)
+    shot("20-tutorial-step")
+    key(pygame.K_TAB)
+    key(pygame.K_RETURN)  # insert before the second site is marked: refused with the hint
+    shot("21-tutorial-refused")
+    key(pygame.K_d)
+    key(pygame.K_r)
+    key(pygame.K_RETURN)
+    key(pygame.K_1)
+    key(pygame.K_TAB)
+    for _ in range(8):
+        key(pygame.K_RIGHT)
+    for _ in range(3):
+        key(pygame.K_UP)
+    frames(200)
+    shot("22-tutorial-ghost")
+    for _ in range(4):
+        key(pygame.K_RIGHT)
+    for _ in range(2):
+        key(pygame.K_UP)
+    key(pygame.K_RETURN)
+    for cmd in (
+        c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"),
+        c.RemoveStylet(),
+        c.Aspirate(ml=4.0),
+        c.Rotate(deg=90),
+        c.Aspirate(ml=4.0),
+        c.ReplaceStylet(),
+        c.Withdraw(mm=18.0),
+        c.Redirect(lateral_deg=20.0, cranial_deg=4.0),
+        c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"),
+        c.RemoveNeedle(),
+        c.SteriStrips(count=2),
+        c.PressureDressing(),
+    ):
+        session.submit(cmd)
+    key(pygame.K_e)
+    key(pygame.K_y, n=2)
+    shot("23-tutorial-summary")
+    # The instructor again: the cohort, every attempt, one attempt's debrief.
+    key(pygame.K_ESCAPE)
+    key(pygame.K_F2)
+    app.top.entries[0].set_text(PASSPHRASE)
+    app.top.submit()
+    frames(1)
+    shot("24-instructor-cohort")
+    key(pygame.K_2)
+    shot("25-instructor-attempts")
+    key(pygame.K_DOWN)
+    key(pygame.K_RETURN)
+    shot("26-instructor-debrief")
+    app.records.close()
+    pygame.quit()
+    return written
+
+
+def harvest(session, c, Tissue, frames, passes: int = 12) -> None:  # noqa: N803
+    """Many passes at both sites, scripted through the session as the hand would do them."""
     for site in (0, 1):
         if session.sim.needle.inserted:
             session.submit(c.RemoveNeedle())
         session.submit(c.Insert(site=site, lateral_deg=24.0))
-        for k in range(12):
+        for k in range(passes):
             lat = (18.0, 24.0, 30.0)[k % 3]
             n = session.sim.needle
             if k:
@@ -127,13 +268,3 @@ def render_all(out_dir: Path | str, seed: int = 1) -> list[Path]:
                 session.submit(c.Aspirate(ml=5.0 if k % 5 else 10.0))
                 session.submit(c.Rotate(deg=90))
             frames(1)
-    key(pygame.K_e)
-    shot("10-confirm-end")
-    key(pygame.K_y, n=2)
-    shot("11-debrief")
-    key(pygame.K_p)
-    app.top.player.clock_s = session.sim.t_s * 0.4
-    frames(2)
-    shot("12-replay")
-    pygame.quit()
-    return written

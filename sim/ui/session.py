@@ -52,6 +52,8 @@ class Session:
     message: str = ""
     message_kind: str = "info"
     listeners: list[Callable[[list[Event]], None]] = field(default_factory=list)
+    guide: Any = None
+    recording: Any = None
     _preview: NeedleState | None = None
 
     # ---------------------------------------------------------------- reading
@@ -80,11 +82,18 @@ class Session:
         fixes = {k: 0.0 for k, v in cmd if isinstance(v, float) and v == 0 and copysign(1, v) < 0}
         if fixes:
             cmd = cmd.model_copy(update=fixes)
+        if self.guide is not None:
+            hint = self.guide.check(cmd)
+            if hint is not None:
+                self.say("Not yet: " + hint, "warn")
+                return None
         try:
             events = self.attempt.apply(cmd)
         except CommandRejected as exc:
             self.say(exc.message, "warn")
             return None
+        if self.guide is not None:
+            self.guide.observe(cmd, events, self.sim)
         for listener in self.listeners:
             listener(events)
         return events
@@ -128,6 +137,12 @@ class Session:
         if force_n <= 0 or not self.sim.needle.inserted:
             self.idle(dt_s)
             return
+        if self.guide is not None and self.pending is None:
+            hint = self.guide.check(c.Push(force_n=force_n, s=dt_s, twist=twist))
+            if hint is not None:
+                self.say("Not yet: " + hint, "warn")
+                self.idle(dt_s)
+                return
         p = self.pending
         if p is not None and (p.force_n != force_n or p.twist != twist):
             self.flush_push()

@@ -15,6 +15,9 @@ from pydantic import BaseModel
 
 from sim import commands as c
 
+#: Placeholder for a count that is the number of skin sites (filled in by the steps overlay).
+PER_SITE = {"count": "per_site"}
+
 
 @dataclass(frozen=True)
 class StepAction:
@@ -45,6 +48,11 @@ def discover_step_actions() -> list[StepAction]:
         required = [(k, f) for k, f in obj.model_fields.items() if k != "do" and f.is_required()]
         if not required:
             actions.append(StepAction(do.replace("_", " "), {"do": do}))
+        elif required == [("count", obj.model_fields.get("count"))]:
+            # e.g. Steri-Strips: one per skin site, filled in when the action is run
+            actions.append(
+                StepAction(f"{do.replace('_', ' ')} (one per site)", {"do": do, **PER_SITE})
+            )
         elif len(required) == 1:
             key, fld = required[0]
             for choice in _literal_choices(fld.annotation):

@@ -30,6 +30,17 @@ def run(app, frames: int = 1) -> None:
 
 
 def make_app(**kw):
+    """An App with its records in a fresh temporary folder unless ``data_dir`` is given."""
+    import tempfile
+    from pathlib import Path
+
     from sim.ui.app import App
 
-    return App(seed=kw.pop("seed", 3), sound=False, record_draw=kw.pop("record_draw", True), **kw)
+    data_dir = kw.pop("data_dir", None) or Path(tempfile.mkdtemp(prefix="marrowsim-ui-"))
+    return App(
+        seed=kw.pop("seed", 3),
+        sound=False,
+        record_draw=kw.pop("record_draw", True),
+        data_dir=data_dir,
+        **kw,
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pygame
 
 from sim.attempt import Attempt
+from sim.errors import InputError
 from sim.scenario.model import Scenario
 from sim.ui import theme
+from sim.ui.guide import Guide
 from sim.ui.modes import Mode
+from sim.ui.recording import GUEST_ID, Recording, one_line
 from sim.ui.render import Button, Painter
 from sim.ui.views.base import View
 
@@ -16,25 +19,48 @@ def _kg(x: float) -> str:
     return f"{x:.0f} kg"
 
 
+def begin_attempt(app, scenario: Scenario, trainee: str, mode: Mode, assessment=None):
+    """A new recorded attempt in the procedure view; returns the view, or the reason it cannot
+    start (an assessment needs the records: attempts left, the trainee's id)."""
+    from sim.ui.session import Session
+    from sim.ui.views.procedure import ProcedureView
+
+    attempt = Attempt(scenario, app.new_seed())
+    guide = Guide() if mode.guided else None
+    session = Session(attempt, trainee or GUEST_ID, mode.id, guide=guide)
+    try:
+        session.recording = Recording.start(
+            app.records, attempt, session.trainee, mode.id, assessment
+        )
+    except InputError as exc:
+        if mode.assessed:
+            return one_line(exc)
+        session.say("Not recorded: " + one_line(exc), "warn")
+    return ProcedureView(app, session, mode)
+
+
 class BriefingView(View):
     name = "briefing"
 
-    def __init__(self, app, scenario: Scenario, trainee: str, mode: Mode) -> None:
+    def __init__(
+        self, app, scenario: Scenario, trainee: str, mode: Mode, assessment: dict | None = None
+    ) -> None:
         super().__init__(app)
         self.scenario = scenario
         self.trainee = trainee
         self.mode = mode
+        self.assessment = assessment
+        self.notice = ""
         self.begin = Button(pygame.Rect(1010, 650, 230, 46), "Begin procedure", "Enter")
         self.back = Button(pygame.Rect(40, 650, 200, 46), "Back", "Backspace")
         self.begin.focused = True
 
     def start(self) -> None:
-        from sim.ui.session import Session
-        from sim.ui.views.procedure import ProcedureView
-
-        seed = self.app.new_seed()
-        session = Session(Attempt(self.scenario, seed), self.trainee, self.mode.id)
-        self.app.replace(ProcedureView(self.app, session, self.mode))
+        view = begin_attempt(self.app, self.scenario, self.trainee, self.mode, self.assessment)
+        if isinstance(view, str):
+            self.notice = view
+            return
+        self.app.replace(view)
 
     def go_back(self) -> None:
         from sim.ui.views.launcher import LauncherView
@@ -63,13 +89,22 @@ class BriefingView(View):
         d = s.donor.to_donor()
         p.text("Briefing", (40, 24), theme.SMALL, theme.TEXT_DIM, bold=True)
         p.text(s.title, (40, 46), theme.TITLE, bold=True)
-        who = self.trainee or "trainee"
+        who = self.trainee or f"{GUEST_ID} (no ID entered)"
         p.text(
             f"{who}  ·  {self.mode.label} mode  ·  {s.difficulty}",
             (40, 96),
             theme.BODY,
             theme.SKY_BLUE,
         )
+        if self.assessment is not None:
+            a = self.assessment
+            p.text(
+                f"Assessment '{a['name']}': pass at {a['passing']:g}% with no critical error. "
+                "No hints or warnings are shown; the result is stored and locked.",
+                (40, 120),
+                theme.SMALL,
+                theme.ORANGE,
+            )
 
         left = pygame.Rect(40, 140, 580, 490)
         p.panel(left, "The case")
@@ -125,4 +160,6 @@ class BriefingView(View):
             )
         self.begin.draw(p)
         self.back.draw(p)
+        if self.notice:
+            p.text(self.notice, (260, 636), theme.SMALL, theme.VERMILLION, bold=True)
         p.text("F1: controls", (640, 672), theme.SMALL, theme.TEXT_DIM, anchor="midtop")

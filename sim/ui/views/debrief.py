@@ -1,6 +1,14 @@
-"""Debrief: score and feedback per criterion, a yield map, a depth trace, pulls, and replay."""
+"""Debrief: score and feedback per criterion, a yield map, a depth trace, pulls, and replay.
+
+Up/Down (or a click) chooses a criterion and opens its full feedback in place; the others keep
+one line.  When the attempt was stored, the stored result is shown (in an assessment: pass or
+not against the instructor's standard, locked).  Practice and tutorial offer a retry (R).
+Opened from the instructor view, Esc or Enter goes back there.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pygame
 
@@ -8,6 +16,7 @@ from sim.ui import theme
 from sim.ui.analysis import Debrief, ReplayPlayer, analyse
 from sim.ui.camera import MmCamera
 from sim.ui.hud import Hud, clock_text
+from sim.ui.modes import Mode
 from sim.ui.render import Button, Painter
 from sim.ui.session import Session
 from sim.ui.views.base import View
@@ -21,25 +30,73 @@ PULLS = pygame.Rect(640, 400, 620, 230)
 GOOD_TNC_PER_ML = 25e6  # top of the yield colour ramp (cells/mL)
 
 
+SCORE_BOX = pygame.Rect(20, 84, 600, 556)
+NAME_H = 25
+LINE_H = 20
+GAP = 6
+
+
+def criterion_feedback(cr: dict) -> str:
+    return " ".join(str(cr.get("feedback", "")).split())
+
+
 class DebriefView(View):
     name = "debrief"
 
-    def __init__(self, app, session: Session) -> None:
+    def __init__(
+        self,
+        app,
+        session: Session,
+        mode: Mode | None = None,
+        *,
+        stored: dict | None = None,
+        back: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(app)
         self.session = session
+        self.mode = mode
+        self.back = back
+        rec = session.recording
+        self.stored = stored if stored is not None else (rec.stored if rec else None)
         self.data: Debrief = analyse(session.attempt)
-        self.replay_btn = Button(pygame.Rect(700, 650, 150, 46), "Replay", "P")
-        self.new_btn = Button(pygame.Rect(1040, 650, 220, 46), "New attempt", "Enter")
-        self.quit_btn = Button(pygame.Rect(860, 650, 170, 46), "Quit", "Ctrl+Q")
+        self.criteria: list[dict] = list((self.data.score or {}).get("criteria", []))
+        self.selected = self._first_to_read()
+        self.rows: list[pygame.Rect] = []
+        self.replay_btn = Button(pygame.Rect(640, 650, 140, 46), "Replay", "P")
+        self.retry_btn = Button(pygame.Rect(790, 650, 140, 46), "Retry", "R")
+        self.quit_btn = Button(pygame.Rect(940, 650, 110, 46), "Quit", "^Q")
+        label = "Back" if back else "Launcher"
+        self.new_btn = Button(pygame.Rect(1060, 650, 200, 46), label, "Enter")
+        self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
+
+    def _first_to_read(self) -> int | None:
+        """The first criterion that lost points (else the first), opened to start with."""
+        for i, cr in enumerate(self.criteria):
+            if float(cr.get("score", 0)) < float(cr.get("max", 0)):
+                return i
+        return 0 if self.criteria else None
+
+    def select(self, step: int) -> None:
+        if not self.criteria:
+            return
+        i = -1 if self.selected is None else self.selected
+        self.selected = (i + step) % len(self.criteria)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_p:
                 self.start_replay()
+            elif event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.select(-1 if event.key == pygame.K_UP else 1)
+            elif event.key == pygame.K_r and self.retry_btn.enabled:
+                self.retry()
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.new_attempt()
             elif event.key == pygame.K_ESCAPE:
+                if self.back is not None:
+                    self.back()
+                    return True
                 from sim.ui.views.overlays import PauseOverlay
 
                 self.app.push(PauseOverlay(self.app))
@@ -49,17 +106,36 @@ class DebriefView(View):
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if self.replay_btn.hit(event.pos):
                 self.start_replay()
+            elif self.retry_btn.hit(event.pos):
+                self.retry()
             elif self.new_btn.hit(event.pos):
                 self.new_attempt()
             elif self.quit_btn.hit(event.pos):
                 self.app.request_quit()
+            else:
+                for i, r in enumerate(self.rows):
+                    if r.collidepoint(event.pos):
+                        self.selected = i
             return True
         return False
 
     def start_replay(self) -> None:
         self.app.push(ReplayView(self.app, self.session))
 
+    def retry(self) -> None:
+        """A new attempt of the same scenario, same trainee and mode."""
+        from sim.ui.views.briefing import begin_attempt
+
+        view = begin_attempt(
+            self.app, self.session.attempt.scenario, self.session.trainee, self.mode
+        )
+        if not isinstance(view, str):
+            self.app.replace(view)
+
     def new_attempt(self) -> None:
+        if self.back is not None:
+            self.back()
+            return
         from sim.ui.views.launcher import LauncherView
 
         self.app.reset_to(LauncherView(self.app))
@@ -69,25 +145,81 @@ class DebriefView(View):
         d = self.data
         sc = self.session.attempt.scenario
         p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
+        st = self.stored
+        if st is not None:
+            status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+            p.text(
+                f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
+                f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
+                (110, 14),
+                theme.SMALL,
+                theme.SKY_BLUE,
+            )
         p.text(sc.title, (20, 34), theme.LARGE, bold=True)
         self._draw_score(p, d)
         self._draw_map(p, d)
         self._draw_trace(p, d)
         self._draw_pulls(p, d)
         self._draw_summary(p, d)
-        for b in (self.replay_btn, self.quit_btn, self.new_btn):
+        for b in (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn):
+            if b is self.retry_btn and not b.enabled:
+                continue
             b.draw(p, hover=b.rect.collidepoint(self.hover))
 
+    def _verdict(self, s: dict) -> tuple[bool, str, str]:
+        """(passed, the verdict, the standard line): the stored result when there is one."""
+        st = self.stored
+        if st is not None and st.get("passed") is not None:
+            passed = bool(st["passed"])
+            locked = st.get("status") == "locked"
+            where = "assessment standard" if st.get("assessment_id") else "passing score"
+            extra = "  ·  stored and locked" if locked else "  ·  stored"
+            return (
+                passed,
+                "PASS" if passed else "NOT YET PASSED",
+                (f"{where} {st.get('minimum_passing') or 0:g}%{extra}"),
+            )
+        passed = bool(s.get("passed"))
+        return (
+            passed,
+            "PASS" if passed else "NOT YET PASSED",
+            (f"minimum passing score {s.get('minimum_passing', 0):g}"),
+        )
+
+    def _criterion_layout(self, p: Painter, width: int, room: int) -> list[list[str]]:
+        """Feedback lines per criterion: all of the chosen one's, one line of the others."""
+        full = [p.fonts.wrap(criterion_feedback(cr), theme.SMALL, width) for cr in self.criteria]
+        full = [[ln for ln in lines if ln] for lines in full]
+
+        def cut(lines: list[str], n: int) -> list[str]:
+            if len(lines) <= n:
+                return lines
+            out = lines[:n]
+            if n:
+                out[-1] = out[-1].rstrip(" .,;") + " ..."
+            return out
+
+        for others in (1, 0):
+            shown = [
+                lines if i == self.selected else cut(lines, others) for i, lines in enumerate(full)
+            ]
+            need = sum(NAME_H + GAP + LINE_H * len(ls) for ls in shown)
+            if need <= room:
+                return shown
+        spare = room - len(full) * (NAME_H + GAP)
+        if self.selected is not None:
+            shown[self.selected] = cut(full[self.selected], max(1, spare // LINE_H))
+        return shown
+
     def _draw_score(self, p: Painter, d: Debrief) -> None:
-        box = pygame.Rect(20, 84, 600, 556)
+        box = SCORE_BOX
         p.panel(box)
         x, y = box.x + 16, box.y + 12
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
         if d.score is not None:
             s = d.score
-            passed = bool(s.get("passed"))
-            verdict = "PASS" if passed else "NOT YET PASSED"
+            passed, verdict, standard = self._verdict(s)
             p.text(f"{s.get('total', 0):.0f} / 100", (x, y), theme.TITLE, bold=True)
             p.text(
                 verdict,
@@ -96,12 +228,7 @@ class DebriefView(View):
                 theme.GOOD if passed else theme.VERMILLION,
                 bold=True,
             )
-            p.text(
-                f"minimum passing score {s.get('minimum_passing', 0):g}",
-                (x + 190, y + 34),
-                theme.SMALL,
-                theme.TEXT_DIM,
-            )
+            p.text(standard, (x + 190, y + 34), theme.SMALL, theme.TEXT_DIM)
             y += 62
             for crit in s.get("critical_errors", []):
                 label = crit if isinstance(crit, str) else crit.get("id", str(crit))
@@ -113,16 +240,27 @@ class DebriefView(View):
                     bold=True,
                 )
                 y += 28
-            criteria = s.get("criteria", [])
-            room = box.bottom - 10 - y
-            lines = max(1, min(3, (room // max(1, len(criteria)) - 26) // 20))
-            for cr in criteria:
-                if y > box.bottom - 30:
-                    break
+            p.text(
+                "Up/Down or click: read a criterion in full",
+                (box.right - 16, box.bottom - 24),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="topright",
+            )
+            room = box.bottom - 30 - y
+            shown = self._criterion_layout(p, box.width - 52, room)
+            self.rows = []
+            for i, cr in enumerate(self.criteria):
+                lines = shown[i]
+                r = pygame.Rect(box.x + 6, y - 3, box.width - 12, NAME_H + LINE_H * len(lines) + 4)
+                self.rows.append(r)
+                if i == self.selected:
+                    p.rect((30, 56, 86), r, radius=4)
+                    p.rect(theme.FOCUS, r, 2, radius=4)
                 name = str(cr.get("id", "")).replace("_", " ")
                 got, best = float(cr.get("score", 0)), float(cr.get("max", 0))
                 colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
-                p.text(name, (x, y), theme.BODY, bold=True)
+                p.text(("v " if i == self.selected else "> ") + name, (x, y), theme.BODY, bold=True)
                 p.text(
                     f"{got:.1f} / {best:g}",
                     (box.right - 16, y),
@@ -130,16 +268,12 @@ class DebriefView(View):
                     colour,
                     anchor="topright",
                 )
-                y += 25
-                fb = " ".join(str(cr.get("feedback", "")).split())
-                wrapped = p.fonts.wrap(fb, theme.SMALL, box.width - 44) if fb else []
-                if len(wrapped) > lines:
-                    wrapped = wrapped[:lines]
-                    wrapped[-1] = wrapped[-1][: max(0, len(wrapped[-1]) - 3)] + "..."
-                for line in wrapped:
-                    p.text(line, (x + 12, y), theme.SMALL, theme.TEXT_DIM)
-                    y += 20
-                y += 4
+                y += NAME_H
+                text_colour = theme.TEXT if i == self.selected else theme.TEXT_DIM
+                for line in lines:
+                    p.text(line, (x + 16, y), theme.SMALL, text_colour)
+                    y += LINE_H
+                y += GAP
             return
         p.text("Results", (x, y), theme.LARGE, bold=True)
         y += 36
@@ -185,13 +319,13 @@ class DebriefView(View):
             f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
             f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
             f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}",
-            (20, 650),
-            theme.BODY,
+            (20, 652),
+            theme.SMALL,
             theme.TEXT,
         )
         if d.messages:
             p.text(
-                "Scenario events: " + "; ".join(d.messages[-2:])[:90],
+                "Scenario events: " + "; ".join(d.messages[-2:])[:64],
                 (20, 680),
                 theme.SMALL,
                 theme.ORANGE,

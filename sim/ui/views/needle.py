@@ -17,6 +17,8 @@ AREA = pygame.Rect(10, 78, 880, 522)
 SIDE = pygame.Rect(900, 78, 370, 522)
 NEEDLE_OD_MM = 3.05  # 11 G outer diameter
 SYRINGE_MAX_ML = 20.0
+GHOST_DEPTH_MM = 75.0  # the ghost needle's length below the skin
+GHOST = theme.SKY_BLUE
 
 
 class NeedlePanel:
@@ -42,7 +44,9 @@ class NeedlePanel:
         aim: tuple[float, float],
         shake: tuple[int, int],
         flash: float,
+        ghost: tuple[float, float] | None = None,
     ) -> None:
+        """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track."""
         if site is None:
             p.rect(theme.PANEL, AREA, radius=6)
             p.text(
@@ -82,6 +86,8 @@ class NeedlePanel:
         depth = needle.depth_mm if needle.inserted else 0.0
         if not needle.inserted and self.shows_hints:
             p.dashed(theme.YELLOW, at(0, 0), at(axis[0] * 80, axis[1] * 80), 6, 2)
+        if ghost is not None:
+            self._draw_ghost(p, at, sec.axis, ghost)
         self._draw_needle(p, at, axis, depth, needle)
         right, left = describe_axis(sec.axis)
         p.text("<  " + left, (AREA.x + 10, AREA.y + 8), theme.SMALL, theme.TEXT)
@@ -103,6 +109,31 @@ class NeedlePanel:
         px = 10 * cam.px_per_mm
         p.line(theme.TEXT, (x0, y0), (x0 + px, y0), 3)
         p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
+
+    def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost) -> None:
+        """The ideal track, projected into the section plane, as a dashed outline."""
+        from sim.anatomy import direction
+
+        g = direction(*ghost)
+        u = (g[0] * plane[0] + g[1] * plane[1], g[2])
+        norm = math.hypot(*u) or 1.0
+        ux, uy = u[0] / norm, u[1] / norm
+        nx, ny = -uy, ux
+        half = NEEDLE_OD_MM / 2 + 0.6
+        end = GHOST_DEPTH_MM
+        for side in (-1, 1):
+            a = at(nx * half * side, ny * half * side)
+            b = at(ux * end + nx * half * side, uy * end + ny * half * side)
+            p.dashed(GHOST, a, b, 8, 3)
+        tip = at(ux * end, uy * end)
+        p.circle(GHOST, tip, 6, 3)
+        label = "ghost needle: the ideal track"
+        size = p.fonts.size(label, theme.SMALL, bold=True)
+        pill = pygame.Rect(tip[0] + 12, tip[1] - size[1] // 2 - 2, size[0] + 10, size[1] + 4)
+        pill.clamp_ip(AREA)
+        p.rect((18, 22, 30), pill, radius=4)
+        p.rect(GHOST, pill, 1, radius=4)
+        p.text(label, pill.center, theme.SMALL, GHOST, bold=True, anchor="center")
 
     def _draw_needle(self, p: Painter, at, axis, depth: float, needle: NeedleState) -> None:
         ux, uy = axis

@@ -10,7 +10,7 @@ from sim.actions import command_from_obj
 from sim.errors import InputError
 from sim.ui import theme
 from sim.ui.render import Button, Painter
-from sim.ui.steps import discover_step_actions
+from sim.ui.steps import PER_SITE, discover_step_actions
 from sim.ui.views.base import View
 
 #: Every control, by screen (also the source of docs/ui.md's table).
@@ -31,6 +31,7 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Up / Down", "choose scenario"),
             ("Left / Right", "choose mode"),
             ("Enter", "start"),
+            ("F2", "instructor (passphrase)"),
         ),
     ),
     (
@@ -65,11 +66,14 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("D or Tab", "back to the dorsal view"),
             ("T", "procedure steps"),
             ("E", "end"),
+            ("H", "tutorial: more / less of the step panel"),
         ),
     ),
     (
         "Debrief",
         (
+            ("Up / Down or click", "read a criterion's feedback in full"),
+            ("R", "retry the same scenario (practice, tutorial)"),
             ("P", "replay the attempt"),
             ("+ / -", "replay speed"),
             ("Space", "pause replay"),
@@ -207,7 +211,7 @@ class PauseOverlay(Overlay):
                     ConfirmOverlay(
                         self.app,
                         "Leave this attempt?",
-                        "The attempt in progress will be lost.",
+                        "The attempt stops here, stored as unfinished.",
                         on_yes=to_launcher,
                     )
                 )
@@ -263,8 +267,12 @@ class StepsOverlay(Overlay):
         action = self.actions[i]
         self.app.pop()
         cmd = None
-        listed = {k: [v] if k != "do" else v for k, v in action.command.items()}
-        for obj in (action.command, listed):  # a field may take one name or a list of names
+        command = {
+            k: (max(1, len(self.procedure.sites)) if v == PER_SITE["count"] else v)
+            for k, v in action.command.items()
+        }
+        listed = {k: [v] if k not in ("do", "count") else v for k, v in command.items()}
+        for obj in (command, listed):  # a field may take one name or a list of names
             try:
                 cmd = command_from_obj(obj, path="steps", line=0)
                 break

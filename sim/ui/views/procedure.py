@@ -32,6 +32,7 @@ from sim.ui.session import Session
 from sim.ui.views.base import View
 from sim.ui.views.dorsal import AREA, ZONE_TEXT, DorsalPanel
 from sim.ui.views.needle import SIDE, NeedlePanel
+from sim.ui.views.tutorial_panel import TutorialPanel, draw_aim_guide
 
 GIVE_FLASH_S = 0.35
 GIVE_SHAKE_S = 0.3
@@ -66,6 +67,7 @@ AIM_BUTTONS = (
     ("v caudal", Intent.AIM_CAUDAL),
 )
 PULL_BUTTONS = (("pull −", Intent.PULL_SMALLER), ("pull +", Intent.PULL_LARGER))
+AIM_GUIDE = pygame.Rect(AREA.right - 236, AREA.bottom - 196, 226, 186)
 
 
 def _mm(value: float) -> str:
@@ -159,8 +161,16 @@ class ProcedureView(View):
             )
             for i, (label, intent) in enumerate(PULL_BUTTONS)
         ]
+        self.tutorial_panel = (
+            TutorialPanel(session.guide, AREA) if mode.guided and session.guide else None
+        )
         session.listeners.append(self._on_events)
-        session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
+        if mode.guided:
+            session.say("Follow the steps in the blue panel; H shows or hides why.")
+        elif mode.shows_hints:
+            session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
+        else:
+            session.say("Assessment: mark your skin sites (click or Enter). No hints are shown.")
 
     # ---------------------------------------------------------------- state
     @property
@@ -195,21 +205,35 @@ class ProcedureView(View):
         s = self.session
         for ev in events:
             t = ev["type"]
+            coach = self.mode.shows_hints
             if t == "loss_of_resistance":
                 self.effects.give()
                 self.app.sounds.play("give")
                 self.entries_by_site[ev["site"]] = self.entries_by_site.get(ev["site"], 0) + 1
-                s.say("Loss of resistance: the tip is in the marrow cavity. Stop pushing.", "good")
+                s.say(
+                    "Loss of resistance: the tip is in the marrow cavity."
+                    + (" Stop pushing." if coach else ""),
+                    "good",
+                )
             elif t == "cortex_entered":
-                s.say("Bone contact: the outer table. Push firmly and twist (hold Shift).", "info")
+                s.say(
+                    "Bone contact: the outer table."
+                    + (" Push firmly and twist (hold Shift)." if coach else ""),
+                    "info",
+                )
             elif t in ("inner_table_breach", "si_joint_entry", "sciatic_notch_zone"):
                 s.say(
-                    f"Critical: the tip entered the {s.sim.needle.tissue.label}. Withdraw.",
+                    f"Critical: the tip entered the {s.sim.needle.tissue.label}."
+                    + (" Withdraw." if coach else ""),
                     "danger",
                 )
             elif t == "inner_cortex_contact":
-                s.say("The tip reached the inner table: stop and withdraw a few mm.", "danger")
-            elif t == "near_sciatic_notch":
+                s.say(
+                    "The tip reached the inner table"
+                    + (": stop and withdraw a few mm." if coach else "."),
+                    "danger" if coach else "info",
+                )
+            elif t == "near_sciatic_notch" and coach:
                 s.say("Close to the sciatic notch: re-aim cranially and laterally.", "danger")
             elif t == "aspirated":
                 self.app.sounds.play("pull")
@@ -321,11 +345,22 @@ class ProcedureView(View):
         )
 
     def end(self) -> None:
+        """End the procedure, store the result, then the debrief (or the tutorial summary)."""
+        from sim.ui.analysis import score
         from sim.ui.views.debrief import DebriefView
 
         self.session.finish()
         self.app.sounds.grind(False)
-        self.app.replace(DebriefView(self.app, self.session))
+        if not self.session.ended:
+            return  # refused (the message says why); the attempt goes on
+        if self.session.recording is not None:
+            self.session.recording.finish(score(self.session.attempt)[0])
+        if self.tutorial_panel is not None:
+            from sim.ui.views.tutorial_summary import TutorialSummaryView
+
+            self.app.replace(TutorialSummaryView(self.app, self.session, self.mode))
+            return
+        self.app.replace(DebriefView(self.app, self.session, self.mode))
 
     # ---------------------------------------------------------------- input
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -367,6 +402,9 @@ class ProcedureView(View):
             return True
         if not down:
             return False
+        if event.key == pygame.K_h and self.tutorial_panel is not None:
+            self.tutorial_panel.toggle()
+            return True
         if event.key == pygame.K_ESCAPE:
             from sim.ui.views.overlays import PauseOverlay
 
@@ -429,6 +467,8 @@ class ProcedureView(View):
     # ---------------------------------------------------------------- time
     def fixed_update(self, dt_s: float) -> None:
         self.effects.tick(dt_s)
+        if self.tutorial_panel is not None:
+            self.tutorial_panel.tick(dt_s)
         if self.session.ended:
             return
         if self.sub == "needle":
@@ -474,6 +514,8 @@ class ProcedureView(View):
             self._draw_dorsal(p)
         else:
             self._draw_needle(p)
+        if self.tutorial_panel is not None:
+            self.tutorial_panel.draw(p)
         if self.effects.banner_s > 0:
             self._draw_banner(p)
         self._draw_message(p)
@@ -537,9 +579,14 @@ class ProcedureView(View):
         s = self.session
         n = s.needle
         aim = (self.hand.lateral_deg, self.hand.cranial_deg)
+        guide = self.session.guide if self.tutorial_panel is not None else None
+        ghost = guide.ideal_track() if guide is not None else None
         self.needle_panel.draw_section(
-            p, self.current_site, n, aim, self.effects.shake, self.effects.flash
+            p, self.current_site, n, aim, self.effects.shake, self.effects.flash, ghost
         )
+        if ghost is not None and self.current_site is not None:
+            shown = (n.lateral_deg, n.cranial_deg) if n.inserted else aim
+            draw_aim_guide(p, AIM_GUIDE, shown, ghost)
         force = self.hand.force_n
         twist = self.twist
         self.needle_panel.draw_side(
@@ -558,7 +605,7 @@ class ProcedureView(View):
             b.draw(p, hover=b.rect.collidepoint(self.hover))
         if self.mode.shows_hints:
             warns = coaching.warnings(s, aim[0], aim[1], self.hand.pull_ml, self.hand.force_n)
-            y = 108
+            y = 108 if self.tutorial_panel is None else self._panel_bottom() + 10
             for text, sev in warns[:3]:
                 colour = theme.VERMILLION if sev == "danger" else theme.ORANGE
                 r = p.fonts.size(text, theme.BODY, bold=True)
@@ -567,6 +614,10 @@ class ProcedureView(View):
                 p.rect(colour, box, 2, radius=4)
                 p.text(text, (26, y + 1), theme.BODY, colour, bold=True)
                 y += r[1] + 12
+
+    def _panel_bottom(self) -> int:
+        """Where the tutorial panel ends (warnings are drawn below it)."""
+        return self.tutorial_panel.bottom if self.tutorial_panel is not None else AREA.y
 
     def _draw_banner(self, p: Painter) -> None:
         box = pygame.Rect(160, 250, 580, 110)
@@ -578,6 +629,9 @@ class ProcedureView(View):
     def _draw_message(self, p: Painter) -> None:
         s = self.session
         colours = {"good": theme.GOOD, "warn": theme.ORANGE, "danger": theme.VERMILLION}
+        rec = s.recording
+        if rec is not None and rec.error:
+            p.text(rec.error, (14, 586), theme.SMALL, theme.VERMILLION, bold=True)
         if s.message:
             p.text(
                 s.message,

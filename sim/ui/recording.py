@@ -1,0 +1,136 @@
+"""The window's link to the station's records (``sim.records``; no pygame here).
+
+``StationRecords`` opens the records store once, lazily, in ``sim.records.default_data_dir()``
+(``MARROWSIM_DATA_DIR`` respected) and turns a failure to open it (a damaged database) into one
+line for the launcher instead of a crash.  ``Recording`` ties one live attempt to the store:
+every applied command is saved as it is applied (``sim.records.Recorder``), so a killed window
+leaves an incomplete attempt that still replays; ``finish`` stores the score and locks it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sim.errors import InputError
+
+#: What a trainee id may contain (sim.records.store.TRAINEE_ID); spaces become '-'.
+ID_CHARS = "letters, digits and . _ @ + -"
+GUEST_ID = "guest"
+RECENT_ATTEMPTS = 5
+
+
+def normalise_trainee(text: str) -> str:
+    """The trainee id for what was typed: trimmed, inner spaces turned into '-'."""
+    return re.sub(r"\s+", "-", text.strip())
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one readable line."""
+    msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(msg).splitlines()[0]
+
+
+class StationRecords:
+    """The records store of this station, opened on first use (one per App)."""
+
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.data_dir = data_dir
+        self.error = ""
+        self._store: Any = None
+        self._tried = False
+
+    @property
+    def store(self) -> Any:
+        """The open ``RecordStore``, or None (then ``error`` says why in one line)."""
+        if not self._tried:
+            self._tried = True
+            try:
+                from sim.records import RecordStore, default_data_dir
+
+                where = self.data_dir or default_data_dir()
+                Path(where).mkdir(parents=True, exist_ok=True)
+                self._store = RecordStore.open(where)
+            except (InputError, OSError, sqlite3.Error) as exc:
+                self.error = "Records unavailable: " + one_line(exc)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # ---------------------------------------------------------------- trainee side
+    def active_assessment(self) -> dict | None:
+        """The newest open assessment, or None."""
+        store = self.store
+        if store is None:
+            return None
+        found = store.assessments(active_only=True)
+        return found[-1] if found else None
+
+    def attempts_left(self, trainee: str, assessment: dict, scenario_id: str) -> int:
+        return self.store.attempts_left(trainee, assessment["id"], scenario_id)
+
+    def recent(self, trainee: str) -> list[dict]:
+        """This trainee's last few attempts, newest first (nobody else's)."""
+        store = self.store
+        if store is None or not trainee:
+            return []
+        try:
+            from sim.records.store import check_trainee_id
+
+            check_trainee_id(trainee)
+            rows = store.trainee_view(trainee).attempts()
+        except InputError:
+            return []
+        return list(reversed(rows))[:RECENT_ATTEMPTS]
+
+
+@dataclass
+class Recording:
+    """One live attempt being saved as it goes."""
+
+    recorder: Any
+    mode: str
+    assessment: dict | None = None
+    stored: dict | None = None
+    error: str = ""
+    _finished: bool = field(default=False, repr=False)
+
+    @classmethod
+    def start(
+        cls, records: StationRecords, attempt: Any, trainee: str, mode: str, assessment: dict | None
+    ) -> Recording:
+        """Create the stored attempt (raises InputError: no attempts left, bad id, no store)."""
+        store = records.store
+        if store is None:
+            raise InputError(records.error or "records unavailable")
+        view = store.trainee_view(trainee)
+        rec = view.start(attempt, mode, assessment["id"] if assessment else None)
+        out = cls(rec, mode, assessment)
+        rec.on_error = out._save_failed  # a failed save must not close the window
+        return out
+
+    @property
+    def attempt_id(self) -> str:
+        return self.recorder.attempt_id
+
+    def _save_failed(self, exc: Exception) -> None:
+        self.error = "Recording stopped: " + one_line(exc)
+
+    def finish(self, score: dict | None) -> dict | None:
+        """Store the outcome (locked in assessment mode); returns the stored row or None."""
+        if self._finished:
+            return self.stored
+        self._finished = True
+        if self.error:
+            return None
+        try:
+            self.stored = self.recorder.finish(score)
+        except (InputError, sqlite3.Error) as exc:
+            self.error = "The result could not be stored: " + one_line(exc)
+        return self.stored
