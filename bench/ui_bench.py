@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def run() -> dict:
     from sim.actions import read_actions
     from sim.ui.app import App
 
-    app = App(seed=1, sound=False)
+    app = App(seed=1, sound=False, data_dir=Path(tempfile.mkdtemp(prefix="marrowsim-bench-")))
     app.frame(STEP)
     launch_s = time.perf_counter() - t0
 

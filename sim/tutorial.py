@@ -192,6 +192,31 @@ def _steps() -> list[TutorialStep]:
             _new_penetration,
             "Stylet in, withdraw into fat, redirect, then through the cortex.",
         ),
+    ]
+    if "pressure_dressing" in has:
+        steps.append(
+            TutorialStep(
+                "dressing",
+                "Pressure dressing",
+                "Take the needle out, then put Steri-Strips over each site and a pressure "
+                "dressing over the lower back.",
+                "A large pressure dressing reduces swelling, bleeding and bruising; thin adhesive "
+                "strips go under it over each harvest site (seed text; St. Jude).",
+                frozenset(
+                    {
+                        "steri_strips",
+                        "pressure_dressing",
+                        "remove_needle",
+                        "replace_stylet",
+                        "withdraw",
+                    }
+                ),
+                _is("pressure_dressing"),
+                "Take the needle out, then apply the Steri-Strips and the pressure dressing.",
+            )
+        )
+    # The last step ends the attempt, so it comes after everything else.
+    steps.append(
         TutorialStep(
             "finish",
             "Finish",
@@ -210,20 +235,8 @@ def _steps() -> list[TutorialStep]:
                 }
             ),
             _is("end"),
-        ),
-    ]
-    if "pressure_dressing" in has:
-        steps.append(
-            TutorialStep(
-                "dressing",
-                "Pressure dressing",
-                "Apply Steri-Strips over each site and a pressure dressing over the lower back.",
-                "A large pressure dressing reduces swelling, bleeding and bruising; thin adhesive "
-                "strips go under it over each harvest site (seed text; St. Jude).",
-                frozenset({"steri_strips", "pressure_dressing"}),
-                _is("pressure_dressing"),
-            )
         )
+    )
     return steps
 
 

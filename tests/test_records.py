@@ -288,3 +288,19 @@ def test_newer_schema_is_refused(data_dir):
     conn.close()
     status, _, err = cli("records", "list")
     assert status == 2 and "newer than this Marrowsim" in err
+
+
+def test_a_failed_save_stops_recording_and_reports_instead_of_raising(store):
+    from sim.records.recorder import Recorder
+    from tests.helpers import attempt as new_attempt
+    from tests.helpers import run
+
+    a = new_attempt()
+    rec = Recorder.start(store, a, trainee_id="t-err", mode="practice")
+    errors = []
+    rec.on_error = errors.append
+    run(a, {"do": "mark_site", "landmark": "left_psis"})
+    store.close()  # the database goes away mid-attempt
+    run(a, {"do": "mark_site", "landmark": "right_psis"})  # the attempt carries on
+    run(a, {"do": "wait", "s": 1})
+    assert len(errors) == 1 and rec.failed

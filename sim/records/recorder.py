@@ -10,18 +10,13 @@ A process killed mid-attempt leaves an incomplete attempt with every command app
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
+from sim.errors import InputError
 from sim.records.store import RecordStore
-
-
-def score_or_none(attempt: Any) -> dict | None:
-    """``sim.scoring.score_attempt(attempt)``, or None while scoring is not installed."""
-    try:
-        from sim.scoring import score_attempt
-    except ImportError:
-        return None
-    return score_attempt(attempt)
+from sim.scoring import score_attempt
 
 
 class Recorder:
@@ -32,6 +27,10 @@ class Recorder:
         self.attempt = attempt
         self.attempt_id = attempt_id
         self._next = len(attempt.log)
+        #: Called with the error when a save fails; recording then stops and the attempt goes
+        #: on (the trainer shows it).  Without it a failed save raises.
+        self.on_error: Callable[[Exception], None] | None = None
+        self.failed = False
         attempt.observers.append(self._on_command)
 
     @classmethod
@@ -53,7 +52,16 @@ class Recorder:
         return cls(store, attempt, attempt_id)
 
     def _on_command(self, entry: dict, _events: list) -> None:
-        self.store.append_command(self.attempt_id, self._next, entry["t_s"], entry["cmd"])
+        if self.failed:
+            return
+        try:
+            self.store.append_command(self.attempt_id, self._next, entry["t_s"], entry["cmd"])
+        except (InputError, sqlite3.Error) as exc:
+            if self.on_error is None:
+                raise
+            self.failed = True
+            self.on_error(exc)
+            return
         self._next += 1
 
     def finish(self, score: dict | None = None, *, auto_score: bool = True) -> dict:
@@ -63,7 +71,7 @@ class Recorder:
         (``auto_score=False`` stores it unscored).
         """
         if score is None and auto_score:
-            score = score_or_none(self.attempt)
+            score = score_attempt(self.attempt)
         if self._on_command in self.attempt.observers:
             self.attempt.observers.remove(self._on_command)
         return self.store.finish_attempt(self.attempt_id, self.attempt, score)
