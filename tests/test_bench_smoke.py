@@ -80,3 +80,11 @@ def test_colleague_benchmarks_are_optional():
         sum((bench._colleague_lines(k, v) for k, v in got.items() if v["status"] == "ok"), [])
     )
     assert "score a log" in lines and "frame_p99_ms" in lines
+
+
+def test_scenario_validation_benchmark_reports_its_figure():
+    from bench import scenarios_bench
+
+    got = scenarios_bench.run(repeats=2, warmup=0)
+    assert got["scenarios"] >= 8 and got["broken"] == 0
+    assert set(got["figures"][0]) == {"figure", "target", "measured", "pass"}
