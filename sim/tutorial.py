@@ -77,7 +77,16 @@ def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 
 
 def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    return _small_pull(cmd, events, sim)
+    """A small pull after turning (>= 45 deg) or moving (>= 2 mm) the needle since the last one."""
+    if not _small_pull(cmd, events, sim):
+        return False
+    pulls = [e for e in sim.events if e["type"] == "aspirated"]
+    if len(pulls) < 2:
+        return False
+    last, before = pulls[-1], pulls[-2]
+    turned = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180) >= 45
+    moved = abs(last["depth_mm"] - before["depth_mm"]) >= 2 or last["site"] != before["site"]
+    return turned or moved
 
 
 def _new_penetration(cmd: Any, events: list[Event], sim: Simulation) -> bool:

@@ -77,3 +77,12 @@ def test_every_step_explains_why_with_a_source():
 def test_ghost_needle_points_toward_the_asis():
     lateral, cranial = Tutorial.ideal_track()
     assert 20 <= lateral <= 28 and 0 <= cranial <= 25
+
+
+def test_pulling_again_from_the_same_spot_does_not_count_as_fresh_marrow():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id != "time_out"]
+    drive(tut, a, GUIDED[:6] + [{"do": "aspirate", "ml": 3}])  # no rotate between pulls
+    assert tut.current.id == "fresh_spot"
+    drive(tut, a, [{"do": "rotate", "deg": 90}, {"do": "aspirate", "ml": 3}])
+    assert tut.current.id == "repenetrate"
