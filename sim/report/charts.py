@@ -41,6 +41,10 @@ def _figure(width: float = 7.0, height: float = 3.2, left: float = 0.09) -> Figu
     return fig
 
 
+#: Up to this many trainees, the cohort trend draws one labelled line each.
+SMALL_COHORT = 8
+
+
 def score_trend(data: ReportData) -> str | None:
     """Score per attempt for each trainee (cohort: thin lines and the median per attempt)."""
     if not data.series:
@@ -56,6 +60,11 @@ def score_trend(data: ReportData) -> str | None:
             PASS_COLOUR if p[2] else FAIL_COLOUR if p[2] is False else "grey" for p in points
         ]
         ax.scatter(x, y, c=colours, s=28, zorder=2)
+    elif len(data.series) <= SMALL_COHORT:
+        # A small group: one labelled line per trainee, so each trend can be read.
+        for name, points in sorted(data.series.items()):
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=4,
+                    linewidth=1.5, label=name)  # fmt: skip
     else:
         by_index: dict[int, list[float]] = {}
         lines = [[(p[0], p[1]) for p in points] for points in data.series.values()]
@@ -70,7 +79,7 @@ def score_trend(data: ReportData) -> str | None:
         ax.axhline(data.minimum_passing, color=FAIL_COLOUR, linestyle="--", linewidth=1,
                    label="passing standard")  # fmt: skip
     if ax.get_legend_handles_labels()[1]:
-        ax.legend(loc="lower right")
+        ax.legend(loc="lower right", fontsize="small")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("attempt number")
     ax.set_ylabel("score (%)")
