@@ -28,13 +28,26 @@ def cell_count_estimate(events: list[dict], bag_by_time) -> dict | None:
 
 
 def donor_state(events: list[dict]) -> dict:
-    """The donor's state as the scenario engine last set it (merged over scenario events)."""
+    """The donor's state as the scenario engine last set it (its ``donor_state`` events)."""
     state: dict = {}
     for ev in events:
-        ds = ev.get("donor_state")
-        if isinstance(ds, dict):
-            state.update(ds)
+        if ev.get("type") == "donor_state" and isinstance(ev.get("state"), dict):
+            state.update(ev["state"])
     return state
+
+
+def vitals_text(state: dict) -> str:
+    """The donor's vital signs as an anaesthetic monitor shows them, e.g. 'BP 78/44  HR 122'."""
+    parts = []
+    if "systolic_mmhg" in state and "diastolic_mmhg" in state:
+        parts.append(f"BP {state['systolic_mmhg']:.0f}/{state['diastolic_mmhg']:.0f} mmHg")
+    if "heart_rate_bpm" in state:
+        parts.append(f"HR {state['heart_rate_bpm']:.0f}/min")
+    if "spo2_pct" in state:
+        parts.append(f"SpO2 {state['spo2_pct']:.0f}%")
+    if "temperature_c" in state:
+        parts.append(f"T {state['temperature_c']:.1f} C")
+    return "  ".join(parts)
 
 
 class Hud:
@@ -68,7 +81,7 @@ class Hud:
         sim, sc = session.sim, session.attempt.scenario
         p.rect((28, 33, 42), BAR)
         p.line(theme.PANEL_EDGE, (0, BAR.bottom - 1), (BAR.right, BAR.bottom - 1))
-        p.text(sc.title, (12, 8), theme.BODY, bold=True)
+        p.text(sc.title, (12, 8), theme.BODY, bold=True, max_width=306)
         who = session.trainee or "trainee"
         p.text(f"{who} · {session.mode}", (12, 38), theme.SMALL, theme.TEXT_DIM)
         # Clock against par.

@@ -53,6 +53,14 @@ class Fonts:
     def size(self, text: str, size: int, bold: bool = False) -> tuple[int, int]:
         return self.font(size, bold).size(text)
 
+    def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
+        """``text``, shortened with '...' if it is wider than ``width`` pixels."""
+        if self.size(text, size, bold)[0] <= width:
+            return text
+        while text and self.size(text + "...", size, bold)[0] > width:
+            text = text[:-1]
+        return text.rstrip() + "..."
+
     def wrap(self, text: str, size: int, width: int) -> list[str]:
         """Split ``text`` into lines no wider than ``width`` pixels."""
         lines: list[str] = []
@@ -172,8 +180,14 @@ class Painter:
         *,
         bold: bool = False,
         anchor: str = "topleft",
+        max_width: int | None = None,
     ) -> pygame.Rect:
-        """Draw one line; ``anchor`` is a pygame.Rect attribute name (``center``, ``midtop``...)."""
+        """Draw one line; ``anchor`` is a pygame.Rect attribute name (``center``, ``midtop``...).
+
+        With ``max_width`` a line too long for it is shortened with '...'.
+        """
+        if max_width is not None:
+            text = self.fonts.fit(text, size, max_width, bold)
         surf = self.fonts.render(text, size, colour, bold)
         r = surf.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
         self._log("text", text, (r.x, r.y))

@@ -14,7 +14,7 @@ import pygame
 from sim import commands as c
 from sim.tissue import Tissue
 from sim.ui import coaching, theme
-from sim.ui.hud import Hud
+from sim.ui.hud import Hud, vitals_text
 from sim.ui.input import (
     CURSOR_STEP,
     DORSAL_KEYS,
@@ -632,6 +632,13 @@ class ProcedureView(View):
         rec = s.recording
         if rec is not None and rec.error:
             p.text(rec.error, (14, 586), theme.SMALL, theme.VERMILLION, bold=True)
+        room = 1252
+        vitals = vitals_text(self.hud.donor)
+        if vitals:  # the anaesthetic monitor, bottom right, red while hypotensive
+            low = self.hud.donor.get("systolic_mmhg", 120) < 90
+            colour = theme.VERMILLION if low else theme.TEXT
+            r = p.text(vitals, (1266, 615), theme.SMALL, colour, bold=low, anchor="topright")
+            room = r.x - 30
         if s.message:
             p.text(
                 s.message,
@@ -639,8 +646,5 @@ class ProcedureView(View):
                 theme.BODY,
                 colours.get(s.message_kind, theme.SKY_BLUE),
                 bold=s.message_kind in ("danger", "good"),
+                max_width=room,
             )
-        ds = self.hud.donor
-        if ds:
-            text = "Donor: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in ds.items())
-            p.text(text, (1266, 612), theme.SMALL, theme.TEXT, anchor="topright")
