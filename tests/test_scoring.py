@@ -713,3 +713,20 @@ def test_every_scenario_has_its_three_reference_scripts():
             assert (REFERENCE / f"{sid}-{level}.jsonl").exists(), f"{sid}-{level}"
     shipped = {s.id for s in ScenarioLibrary().scenarios()}
     assert set(generate.SCENARIOS) == shipped
+
+
+def test_a_harvest_stopped_far_short_of_the_dose_fails_whatever_the_points():
+    # Mastery learning: points elsewhere do not buy back a missed clinical goal.
+    lines = (REFERENCE / "adult-standard-expert.jsonl").read_text().splitlines()[:278]
+    cmds = [json.loads(x) for x in lines] + [
+        {"do": "cell_count"},
+        {"do": "stop_criteria", "reason": "donor_condition"},
+        {"do": "end"},
+    ]
+    a = Attempt(resolve_scenario("adult-standard"), 1)
+    for c in cmds:
+        a.apply(parse_command(c))
+    s = score_attempt(a)
+    assert s["total"] >= s["minimum_passing"]  # enough points ...
+    assert not s["passed"]  # ... but the dose was missed
+    assert "cell dose reached only" in s["failed_conditions"][0]

@@ -19,6 +19,8 @@ class Judgement:
     feedback: list[str]
     assessed: bool = True
     parts: dict[str, float] = field(default_factory=dict)
+    #: A reason this attempt cannot pass whatever its points (the clinical goal was not met).
+    fails_attempt: str | None = None
 
     @classmethod
     def not_assessed(cls, reason: str) -> Judgement:
@@ -55,6 +57,8 @@ class Score:
     criteria: list[CriterionScore]
     critical_errors: list[str]
     critical_feedback: list[str]
+    #: Reasons the attempt failed apart from points and critical errors (e.g. the dose missed).
+    failed_conditions: list[str] = field(default_factory=list)
 
     def criterion(self, criterion_id: str) -> CriterionScore:
         return next(c for c in self.criteria if c.id == criterion_id)
@@ -67,4 +71,5 @@ class Score:
             "criteria": [c.to_dict() for c in self.criteria],
             "critical_errors": list(self.critical_errors),
             "critical_feedback": list(self.critical_feedback),
+            "failed_conditions": list(self.failed_conditions),
         }

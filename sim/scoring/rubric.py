@@ -4,9 +4,10 @@ Points: each assessed criterion with a weight > 0 gets ``max = 100 * weight / su
 assessed criteria)``, and scores ``max * fraction``.  A criterion that does not apply to the
 scenario (needle technique in a nursing scenario; procedure steps when none are required) gets
 ``max = 0`` and the others are renormalised, so a total is always out of 100.  The attempt
-passes when the total reaches the rubric's ``minimum_passing`` and no critical error listed in
-the rubric happened: any one fails the attempt whatever the points (the mastery-learning
-convention, simulators-and-standards.md §6).
+passes when the total reaches the rubric's ``minimum_passing``, no critical error listed in
+the rubric happened, and no criterion found the clinical goal missed (a harvest stopped well
+short of the cell dose): any of these fails the attempt whatever the points (the
+mastery-learning convention, simulators-and-standards.md §6).
 """
 
 from __future__ import annotations
@@ -87,13 +88,17 @@ def score_metrics(m: AttemptMetrics, ctx: ScoringContext) -> Score:
         for code, events in safety.by_code(m.critical).items()
         if code in ctx.critical_errors
     ]
+    failed_conditions = [
+        found[cid].fails_attempt for cid in CRITERIA if found[cid].fails_attempt and cid in active
+    ]
     return Score(
         total=total,
-        passed=total >= ctx.minimum_passing and not critical,
+        passed=total >= ctx.minimum_passing and not critical and not failed_conditions,
         minimum_passing=ctx.minimum_passing,
         criteria=criteria,
         critical_errors=critical,
         critical_feedback=critical_feedback,
+        failed_conditions=failed_conditions,
     )
 
 

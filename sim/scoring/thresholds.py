@@ -171,6 +171,20 @@ class Thresholds:
         "median harvest TNC concentration 18.2x10^6/mL (Anthias, Blood 2014;124:2449; range "
         "across studies 18-25x10^6/mL) (clinical.md §2); scaled by the donor's marrow richness",
     )
+    pass_min_dose_fraction: float = _p(
+        0.8,
+        "fraction of the TNC/kg target",
+        "mastery learning (simulators-and-standards.md §6): an attempt passes only if it achieves "
+        "the task's clinical goal; protocols treat >=3x10^8 TNC/kg as a minimum (alpfmedical.info, "
+        "clinical.md §2), so a harvest stopped below 80% of the dose fails unless the donor's "
+        "volume limit is what stopped it (the 80% allowance is an assumption)",
+    )
+    pass_limit_reached_fraction: float = _p(
+        0.95,
+        "fraction of the donor volume limit",
+        "a harvest that took >= 95% of the donor's mL/kg limit was stopped by the limit, not by "
+        "the trainee (Styczynski 2012; bmtclinic.com: usually 15-20 mL/kg)",
+    )
     blood_tnc_per_ml: float = _p(
         6.0e6,
         "cells/mL",

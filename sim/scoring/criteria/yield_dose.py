@@ -61,4 +61,15 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
             f"CD34+ cells: {cd34_per_kg / 1e6:.1f}x10^6/kg (target "
             f"{ctx.target_cd34_per_kg / 1e6:.1f}x10^6/kg)."
         )
-    return Judgement(weighted(parts), feedback, parts={k: v for k, (v, _) in parts.items()})
+    fails = None
+    stopped_by_limit = m.collected_ml >= t.pass_limit_reached_fraction * ctx.donor_limit_ml
+    if dose < t.pass_min_dose_fraction and not stopped_by_limit:
+        fails = (
+            f"The cell dose reached only {round(100 * dose)}% of the target "
+            f"({e8(tnc_per_kg)} of {e8(ctx.target_tnc_per_kg)}): a harvest has to reach at least "
+            f"{round(100 * t.pass_min_dose_fraction)}% of it to pass, unless the donor's volume "
+            "limit stops it first."
+        )
+    return Judgement(
+        weighted(parts), feedback, parts={k: v for k, (v, _) in parts.items()}, fails_attempt=fails
+    )

@@ -240,6 +240,11 @@ class DebriefView(View):
                     bold=True,
                 )
                 y += 28
+            for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
+                y = p.paragraph(
+                    reason, pygame.Rect(x, y, box.width - 32, 48), theme.SMALL, theme.VERMILLION
+                )
+                y += 4
             p.text(
                 "Up/Down or click: read a criterion in full",
                 (box.right - 16, box.bottom - 24),
