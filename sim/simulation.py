@@ -303,14 +303,14 @@ class Simulation:
                 "use remove_needle to take it out",
                 field="mm",
             )
-        old = n.tissue
+        old, from_mm = n.tissue, n.depth_mm
         n.depth_mm -= cmd.mm
         self.t_s += self.timing.withdraw_fixed_s + cmd.mm / table("needle").withdraw_mm_per_s
         if n.tissue.is_soft:
             n.since_soft = True
         if old.is_bone and n.tissue.is_soft:
-            self._emit("withdrawn_from_bone", **self._where())
-        self._emit("withdrawn", mm=cmd.mm, **self._where())
+            self._emit("withdrawn_from_bone", from_mm=from_mm, **self._where())
+        self._emit("withdrawn", mm=cmd.mm, from_mm=from_mm, **self._where())
 
     def _do_redirect(self, cmd: c.Redirect) -> None:
         n = self._require_needle("redirect")

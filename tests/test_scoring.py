@@ -730,3 +730,51 @@ def test_a_harvest_stopped_far_short_of_the_dose_fails_whatever_the_points():
     assert s["total"] >= s["minimum_passing"]  # enough points ...
     assert not s["passed"]  # ... but the dose was missed
     assert "cell dose reached only" in s["failed_conditions"][0]
+
+
+def _score_of(scenario: str, cmds: list[dict]) -> dict:
+    a = Attempt(resolve_scenario(scenario), 1)
+    for c in cmds:
+        a.apply(parse_command(c))
+    return score_attempt(a)
+
+
+def test_run_on_during_a_held_push_is_measured_even_if_the_next_move_is_a_withdrawal():
+    s = _score_of(
+        "adult-standard",
+        [
+            {"do": "mark_site", "landmark": "left_psis"},
+            {"do": "insert", "site": 0, "lateral_deg": 24},
+            {"do": "push", "force_n": 500, "s": 2.5, "twist": True},  # runs ~27 mm past the give
+            {"do": "withdraw", "mm": 20},
+            {"do": "end"},
+        ],
+    )
+    depth = next(c for c in s["criteria"] if c["id"] == "depth_control")
+    assert depth["score"] == 0.0 and "worst 2" in depth["feedback"]
+
+
+def test_turning_back_to_a_drained_spot_is_not_fresh_marrow():
+    base = [
+        {"do": "mark_site", "landmark": "left_psis"},
+        {"do": "insert", "site": 0, "lateral_deg": 24},
+        {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"},
+        {"do": "remove_stylet"},
+        {"do": "aspirate", "ml": 3},
+        {"do": "rotate", "deg": 180},
+        {"do": "aspirate", "ml": 3},
+    ]
+    back = _score_of(
+        "adult-standard",
+        base + [{"do": "rotate", "deg": 180}, {"do": "aspirate", "ml": 3}, {"do": "end"}],
+    )
+    on = _score_of(
+        "adult-standard",
+        base + [{"do": "rotate", "deg": 90}, {"do": "aspirate", "ml": 3}, {"do": "end"}],
+    )
+    asp = {
+        k: next(c for c in s["criteria"] if c["id"] == "aspiration_technique")
+        for k, s in (("back", back), ("on", on))
+    }
+    assert "1 of 2 repeat pulls were taken at the same spot" in asp["back"]["feedback"]
+    assert asp["back"]["score"] < asp["on"]["score"]

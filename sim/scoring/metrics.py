@@ -19,6 +19,9 @@ Vec3 = tuple[float, float, float]
 
 #: Events emitted while the needle is still moving (at a tissue boundary): they do not tell
 #: where the tip came to rest.
+#: Events that move the tip back: they report where it had come to rest (``from_mm``).
+WITHDRAWALS = frozenset({"withdrawn", "withdrawn_from_bone"})
+
 BOUNDARY_EVENTS = frozenset(
     {
         "cortex_entered",
@@ -103,6 +106,9 @@ class Pull:
     #: (None for the first pull of a penetration).
     moved_mm: float | None = None
     turned_deg: float | None = None
+    #: (moved mm, turned deg) against every earlier marrow pull of the same penetration, so a
+    #: pull back at a drained spot (turned 180 and back) is seen, not only against the last pull.
+    vs_earlier: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def in_marrow(self) -> bool:
@@ -181,7 +187,7 @@ class _Reader:
         self.rotation_deg = 0.0
         self.penetration = 0
         self.awaiting_stop: Penetration | None = None
-        self.last_marrow_pull: dict[int, Pull] = {}
+        self.marrow_pulls: dict[int, list[Pull]] = {}
         self.handlers = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")
         }
@@ -212,7 +218,9 @@ class _Reader:
             and kind not in BOUNDARY_EVENTS
             and ev.get("depth_mm") is not None
         ):
-            self.awaiting_stop.stop_depth_mm = float(ev["depth_mm"])
+            # A withdrawal reports where the tip had come to rest before it (``from_mm``).
+            rest = ev.get("from_mm") if kind in WITHDRAWALS else None
+            self.awaiting_stop.stop_depth_mm = float(rest if rest is not None else ev["depth_mm"])
             self.awaiting_stop = None
         handler = self.handlers.get(str(kind))
         if handler is not None:
@@ -339,12 +347,11 @@ class _Reader:
             self.m.tnc += pull.tnc
             self.m.cd34 += float(ev.get("cd34", 0.0))
         if pull.in_marrow:
-            prev = self.last_marrow_pull.get(number)
-            if prev is not None:
-                pull.moved_mm = abs(depth - prev.depth_mm)
-                turn = abs(rotation - prev.rotation_deg) % 360.0
-                pull.turned_deg = min(turn, 360.0 - turn)
-            self.last_marrow_pull[number] = pull
+            earlier = self.marrow_pulls.setdefault(number, [])
+            pull.vs_earlier = [_separation(pull, q) for q in earlier]
+            if earlier:
+                pull.moved_mm, pull.turned_deg = pull.vs_earlier[-1]
+            earlier.append(pull)
             pen = self.m.penetrations.get(number)
             if pen is not None:
                 pen.ml += pull.ml
@@ -407,3 +414,9 @@ def read_metrics(events: Iterable[Mapping[str, Any]]) -> AttemptMetrics:
     for ev in events:
         reader.read(ev)
     return reader.m
+
+
+def _separation(pull: Pull, earlier: Pull) -> tuple[float, float]:
+    """How far the tip moved (mm) and the needle turned (deg) between two pulls."""
+    turn = abs(pull.rotation_deg - earlier.rotation_deg) % 360.0
+    return abs(pull.depth_mm - earlier.depth_mm), min(turn, 360.0 - turn)
