@@ -14,7 +14,7 @@ Finite = Field(allow_inf_nan=False)
 
 
 class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "60" is not 60
 
 
 class MarkSite(_Command):
@@ -157,7 +157,7 @@ class TimeOut(_Command):
     """Surgical time-out: confirm the donor's identity, consent and the planned procedure."""
 
     do: Literal["time_out"] = "time_out"
-    checks: Annotated[tuple[Literal[TIME_OUT_CHECKS], ...], Field(min_length=1)] = (
+    checks: Annotated[tuple[Literal[TIME_OUT_CHECKS], ...], Field(min_length=1, strict=False)] = (
         "identity",
         "consent",
         "procedure",
@@ -204,9 +204,9 @@ class RecoveryObservations(_Command):
     """One set of recovery observations; reports the donor's current state."""
 
     do: Literal["recovery_observations"] = "recovery_observations"
-    checks: Annotated[tuple[Literal[OBSERVATION_CHECKS], ...], Field(min_length=1)] = (
-        OBSERVATION_CHECKS
-    )
+    checks: Annotated[
+        tuple[Literal[OBSERVATION_CHECKS], ...], Field(min_length=1, strict=False)
+    ] = OBSERVATION_CHECKS
 
     _no_repeats = field_validator("checks")(_unique)
 
@@ -215,7 +215,7 @@ class DischargeTeaching(_Command):
     """Teach the donor how to care for the sites and when to call; ``items`` taught."""
 
     do: Literal["discharge_teaching"] = "discharge_teaching"
-    items: Annotated[tuple[Literal[TEACHING_ITEMS], ...], Field(min_length=1)]
+    items: Annotated[tuple[Literal[TEACHING_ITEMS], ...], Field(min_length=1, strict=False)]
     fever_threshold_c: Annotated[float, Field(ge=36, le=42, allow_inf_nan=False)] | None = None
 
     _no_repeats = field_validator("items")(_unique)

@@ -318,11 +318,12 @@ class Simulation:
             raise CommandRejected(
                 f"cannot redirect with the tip in {n.tissue.label}; withdraw into soft tissue first"
             )
-        old = (n.lateral_deg, n.cranial_deg)
-        self._set_track(cmd.lateral_deg, cmd.cranial_deg)
-        if not n.tissue.is_soft:
-            self._set_track(*old)
+        new = self.anatomy.profile(
+            n.entry, direction(cmd.lateral_deg, cmd.cranial_deg), self.motion.length_mm
+        )
+        if not new.tissue_at(n.depth_mm).is_soft:  # checked before anything changes
             raise CommandRejected("that direction would put the tip inside bone; withdraw first")
+        self._set_track(cmd.lateral_deg, cmd.cranial_deg)
         self.t_s += self.timing.redirect_s
         self._emit(
             "redirected", lateral_deg=cmd.lateral_deg, cranial_deg=cmd.cranial_deg, **self._where()
@@ -448,7 +449,7 @@ class Simulation:
                 "stylet_in": n.stylet_in,
             },
             "sites": [[s.landmark, s.lateral_mm, s.cranial_mm] for s in self.sites],
-            "events": len(self.events),
+            "events": self.events,  # the whole log: a replay must reproduce every event
         }
         h = hashlib.sha256(json.dumps(state, sort_keys=True).encode())
         for side in sorted(self.fields):

@@ -204,3 +204,20 @@ def test_a_second_site_on_the_same_spot_is_refused():
         run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 2, "cranial_mm": 2})
     run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 10, "cranial_mm": 12})
     assert len(a.sim.sites) == 2
+
+
+def test_a_refused_redirect_changes_nothing():
+    a = attempt()
+    run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 40, "cranial_mm": 20})
+    run(a, {"do": "insert", "site": 0, "lateral_deg": -50, "cranial_deg": -50})
+    run(a, {"do": "advance", "mm": 100, "twist": True})
+    run(a, {"do": "withdraw", "mm": 5})
+    n = a.sim.needle
+    before = (n.lateral_deg, n.cranial_deg, n.depth_mm, n.skive_reported, len(a.sim.events))
+    digest = a.sim.digest()
+    assert n.tissue.is_soft
+    with pytest.raises(CommandRejected, match="inside bone"):
+        run(a, {"do": "redirect", "lateral_deg": -60, "cranial_deg": -15})
+    n = a.sim.needle
+    assert (n.lateral_deg, n.cranial_deg, n.depth_mm, n.skive_reported, len(a.sim.events)) == before
+    assert a.sim.digest() == digest

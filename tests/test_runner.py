@@ -196,3 +196,9 @@ def test_missing_files_are_clear_errors(tmp_path, capsys):
     assert "cannot read action file" in capsys.readouterr().err
     assert main(["run", "--scenario", "no-such-scenario", "--actions", str(EXPERT)]) == 2
     assert "unknown scenario" in capsys.readouterr().err
+
+
+def test_a_command_after_end_is_refused_not_dropped(tmp_path, capsys):
+    path = write_actions(tmp_path, [SHORT[0], {"do": "end"}, {"do": "aspirate", "ml": 5}])
+    assert main(["run", "--scenario", "adult-standard", "--actions", str(path)]) == 2
+    assert f"{path}:3:" in capsys.readouterr().err

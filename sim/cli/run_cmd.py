@@ -49,8 +49,6 @@ def run_attempt(
                 attempt.apply(cmd)
             except InputError as exc:
                 raise exc.located(path=actions_path, line=line) from None
-            if attempt.ended:
-                break
         if writer:
             writer.close(attempt)
     finally:
