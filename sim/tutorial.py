@@ -58,7 +58,12 @@ def _second_side(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 
 
 def _aimed(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    return cmd.do == "insert" and 18 <= cmd.lateral_deg <= 30 and -5 <= cmd.cranial_deg <= 25
+    """Inserted, or redirected in the fat, toward the ASIS."""
+    return (
+        cmd.do in ("insert", "redirect")
+        and 18 <= cmd.lateral_deg <= 30
+        and -5 <= cmd.cranial_deg <= 25
+    )
 
 
 def _in_marrow(cmd: Any, events: list[Event], sim: Simulation) -> bool:
@@ -144,7 +149,8 @@ def _steps() -> list[TutorialStep]:
             "Aimed 24 degrees lateral the needle travels about 7 cm in marrow before the inner "
             "table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
             "(Hirahara, MRI). A 7-degree change can turn one into the other (Reed 2018).",
-            frozenset({"insert", "mark_site"}),
+            # A wrong first aim is put right by redirecting (or re-inserting), never a dead end.
+            frozenset({"insert", "mark_site", "redirect", "withdraw", "remove_needle"}),
             _aimed,
             "Aim 18-30 degrees lateral and between 5 degrees caudal and 25 degrees cranial.",
         ),

@@ -86,3 +86,12 @@ def test_pulling_again_from_the_same_spot_does_not_count_as_fresh_marrow():
     assert tut.current.id == "fresh_spot"
     drive(tut, a, [{"do": "rotate", "deg": 90}, {"do": "aspirate", "ml": 3}])
     assert tut.current.id == "repenetrate"
+
+
+def test_a_wrong_first_aim_can_be_put_right_by_redirecting():
+    tut, a = Tutorial(), attempt()
+    tut.steps = [s for s in tut.steps if s.id != "time_out"]
+    drive(tut, a, GUIDED[:2] + [{"do": "insert", "site": 0, "lateral_deg": 0}])
+    assert tut.current.id == "aim"
+    assert drive(tut, a, [{"do": "redirect", "lateral_deg": 24, "cranial_deg": 8}]) is None
+    assert tut.current.id == "penetrate"
