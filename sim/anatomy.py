@@ -329,4 +329,17 @@ class Anatomy:
             return "caudal_sciatic_notch"
         if lateral_mm > 35.0 * s or cranial_mm > 30.0 * s:
             return "lateral_cluneal_nerves"
+        if not self.reaches_marrow(lateral_mm, cranial_mm):
+            return "off_bone"
         return "safe"
+
+    #: Aims (lateral, cranial deg) a trainee could reasonably use from a posterior-crest site.
+    REASONABLE_AIMS = ((24.0, 10.0), (24.0, 0.0), (18.0, 5.0), (12.0, 0.0), (30.0, 10.0))
+
+    def reaches_marrow(self, lateral_mm: float, cranial_mm: float, length_mm: float = 100.0):
+        """Whether some reasonable aim from this skin site meets marrow within the needle."""
+        entry = (lateral_mm, cranial_mm, 0.0)
+        return any(
+            self.profile(entry, direction(lat, cra), length_mm).first(Tissue.MARROW) is not None
+            for lat, cra in self.REASONABLE_AIMS
+        )

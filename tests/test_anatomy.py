@@ -141,3 +141,10 @@ def test_profile_is_contiguous_and_agrees_with_point_classification(lateral, cra
         p = tuple(origin[k] + mid * d[k] for k in range(3))
         assert an.classify(p) == seg.tissue
     assert math.isclose(sum(s.end_mm - s.start_mm for s in prof.segments), 100.0, rel_tol=1e-9)
+
+
+def test_a_site_with_no_marrow_within_reach_is_not_called_safe():
+    an = Anatomy(Donor(weight_kg=120, height_cm=175))  # BMI 39: deep fat
+    assert an.site_zone(0, 0) == "safe"
+    assert an.site_zone(30, -10) == "off_bone"
+    assert not an.reaches_marrow(30, -10)

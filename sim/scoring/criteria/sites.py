@@ -21,6 +21,8 @@ ZONE_WORDS = {
     "caudal_sciatic_notch": "too far caudal, toward the greater sciatic notch (5.3 cm below the "
     "PSIS: gluteal vessels, sciatic nerve)",
     "lateral_cluneal_nerves": "too far out along the crest, over the superior cluneal nerves",
+    "off_bone": "where no reasonable aim reaches the marrow of the ilium (lateral of the "
+    "posterior crest): move toward the PSIS",
 }
 
 

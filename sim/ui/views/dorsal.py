@@ -33,6 +33,7 @@ ZONE_TEXT = {
         "Far lateral along the crest: superior cluneal nerves",
         theme.REDDISH_PURPLE,
     ),
+    "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
 }
 
 # Half-outline of the lower back and buttocks (donor's right; mirrored for the left), in mm.
