@@ -778,3 +778,27 @@ def test_turning_back_to_a_drained_spot_is_not_fresh_marrow():
     }
     assert "1 of 2 repeat pulls were taken at the same spot" in asp["back"]["feedback"]
     assert asp["back"]["score"] < asp["on"]["score"]
+
+
+def test_a_late_response_is_reported_as_late_not_as_never_made():
+    cmds = [
+        json.loads(x)
+        for x in (REFERENCE / "anesthesia-event-expert.jsonl").read_text().splitlines()
+    ]
+    i = next(k for k, c in enumerate(cmds) if c["do"] == "pause_harvest")
+    cmds.insert(i, {"do": "wait", "s": 70})
+    s = _score_of("anesthesia-event", cmds)
+    timing_fb = next(c for c in s["criteria"] if c["id"] == "timing")["feedback"]
+    assert "pause harvest came after" in timing_fb and "never made" not in timing_fb
+
+
+def test_an_unjustified_stop_names_its_own_reason():
+    lines = (REFERENCE / "adult-standard-expert.jsonl").read_text().splitlines()[:278]
+    cmds = [json.loads(x) for x in lines] + [
+        {"do": "stop_criteria", "reason": "donor_condition"},
+        {"do": "end"},
+    ]
+    fb = next(
+        c for c in _score_of("adult-standard", cmds)["criteria"] if c["id"] == "procedure_steps"
+    )["feedback"]
+    assert "no change in the donor's condition" in fb and "bag" not in fb

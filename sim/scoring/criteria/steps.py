@@ -55,6 +55,16 @@ FLAWED_CREDIT = 0.5
 WRONG_COUNT_CREDIT = 0.25
 
 
+#: Why a stop reason did not hold, in words, for each reason the stop_criteria step takes.
+STOP_REASON_NOT_MET = {
+    "target_volume_reached": "the bag had not reached the target volume.",
+    "target_cell_dose_reached": "the last cell count did not show the target dose.",
+    "donor_volume_limit": "the bag was still below the donor's mL/kg limit.",
+    "time_limit": "the procedure was still within its time limit.",
+    "donor_condition": "no change in the donor's condition had been reported.",
+}
+
+
 def word(step: str) -> str:
     return WORDS.get(step, step.replace("_", " "))
 
@@ -120,8 +130,11 @@ def step_quality(
     elif step == "stop_criteria":
         if ev.get("justified") is False:
             q = min(q, FLAWED_CREDIT)
-            reason = str(ev.get("reason", "")).replace("_", " ")
-            notes.append(f"You stopped for '{reason}', but the bag did not bear that out.")
+            reason = str(ev.get("reason", ""))
+            notes.append(
+                f"You stopped for '{reason.replace('_', ' ')}', but "
+                + STOP_REASON_NOT_MET.get(reason, "that was not the case at the time.")
+            )
     elif step == "steri_strips":
         expected = ev.get("skin_sites") or (
             ctx.handover_skin_sites if not ctx.needle_work else len(m.punctured_sites)

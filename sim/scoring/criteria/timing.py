@@ -78,9 +78,15 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         credits = []
         late = []
         for r in m.responses.values():
-            if r.missed or r.delay_s is None:
+            if r.delay_s is None:
                 credits.append(0.0)
                 late.append(f"{r.response.replace('_', ' ')} was never made")
+            elif r.missed:
+                credits.append(0.0)
+                late.append(
+                    f"{r.response.replace('_', ' ')} came after {r.delay_s:.0f} s "
+                    f"(limit {r.within_s:.0f} s)"
+                )
             elif r.within_s > 0 and r.delay_s > r.within_s:
                 credits.append(0.0)
                 late.append(f"{r.response.replace('_', ' ')} came after {r.delay_s:.0f} s")
