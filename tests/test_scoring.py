@@ -802,3 +802,18 @@ def test_an_unjustified_stop_names_its_own_reason():
         c for c in _score_of("adult-standard", cmds)["criteria"] if c["id"] == "procedure_steps"
     )["feedback"]
     assert "no change in the donor's condition" in fb and "bag" not in fb
+
+
+def test_nursing_dressing_before_the_strips_fails_the_attempt():
+    cmds = [
+        json.loads(x)
+        for x in (REFERENCE / "post-procedure-care-expert.jsonl").read_text().splitlines()
+    ]
+    i = next(k for k, c in enumerate(cmds) if c["do"] == "steri_strips")
+    j = next(k for k, c in enumerate(cmds) if c["do"] == "pressure_dressing")
+    cmds[i], cmds[j] = cmds[j], cmds[i]  # the dressing first, the strips on top of it
+    s = _score_of("post-procedure-care", cmds)
+    assert not s["passed"]
+    assert "before the Steri-Strips" in s["failed_conditions"][0]
+    steps_fb = next(c for c in s["criteria"] if c["id"] == "procedure_steps")["feedback"]
+    assert "before the Steri-Strips" in steps_fb

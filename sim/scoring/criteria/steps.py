@@ -135,6 +135,12 @@ def step_quality(
                 f"You stopped for '{reason.replace('_', ' ')}', but "
                 + STOP_REASON_NOT_MET.get(reason, "that was not the case at the time.")
             )
+    elif step == "pressure_dressing" and ev.get("over_steri_strips") is False:
+        q = min(q, FLAWED_CREDIT)
+        notes.append(
+            "The pressure dressing went on before the Steri-Strips: a strip goes over each "
+            "harvest site first, and the large dressing over them (seed text; St. Jude)."
+        )
     elif step == "steri_strips":
         expected = ev.get("skin_sites") or (
             ctx.handover_skin_sites if not ctx.needle_work else len(m.punctured_sites)
@@ -197,4 +203,37 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     if not feedback:
         feedback.append(f"All {len(required)} required steps done properly, in order.")
     fraction = QUALITY_WEIGHT * quality + ORDER_WEIGHT * order
-    return Judgement(fraction, feedback, parts={"steps": quality, "order": order})
+    return Judgement(
+        fraction,
+        feedback,
+        parts={"steps": quality, "order": order},
+        fails_attempt=None if ctx.needle_work else _unsafe_discharge(first),
+    )
+
+
+#: Discharge teaching without these leaves the donor unable to spot and report an infection.
+SAFETY_TEACHING = ("signs_of_infection", "when_to_call")
+
+
+def _unsafe_discharge(first: dict[str, dict[str, Any]]) -> str | None:
+    """In a nursing scenario, care that would send the donor home unsafe fails the attempt."""
+    teaching = first.get("discharge_teaching")
+    if teaching is None:
+        return "The donor went home without discharge teaching (signs of infection, when to call)."
+    if teaching.get("fever_threshold_correct") is False:
+        return "The donor was taught the wrong fever threshold, so would not call in time."
+    if teaching.get("missing") is not None:  # the engine judged it against the scenario's list
+        left_out = [x for x in SAFETY_TEACHING if x in teaching["missing"]]
+    else:
+        taught = set(teaching.get("items") or ())
+        left_out = [x for x in SAFETY_TEACHING if x not in taught]
+    if left_out:
+        return (
+            "Discharge teaching left out "
+            + " and ".join(x.replace("_", " ") for x in left_out)
+            + ": the donor could not spot or report an infection."
+        )
+    dressing = first.get("pressure_dressing")
+    if dressing is not None and dressing.get("over_steri_strips") is False:
+        return "The pressure dressing went on before the Steri-Strips over the harvest sites."
+    return None
