@@ -347,6 +347,8 @@ class ScenarioEngine:
         if (event_id, phase) in self._effects_done:
             return
         self._effects_done.add((event_id, phase))
+        if effect.takes_s:
+            self.sim.spend(effect.takes_s)
         if effect.message is not None:
             self.sim.emit("scenario_event", id=event_id, phase=phase, message=effect.message)
         if effect.donor_state:

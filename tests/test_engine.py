@@ -631,3 +631,22 @@ def test_docs_list_every_command_and_event_type():
     assert "python -m sim scenarios schema" in scenarios_md
     for word in ("at_s", "collected_ml", "on_event", "metric", "within_s", "yield_factor"):
         assert word in scenarios_md
+
+
+def test_an_effect_that_takes_time_runs_the_clock_on():
+    # anesthesia-event: the anaesthetist treats for 5 minutes before "you may resume".
+    import json
+    from pathlib import Path
+
+    from sim.attempt import Attempt
+    from sim.commands import parse_command
+    from sim.scenario import resolve_scenario
+
+    ref = Path(__file__).parent / "reference" / "anesthesia-event-expert.jsonl"
+    a = Attempt(resolve_scenario("anesthesia-event"), 1)
+    for raw in ref.read_text().splitlines():
+        a.apply(parse_command(json.loads(raw)))
+    ev = a.sim.events
+    last_response = max(e["t_s"] for e in ev if e["type"] == "response_made" and e.get("for"))
+    resolved = next(e for e in ev if e["type"] == "scenario_event" and e["phase"] == "resolved")
+    assert resolved["t_s"] - last_response == pytest.approx(300, abs=1e-6)

@@ -367,6 +367,9 @@ class Effect(_Model):
     donor_state: dict[Annotated[str, Field(pattern=STATE_KEY)], StateValue] = Field(
         default_factory=dict
     )
+    #: How long the effect takes before its state holds (e.g. the anaesthetist treating
+    #: hypotension for 5 minutes); the procedure clock runs on by this much.
+    takes_s: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)] = 0.0
 
 
 class ScriptedEvent(_Model):
