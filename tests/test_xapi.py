@@ -362,3 +362,14 @@ def test_wrong_credentials_stay_queued(data, lrs):
         report = queue_attempt(store, attempt_id, config)
         assert report.sent == 0 and report.remaining > 0 and "401" in report.error
         assert flush(store, _config(lrs)).remaining == 0
+
+
+def test_the_result_duration_is_the_procedure_time_not_the_run_time(data):
+    # A headless run of a simulated hour takes a fraction of a second of wall time.
+    with RecordStore.open(data) as store:
+        attempt_id = record(store, "t-043")
+        row = store.attempt(attempt_id)
+        statements = statements_for(store, attempt_id, LrsConfig())
+    outcome = statements[-2]
+    assert outcome["result"]["duration"] == iso_duration(row["metrics"]["procedure_s"])
+    assert row["metrics"]["procedure_s"] > 60

@@ -184,11 +184,17 @@ class StatementBuilder:
         row = self.row
         if row["status"] == "incomplete":
             return None
-        duration = iso_duration(_seconds_between(row["started"], self.end_time()))
+        metrics = row.get("metrics") or {}
+        # The attempt's duration is the procedure's (simulated) time, which for a headless run
+        # is an hour even though the run took a fraction of a second; the session's wall-clock
+        # time goes on the terminated statement.
+        seconds = metrics.get("procedure_s")
+        if not isinstance(seconds, (int, float)):
+            seconds = _seconds_between(row["started"], self.end_time())
+        duration = iso_duration(float(seconds))
         ctx = self.context(parent=False)
         if self.result_hash:
             ctx["extensions"][self.ext("result-sha256")] = self.result_hash
-        metrics = row.get("metrics") or {}
         result: dict[str, Any] = {
             "completion": True,
             "duration": duration,
