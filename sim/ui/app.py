@@ -82,9 +82,12 @@ class App:
         return self.stack[-1]
 
     def push(self, view: View) -> None:
-        """Put ``view`` on top; a view covered by an overlay stays entered (just frozen)."""
-        if self.stack and not view.overlay:
-            self.stack[-1].on_exit()
+        """Put ``view`` on top; a view covered by an overlay stays entered (just frozen), but
+        lets go of held inputs (their key-up would go to the overlay)."""
+        if self.stack:
+            self.stack[-1].release_inputs()
+            if not view.overlay:
+                self.stack[-1].on_exit()
         self.stack.append(view)
         view.on_enter()
 
@@ -134,7 +137,9 @@ class App:
         from sim.ui.views.overlays import ConfirmOverlay
 
         if isinstance(self.top, ConfirmOverlay):
-            return
+            if self.top.on_yes == self.quit:
+                return  # already asking
+            self.pop()  # another question (end the attempt?) gives way to this one
         if self.attempt_in_progress:
             self.push(
                 ConfirmOverlay(
@@ -173,6 +178,9 @@ class App:
         if event.type == pygame.QUIT:
             self.request_quit()
             return
+        if event.type == pygame.WINDOWFOCUSLOST:  # key-ups go elsewhere now
+            for view in self.stack:
+                view.release_inputs()
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.window = pygame.display.get_surface()
             self.viewport.window_size = self.window.get_size()

@@ -4,11 +4,14 @@
 (``MARROWSIM_DATA_DIR`` respected) and turns a failure to open it (a damaged database) into one
 line for the launcher instead of a crash.  ``Recording`` ties one live attempt to the store:
 every applied command is saved as it is applied (``sim.records.Recorder``), so a killed window
-leaves an incomplete attempt that still replays; ``finish`` stores the score and locks it.
+leaves an incomplete attempt that still replays; ``finish`` stores the score and locks it,
+then queues the attempt's xAPI statements when an LRS is configured (delivered by
+``python -m sim export flush``; nothing is sent from the window).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -99,6 +102,10 @@ class Recording:
     assessment: dict | None = None
     stored: dict | None = None
     error: str = ""
+    store: Any = field(default=None, repr=False)
+    #: xAPI statements queued for the LRS after the store (none without an LRS configured).
+    xapi_queued: bool = False
+    xapi_error: str = ""
     _finished: bool = field(default=False, repr=False)
 
     @classmethod
@@ -111,7 +118,7 @@ class Recording:
             raise InputError(records.error or "records unavailable")
         view = store.trainee_view(trainee)
         rec = view.start(attempt, mode, assessment["id"] if assessment else None)
-        out = cls(rec, mode, assessment)
+        out = cls(rec, mode, assessment, store=store)
         rec.on_error = out._save_failed  # a failed save must not close the window
         return out
 
@@ -133,4 +140,24 @@ class Recording:
             self.stored = self.recorder.finish(score)
         except (InputError, sqlite3.Error) as exc:
             self.error = "The result could not be stored: " + one_line(exc)
+            return None
+        self._queue_xapi()
         return self.stored
+
+    def _queue_xapi(self) -> None:
+        """Queue the attempt's xAPI statements for the configured LRS (``sim.xapi``).
+
+        Only the local queue is written here, so no network I/O holds up the frame;
+        ``python -m sim export flush`` delivers them.  Without an LRS nothing is queued, and
+        a bad configuration is noted in ``xapi_error`` without touching the stored result.
+        """
+        if self.store is None:
+            return
+        try:
+            from sim.xapi import load_config, queue_attempt
+
+            config = load_config(self.store.path.parent, os.environ)
+            queue_attempt(self.store, self.attempt_id, config, send=False)
+            self.xapi_queued = config.configured
+        except (InputError, sqlite3.Error, OSError, KeyError, TypeError, ValueError) as exc:
+            self.xapi_error = "xAPI statements not queued: " + one_line(exc)

@@ -36,6 +36,10 @@ class View:
     def on_exit(self) -> None:
         """Called when the view leaves the top of the stack (covered or removed)."""
 
+    def release_inputs(self) -> None:
+        """Let go of every held key and button: the view is covered or the window lost focus,
+        so the matching key-up or button-up will not arrive here."""
+
     def handle_event(self, event: pygame.event.Event) -> bool:
         """React to one event; return True if it was used."""
         return False

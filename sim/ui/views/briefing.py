@@ -28,6 +28,7 @@ def begin_attempt(app, scenario: Scenario, trainee: str, mode: Mode, assessment=
     attempt = Attempt(scenario, app.new_seed())
     guide = Guide() if mode.guided else None
     session = Session(attempt, trainee or GUEST_ID, mode.id, guide=guide)
+    notice = ""
     try:
         session.recording = Recording.start(
             app.records, attempt, session.trainee, mode.id, assessment
@@ -35,8 +36,8 @@ def begin_attempt(app, scenario: Scenario, trainee: str, mode: Mode, assessment=
     except InputError as exc:
         if mode.assessed:
             return one_line(exc)
-        session.say("Not recorded: " + one_line(exc), "warn")
-    return ProcedureView(app, session, mode)
+        notice = "Not recorded: " + one_line(exc)
+    return ProcedureView(app, session, mode, notice=notice)
 
 
 class BriefingView(View):

@@ -59,7 +59,8 @@ class DebriefView(View):
         rec = session.recording
         self.stored = stored if stored is not None else (rec.stored if rec else None)
         self.data: Debrief = analyse(session.attempt)
-        self.criteria: list[dict] = list((self.data.score or {}).get("criteria", []))
+        self.score, self.score_note = self._shown_score()
+        self.criteria: list[dict] = list((self.score or {}).get("criteria", []))
         self.selected = self._first_to_read()
         self.rows: list[pygame.Rect] = []
         self.replay_btn = Button(pygame.Rect(640, 650, 140, 46), "Replay", "P")
@@ -69,6 +70,34 @@ class DebriefView(View):
         self.new_btn = Button(pygame.Rect(1060, 650, 200, 46), label, "Enter")
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
+
+    @property
+    def unfinished(self) -> bool:
+        return self.stored is not None and self.stored.get("status") == "incomplete"
+
+    def _shown_score(self) -> tuple[dict | None, str]:
+        """The score to show and, without one, why: the stored result when there is a stored
+        row (never a fresh re-score beside it), the live score otherwise."""
+        live, st = self.data.score, self.stored
+        if st is None:
+            return live, self.data.score_error
+        if self.unfinished:
+            return None, "The attempt was not finished, so it has no score"
+        if st.get("score_total") is None:
+            return None, "The attempt was stored without a score"
+        total = float(st["score_total"])
+        shown = {
+            "total": total,
+            "max": float(st.get("score_max") or 100.0),
+            "criteria": list(st.get("criteria") or []),
+            "critical_errors": list(st.get("critical_errors") or []),
+            "passed": st.get("passed"),
+            "minimum_passing": st.get("minimum_passing") or 0,
+            "failed_conditions": [],
+        }
+        if live is not None and abs(float(live.get("total", -1)) - total) < 1e-6:
+            shown["failed_conditions"] = list(live.get("failed_conditions", []))  # same verdict
+        return shown, ""
 
     def _first_to_read(self) -> int | None:
         """The first criterion that lost points (else the first), opened to start with."""
@@ -217,10 +246,12 @@ class DebriefView(View):
         x, y = box.x + 16, box.y + 12
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
-        if d.score is not None:
-            s = d.score
+        if self.score is not None:
+            s = self.score
             passed, verdict, standard = self._verdict(s)
-            p.text(f"{s.get('total', 0):.0f} / 100", (x, y), theme.TITLE, bold=True)
+            p.text(
+                f"{s.get('total', 0):.0f} / {s.get('max', 100):g}", (x, y), theme.TITLE, bold=True
+            )
             p.text(
                 verdict,
                 (x + 190, y + 2),
@@ -241,8 +272,11 @@ class DebriefView(View):
                 )
                 y += 28
             for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
-                y = p.paragraph(
-                    reason, pygame.Rect(x, y, box.width - 32, 48), theme.SMALL, theme.VERMILLION
+                y = p.paragraph(  # as many lines as it takes: the reason is read in full
+                    reason,
+                    pygame.Rect(x, y, box.width - 32, box.height),
+                    theme.SMALL,
+                    theme.VERMILLION,
                 )
                 y += 4
             p.text(
@@ -280,15 +314,18 @@ class DebriefView(View):
                     y += LINE_H
                 y += GAP
             return
-        p.text("Results", (x, y), theme.LARGE, bold=True)
+        heading = "Unfinished, not scored" if self.unfinished else "Results"
+        p.text(
+            heading, (x, y), theme.LARGE, theme.ORANGE if self.unfinished else theme.TEXT, bold=True
+        )
         y += 36
-        p.paragraph(
-            d.score_error + "; the measured results are shown instead.",
-            pygame.Rect(x, y, box.width - 32, 50),
+        y = p.paragraph(
+            self.score_note + "; the measured results are shown instead.",
+            pygame.Rect(x, y, box.width - 32, 100),
             theme.SMALL,
             theme.ORANGE,
         )
-        y += 50
+        y += 10
         rows = [
             ("Collected", f"{m['collected_ml']:.0f} mL of {target:.0f} mL"),
             ("Cell dose", f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg recipient"),

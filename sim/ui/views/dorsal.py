@@ -194,33 +194,32 @@ class DorsalPanel:
             dx = -14 if side == "left" else 14
             p.text("PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor)
         lx, ly = cam.to_px(*m.notch["right"])
-        p.text(
-            "sciatic notch",
-            (lx + 28, ly),
-            theme.SMALL,
-            theme.VERMILLION,
-            bold=True,
-            anchor="midleft",
-        )
+        self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION)
         cx, cy = cam.to_px(*m.cluneal["right"])
-        p.text(
-            "cluneal nerves",
-            (cx + 24, cy - 6),
-            theme.SMALL,
-            (120, 40, 90),
-            bold=True,
-            anchor="midleft",
-        )
+        self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
         sx, sy = cam.to_px(0, -40)
         p.text("sacrum", (sx, sy), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
-        p.text("SI joint", (ax + 8, ay + 24), theme.SMALL, (150, 80, 0), bold=True)
+        size = p.fonts.size("SI joint", theme.SMALL, bold=True)
+        self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
         zx, zy = self._zone_outline("left")[3]
         p.text("safe zone", (zx - 50, zy - 20), theme.SMALL, (0, 100, 70), bold=True)
         crest = m.crest["left"][7]
         kx, ky = cam.to_px(*crest)
         p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+
+    @staticmethod
+    def _danger_label(p: Painter, text: str, midleft, colour) -> None:
+        """A danger region's name: light text on a dark pill edged in the region's colour
+        (as the needle view's section labels), readable on skin of any tone."""
+        w, h = p.fonts.size(text, theme.SMALL, bold=True)
+        pill = pygame.Rect(0, 0, w + 12, h + 4)
+        pill.midleft = midleft
+        pill.clamp_ip(AREA)
+        p.rect((24, 26, 32), pill, radius=4)
+        p.rect(colour, pill, 2, radius=4)
+        p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
         x, y = self.camera.to_px(site.x_mm, site.y_mm)

@@ -24,6 +24,7 @@ LIST_RECT = pygame.Rect(40, 206, 560, 434)
 ROW_H = 62
 DETAILS = pygame.Rect(630, 84, 610, 550)
 HISTORY_H = 150
+ERROR_W = 980  # the records error, wrapped, from x 40 to the Start button
 FOCUS_ORDER = ("name", "mode", "list", "start")
 
 
@@ -346,17 +347,26 @@ class LauncherView(View):
             )
         self._draw_details(p)
         self._draw_history(p)
+        error_lines: list[str] = []
         if self.notice:
             p.text(self.notice, (40, 652), theme.BODY, theme.ORANGE)
-        elif self.app.records.error:
-            p.text(self.app.records.error[:110], (40, 652), theme.SMALL, theme.VERMILLION)
-        p.text(
-            "Tab: next field   Up/Down: scenario   Left/Right: mode   Enter: start   "
-            "F2: instructor   F1: help   Ctrl+Q: quit",
-            (40, 694),
-            theme.SMALL,
-            theme.TEXT_DIM,
-        )
+        elif self.app.records.error:  # wrapped in full, left of the Start button
+            error_lines = p.fonts.wrap(self.app.records.error, theme.SMALL, ERROR_W)
+            line_h = p.fonts.size("Ag", theme.SMALL)[1]
+            y = min(652, 716 - line_h * len(error_lines))
+            if len(error_lines) > 2:
+                p.rect(theme.BG, pygame.Rect(30, y - 4, ERROR_W + 20, 720 - y + 4))
+            for line in error_lines:
+                p.text(line, (40, y), theme.SMALL, theme.VERMILLION)
+                y += line_h
+        if len(error_lines) <= 2:  # a longer error takes this line (F1 lists the keys too)
+            p.text(
+                "Tab: next field   Up/Down: scenario   Left/Right: mode   Enter: start   "
+                "F2: instructor   F1: help   Ctrl+Q: quit",
+                (40, 694),
+                theme.SMALL,
+                theme.TEXT_DIM,
+            )
 
     def _mode_line(self) -> str:
         m = self.mode

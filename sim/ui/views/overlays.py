@@ -261,7 +261,14 @@ class StepsOverlay(Overlay):
         self.procedure = procedure
         self.actions = discover_step_actions()
         self.index = 0
-        self.rows = [pygame.Rect(0, 0, 0, 0) for _ in self.actions]
+
+    VISIBLE = 12  # rows that fit in the box
+
+    def visible_rows(self) -> list[tuple[int, pygame.Rect]]:
+        """(action index, rect) of the rows in view: the chosen row is kept in view."""
+        first = max(0, self.index - (self.VISIBLE - 1))
+        shown = range(first, min(len(self.actions), first + self.VISIBLE))
+        return [(i, pygame.Rect(340, 150 + (i - first) * 40, 600, 34)) for i in shown]
 
     def _run(self, i: int) -> None:
         action = self.actions[i]
@@ -296,7 +303,7 @@ class StepsOverlay(Overlay):
                 self._run(self.index)
             return True
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            for i, r in enumerate(self.rows):
+            for i, r in self.visible_rows():  # only rows in view can be clicked
                 if r.collidepoint(event.pos):
                     self._run(i)
                     return True
@@ -316,13 +323,10 @@ class StepsOverlay(Overlay):
                 theme.BODY,
                 theme.TEXT_DIM,
             )
-        first = max(0, self.index - 11)  # keep the chosen row in view (12 rows fit)
-        for i, a in enumerate(self.actions[first : first + 12], start=first):
-            r = pygame.Rect(340, 150 + (i - first) * 40, 600, 34)
-            self.rows[i] = r
+        for i, r in self.visible_rows():
             if i == self.index:
                 p.rect((30, 70, 110), r, radius=4)
-            p.text(a.label, (r.x + 10, r.centery), theme.BODY, anchor="midleft")
+            p.text(self.actions[i].label, (r.x + 10, r.centery), theme.BODY, anchor="midleft")
         p.text(
             "Up/Down, Enter to do it · Esc to close",
             (box.centerx, box.bottom - 30),

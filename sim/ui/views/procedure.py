@@ -121,10 +121,11 @@ class Effects:
 class ProcedureView(View):
     name = "procedure"
 
-    def __init__(self, app, session: Session, mode: Mode) -> None:
+    def __init__(self, app, session: Session, mode: Mode, *, notice: str = "") -> None:
         super().__init__(app)
         self.session = session
         self.mode = mode
+        self.notice = notice  # e.g. "Not recorded: ...", shown for the whole attempt
         sim = session.sim
         sc = session.attempt.scenario
         self.hand = NeedleHand()
@@ -171,6 +172,8 @@ class ProcedureView(View):
             session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
         else:
             session.say("Assessment: mark your skin sites (click or Enter). No hints are shown.")
+        if notice:  # the warning comes first; the line above it keeps it in view
+            session.say(notice, "warn")
 
     # ---------------------------------------------------------------- state
     @property
@@ -408,7 +411,6 @@ class ProcedureView(View):
         if event.key == pygame.K_ESCAPE:
             from sim.ui.views.overlays import PauseOverlay
 
-            self.push_key = False
             self.app.push(PauseOverlay(self.app))
             return True
         if self.sub == "dorsal" and event.key in (
@@ -490,9 +492,17 @@ class ProcedureView(View):
             self.session.idle(dt_s)
             self.app.sounds.grind(False)
 
-    def on_exit(self) -> None:
+    def release_inputs(self) -> None:
+        """Covered (overlay, pause, another view) or the window lost focus: stop pushing,
+        dragging and twisting, since the key-up or button-up will not come here."""
         self.push_key = self.mouse_push = False
+        self.shift = self.rmb_twist = False
+        self.drag_y0 = None
+        self.drag_force = None
         self.app.sounds.grind(False)
+
+    def on_exit(self) -> None:
+        self.release_inputs()
 
     def _resistance(self, twist: bool) -> float | None:
         n = self.session.needle
@@ -630,8 +640,9 @@ class ProcedureView(View):
         s = self.session
         colours = {"good": theme.GOOD, "warn": theme.ORANGE, "danger": theme.VERMILLION}
         rec = s.recording
-        if rec is not None and rec.error:
-            p.text(rec.error, (14, 586), theme.SMALL, theme.VERMILLION, bold=True)
+        problem = rec.error if rec is not None and rec.error else self.notice
+        if problem:
+            p.text(problem, (14, 586), theme.SMALL, theme.VERMILLION, bold=True, max_width=1252)
         room = 1252
         vitals = vitals_text(self.hud.donor)
         if vitals:  # the anaesthetic monitor, bottom right, red while hypotensive
