@@ -56,7 +56,12 @@ def record(
     finish: bool = True,
     assessment_id: str | None = None,
 ) -> str:
-    """Record an attempt of the first ``n`` expert commands (+ end); returns its id."""
+    """Record an attempt of the first ``n`` expert commands (+ end); returns its id.
+
+    Without ``score`` the Recorder scores it (the trainee-facing path); a given ``score`` (a
+    test fixture such as ``fake_score``) is stored through the low-level
+    ``RecordStore.finish_attempt``, since the Recorder never stores a caller's score.
+    """
     attempt = Attempt(resolve_scenario("adult-standard"), seed)
     rec = Recorder.start(store, attempt, trainee_id=trainee, mode=mode, assessment_id=assessment_id)
     for _, cmd in list(read_actions(EXPERT))[:n]:
@@ -65,7 +70,10 @@ def record(
         from sim.commands import parse_command
 
         attempt.apply(parse_command({"do": "end"}))
-        rec.finish(score)
+        if score is None:
+            rec.finish()
+        else:
+            store.finish_attempt(rec.attempt_id, attempt, score)
     return rec.attempt_id
 
 

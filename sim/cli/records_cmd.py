@@ -155,7 +155,7 @@ def handle_replay(args: argparse.Namespace) -> int:
                 raise InputError(f"cannot write log: {exc}", path=args.log) from None
         else:
             attempt = view.store.replay(args.attempt)
-    digest = attempt.sim.digest()
+        found = view.mismatches(args.attempt, attempt)
     if args.json:
         _print_json(attempt.result() | {"attempt_id": row["id"], "status": row["status"]})
     if row["status"] == "incomplete":
@@ -164,8 +164,11 @@ def handle_replay(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 0
-    if digest != row["digest"]:
-        print(f"attempt {row['id']}: replay does not reproduce the stored digest", file=sys.stderr)
+    if found:
+        print(
+            f"attempt {row['id']}: replay does not reproduce the stored {', '.join(found)}",
+            file=sys.stderr,
+        )
         return 1
     if not args.json:
         print(f"attempt {row['id']}: replay matches ({len(attempt.log)} commands)")

@@ -3,6 +3,9 @@
 Import merges another station's database in one transaction: attempts are matched by UUID so
 nothing is duplicated; a file that is not a sound Marrowsim database (not SQLite, foreign,
 damaged, failing its own hash chain, or holding an invalid row) is refused and nothing merged.
+Every finished attempt is replayed from its imported command log and re-scored: a stored
+digest, score or summary the commands do not reproduce refuses the whole import.  Imported
+assessments arrive closed: only this station's own assessments take new attempts here.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from typing import IO, Any
 from sim.errors import InputError
 from sim.records import chain
 from sim.records.db import SQLITE_MAGIC, migrate
+from sim.records.replay import replay_mismatches, replay_stored
 from sim.records.schema import APPLICATION_ID, SCHEMA_VERSION
-from sim.records.store import MODES, RecordStore, check_trainee_id
+from sim.records.store import MODES, RecordStore, check_trainee_id, decode
 
 #: Attempt columns copied by an import (the chain columns are recomputed locally).
 COPY_COLUMNS = tuple(c for c in chain.RECORD_FIELDS if c != "status")
@@ -111,16 +115,88 @@ def _open_source(path: Path, workdir: Path) -> sqlite3.Connection:
     return conn
 
 
-def _check_attempt(row: dict) -> None:
+#: Bytes per pull in the ``pulls`` blob (two float64: mL, TNC per mL; see results.py).
+PULL_BYTES = 16
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_attempt(row: dict) -> dict:
+    """Check the shape of one source attempt row; returns it decoded (``store.decode``)."""
+    where = f"attempt {row['id']}"
     check_trainee_id(row["trainee_id"])
     if row["mode"] not in MODES:
-        raise InputError(f"attempt {row['id']}: invalid mode {row['mode']!r}")
+        raise InputError(f"{where}: invalid mode {row['mode']!r}")
     for key in ("scenario", "criteria", "critical_errors", "metrics", "summary"):
         try:
             if row[key] is not None:
                 json.loads(row[key])
         except (TypeError, ValueError):
-            raise InputError(f"attempt {row['id']}: {key} is not valid JSON") from None
+            raise InputError(f"{where}: {key} is not valid JSON") from None
+    pulls = row["pulls"]
+    if pulls is not None and (not isinstance(pulls, bytes) or len(pulls) % PULL_BYTES):
+        raise InputError(f"{where}: pulls is not a whole number of pull records")
+    out = decode(row)
+    for key in ("seed", "scenario_version", "n_commands"):
+        if not (isinstance(out[key], int) or (key == "n_commands" and out[key] is None)):
+            raise InputError(f"{where}: {key} is not an integer")
+    for key in ("score_total", "score_max", "minimum_passing"):
+        if out[key] is not None and not _is_number(out[key]):
+            raise InputError(f"{where}: {key} is not a number")
+    if row["passed"] not in (None, 0, 1):
+        raise InputError(f"{where}: passed is not 0, 1 or empty")
+    criteria = out["criteria"]
+    if criteria is not None and not (
+        isinstance(criteria, list)
+        and all(
+            isinstance(c, dict)
+            and {"id", "score", "max"} <= c.keys()
+            and _is_number(c["score"])
+            and _is_number(c["max"])
+            for c in criteria
+        )
+    ):
+        raise InputError(f"{where}: criteria is not a list of {{id, score, max}}")
+    errors = out["critical_errors"]
+    if errors is not None and not (
+        isinstance(errors, list) and all(isinstance(e, str) for e in errors)
+    ):
+        raise InputError(f"{where}: critical_errors is not a list of strings")
+    for key in ("metrics", "summary", "scenario"):
+        if out[key] is not None and not isinstance(out[key], dict):
+            raise InputError(f"{where}: {key} is not an object")
+    if row["status"] != "incomplete" and out["scenario"] is None:
+        raise InputError(f"{where}: finished attempt without its scenario")
+    return out
+
+
+def _check_replay(src: sqlite3.Connection, row: dict) -> None:
+    """Replay a finished source attempt and refuse it unless it reproduces its stored result."""
+    commands = [
+        {"n": r["n"], "t_s": r["t_s"], "wall": r["wall"], "cmd": json.loads(r["cmd"])}
+        for r in src.execute(
+            "SELECT n, t_s, wall, cmd FROM attempt_commands WHERE attempt_id = ? ORDER BY n",
+            (row["id"],),
+        )
+    ]
+    if [c["n"] for c in commands] != list(range(len(commands))):
+        raise InputError(f"attempt {row['id']}: command log has gaps")
+    passing = None
+    if row["assessment_id"] is not None:
+        found = src.execute(
+            "SELECT passing FROM assessments WHERE id = ?", (row["assessment_id"],)
+        ).fetchone()
+        if found is None:
+            raise InputError(f"attempt {row['id']}: its assessment is missing")
+        passing = found[0]
+    attempt = replay_stored(row, commands)
+    mismatched = replay_mismatches(row, attempt, passing)
+    if mismatched:
+        raise InputError(
+            f"attempt {row['id']}: replay does not reproduce the stored {', '.join(mismatched)}"
+        )
 
 
 def _merge_trainees(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
@@ -141,6 +217,8 @@ def _merge_trainees(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
 
 
 def _merge_assessments(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
+    """Add the source's assessments, closed (the other station's open assessment stays
+    open there; here only locally created assessments take new attempts)."""
     added = 0
     for a in src.execute("SELECT * FROM assessments"):
         json.loads(a["scenarios"])
@@ -148,7 +226,7 @@ def _merge_assessments(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
             "INSERT OR IGNORE INTO assessments (id, name, scenarios, passing, attempts_allowed,"
             " created, active) VALUES (?,?,?,?,?,?,?)",
             (a["id"], a["name"], a["scenarios"], a["passing"], a["attempts_allowed"],
-             a["created"], a["active"]),
+             a["created"], 0),
         )  # fmt: skip
         added += cur.rowcount
     return added
@@ -175,11 +253,13 @@ def _copy_commands(dst: sqlite3.Connection, src: sqlite3.Connection, attempt_id:
 def _merge_attempt(store: RecordStore, src: sqlite3.Connection, row: dict) -> str:
     """Insert one source attempt; returns 'added', 'completed' or 'duplicate'."""
     dst = store.conn
-    _check_attempt(row)
+    decoded = _check_attempt(row)
     local = dst.execute("SELECT status, n_commands FROM attempts WHERE id = ?", (row["id"],))
     local = local.fetchone()
     if local is not None and (local["status"] != "incomplete" or row["status"] == "incomplete"):
         return "duplicate"
+    if row["status"] != "incomplete":
+        _check_replay(src, decoded)
     if local is None:
         cols = ", ".join(COPY_COLUMNS)
         marks = ", ".join("?" for _ in COPY_COLUMNS)

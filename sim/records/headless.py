@@ -3,6 +3,8 @@
 ``start_recording(args)`` opens the store and checks the trainee and mode before anything
 runs; ``attach`` is handed to the runner to start recording when the attempt is created;
 ``finish`` stores the outcome (and queues xAPI statements when an LRS is configured).
+An assessment run needs the instructor passphrase (once one is set), so nobody can start or
+use up a trainee's assessment attempt from the command line.
 """
 
 from __future__ import annotations
@@ -83,4 +85,12 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
     if assessment is not None and mode != "assessment":
         raise InputError("--assessment needs --mode assessment", field="mode")
     store = RecordStore.open(default_data_dir(env))
+    if mode == "assessment":
+        from sim.records.access import instructor_access
+
+        try:
+            instructor_access(store, env)
+        except BaseException:
+            store.close()
+            raise
     return HeadlessRecording(store, trainee, mode, assessment, env)

@@ -4,6 +4,9 @@
     attempt.apply(cmd)          # saved (committed) before apply() returns
     row = rec.finish()          # scored, stored, locked, chained
 
+The stored score is always ``sim.scoring.score_attempt`` of the attempt itself: a score handed
+to ``finish`` is ignored, so no caller can store a result the attempt did not earn.
+
 A process killed mid-attempt leaves an incomplete attempt with every command applied so far
 (at most the one being applied is lost); ``RecordStore.replay`` re-runs it.
 """
@@ -65,13 +68,16 @@ class Recorder:
         self._next += 1
 
     def finish(self, score: dict | None = None, *, auto_score: bool = True) -> dict:
-        """Store the outcome and lock the attempt; returns the stored row.
+        """Score the attempt, store the outcome and lock it; returns the stored row.
 
-        Without ``score`` the attempt is scored with ``sim.scoring`` when that is available
-        (``auto_score=False`` stores it unscored).
+        The score is computed here with ``sim.scoring.score_attempt``; ``score`` is accepted for
+        callers that already scored the attempt but is never stored (a caller cannot choose the
+        result).  ``auto_score=False`` stores the attempt unscored, except an assessment.
         """
-        if score is None and auto_score:
-            score = score_attempt(self.attempt)
+        del score  # never trusted: the result must come from the attempt itself
+        if not auto_score and self.store.attempt(self.attempt_id)["mode"] == "assessment":
+            raise InputError("an assessment attempt is always scored", field="mode")
+        computed = score_attempt(self.attempt) if auto_score else None
         if self._on_command in self.attempt.observers:
             self.attempt.observers.remove(self._on_command)
-        return self.store.finish_attempt(self.attempt_id, self.attempt, score)
+        return self.store.finish_attempt(self.attempt_id, self.attempt, computed)

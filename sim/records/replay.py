@@ -39,3 +39,40 @@ def replay_stored(row: dict, commands: list[dict], stream: IO[str] | None = None
     if writer is not None and row["status"] != "incomplete":
         writer.close(attempt)
     return attempt
+
+
+def replay_mismatches(row: dict, attempt: Attempt, passing: float | None = None) -> list[str]:
+    """What a replayed finished attempt does not reproduce of its stored (decoded) row.
+
+    Checks the digest, the command count and every derived column: score fields and pass/fail
+    (re-scored with ``sim.scoring``; ``passing`` is the assessment's standard, None when the
+    attempt belongs to no assessment), metrics, summary and pulls.  [] when all match.
+    """
+    from sim.records.results import outcome, pulls_array, pulls_blob, summarize
+    from sim.records.store import dumps
+    from sim.scoring import score_attempt
+
+    result = attempt.result()
+    found = []
+    if row.get("digest") != result["digest"]:
+        found.append("digest")
+    if row.get("n_commands") != len(attempt.log):
+        found.append("n_commands")
+    scored = row.get("score_total") is not None
+    out = outcome(score_attempt(attempt) if scored else None, result["metrics"], passing)
+    expected = {
+        "score_total": out.total,
+        "score_max": out.maximum,
+        "minimum_passing": out.minimum_passing,
+        "passed": out.passed,
+        "criteria": out.criteria,
+        "critical_errors": out.critical_errors,
+        "metrics": result["metrics"],
+    }
+    summary = summarize(result["events"])
+    expected["summary"] = summary
+    expected["pulls"] = pulls_array(pulls_blob(summary)).tolist()
+    for key, value in expected.items():
+        if dumps(row.get(key)) != dumps(value):
+            found.append("score" if key in ("score_total", "passed") else key)
+    return list(dict.fromkeys(found))

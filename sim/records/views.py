@@ -76,12 +76,26 @@ class InstructorView:
         return self.store.commands(attempt_id)
 
     def replay(self, attempt_id: str) -> Any:
-        """Re-run any attempt; for a finished one the digest must match the stored digest."""
+        """Re-run any attempt; a finished one must reproduce its stored digest and score."""
         attempt = self.store.replay(attempt_id)
-        stored = self.store.attempt(attempt_id)["digest"]
-        if stored is not None and attempt.sim.digest() != stored:
-            raise InputError(f"attempt {attempt_id}: replay does not reproduce the stored digest")
+        found = self.mismatches(attempt_id, attempt)
+        if found:
+            raise InputError(
+                f"attempt {attempt_id}: replay does not reproduce the stored {', '.join(found)}"
+            )
         return attempt
+
+    def mismatches(self, attempt_id: str, attempt: Any) -> list[str]:
+        """What a replay of a finished attempt does not reproduce ([] when incomplete)."""
+        from sim.records.replay import replay_mismatches
+
+        row = self.store.attempt(attempt_id)
+        if row["status"] == "incomplete":
+            return []
+        passing = None
+        if row["assessment_id"] is not None:
+            passing = self.store.assessment(row["assessment_id"])["passing"]
+        return replay_mismatches(row, attempt, passing)
 
     def set_trainee(self, trainee_id: str, *, name: str | None = None, cohort: str | None = None):
         """Add a trainee or set their name and cohort."""
