@@ -106,9 +106,10 @@ class Pull:
     #: (None for the first pull of a penetration).
     moved_mm: float | None = None
     turned_deg: float | None = None
-    #: (moved mm, turned deg) against every earlier marrow pull of the same penetration, so a
-    #: pull back at a drained spot (turned 180 and back) is seen, not only against the last pull.
-    vs_earlier: list[tuple[float, float]] = field(default_factory=list)
+    #: (moved mm, turned deg) against the nearest of the earlier marrow pulls of the same
+    #: penetration (up to EARLIER_PULLS_COMPARED back), so a pull back at a drained spot
+    #: (turned 180 and back) is seen, not only against the last pull.
+    nearest_earlier: tuple[float, float] | None = None
 
     @property
     def in_marrow(self) -> bool:
@@ -348,9 +349,12 @@ class _Reader:
             self.m.cd34 += float(ev.get("cd34", 0.0))
         if pull.in_marrow:
             earlier = self.marrow_pulls.setdefault(number, [])
-            pull.vs_earlier = [_separation(pull, q) for q in earlier]
             if earlier:
-                pull.moved_mm, pull.turned_deg = pull.vs_earlier[-1]
+                pull.moved_mm, pull.turned_deg = _separation(pull, earlier[-1])
+                pull.nearest_earlier = min(
+                    (_separation(pull, q) for q in earlier[-EARLIER_PULLS_COMPARED:]),
+                    key=_closeness,
+                )
             earlier.append(pull)
             pen = self.m.penetrations.get(number)
             if pen is not None:
@@ -414,6 +418,17 @@ def read_metrics(events: Iterable[Mapping[str, Any]]) -> AttemptMetrics:
     for ev in events:
         reader.read(ev)
     return reader.m
+
+
+#: How many earlier pulls of a penetration a pull is compared with (bounds the cost).
+EARLIER_PULLS_COMPARED = 16
+#: Scales that make a move and a turn comparable when picking the nearest earlier pull: the
+#: default fresh-marrow thresholds (4 mm, 90 deg; sim/scoring/thresholds.py).
+_MOVE_SCALE_MM, _TURN_SCALE_DEG = 4.0, 90.0
+
+
+def _closeness(sep: tuple[float, float]) -> float:
+    return max(sep[0] / _MOVE_SCALE_MM, sep[1] / _TURN_SCALE_DEG)
 
 
 def _separation(pull: Pull, earlier: Pull) -> tuple[float, float]:

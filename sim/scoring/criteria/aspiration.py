@@ -42,13 +42,11 @@ def _tnc_per_ml(pulls: list[Pull]) -> float:
 
 
 def is_fresh(pull: Pull, t: Thresholds) -> bool:
-    """A repeat pull in one penetration is fresh if, against every earlier pull of that
+    """A repeat pull in one penetration is fresh if, against the nearest earlier pull of that
     penetration, the tip moved or the needle turned far enough (so turning 180 deg and back to
     a drained spot does not count)."""
-    pairs = pull.vs_earlier or [(pull.moved_mm or 0.0, pull.turned_deg or 0.0)]
-    return all(
-        moved >= t.fresh_move_mm or turned >= t.fresh_rotation_deg for moved, turned in pairs
-    )
+    moved, turned = pull.nearest_earlier or (pull.moved_mm or 0.0, pull.turned_deg or 0.0)
+    return moved >= t.fresh_move_mm or turned >= t.fresh_rotation_deg
 
 
 def reused_entries(pulls: list[Pull], radius_mm: float) -> tuple[int, int]:
