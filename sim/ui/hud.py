@@ -94,6 +94,9 @@ class Hud:
         p.text(
             f"{clock_text(t)} / par {clock_text(par)}", (330, 30), theme.LARGE, colour, bold=True
         )
+        if sc.kind == "nursing":  # the harvest is over: show the handover, not a collection
+            self._draw_handover(p, session)
+            return
         # Volume against target.
         target = sc.target_volume_ml
         vol = sim.bag.volume_ml
@@ -126,3 +129,19 @@ class Hud:
         p.text(site, (1100, 6), theme.SMALL, theme.TEXT)
         p.text(f"bone entries {sim.bone_penetrations}", (1100, 26), theme.SMALL, theme.TEXT)
         p.text(f"pulls {sim.aspirations}", (1100, 46), theme.SMALL, theme.TEXT_DIM)
+
+    def _draw_handover(self, p: Painter, session: Session) -> None:
+        """Nursing scenarios: what the harvest left for the nurse, and the care done so far."""
+        sc = session.attempt.scenario
+        h = sc.handover
+        p.text("Handover from theatre", (560, 6), theme.SMALL, theme.TEXT_DIM)
+        if h is not None:
+            p.text(
+                f"{h.skin_sites} skin puncture sites · {h.collected_ml:.0f} mL harvested",
+                (560, 30),
+                theme.BODY,
+                theme.TEXT,
+            )
+        done = sum(1 for e in session.sim.events if e.get("type") == "step_done")
+        p.text(f"care steps done {done}", (1100, 6), theme.SMALL, theme.TEXT)
+        p.text("T: care steps", (1100, 26), theme.SMALL, theme.TEXT_DIM)

@@ -278,7 +278,7 @@ class LauncherView(View):
             b.draw(p, hover=b.rect.collidepoint(self._hover))
             if i == self.mode_index:
                 p.rect(theme.BLUE, b.rect.inflate(-6, -6), 2, radius=4)
-        p.text(self._mode_line(), (40, 180), theme.SMALL, theme.SKY_BLUE)
+        p.text(self._mode_line(), (40, 180), theme.SMALL, theme.SKY_BLUE, max_width=560)
         p.panel(LIST_RECT)
         if self.focus == "list":
             p.rect(theme.FOCUS, LIST_RECT, 2, radius=6)
@@ -307,9 +307,13 @@ class LauncherView(View):
             if e.scenario is not None:
                 s = e.scenario
                 p.text(s.title, (r.x + 10, r.y + 6), theme.BODY, bold=True)
+                goal = (
+                    f"target {s.target_volume_ml:.0f} mL"
+                    if s.kind == "harvest"
+                    else "nursing care after the harvest"
+                )
                 p.text(
-                    f"{s.difficulty}  ·  target {s.target_volume_ml:.0f} mL  ·  par "
-                    f"{s.time.par_s / 60:.0f} min",
+                    f"{s.difficulty}  ·  {goal}  ·  par {s.time.par_s / 60:.0f} min",
                     (r.x + 10, r.y + 34),
                     theme.SMALL,
                     theme.TEXT_DIM,

@@ -270,12 +270,19 @@ class StepsOverlay(Overlay):
         shown = range(first, min(len(self.actions), first + self.VISIBLE))
         return [(i, pygame.Rect(340, 150 + (i - first) * 40, 600, 34)) for i in shown]
 
+    def _site_count(self) -> int:
+        """Skin sites to strip: those punctured in this attempt, or the handover's (nursing)."""
+        handover = self.procedure.session.attempt.scenario.handover
+        if handover is not None:
+            return handover.skin_sites
+        return max(1, len(self.procedure.sites))
+
     def _run(self, i: int) -> None:
         action = self.actions[i]
         self.app.pop()
         cmd = None
         command = {
-            k: (max(1, len(self.procedure.sites)) if v == PER_SITE["count"] else v)
+            k: (self._site_count() if v == PER_SITE["count"] else v)
             for k, v in action.command.items()
         }
         listed = {k: [v] if k not in ("do", "count") else v for k, v in command.items()}

@@ -166,7 +166,11 @@ class ProcedureView(View):
             TutorialPanel(session.guide, AREA) if mode.guided and session.guide else None
         )
         session.listeners.append(self._on_events)
-        if mode.guided:
+        self.nursing = session.attempt.scenario.kind == "nursing"
+        self._care_list_shown = False
+        if self.nursing:
+            session.say("Post-procedure care: press T for the care steps, in the order you choose.")
+        elif mode.guided:
             session.say("Follow the steps in the blue panel; H shows or hides why.")
         elif mode.shows_hints:
             session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
@@ -468,6 +472,9 @@ class ProcedureView(View):
 
     # ---------------------------------------------------------------- time
     def fixed_update(self, dt_s: float) -> None:
+        if self.nursing and not self._care_list_shown:  # nursing: the care steps are the task
+            self._care_list_shown = True
+            self.press(Intent.STEPS)
         self.effects.tick(dt_s)
         if self.tutorial_panel is not None:
             self.tutorial_panel.tick(dt_s)
