@@ -109,8 +109,6 @@ class BriefingView(View):
 
         left = pygame.Rect(40, 140, 580, 490)
         p.panel(left, "The case")
-        y = p.paragraph(" ".join(s.briefing.split()), pygame.Rect(56, 172, 548, 200), theme.BODY)
-        y += 14
         rows = [
             (
                 "Donor",
@@ -125,6 +123,17 @@ class BriefingView(View):
             ),
             ("Skin sites", f"{s.sites.min}-{s.sites.max}"),
         ]
+        if s.kind == "nursing" and s.handover is not None:  # after the harvest, in recovery
+            rows = [
+                rows[0],
+                ("Where", "recovery, waking from anaesthesia"),
+                ("Skin sites", f"{s.handover.skin_sites} puncture sites"),
+                ("Harvested", f"{s.handover.collected_ml:.0f} mL"),
+            ]
+        # The case text takes the room the rows below it leave (a long briefing is not cut).
+        room = 622 - 172 - 14 - 32 * len(rows)
+        y = p.paragraph(" ".join(s.briefing.split()), pygame.Rect(56, 172, 548, room), theme.BODY)
+        y += 14
         for k, v in rows:
             p.text(k, (56, y), theme.BODY, theme.TEXT_DIM)
             p.text(v, (200, y), theme.BODY)
@@ -138,7 +147,9 @@ class BriefingView(View):
             ("Volume", f"{s.target_volume_ml:.0f} mL"),
             ("Cell dose", f"{t.tnc_per_kg_recipient / 1e8:.1f} x10^8 TNC per kg recipient"),
         ]
-        if t.cd34_per_kg_recipient:
+        if s.kind == "nursing":
+            targets = [("Task", "dressing, observations, teaching")]
+        elif t.cd34_per_kg_recipient:
             targets.append(("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient"))
         targets.append(
             ("Time par", f"{s.time.par_s / 60:.0f} min (limit {s.time.limit_s / 60:.0f})")
