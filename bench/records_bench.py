@@ -40,9 +40,9 @@ COPIED_COMMANDS = 60
 
 def _record_expert(store, seed: int, trainee: str, samples: list[float]) -> str:
     """Record the expert script, timing each command save; returns the attempt id."""
-    from sim.actions import read_actions
-    from sim.attempt import Attempt
     from sim.records import Recorder
+    from sim.run.actions import read_actions
+    from sim.run.attempt import Attempt
     from sim.scenario import resolve_scenario
 
     attempt = Attempt(resolve_scenario("adult-standard"), seed)

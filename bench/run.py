@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.attempt import Attempt
-from sim.commands import Aspirate, Push, parse_command
+from sim.model.tissue import Tissue
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.tissue import Tissue
+from sim.vocabulary.commands import Aspirate, Push, parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"

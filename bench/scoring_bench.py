@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sim.attempt import Attempt
-from sim.commands import parse_command
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scoring import score_events
+from sim.vocabulary.commands import parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"

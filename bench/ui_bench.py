@@ -59,7 +59,7 @@ def run() -> dict:
     import pygame
 
     from sim import commands as c
-    from sim.actions import read_actions
+    from sim.run.actions import read_actions
     from sim.ui.app import App
 
     app = App(seed=1, sound=False, data_dir=Path(tempfile.mkdtemp(prefix="marrowsim-bench-")))

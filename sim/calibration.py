@@ -15,7 +15,8 @@ Tolerances follow one rule, stated per row:
 * an approximate statement ("about", "almost", "~"): within 25 %;
 * an inequality ("> 100", "at least 1 cm"): the inequality.
 
-The same script generates the parameter tables of ``docs/model.md`` from ``sim/params/*.toml``,
+The same script generates the parameter tables of ``docs/model.md`` from
+``sim/model/params/*.toml``,
 so the code, the docs and the calibration cannot drift apart::
 
     python -m sim.calibration --out docs/calibration.md --model-doc docs/model.md
@@ -36,17 +37,17 @@ from typing import Any
 
 import numpy as np
 
-from sim.anatomy import Anatomy, Vec3, direction
-from sim.attempt import Attempt
-from sim.commands import parse_command
-from sim.donor import Donor
-from sim.marrow import MarrowField, Sample, YieldModel, side_hole_point
-from sim.needle import NeedleMotion, NeedleState, TissueMechanics
-from sim.parameters import TABLES, Parameter, table
+from sim.model.anatomy import Anatomy, Vec3, direction
+from sim.model.donor import Donor
+from sim.model.marrow import MarrowField, Sample, YieldModel, side_hole_point
+from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
+from sim.model.parameters import TABLES, Parameter, table
+from sim.model.simulation import Event, Simulation
+from sim.model.tissue import Tissue
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.scenario.model import Scenario
-from sim.simulation import Event, Simulation
-from sim.tissue import Tissue
+from sim.scenario.schema import Scenario
+from sim.vocabulary.commands import parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT_SCRIPT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
@@ -1140,10 +1141,10 @@ def _value(p: Parameter) -> str:
 
 
 TABLE_TITLES = {
-    "anatomy": "Anatomy (`sim/params/anatomy.toml`)",
-    "needle": "Needle (`sim/params/needle.toml`)",
-    "marrow": "Marrow yield (`sim/params/marrow.toml`)",
-    "timing": "Time model (`sim/params/timing.toml`)",
+    "anatomy": "Anatomy (`sim/model/params/anatomy.toml`)",
+    "needle": "Needle (`sim/model/params/needle.toml`)",
+    "marrow": "Marrow yield (`sim/model/params/marrow.toml`)",
+    "timing": "Time model (`sim/model/params/timing.toml`)",
 }
 
 
@@ -1152,7 +1153,8 @@ def render_parameter_tables() -> str:
     lines = [
         MODEL_DOC_BEGIN,
         "",
-        f"Generated from `sim/params/*.toml` by `{REGENERATE}`; edit the TOML, not this section.",
+        f"Generated from `sim/model/params/*.toml` by `{REGENERATE}`; "
+        "edit the TOML, not this section.",
         "The *kind* column is read from the source: **gap** marks an assumption the literature "
         "consulted did not give (clinical.md 'Gaps'), **proxy** a number measured at a nearby "
         "site, **derived** arithmetic on cited numbers, **calibrated** a number fitted so the "

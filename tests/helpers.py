@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sim.attempt import Attempt
-from sim.commands import parse_command
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
+from sim.vocabulary.commands import parse_command
 
 
 def attempt(scenario: str = "adult-standard", seed: int = 1) -> Attempt:

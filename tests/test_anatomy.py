@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.anatomy import Anatomy, direction
-from sim.donor import Donor
-from sim.tissue import Tissue
+from sim.model.anatomy import Anatomy, direction
+from sim.model.donor import Donor
+from sim.model.tissue import Tissue
 
 MALE = Donor(sex="male", age_years=35, weight_kg=75, height_cm=175)
 FEMALE = Donor(sex="female", age_years=35, weight_kg=62, height_cm=165)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sim import calibration
-from sim.parameters import TABLES, table
+from sim.model.parameters import TABLES, table
 
 ROOT = Path(__file__).resolve().parents[1]
 INF = math.inf

@@ -14,14 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.attempt import Attempt
 from sim.cli.main import main
-from sim.commands import COMMAND_NAMES, NEEDLE_NAMES, RESPONSE_NAMES, STEP_NAMES, parse_command
 from sim.errors import CommandRejected
-from sim.parameters import table
+from sim.model.parameters import table
+from sim.model.simulation import Simulation
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.scenario.model import EVENT_TYPES, METRICS, PROCEDURE_STEPS, RESPONSES, Scenario
-from sim.simulation import Simulation
+from sim.scenario.schema import EVENT_TYPES, METRICS, PROCEDURE_STEPS, RESPONSES, Scenario
+from sim.vocabulary.commands import (
+    COMMAND_NAMES,
+    NEEDLE_NAMES,
+    RESPONSE_NAMES,
+    STEP_NAMES,
+    parse_command,
+)
 from tests.helpers import run, types
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -638,9 +644,9 @@ def test_an_effect_that_takes_time_runs_the_clock_on():
     import json
     from pathlib import Path
 
-    from sim.attempt import Attempt
-    from sim.commands import parse_command
+    from sim.run.attempt import Attempt
     from sim.scenario import resolve_scenario
+    from sim.vocabulary.commands import parse_command
 
     ref = Path(__file__).parent / "reference" / "anesthesia-event-expert.jsonl"
     a = Attempt(resolve_scenario("anesthesia-event"), 1)

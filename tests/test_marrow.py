@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.anatomy import direction
-from sim.donor import Donor
-from sim.marrow import MarrowField, YieldModel, side_hole_point
+from sim.model.anatomy import direction
+from sim.model.donor import Donor
+from sim.model.marrow import MarrowField, YieldModel, side_hole_point
 from tests.helpers import at_psis, attempt, run
 from tests.reference.generate import careful_harvest, resolve
 

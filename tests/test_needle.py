@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.errors import CommandRejected
-from sim.parameters import table
-from sim.tissue import Tissue
+from sim.model.parameters import table
+from sim.model.tissue import Tissue
 from tests.helpers import at_psis, attempt, run, types
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.commands import command_to_dict, parse_command
 from sim.records import RecordStore
+from sim.vocabulary.commands import command_to_dict, parse_command
 from tests.test_records_support import EXPERT, cli, expert_lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKER = textwrap.dedent(
     """
     import sys, time
-    from sim.actions import read_actions
-    from sim.attempt import Attempt
+    from sim.run.actions import read_actions
+    from sim.run.attempt import Attempt
     from sim.records import Recorder, RecordStore
     from sim.scenario import resolve_scenario
 

@@ -7,14 +7,14 @@ import sqlite3
 
 import pytest
 
-from sim.attempt import Attempt
-from sim.commands import parse_command
 from sim.errors import InputError
 from sim.records import RecordStore, chain, db_path
 from sim.records.exchange import import_database
 from sim.records.passphrase import PassphraseRefused
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scoring import score_attempt
+from sim.vocabulary.commands import parse_command
 from tests.test_records_support import cli, expert_lines, fake_score, record, write_actions
 
 PASS = "correct horse battery"

@@ -7,10 +7,10 @@ import io
 import json
 from pathlib import Path
 
-from sim.actions import read_actions
-from sim.attempt import Attempt
 from sim.cli.main import main
 from sim.records import Recorder, RecordStore
+from sim.run.actions import read_actions
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 
 EXPERT = Path(__file__).parent / "reference" / "adult-standard-expert.jsonl"
@@ -67,7 +67,7 @@ def record(
     for _, cmd in list(read_actions(EXPERT))[:n]:
         attempt.apply(cmd)
     if finish:
-        from sim.commands import parse_command
+        from sim.vocabulary.commands import parse_command
 
         attempt.apply(parse_command({"do": "end"}))
         if score is None:

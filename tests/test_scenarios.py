@@ -18,7 +18,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.scenario import ScenarioLibrary, load_scenario, loader, resolve_scenario
-from sim.scenario.model import Scenario
+from sim.scenario.schema import Scenario
 
 BAD = Path(__file__).parent / "data" / "bad_scenarios"
 SHIPPED = sorted(loader.SCENARIO_DIR.glob("*.toml"))

@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.attempt import Attempt
 from sim.cli.main import main
-from sim.commands import parse_command
+from sim.run.attempt import Attempt
 from sim.scenario import ScenarioLibrary, resolve_scenario
-from sim.scenario.model import CRITERIA, Rubric, Scenario
+from sim.scenario.schema import CRITERIA, Rubric, Scenario
 from sim.scoring import Score, evaluate, read_metrics, score_attempt, score_events
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria import (
@@ -29,7 +28,8 @@ from sim.scoring.criteria import (
     trajectory,
     yield_dose,
 )
-from sim.scoring.thresholds import Thresholds, documented
+from sim.vocabulary.commands import parse_command
+from sim.vocabulary.technique import Thresholds, documented
 from tests.reference import generate
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -39,7 +39,8 @@ NEEDLE_SCENARIOS = tuple(s for s in generate.SCENARIOS if s != "post-procedure-c
 
 # ----------------------------------------------------------------------------- synthetic logs
 class Log:
-    """Builds event logs shaped like the simulation's (docs/architecture.md, sim/procedure.py)."""
+    """Builds event logs shaped like the simulation's (docs/architecture.md,
+    sim/scenario/steps.py)."""
 
     def __init__(self) -> None:
         self.t = 0.0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim.commands import parse_command
-from sim.tutorial import Tutorial
+from sim.trainer.tutorial import Tutorial
+from sim.vocabulary.commands import parse_command
 from tests.helpers import attempt
 
 GUIDED = [

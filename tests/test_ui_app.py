@@ -5,8 +5,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from sim.actions import command_from_obj
-from sim.attempt import Attempt
+from sim.run.actions import command_from_obj
+from sim.run.attempt import Attempt
 from tests.ui.driver import click, key, make_app, run
 
 

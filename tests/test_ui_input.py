@@ -5,8 +5,7 @@ from __future__ import annotations
 import pygame
 
 import tests.ui.driver  # noqa: F401  (sets the dummy SDL drivers before pygame loads)
-from sim import commands as c
-from sim.needle import NeedleState
+from sim.model.needle import NeedleState
 from sim.ui.input import (
     FORCE_RAMP_N_PER_S,
     NEEDLE_KEYS,
@@ -16,6 +15,7 @@ from sim.ui.input import (
     intent_for,
     quantize_force,
 )
+from sim.vocabulary import commands as c
 
 OUT = NeedleState()
 
@@ -69,8 +69,8 @@ def test_push_ramps_force_and_eases_off():
 
 
 def test_redirect_settles_into_one_command_before_a_push():
-    from sim.anatomy import Segment, TrackProfile
-    from sim.tissue import Tissue
+    from sim.model.anatomy import Segment, TrackProfile
+    from sim.model.tissue import Tissue
 
     hand = NeedleHand()
     n = NeedleState(site=0, side="left", depth_mm=10.0, lateral_deg=0.0)
@@ -84,8 +84,8 @@ def test_redirect_settles_into_one_command_before_a_push():
 
 
 def test_aim_in_bone_is_refused_with_a_notice():
-    from sim.anatomy import Segment, TrackProfile
-    from sim.tissue import Tissue
+    from sim.model.anatomy import Segment, TrackProfile
+    from sim.model.tissue import Tissue
 
     hand = NeedleHand()
     n = NeedleState(site=0, side="left", depth_mm=40.0)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pygame
 
-from sim import commands as c
-from sim.attempt import Attempt
 from sim.records import Recorder, RecordStore
+from sim.run.attempt import Attempt
 from sim.scenario import ScenarioLibrary
+from sim.vocabulary import commands as c
 from tests.ui.driver import key, make_app, run
 
 PASSPHRASE = "correct horse battery"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from sim import commands as c
 from sim.records import RecordStore
+from sim.vocabulary import commands as c
 from tests.ui.driver import key, make_app, run
 
 

@@ -175,7 +175,7 @@ def finished_debrief(app):
 
 
 def test_debrief_shows_the_stored_score_not_a_fresh_one(app):
-    from sim.ui.views.debrief import DebriefView
+    from sim.ui.screens.debrief import DebriefView
 
     live = finished_debrief(app)
     stored = dict(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sim import commands as c
-from sim.attempt import Attempt
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.ui.session import IDLE_FLUSH_S, Session
+from sim.trainer.session import IDLE_FLUSH_S, Session
+from sim.vocabulary import commands as c
 
 
 def make_session() -> Session:

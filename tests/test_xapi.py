@@ -14,8 +14,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sim.commands import parse_command
 from sim.records import RecordStore
+from sim.vocabulary.commands import parse_command
 from sim.xapi import LrsConfig, counts, flush, load_config, queue_attempt, statements_for
 from sim.xapi.statements import iso_duration, statement_id
 from tests.test_records_support import cli, fake_score, record, write_actions
@@ -240,8 +240,8 @@ def test_failed_unscored_and_incomplete_attempts(data):
     with RecordStore.open(data) as store:
         failed = record(store, score=fake_score(40))
         open_id = record(store, finish=False)
-        from sim.attempt import Attempt
         from sim.records import Recorder
+        from sim.run.attempt import Attempt
         from sim.scenario import resolve_scenario
 
         attempt = Attempt(resolve_scenario("adult-standard"), 2)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from sim.runlog import replay
+from sim.run.runlog import replay
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from sim.actions import read_actions
-from sim.attempt import Attempt
 from sim.errors import InputError
-from sim.runlog import LogWriter
+from sim.run.actions import read_actions
+from sim.run.attempt import Attempt
+from sim.run.runlog import LogWriter
 from sim.scenario import resolve_scenario
 from sim.scoring import score_attempt
 

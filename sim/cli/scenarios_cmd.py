@@ -8,7 +8,7 @@ import sys
 
 from sim.errors import InputError
 from sim.scenario import ScenarioLibrary, load_scenario, resolve_scenario
-from sim.scenario.model import Scenario
+from sim.scenario.schema import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
+from sim.records.roles import InstructorView
 from sim.records.store import RecordStore
-from sim.records.views import InstructorView
 
 PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"

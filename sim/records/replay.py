@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import IO
 
-from sim.actions import command_from_obj
-from sim.attempt import Attempt
 from sim.errors import InputError
-from sim.runlog import LogWriter
-from sim.scenario.model import Scenario
+from sim.run.actions import command_from_obj
+from sim.run.attempt import Attempt
+from sim.run.runlog import LogWriter
+from sim.scenario.schema import Scenario
 
 
 def _fresh_attempt(row: dict) -> Attempt:
@@ -24,7 +24,8 @@ def _fresh_attempt(row: dict) -> Attempt:
 def replay_stored(row: dict, commands: list[dict], stream: IO[str] | None = None) -> Attempt:
     """Re-run a stored attempt (``RecordStore.attempt`` + ``.commands``) from the start.
 
-    With ``stream``, also write it as a run log (``sim/runlog.py``) that ``python -m sim replay``
+    With ``stream``, also write it as a run log (``sim/run/runlog.py``) that
+    ``python -m sim replay``
     accepts; the digest line is written only for a finished attempt.
     """
     attempt = _fresh_attempt(row)

@@ -536,14 +536,14 @@ class RecordStore:
 
     def instructor(self, passphrase: str) -> Any:
         """The instructor's view of the records, or PassphraseRefused."""
-        from sim.records.views import InstructorView
+        from sim.records.roles import InstructorView
 
         self.check_passphrase(passphrase)
         return InstructorView(self)
 
     def trainee_view(self, trainee_id: str) -> Any:
         """A trainee's view: only their own attempts (the trainee is created on first use)."""
-        from sim.records.views import TraineeView
+        from sim.records.roles import TraineeView
 
         self.ensure_trainee(trainee_id)
         return TraineeView(self, trainee_id)

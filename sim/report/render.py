@@ -51,7 +51,7 @@ def build_report(
         raise InputError("give exactly one of --trainee or --cohort")
     if trainee is not None:
         return render(trainee_report_data(store, trainee), generated=generated)
-    from sim.records.views import cohort_table
+    from sim.records.roles import cohort_table
 
     data = cohort_report_data(store, cohort)
     table = cohort_table(store, cohort, attempts=data.rows)

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError
-from sim.scenario.model import FieldError, Scenario
+from sim.scenario.schema import FieldError, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 _TOML_LINE = re.compile(r"line (\d+)")

@@ -10,7 +10,7 @@ critical_errors, critical_feedback}``.  ``evaluate(events, scenario)`` returns t
 from sim.scoring.metrics import AttemptMetrics, read_metrics
 from sim.scoring.result import CriterionScore, Judgement, Score
 from sim.scoring.rubric import evaluate, score_attempt, score_events, score_metrics
-from sim.scoring.thresholds import Thresholds
+from sim.vocabulary.technique import Thresholds
 
 __all__ = [
     "AttemptMetrics",

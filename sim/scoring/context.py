@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.scenario.model import Scenario
-from sim.scoring.thresholds import Thresholds
+from sim.scenario.schema import Scenario
+from sim.vocabulary.technique import Thresholds
 
 
 @dataclass(frozen=True)

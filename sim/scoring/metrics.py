@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.anatomy import direction
-from sim.scenario.model import CRITICAL_CODES
+from sim.model.anatomy import direction
+from sim.scenario.schema import CRITICAL_CODES
 
 Vec3 = tuple[float, float, float]
 
@@ -378,7 +378,7 @@ class _Reader:
         rid = str(ev.get("id", ev.get("response", "")))
         if ev.get("within_s") is not None:
             within = float(ev["within_s"])
-        else:  # an absolute deadline (sim/engine.py), or a window when it lies in the past
+        else:  # an absolute deadline (sim/scenario/engine.py), or a window when it lies in the past
             deadline = float(ev.get("deadline_s", 0.0))
             within = deadline - t_s if deadline > t_s else deadline
         self.m.responses[rid] = ResponseRecord(rid, str(ev.get("response", "")), t_s, within)
@@ -423,7 +423,7 @@ def read_metrics(events: Iterable[Mapping[str, Any]]) -> AttemptMetrics:
 #: How many earlier pulls of a penetration a pull is compared with (bounds the cost).
 EARLIER_PULLS_COMPARED = 16
 #: Scales that make a move and a turn comparable when picking the nearest earlier pull: the
-#: default fresh-marrow thresholds (4 mm, 90 deg; sim/scoring/thresholds.py).
+#: default fresh-marrow thresholds (4 mm, 90 deg; sim/vocabulary/technique.py).
 _MOVE_SCALE_MM, _TURN_SCALE_DEG = 4.0, 90.0
 
 

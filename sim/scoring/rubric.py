@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sim.scenario.model import CRITERIA, Scenario
+from sim.scenario.schema import CRITERIA, Scenario
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria import (
     aspiration,
@@ -29,7 +29,7 @@ from sim.scoring.criteria import (
 )
 from sim.scoring.metrics import AttemptMetrics, read_metrics
 from sim.scoring.result import CriterionScore, Judgement, Score
-from sim.scoring.thresholds import Thresholds
+from sim.vocabulary.technique import Thresholds
 
 Judge = Callable[[AttemptMetrics, ScoringContext], Judgement]
 

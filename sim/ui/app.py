@@ -16,13 +16,13 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from sim.trainer.station import StationRecords
 from sim.ui import theme
 from sim.ui.camera import LOGICAL_SIZE, Viewport
 from sim.ui.clock import STEP_S, FixedStepper
-from sim.ui.recording import StationRecords
 from sim.ui.render import Fonts, Painter
+from sim.ui.screens.base import View
 from sim.ui.sound import Sounds
-from sim.ui.views.base import View
 
 MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
 FPS = 60
@@ -72,7 +72,7 @@ class App:
         self.frames = 0
         self.wall_s = 0.0
         self.after_frame: list[Callable[[App], None]] = []
-        from sim.ui.views.launcher import LauncherView
+        from sim.ui.screens.launcher import LauncherView
 
         self.push(LauncherView(self))
 
@@ -134,7 +134,7 @@ class App:
 
     def request_quit(self) -> None:
         """Ctrl+Q: quit now, or ask first while an attempt is in progress."""
-        from sim.ui.views.overlays import ConfirmOverlay
+        from sim.ui.screens.overlays import ConfirmOverlay
 
         if isinstance(self.top, ConfirmOverlay):
             if self.top.on_yes == self.quit:
@@ -156,7 +156,7 @@ class App:
         self.running = False
 
     def show_help(self) -> None:
-        from sim.ui.views.overlays import HelpOverlay
+        from sim.ui.screens.overlays import HelpOverlay
 
         if not isinstance(self.top, HelpOverlay):
             self.push(HelpOverlay(self))

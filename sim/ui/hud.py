@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pygame
 
+from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.render import Painter
-from sim.ui.session import Session
 
 BAR = pygame.Rect(0, 0, 1280, 70)
 

@@ -12,9 +12,9 @@ from enum import StrEnum
 
 import pygame
 
-from sim import commands as c
-from sim.needle import NeedleState
-from sim.parameters import table
+from sim.model.needle import NeedleState
+from sim.model.parameters import table
+from sim.vocabulary import commands as c
 
 
 class Intent(StrEnum):

@@ -32,7 +32,7 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
     import pygame
 
     from sim import commands as c
-    from sim.tissue import Tissue
+    from sim.model.tissue import Tissue
     from sim.ui.app import App
 
     out = Path(out_dir)

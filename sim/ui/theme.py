@@ -5,7 +5,7 @@ Colour is never the only cue: every tissue band and danger region is also labell
 
 from __future__ import annotations
 
-from sim.tissue import Tissue
+from sim.model.tissue import Tissue
 
 Colour = tuple[int, int, int]
 

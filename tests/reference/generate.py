@@ -34,12 +34,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim.attempt import Attempt
-from sim.commands import parse_command
 from sim.errors import CommandRejected
+from sim.model.tissue import Tissue
+from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.scenario.model import Scenario
-from sim.tissue import Tissue
+from sim.scenario.schema import Scenario
+from sim.vocabulary.commands import parse_command
 
 HERE = Path(__file__).parent
 
@@ -382,7 +382,7 @@ class Hand:
                 if self.stopped:
                     break
                 if self.penetrate(k):
-                    if self.pulls(sim.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
+                    if self.pulls(sim.model.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
                         poor.add((lat, cr))
                 elif t.feel:
                     poor.add((lat, cr))

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 
+from sim.model.tissue import Tissue
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Pull
 from sim.scoring.result import Judgement
 from sim.scoring.text import clamp01, e6, ml, pct_drop, plural, ramp, weighted
-from sim.scoring.thresholds import Thresholds
-from sim.tissue import Tissue
+from sim.vocabulary.technique import Thresholds
 
 PART_WEIGHTS = {
     "pull_size": 0.35,

@@ -15,7 +15,7 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Penetration
 from sim.scoring.result import Judgement
 from sim.scoring.text import plural, ramp
-from sim.scoring.thresholds import Thresholds
+from sim.vocabulary.technique import Thresholds
 
 
 def overshoot_mm(pen: Penetration) -> float:

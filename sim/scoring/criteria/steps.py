@@ -1,7 +1,7 @@
 """Procedure steps: the scenario's required steps, each done and done properly, in order.
 
 Each required step earns a quality from 0 (not done) to 1 (done properly); what "properly" means
-comes from the step's own event (sim/procedure.py) and its sources:
+comes from the step's own event (sim/scenario/steps.py) and its sources:
 
 * time-out: before the first puncture, checking the donor's identity (ACGME-style observation
   form, Khan & Mohyuddin 2012: 'time-out performed'; clinical.md §4);
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario.model import PROCEDURE_STEPS
+from sim.scenario.schema import PROCEDURE_STEPS
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement

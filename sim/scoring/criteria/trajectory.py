@@ -13,7 +13,7 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Track
 from sim.scoring.result import Judgement
 from sim.scoring.text import plural, ramp
-from sim.scoring.thresholds import Thresholds
+from sim.vocabulary.technique import Thresholds
 
 
 def lateral_credit(lateral_deg: float, t: Thresholds) -> float:

@@ -1,0 +1,193 @@
+"""Marrow yield: a numpy field of accessible marrow per ilium, drawn from by each aspiration.
+
+A pull of ``V`` mL at a spot holding ``A`` mL of accessible marrow brings
+``m = A (1 - exp(-V / v0))`` mL of true marrow; the rest of the syringe is peripheral blood
+(Batinic 1990, Muschler 1997, Hernigou 2013, Wikipedia 'bone marrow examination': clinical.md §2).
+Each pull drains the spot: the field around the draw point falls by ``efficiency * m / A``
+(Muench 2019), so repeated pulls at one spot fall off steeply, while rotating the needle (its side
+holes face fresh marrow), advancing a few millimetres or entering the bone elsewhere restores yield.
+
+The field is a 2 mm grid over each ilium, created on first use from a seeded generator; an
+aspiration touches only the 3x3x3 voxels around its draw point, so its cost does not grow with
+the length of the session.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.anatomy import Vec3
+from sim.model.donor import Donor
+from sim.model.parameters import table
+
+# Field extent in the PSIS-local frame (mm), relative to the bone surface depth for w.
+U_RANGE = (-40.0, 100.0)
+V_RANGE = (-80.0, 80.0)
+W_RANGE = (-10.0, 120.0)
+COARSE = 4  # coarse noise cell = 4 voxels
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What one pull put in the syringe."""
+
+    volume_ml: float
+    marrow_ml: float
+    tnc: float
+    cd34: float
+
+    @property
+    def blood_ml(self) -> float:
+        return self.volume_ml - self.marrow_ml
+
+    @property
+    def tnc_per_ml(self) -> float:
+        return self.tnc / self.volume_ml if self.volume_ml > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class DryTapZone:
+    """A poorly cellular zone of marrow, for the ``dry_tap_zone`` donor variation.
+
+    Dry taps in healthy donors are mostly a matter of position (clinical.md §5: 2.7-10% of
+    diagnostic aspirates, the fix is to advance, rotate or re-site), so the zone is placed where
+    the trainee first draws marrow: within ``radius_mm`` of that spot the marrow holds
+    ``cellularity`` of its normal content, recovering linearly to normal over the outer
+    ``taper_mm``.  Rotating or advancing a few millimetres stays inside it; a new skin site
+    (or the other side) gets out.  Deterministic: no random numbers are drawn.
+    """
+
+    radius_mm: float = 25.0
+    cellularity: float = 0.1
+    taper_mm: float = 8.0
+
+    def multiplier(self, distance_mm: np.ndarray) -> np.ndarray:
+        inner = self.radius_mm - self.taper_mm
+        ramp = np.clip((distance_mm - inner) / self.taper_mm, 0.0, 1.0)
+        return self.cellularity + (1.0 - self.cellularity) * ramp
+
+
+def _kernel() -> np.ndarray:
+    offsets = np.arange(-1, 2)
+    du, dv, dw = np.meshgrid(offsets, offsets, offsets, indexing="ij")
+    k = np.exp(-(du**2 + dv**2 + dw**2) / 2.0)
+    return k / k.sum()
+
+
+KERNEL = _kernel()
+
+
+class MarrowField:
+    """Accessible marrow, as a fraction of a fresh spot's, on a grid over one ilium."""
+
+    def __init__(self, donor: Donor, bone_depth_mm: float, rng: np.random.Generator) -> None:
+        p = table("marrow")
+        self.voxel_mm = p.voxel_mm
+        self.origin = np.array([U_RANGE[0], V_RANGE[0], W_RANGE[0] + bone_depth_mm])
+        shape = tuple(
+            int(math.ceil((hi - lo) / self.voxel_mm)) for lo, hi in (U_RANGE, V_RANGE, W_RANGE)
+        )
+        coarse_shape = tuple(-(-n // COARSE) for n in shape)
+        noise = rng.normal(0.0, p.heterogeneity_sd, size=coarse_shape)
+        fine = noise.repeat(COARSE, 0).repeat(COARSE, 1).repeat(COARSE, 2)
+        fine = fine[: shape[0], : shape[1], : shape[2]]
+        self.fresh = np.exp(fine - 0.5 * p.heterogeneity_sd**2)
+        self.level = self.fresh.copy()
+        self.shape = shape
+
+    def impoverish(self, zone: DryTapZone, centre: Vec3) -> None:
+        """Make the marrow around ``centre`` poor (a dry-tap zone); fresh and current alike."""
+        lo = np.floor((np.asarray(centre) - zone.radius_mm - self.origin) / self.voxel_mm)
+        hi = np.ceil((np.asarray(centre) + zone.radius_mm - self.origin) / self.voxel_mm) + 1
+        lo = np.clip(lo.astype(int), 0, self.shape)
+        hi = np.clip(hi.astype(int), 0, self.shape)
+        box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi, strict=True))
+        axes = [
+            self.origin[i] + (np.arange(lo[i], hi[i]) + 0.5) * self.voxel_mm - centre[i]
+            for i in range(3)
+        ]
+        du, dv, dw = np.meshgrid(*axes, indexing="ij")
+        factor = zone.multiplier(np.sqrt(du**2 + dv**2 + dw**2))
+        self.fresh[box] *= factor
+        self.level[box] *= factor
+
+    def index(self, point: Vec3) -> tuple[int, int, int]:
+        o, v, n = self.origin, self.voxel_mm, self.shape
+        i, j, k = (
+            min(max(math.floor((point[a] - o[a]) / v), 1), n[a] - 2) for a in range(3)
+        )
+        return i, j, k
+
+    def _window(self, point: Vec3) -> tuple[slice, slice, slice]:
+        i, j, k = self.index(point)
+        return (slice(i - 1, i + 2), slice(j - 1, j + 2), slice(k - 1, k + 2))
+
+    def accessible(self, point: Vec3) -> float:
+        """Kernel-weighted fraction of fresh marrow around a draw point."""
+        return float((self.level[self._window(point)] * KERNEL).sum())
+
+    def drain(self, point: Vec3, fraction: float) -> None:
+        """Remove ``fraction`` of what is accessible around the draw point."""
+        self.level[self._window(point)] *= 1.0 - fraction
+
+    def depletion(self) -> float:
+        """Share of the ilium's marrow drawn so far (for the debrief)."""
+        return float(1.0 - self.level.sum() / self.fresh.sum())
+
+
+class YieldModel:
+    """Turns a pull at a point into a sample, draining the field."""
+
+    def __init__(self, donor: Donor) -> None:
+        p = table("marrow")
+        self.p = p
+        self.donor = donor
+        self.marrow_tnc_per_ml = p.marrow_tnc_per_ml * donor.marrow_richness
+        self.blood_wbc_per_ml = donor.blood_wbc_per_ml
+        self.cd34_marrow = donor.cd34_fraction_marrow
+
+    def scale_richness(self, factor: float) -> None:
+        """Scale the cell content of true marrow from now on (a scenario's ``yield_factor``)."""
+        self.marrow_tnc_per_ml *= factor
+
+    def marrow_fraction_drawn(self, volume_ml: float) -> float:
+        """Share of the accessible marrow a pull of this size brings up."""
+        return 1.0 - math.exp(-volume_ml / self.p.dilution_ml)
+
+    def blood(self, volume_ml: float) -> Sample:
+        """A pull that finds only peripheral blood (soft tissue, a drained track)."""
+        tnc = volume_ml * self.blood_wbc_per_ml
+        return Sample(volume_ml, 0.0, tnc, tnc * self.p.cd34_fraction_blood)
+
+    def draw(self, field: MarrowField, point: Vec3, volume_ml: float) -> Sample:
+        """Aspirate ``volume_ml`` with the side holes at ``point`` in the marrow."""
+        available_ml = self.p.spot_marrow_ml * field.accessible(point)
+        share = self.marrow_fraction_drawn(volume_ml)
+        marrow_ml = available_ml * share
+        field.drain(point, self.p.depletion_efficiency * share)
+        blood_ml = volume_ml - marrow_ml
+        tnc_marrow = marrow_ml * self.marrow_tnc_per_ml
+        tnc_blood = blood_ml * self.blood_wbc_per_ml
+        cd34 = tnc_marrow * self.cd34_marrow + tnc_blood * self.p.cd34_fraction_blood
+        return Sample(volume_ml, marrow_ml, tnc_marrow + tnc_blood, cd34)
+
+
+def side_hole_point(tip: Vec3, direction: Vec3, rotation_deg: float) -> Vec3:
+    """Where the needle draws from: the tip, offset toward the side the bevel faces."""
+    offset = table("marrow").side_hole_offset_mm
+    dx, dy, dz = direction
+    rx, ry, rz = (0.0, 1.0, 0.0) if abs(dy) < 0.9 else (1.0, 0.0, 0.0)
+    e1 = (dy * rz - dz * ry, dz * rx - dx * rz, dx * ry - dy * rx)  # d x ref
+    norm = math.sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2])
+    e1 = (e1[0] / norm, e1[1] / norm, e1[2] / norm)
+    e2 = (dy * e1[2] - dz * e1[1], dz * e1[0] - dx * e1[2], dx * e1[1] - dy * e1[0])  # d x e1
+    a = math.radians(rotation_deg)
+    ca, sa = math.cos(a), math.sin(a)
+    return (
+        tip[0] + offset * (ca * e1[0] + sa * e2[0]),
+        tip[1] + offset * (ca * e1[1] + sa * e2[1]),
+        tip[2] + offset * (ca * e1[2] + sa * e2[2]),
+    )

@@ -1,0 +1,458 @@
+"""The harvest simulation: one donor, one needle, a collection bag and a clock.
+
+``Simulation.apply(command)`` is the only way state changes.  It returns the events the command
+caused and advances the simulated clock by the time model
+(``sim/model/params/timing.toml``) plus the
+needle physics.  The simulation is deterministic: everything random comes from the generator
+seeded at construction.  Nothing here reads the wall clock or imports pygame.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.errors import CommandRejected
+from sim.model.anatomy import Anatomy, Side, Vec3, direction
+from sim.model.bag import CollectionBag
+from sim.model.donor import Donor
+from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
+from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
+from sim.model.parameters import table
+from sim.model.tissue import CRITICAL_TISSUES, Tissue
+from sim.vocabulary import commands as c
+
+MAX_SITES = 8
+#: Two marks closer than this are one skin puncture, not two sites.
+MIN_SITE_SPACING_MM = 5.0
+Event = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A marked skin puncture site."""
+
+    index: int
+    landmark: str
+    side: Side
+    lateral_mm: float
+    cranial_mm: float
+    x_mm: float
+    y_mm: float
+
+
+class Simulation:
+    """State of one attempt, changed only by commands."""
+
+    def __init__(
+        self,
+        donor: Donor,
+        *,
+        recipient_weight_kg: float,
+        seed: int,
+        donor_limit_ml_per_kg: float | None = None,
+        dry_tap: DryTapZone | None = None,
+    ) -> None:
+        self.donor = donor
+        self.recipient_weight_kg = recipient_weight_kg
+        self.seed = seed
+        self.anatomy = Anatomy(donor)
+        self.mechanics = TissueMechanics(donor.cortex_factor)
+        self.motion = NeedleMotion(
+            self.mechanics,
+            table("needle").length_mm,
+            skive_limit_mm=table("needle").skive_ratio * donor.outer_cortex_mm,
+        )
+        self.yield_model = YieldModel(donor)
+        self.timing = table("timing")
+        self.donor_limit_ml = donor.volume_limit_ml(donor_limit_ml_per_kg)
+        seeds = np.random.SeedSequence(seed).spawn(2)
+        self._field_rng = {
+            "left": np.random.default_rng(seeds[0]),
+            "right": np.random.default_rng(seeds[1]),
+        }
+        self.fields: dict[str, MarrowField] = {}
+        self.dry_tap = dry_tap  # placed at the first marrow draw (see DryTapZone)
+        self.dry_tap_centre: tuple[Side, Vec3] | None = None
+        self.t_s = 0.0
+        self.sites: list[Site] = []
+        self.punctured: set[int] = set()
+        self.needle = NeedleState()
+        self.bag = CollectionBag(recipient_weight_kg)
+        self.events: list[Event] = []
+        self.ended = False
+        self.bone_penetrations = 0
+        self.aspirations = 0
+        self.max_pull_ml = 0.0
+        self.critical: list[str] = []
+        self.listeners: list = []
+
+    # ------------------------------------------------------------------ events
+    def emit(self, type_: str, **fields: Any) -> Event:
+        """Add an event to the log at the current time (for the scenario engine and steps)."""
+        return self._emit(type_, **fields)
+
+    def add_critical(self, code: str) -> None:
+        """Record a critical error found outside the needle model (e.g. a missed response)."""
+        if code not in self.critical:
+            self.critical.append(code)
+
+    def spend(self, s: float) -> None:
+        """Advance the clock by the time a non-needle step takes."""
+        self.t_s += s
+
+    def _emit(self, type_: str, **fields: Any) -> Event:
+        ev: Event = {"t_s": round(self.t_s, 6), "type": type_}
+        for k, v in fields.items():
+            ev[k] = round(v, 6) if isinstance(v, float) else v
+        self.events.append(ev)
+        if (
+            type_
+            in (
+                "inner_table_breach",
+                "si_joint_entry",
+                "sciatic_notch_zone",
+                "donor_volume_limit_exceeded",
+            )
+            and type_ not in self.critical
+        ):
+            self.critical.append(type_)
+        for listener in self.listeners:
+            listener(ev)
+        return ev
+
+    def _where(self) -> dict[str, Any]:
+        n = self.needle
+        return {"site": n.site, "depth_mm": n.depth_mm, "tissue": n.tissue.value}
+
+    def _on_boundary(self, start_t: float):
+        """Event hook for the needle: tissue boundaries become events at their own times."""
+
+        def hook(old: Tissue, new: Tissue, depth_mm: float, elapsed_s: float) -> None:
+            saved = self.t_s
+            self.t_s = start_t + elapsed_s
+            n = self.needle
+            if new.is_soft:
+                n.since_soft = True
+            if not n.stylet_in and (old.is_cortex or new.is_cortex):
+                n.plugged = True  # a core of bone fills an open needle driven through cortex
+            where = {"site": n.site, "depth_mm": depth_mm}
+            if new == Tissue.OUTER_CORTEX and old.is_soft:
+                self._emit("cortex_entered", **where)
+            elif new == Tissue.MARROW and old == Tissue.OUTER_CORTEX:
+                if n.since_soft:
+                    self.bone_penetrations += 1
+                    n.penetration = self.bone_penetrations
+                    n.since_soft = False
+                    n.notch_warned = False
+                self._emit("loss_of_resistance", penetration=n.penetration, **where)
+            elif new == Tissue.INNER_CORTEX:
+                self._emit("inner_cortex_contact", **where)
+            elif new in CRITICAL_TISSUES:
+                self._emit(CRITICAL_TISSUES[new], **where)
+            elif new.is_soft and old.is_bone:
+                self._emit("bone_exited", **where)
+            self.t_s = saved
+
+        return hook
+
+    def _check_notch(self) -> None:
+        n = self.needle
+        if n.tissue.is_bone and not n.notch_warned:
+            margin = table("anatomy").notch_margin_mm * self.anatomy.scale
+            if self.anatomy.notch_distance_mm(n.tip()) < margin:
+                n.notch_warned = True
+                self._emit("near_sciatic_notch", **self._where())
+
+    # ------------------------------------------------------------------ commands
+    def apply(self, cmd: Any) -> list[Event]:
+        """Carry out one command; returns the events it caused."""
+        if self.ended:
+            raise CommandRejected("the procedure has ended; no further commands")
+        start = len(self.events)
+        handler = getattr(self, "_do_" + cmd.do)
+        handler(cmd)
+        return self.events[start:]
+
+    def _require_needle(self, what: str) -> NeedleState:
+        if not self.needle.inserted:
+            raise CommandRejected(f"cannot {what}: no needle is in the skin; insert first")
+        return self.needle
+
+    def _do_mark_site(self, cmd: c.MarkSite) -> None:
+        if len(self.sites) >= MAX_SITES:
+            raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
+        side: Side = "left" if cmd.landmark == "left_psis" else "right"
+        x, y = self.anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
+        for other in self.sites:
+            if math.hypot(other.x_mm - x, other.y_mm - y) < MIN_SITE_SPACING_MM:
+                raise CommandRejected(
+                    f"site {other.index} is already marked here; insert through it again "
+                    "instead of marking a second site on the same spot",
+                    field="lateral_mm",
+                )
+        site = Site(len(self.sites), cmd.landmark, side, cmd.lateral_mm, cmd.cranial_mm, x, y)
+        self.sites.append(site)
+        self.field(side)  # build this ilium's marrow field now, not in the first aspiration
+        self.t_s += self.timing.mark_site_s
+        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm)
+        self._emit(
+            "site_marked",
+            site=site.index,
+            landmark=cmd.landmark,
+            lateral_mm=cmd.lateral_mm,
+            cranial_mm=cmd.cranial_mm,
+            x_mm=x,
+            y_mm=y,
+            zone=zone,
+        )
+
+    def _set_track(self, lateral_deg: float, cranial_deg: float) -> None:
+        n = self.needle
+        n.lateral_deg, n.cranial_deg = lateral_deg, cranial_deg
+        n.direction = direction(lateral_deg, cranial_deg)
+        n.skive_reported = False
+        n.profile = self.anatomy.profile(n.entry, n.direction, self.motion.length_mm)
+
+    def _do_insert(self, cmd: c.Insert) -> None:
+        if self.needle.inserted:
+            raise CommandRejected("the needle is already in; remove_needle first")
+        if cmd.site >= len(self.sites):
+            raise CommandRejected(
+                f"unknown site {cmd.site}: {len(self.sites)} site(s) marked", field="site"
+            )
+        site = self.sites[cmd.site]
+        n = NeedleState(
+            site=site.index, side=site.side, entry=(site.lateral_mm, site.cranial_mm, 0.0)
+        )
+        self.needle = n
+        self._set_track(cmd.lateral_deg, cmd.cranial_deg)
+        self.t_s += self.timing.insert_s
+        start = self.t_s
+        first = site.index not in self.punctured
+        # Through the skin (or back through the existing puncture).
+        skin = self.anatomy.skin_mm / max(n.direction[2], 1e-6)
+        res = self.motion.advance(n, skin + 1.0, False, False, lambda *a: None)
+        self.t_s = start + res.elapsed_s
+        if first:
+            self.punctured.add(site.index)
+            self._emit(
+                "skin_punctured",
+                site=site.index,
+                depth_mm=n.depth_mm,
+                lateral_deg=cmd.lateral_deg,
+                cranial_deg=cmd.cranial_deg,
+            )
+        else:
+            self._emit(
+                "needle_reinserted",
+                site=site.index,
+                depth_mm=n.depth_mm,
+                lateral_deg=cmd.lateral_deg,
+                cranial_deg=cmd.cranial_deg,
+            )
+
+    def _moved(self, start: float, res, report_stall: bool = True) -> None:
+        self.t_s = start + res.elapsed_s
+        n = self.needle
+        if not n.stylet_in and res.moved_mm > 0 and n.tissue.is_cortex:
+            n.plugged = True
+        if res.hub_at_skin:
+            self._emit("needle_fully_inserted", **self._where())
+        if res.skived and not n.skive_reported:
+            n.skive_reported = True
+            self._emit("needle_skived", **self._where())
+        elif res.stalled and report_stall:
+            self._emit("needle_stalled", force_n=n.force_n, **self._where())
+        self._check_notch()
+
+    def _do_advance(self, cmd: c.Advance) -> None:
+        n = self._require_needle("advance")
+        start = self.t_s
+        before = n.depth_mm
+        res = self.motion.advance(
+            n, cmd.mm, cmd.twist, cmd.stop_on == "loss_of_resistance", self._on_boundary(start)
+        )
+        if res.stalled:
+            res.elapsed_s += 2.0
+        self._moved(start, res)
+        self._emit(
+            "advanced",
+            twist=cmd.twist,
+            from_mm=before,
+            peak_force_n=res.peak_force_n,
+            stylet_in=n.stylet_in,
+            **self._where(),
+        )
+
+    def _do_push(self, cmd: c.Push) -> None:
+        n = self._require_needle("push")
+        start = self.t_s
+        res = self.motion.push(n, cmd.force_n, cmd.twist, cmd.s, self._on_boundary(start))
+        self._moved(start, res, report_stall=False)
+
+    def _do_withdraw(self, cmd: c.Withdraw) -> None:
+        n = self._require_needle("withdraw")
+        if cmd.mm >= n.depth_mm:
+            raise CommandRejected(
+                f"cannot withdraw {cmd.mm:g} mm: the tip is {n.depth_mm:.1f} mm deep; "
+                "use remove_needle to take it out",
+                field="mm",
+            )
+        old, from_mm = n.tissue, n.depth_mm
+        n.depth_mm -= cmd.mm
+        self.t_s += self.timing.withdraw_fixed_s + cmd.mm / table("needle").withdraw_mm_per_s
+        if n.tissue.is_soft:
+            n.since_soft = True
+        if old.is_bone and n.tissue.is_soft:
+            self._emit("withdrawn_from_bone", from_mm=from_mm, **self._where())
+        self._emit("withdrawn", mm=cmd.mm, from_mm=from_mm, **self._where())
+
+    def _do_redirect(self, cmd: c.Redirect) -> None:
+        n = self._require_needle("redirect")
+        if not n.tissue.is_soft:
+            raise CommandRejected(
+                f"cannot redirect with the tip in {n.tissue.label}; withdraw into soft tissue first"
+            )
+        new = self.anatomy.profile(
+            n.entry, direction(cmd.lateral_deg, cmd.cranial_deg), self.motion.length_mm
+        )
+        if not new.tissue_at(n.depth_mm).is_soft:  # checked before anything changes
+            raise CommandRejected("that direction would put the tip inside bone; withdraw first")
+        self._set_track(cmd.lateral_deg, cmd.cranial_deg)
+        self.t_s += self.timing.redirect_s
+        self._emit(
+            "redirected", lateral_deg=cmd.lateral_deg, cranial_deg=cmd.cranial_deg, **self._where()
+        )
+
+    def _do_rotate(self, cmd: c.Rotate) -> None:
+        n = self._require_needle("rotate")
+        n.rotation_deg = (n.rotation_deg + cmd.deg) % 360.0
+        self.t_s += self.timing.rotate_s
+        self._emit("rotated", deg=cmd.deg, rotation_deg=n.rotation_deg, **self._where())
+
+    def _do_remove_stylet(self, cmd: c.RemoveStylet) -> None:
+        n = self._require_needle("remove the stylet")
+        if not n.stylet_in:
+            raise CommandRejected("the stylet is already out")
+        n.stylet_in = False
+        self.t_s += self.timing.stylet_s
+        self._emit("stylet_removed", **self._where())
+
+    def _do_replace_stylet(self, cmd: c.ReplaceStylet) -> None:
+        n = self._require_needle("replace the stylet")
+        if n.stylet_in:
+            raise CommandRejected("the stylet is already in")
+        n.stylet_in = True
+        n.plugged = False
+        self.t_s += self.timing.stylet_s
+        self._emit("stylet_replaced", **self._where())
+
+    def field(self, side: Side, draw_point: Vec3 | None = None) -> MarrowField:
+        if side not in self.fields:
+            self.fields[side] = MarrowField(self.donor, self.anatomy.soft_mm, self._field_rng[side])
+        if self.dry_tap is not None and self.dry_tap_centre is None and draw_point is not None:
+            self.fields[side].impoverish(self.dry_tap, draw_point)
+            self.dry_tap_centre = (side, draw_point)
+        return self.fields[side]
+
+    def _do_aspirate(self, cmd: c.Aspirate) -> None:
+        n = self._require_needle("aspirate")
+        if n.stylet_in:
+            raise CommandRejected("cannot aspirate with the stylet in; remove_stylet first")
+        tissue = n.tissue
+        self.t_s += self.timing.aspirate_fixed_s + self.timing.aspirate_s_per_ml * cmd.ml
+        if n.plugged or tissue.is_cortex:
+            self._emit("dry_tap", ml=cmd.ml, plugged=n.plugged, **self._where())
+            sample = None
+        elif tissue == Tissue.MARROW:
+            point = side_hole_point(n.tip(), n.direction, n.rotation_deg)
+            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml)
+        else:
+            sample = self.yield_model.blood(cmd.ml)
+        self.aspirations += 1
+        self.max_pull_ml = max(self.max_pull_ml, cmd.ml)
+        if sample is None:
+            return
+        self.bag.add(sample)
+        self._emit(
+            "aspirated",
+            ml=cmd.ml,
+            marrow_ml=sample.marrow_ml,
+            tnc=round(sample.tnc),
+            cd34=round(sample.cd34),
+            tnc_per_ml=round(sample.tnc_per_ml),
+            penetration=n.penetration,
+            rotation_deg=n.rotation_deg,
+            bag_ml=self.bag.volume_ml,
+            **self._where(),
+        )
+        if (
+            self.bag.volume_ml > self.donor_limit_ml
+            and "donor_volume_limit_exceeded" not in self.critical
+        ):
+            self._emit(
+                "donor_volume_limit_exceeded",
+                bag_ml=self.bag.volume_ml,
+                limit_ml=self.donor_limit_ml,
+            )
+
+    def _do_remove_needle(self, cmd: c.RemoveNeedle) -> None:
+        n = self._require_needle("remove the needle")
+        self.t_s += self.timing.remove_needle_s
+        self._emit("needle_removed", site=n.site, depth_mm=n.depth_mm)
+        self.needle = NeedleState()
+
+    def _do_wait(self, cmd: c.Wait) -> None:
+        self.t_s += cmd.s
+
+    def _do_end(self, cmd: c.End) -> None:
+        if self.needle.inserted:
+            self._do_remove_needle(c.RemoveNeedle())
+        self.ended = True
+        self._emit("ended")
+
+    # ------------------------------------------------------------------ outputs
+    def metrics(self) -> dict[str, Any]:
+        bag = self.bag
+        return {
+            "collected_ml": round(bag.volume_ml, 6),
+            "tnc_total": round(bag.tnc),
+            "tnc_per_ml": round(bag.tnc_per_ml),
+            "tnc_per_kg_recipient": round(bag.tnc_per_kg_recipient),
+            "cd34_total": round(bag.cd34),
+            "cd34_per_kg_recipient": round(bag.cd34_per_kg_recipient),
+            "marrow_ml": round(bag.marrow_ml, 6),
+            "skin_sites": len(self.punctured),
+            "bone_penetrations": self.bone_penetrations,
+            "aspirations": self.aspirations,
+            "max_pull_ml": round(self.max_pull_ml, 6),
+            "procedure_s": round(self.t_s, 6),
+            "donor_limit_ml": round(self.donor_limit_ml, 6),
+            "critical_errors": list(self.critical),
+        }
+
+    def digest(self) -> str:
+        """SHA-256 of the canonical final state: replays must reproduce it exactly."""
+        n = self.needle
+        state = {
+            "t_s": round(self.t_s, 9),
+            "metrics": self.metrics(),
+            "needle": {
+                "site": n.site,
+                "depth_mm": round(n.depth_mm, 9),
+                "rotation_deg": round(n.rotation_deg, 9),
+                "stylet_in": n.stylet_in,
+            },
+            "sites": [[s.landmark, s.lateral_mm, s.cranial_mm] for s in self.sites],
+            "events": self.events,  # the whole log: a replay must reproduce every event
+        }
+        h = hashlib.sha256(json.dumps(state, sort_keys=True).encode())
+        for side in sorted(self.fields):
+            h.update(np.round(self.fields[side].level, 12).tobytes())
+        return h.hexdigest()

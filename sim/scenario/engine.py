@@ -1,0 +1,359 @@
+"""The scenario engine: scripted events, the donor's state and the responses events require.
+
+The attempt (sim/run/attempt.py) routes each command: needle commands to the simulation, procedure
+steps (and ``request_cell_count``) to sim/scenario/steps.py, the other responses (``pause_harvest``,
+``resume_harvest``, ``notify_anesthesia``, ``stop_harvest``) here.  Before a command runs,
+:meth:`ScenarioEngine.admit` rejects what the scenario's state forbids (aspirating while paused
+or after collection stopped, a new puncture once the sites are dressed, needle work in a nursing
+scenario).  After it, :meth:`ScenarioEngine.after_command`
+
+1. marks each required response whose deadline has passed as missed
+   (``missed_required_response``; a critical error when the rubric lists it);
+2. fires, once each and in file order, every scripted event whose trigger now holds: its message
+   (``scenario_event``), its change to the donor's state (``donor_state``), its yield factor and
+   the responses it requires (``response_required``, deadline = now + ``within_s``).
+
+Triggers are checked against the clock at the end of the command, the bag volume, the events the
+command caused (including those fired in the same check) and the metrics of :meth:`metrics`.
+All events go into the simulation's one event log, stamped with the simulated clock.  The engine
+reads no wall clock and draws no random numbers, so a replay reproduces it exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sim.errors import CommandRejected
+from sim.model.simulation import Simulation
+from sim.scenario.schema import (
+    HARVEST_RESPONSES,
+    HARVEST_STEPS,
+    Effect,
+    Scenario,
+    ScriptedEvent,
+    Trigger,
+)
+from sim.vocabulary import commands as c
+
+Status = Literal["pending", "made", "missed", "late"]
+#: Needle commands a nursing scenario still accepts (the harvest itself is already done).
+NURSING_NEEDLE_COMMANDS = ("wait", "end")
+
+
+@dataclass
+class RequiredResponse:
+    """One response a fired scripted event asked for, and what became of it."""
+
+    id: str
+    event: str
+    response: str
+    fired_s: float
+    deadline_s: float
+    status: Status = "pending"
+    delay_s: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "event": self.event,
+            "response": self.response,
+            "fired_s": round(self.fired_s, 6),
+            "deadline_s": round(self.deadline_s, 6),
+            "status": self.status,
+            "delay_s": None if self.delay_s is None else round(self.delay_s, 6),
+        }
+
+
+class ScenarioEngine:
+    """Scenario state beside the simulation: donor state, pause/stop, scripted events."""
+
+    def __init__(self, scenario: Scenario, sim: Simulation) -> None:
+        self.scenario = scenario
+        self.sim = sim
+        self.timing = sim.timing
+        self.donor_state: dict[str, float | str] = dict(scenario.donor.vitals.model_dump())
+        self.fired: list[str] = []
+        self.required: list[RequiredResponse] = []
+        self.paused_since_s: float | None = None
+        self.collection_stopped: str | None = None  # the command that stopped collection
+        self.sites_closed: str | None = None  # the step that dressed the sites
+        self.steps_done: list[str] = []
+        self.last_pull: dict[str, Any] | None = None
+        self._events = {ev.id: ev for ev in scenario.events}
+        self._effects_done: set[tuple[str, str]] = set()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def paused(self) -> bool:
+        return self.paused_since_s is not None
+
+    @property
+    def nursing(self) -> bool:
+        return self.scenario.kind == "nursing"
+
+    def skin_sites(self) -> int:
+        """Skin punctures to close: the handover's in a nursing scenario, else those made."""
+        if self.scenario.handover is not None:
+            return self.scenario.handover.skin_sites
+        return len(self.sim.punctured)
+
+    def stop_collection(self, by: str) -> None:
+        if self.collection_stopped is None:
+            self.collection_stopped = by
+        self.paused_since_s = None
+
+    def metrics(self) -> dict[str, float | None]:
+        """What a ``metric`` trigger can watch (``sim.scenario.schema.METRICS``, plus
+        ``donor_state.<key>`` for each numeric value of the donor's state)."""
+        m = self.sim.metrics()
+        out: dict[str, float | None] = {
+            k: v for k, v in m.items() if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        if m["collected_ml"] <= 0:
+            out["tnc_per_ml"] = None  # no concentration until the bag holds something
+        out["collected_ml_per_kg_donor"] = m["collected_ml"] / self.scenario.donor.weight_kg
+        out["critical_error_count"] = len(m["critical_errors"])
+        last = self.last_pull
+        out["last_pull_ml"] = None if last is None else float(last["ml"])
+        out["last_pull_tnc_per_ml"] = None if last is None else float(last["tnc_per_ml"])
+        for key, value in self.donor_state.items():
+            if isinstance(value, int | float):
+                out[f"donor_state.{key}"] = float(value)
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """The engine's state as JSON, for the attempt result and the UI."""
+        return {
+            "donor_state": dict(self.donor_state),
+            "fired": list(self.fired),
+            "responses": [r.as_dict() for r in self.required],
+            "paused": self.paused,
+            "collection_stopped": self.collection_stopped,
+            "sites_closed": self.sites_closed,
+            "steps_done": list(self.steps_done),
+        }
+
+    # ------------------------------------------------------------------ gate
+    def admit(self, cmd: Any) -> None:
+        """Reject a command the scenario's state forbids (raises CommandRejected)."""
+        if self.sim.ended:
+            raise CommandRejected("the procedure has ended; no further commands")
+        do = cmd.do
+        if self.nursing and (
+            (do in c.NEEDLE_NAMES and do not in NURSING_NEEDLE_COMMANDS)
+            or do in HARVEST_STEPS
+            or do in HARVEST_RESPONSES
+        ):
+            raise CommandRejected(f"cannot {do}: this is a nursing scenario; the harvest is done")
+        if do == "aspirate":
+            if self.collection_stopped is not None:
+                raise CommandRejected(
+                    f"cannot aspirate: collection has stopped ({self.collection_stopped})"
+                )
+            if self.paused:
+                raise CommandRejected(
+                    "cannot aspirate: the harvest is paused; resume_harvest first"
+                )
+        if do in ("mark_site", "insert") and self.sites_closed is not None:
+            raise CommandRejected(
+                f"cannot {do}: the sites are already dressed ({self.sites_closed})"
+            )
+
+    # ------------------------------------------------------------------ responses
+    def respond(self, cmd: Any) -> None:
+        """Carry out pause_harvest, resume_harvest, notify_anesthesia or stop_harvest."""
+        do = cmd.do
+        issued_s = self.sim.t_s
+        extra: dict[str, Any] = {}
+        if do == "pause_harvest":
+            if self.collection_stopped is not None:
+                raise CommandRejected("cannot pause: collection has already stopped")
+            if self.paused:
+                raise CommandRejected("the harvest is already paused")
+        elif do == "resume_harvest":
+            if not self.paused:
+                raise CommandRejected("cannot resume: the harvest is not paused")
+        elif do == "stop_harvest":
+            if self.collection_stopped is not None:
+                raise CommandRejected(f"collection has already stopped ({self.collection_stopped})")
+        elif do != "notify_anesthesia":
+            raise CommandRejected(f"{do} is not a response the engine handles")
+        self.sim.spend(self.timing[f"{do}_s"])
+        if do == "pause_harvest":
+            self.paused_since_s = issued_s
+        elif do == "resume_harvest":
+            extra["paused_s"] = issued_s - (self.paused_since_s or issued_s)
+            self.paused_since_s = None
+        elif do == "stop_harvest":
+            self.stop_collection("stop_harvest")
+            extra["collected_ml"] = self.sim.bag.volume_ml
+        self.answer(do, issued_s, unprompted=True, **extra)
+
+    def answer(self, response: str, issued_s: float, *, unprompted: bool, **extra: Any) -> None:
+        """Record that ``response`` was given at ``issued_s``: emits ``response_made`` for each
+        requirement it answers (pending ones in time; missed ones late), or one with
+        ``for: null`` when none was waiting and ``unprompted`` is set."""
+        hits = [
+            r for r in self.required if r.response == response and r.status in ("pending", "missed")
+        ]
+        if not hits and unprompted:
+            self.sim.emit(
+                "response_made",
+                response=response,
+                delay_s=None,
+                late=False,
+                **{"for": None},
+                **extra,
+            )
+        for req in hits:
+            late = req.status == "missed"
+            req.status = "late" if late else "made"
+            req.delay_s = issued_s - req.fired_s
+            self.sim.emit(
+                "response_made",
+                response=response,
+                delay_s=req.delay_s,
+                late=late,
+                event=req.event,
+                deadline_s=req.deadline_s,
+                **{"for": req.id},
+                **extra,
+            )
+        for event_id in dict.fromkeys(r.event for r in hits):
+            self._check_resolved(event_id)
+
+    def _already_given(self, response: str) -> bool:
+        """A required response that the current state already satisfies."""
+        if response == "pause_harvest":
+            return self.paused or self.collection_stopped is not None
+        if response == "stop_harvest":
+            return self.collection_stopped is not None
+        if response == "resume_harvest":
+            return not self.paused and self.collection_stopped is None
+        return False
+
+    # ------------------------------------------------------------------ after each command
+    def close(self) -> None:
+        """The attempt is ending: every response still awaited is missed."""
+        for req in self.required:
+            if req.status == "pending":
+                self._miss(req, at_end=True)
+
+    def after_command(self, start: int) -> None:
+        """Deadlines, then triggers, after a command whose events start at ``start``."""
+        for ev in self.sim.events[start:]:
+            if ev["type"] == "aspirated":
+                self.last_pull = ev
+        if self.sim.ended:
+            return
+        now = self.sim.t_s
+        for req in self.required:
+            if req.status == "pending" and now > req.deadline_s:
+                self._miss(req, at_end=False)
+        fired = True
+        while fired:  # an event fired now may trigger another (on_event); each fires once
+            fired = False
+            metrics: dict[str, float | None] | None = None
+            for ev in self.scenario.events:
+                if ev.id in self.fired:
+                    continue
+                if ev.trigger.metric is not None and metrics is None:
+                    metrics = self.metrics()
+                if self._holds(ev.trigger, start, metrics):
+                    self._fire(ev)
+                    fired = True
+                    break
+
+    def _holds(self, trig: Trigger, start: int, metrics: dict[str, float | None] | None) -> bool:
+        if trig.at_s is not None:
+            return self.sim.t_s >= trig.at_s
+        if trig.collected_ml is not None:
+            return self.sim.bag.volume_ml >= trig.collected_ml
+        if trig.on_event is not None:
+            return any(
+                ev["type"] == trig.on_event and all(ev.get(k) == v for k, v in trig.where.items())
+                for ev in self.sim.events[start:]
+            )
+        assert metrics is not None and trig.metric is not None
+        value = metrics.get(trig.metric)
+        if value is None:
+            return False
+        if trig.above is not None:
+            return value > trig.above
+        return value < trig.below  # type: ignore[operator]
+
+    def _fire(self, ev: ScriptedEvent) -> None:
+        self.fired.append(ev.id)
+        now = self.sim.t_s
+        fields: dict[str, Any] = {"trigger": ev.trigger.kind}
+        if ev.yield_factor is not None:
+            self.sim.yield_model.scale_richness(ev.yield_factor)
+            fields["yield_factor"] = ev.yield_factor
+        self.sim.emit("scenario_event", id=ev.id, phase="fired", message=ev.message, **fields)
+        if ev.donor_state:
+            self._change_state(ev.id, ev.donor_state)
+        for r in ev.require:
+            req = RequiredResponse(
+                ev.requirement_id(r.response), ev.id, r.response, now, now + r.within_s
+            )
+            self.required.append(req)
+            self.sim.emit(
+                "response_required",
+                id=req.id,
+                event=ev.id,
+                response=r.response,
+                deadline_s=req.deadline_s,
+                within_s=r.within_s,
+            )
+            if self._already_given(r.response):
+                req.status, req.delay_s = "made", 0.0
+                self.sim.emit(
+                    "response_made",
+                    response=r.response,
+                    delay_s=0.0,
+                    late=False,
+                    event=ev.id,
+                    deadline_s=req.deadline_s,
+                    already=True,
+                    **{"for": req.id},
+                )
+        if ev.require:
+            self._check_resolved(ev.id)
+
+    def _miss(self, req: RequiredResponse, *, at_end: bool) -> None:
+        req.status = "missed"
+        self.sim.emit(
+            "missed_required_response",
+            id=req.id,
+            event=req.event,
+            response=req.response,
+            deadline_s=req.deadline_s,
+            at_end=at_end,
+        )
+        if "missed_required_response" in self.scenario.rubric.critical_errors:
+            self.sim.add_critical("missed_required_response")
+        effect = self._events[req.event].after_miss
+        if effect is not None:
+            self._apply_effect(req.event, "missed", effect)
+
+    def _check_resolved(self, event_id: str) -> None:
+        reqs = [r for r in self.required if r.event == event_id]
+        ev = self._events[event_id]
+        if ev.after_response is not None and all(r.status in ("made", "late") for r in reqs):
+            self._apply_effect(event_id, "resolved", ev.after_response)
+
+    def _apply_effect(self, event_id: str, phase: str, effect: Effect) -> None:
+        if (event_id, phase) in self._effects_done:
+            return
+        self._effects_done.add((event_id, phase))
+        if effect.takes_s:
+            self.sim.spend(effect.takes_s)
+        if effect.message is not None:
+            self.sim.emit("scenario_event", id=event_id, phase=phase, message=effect.message)
+        if effect.donor_state:
+            self._change_state(event_id, effect.donor_state)
+
+    def _change_state(self, source: str, changes: dict[str, float | str]) -> None:
+        self.donor_state.update(changes)
+        self.sim.emit("donor_state", id=source, changes=dict(changes), state=dict(self.donor_state))

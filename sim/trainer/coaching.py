@@ -1,0 +1,84 @@
+"""Practice-mode warnings: what an instructor at the trainee's shoulder would say (no pygame).
+
+They are computed from the simulation state only and never change it; assessment mode hides them.
+"""
+
+from __future__ import annotations
+
+from sim.model.tissue import Tissue
+from sim.trainer.session import Session
+
+INNER_TABLE_WARN_MM = 8.0
+IDEAL_LATERAL_DEG = 24.0  # toward the ASIS (clinical.md §1, Hirahara / D'Souza)
+LARGE_PULL_ML = 5.0  # small pulls keep marrow undiluted (clinical.md §2)
+DANGER = (Tissue.INNER_CORTEX, Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
+
+
+def distance_to_danger_mm(needle) -> tuple[float, Tissue] | None:
+    """How far ahead along the track the next inner table or danger zone starts."""
+    if needle.profile is None:
+        return None
+    for seg in needle.profile.segments:
+        if seg.end_mm > needle.depth_mm and seg.tissue in DANGER:
+            return max(0.0, seg.start_mm - needle.depth_mm), seg.tissue
+    return None
+
+
+def pulls_at_this_spot(session: Session) -> int:
+    """Aspirations since the needle last moved or turned (repeat pulls at one spot dilute)."""
+    n = 0
+    for ev in reversed(session.sim.events):
+        t = ev["type"]
+        if t in ("aspirated", "dry_tap"):
+            n += 1
+        elif t in (
+            "loss_of_resistance",
+            "rotated",
+            "withdrawn",
+            "advanced",
+            "needle_removed",
+            "redirected",
+            "skin_punctured",
+            "needle_reinserted",
+        ):
+            break
+    return n
+
+
+def warnings(
+    session: Session, lateral_deg: float, cranial_deg: float, pull_ml: float, force_n: float = 0.0
+) -> list:
+    """(text, severity) pairs, most urgent first; severity is 'danger' or 'warn'."""
+    out: list[tuple[str, str]] = []
+    n = session.needle
+    sim = session.sim
+    if n.inserted:
+        tissue = n.tissue
+        if tissue in (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH):
+            out.append((f"Tip in the {tissue.label}: withdraw now", "danger"))
+        elif tissue == Tissue.INNER_CORTEX:
+            out.append(("On the inner table: stop and withdraw a few mm", "danger"))
+        ahead = distance_to_danger_mm(n)
+        if tissue == Tissue.MARROW and ahead and ahead[0] < INNER_TABLE_WARN_MM:
+            out.append((f"{ahead[1].label} {ahead[0]:.0f} mm ahead: stop advancing", "danger"))
+        if tissue == Tissue.MARROW and force_n > 60:
+            out.append(("Through the cortex: ease off now (let go of Space)", "danger"))
+        if tissue == Tissue.MARROW and n.stylet_in:
+            out.append(("In the marrow: take the stylet out (S) before pulling", "warn"))
+        if pulls_at_this_spot(session) >= 2:
+            out.append(("Repeated pulls at one spot bring blood: rotate (R) or advance", "warn"))
+        if n.plugged and not n.stylet_in:
+            out.append(("Needle may be plugged with bone: replace the stylet (S)", "warn"))
+    aim_lat = n.lateral_deg if n.inserted else lateral_deg
+    aim_cra = n.cranial_deg if n.inserted else cranial_deg
+    if aim_cra < -5:
+        out.append(("Aiming caudally: toward the sciatic notch", "danger"))
+    if aim_lat < IDEAL_LATERAL_DEG - 12:
+        out.append(("Aim more laterally, toward the ASIS (about 24 degrees)", "warn"))
+    if aim_cra > 15:
+        out.append(("Steep cranial aim may skive off the crest", "warn"))
+    if pull_ml > LARGE_PULL_ML:
+        out.append((f"A {pull_ml:g} mL pull dilutes marrow with blood: 5 mL or less", "warn"))
+    if sim.bag.volume_ml > 0.9 * sim.donor_limit_ml:
+        out.append(("Close to the donor volume limit", "danger"))
+    return out

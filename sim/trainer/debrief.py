@@ -1,0 +1,139 @@
+"""Debrief data from an attempt: scoring, a depth trace, bone entries and pulls (no pygame).
+
+The debrief reads the attempt's event log and, for positions the log does not carry (where each
+bone entry lay), re-runs the command log on a fresh attempt, so it shows what replay shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.run.actions import command_from_obj
+from sim.run.attempt import Attempt
+
+
+@dataclass
+class BoneEntry:
+    site: int
+    penetration: int
+    x_mm: float
+    y_mm: float
+    tnc: float = 0.0
+    ml: float = 0.0
+
+    @property
+    def tnc_per_ml(self) -> float:
+        return self.tnc / self.ml if self.ml > 0 else 0.0
+
+
+@dataclass
+class Debrief:
+    score: dict | None
+    score_error: str
+    metrics: dict
+    trace: list[tuple[float, float]] = field(default_factory=list)  # (t_s, depth_mm)
+    entries: list[BoneEntry] = field(default_factory=list)
+    pulls: list[dict] = field(default_factory=list)
+    critical: list[dict] = field(default_factory=list)
+    lor: list[tuple[float, float]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+def score(attempt: Attempt) -> tuple[dict | None, str]:
+    """The scoring package's verdict, or (None, why) while it is not available."""
+    try:
+        from sim.scoring import score_attempt  # added by the scoring work; optional here
+    except ImportError as exc:
+        return None, f"scoring is not available in this build ({exc.name})"
+    return score_attempt(attempt), ""
+
+
+def replay_fresh(attempt: Attempt) -> Attempt:
+    return Attempt(attempt.scenario, attempt.seed)
+
+
+def analyse(attempt: Attempt) -> Debrief:
+    """Everything the debrief screen draws."""
+    result, err = score(attempt)
+    d = Debrief(result, err, attempt.sim.metrics())
+    fresh = replay_fresh(attempt)
+    entries: dict[int, BoneEntry] = {}
+
+    def on_event(ev: dict[str, Any]) -> None:
+        n = fresh.sim.needle
+        if ev["type"] == "loss_of_resistance" and n.inserted and n.side:
+            u, v, _w = n.tip()
+            x, y = fresh.sim.anatomy.to_dorsal(n.side, u, v)
+            pen = ev.get("penetration", 0)
+            entries.setdefault(pen, BoneEntry(n.site or 0, pen, x, y))
+            d.lor.append((ev["t_s"], ev["depth_mm"]))
+
+    fresh.sim.listeners.append(on_event)
+    for entry in attempt.log:
+        t0 = fresh.sim.t_s
+        d0 = fresh.sim.needle.depth_mm if fresh.sim.needle.inserted else 0.0
+        fresh.apply(command_from_obj(entry["cmd"], path="log", line=0))
+        d1 = fresh.sim.needle.depth_mm if fresh.sim.needle.inserted else 0.0
+        if not d.trace or d0 != d.trace[-1][1]:
+            d.trace.append((t0, d0))
+        d.trace.append((fresh.sim.t_s, d1))
+    for ev in attempt.sim.events:
+        if ev["type"] == "aspirated":
+            d.pulls.append(ev)
+            e = entries.get(ev.get("penetration", 0))
+            if e is not None:
+                e.tnc += ev["tnc"]
+                e.ml += ev["ml"]
+        elif ev["type"] == "dry_tap":
+            d.pulls.append({**ev, "tnc": 0, "tnc_per_ml": 0, "marrow_ml": 0.0, "dry": True})
+        elif ev["type"] in (
+            "inner_table_breach",
+            "si_joint_entry",
+            "sciatic_notch_zone",
+            "donor_volume_limit_exceeded",
+        ):
+            d.critical.append(ev)
+        elif "message" in ev:
+            d.messages.append(str(ev["message"]))
+    d.entries = sorted(entries.values(), key=lambda e: e.penetration)
+    return d
+
+
+class ReplayPlayer:
+    """Plays an attempt back from its command log on a fresh attempt, at an adjustable speed.
+
+    ``speed`` is simulated seconds per wall second; commands are applied when the replay clock
+    passes the simulated time at which they were originally given.
+    """
+
+    SPEEDS = (1.0, 4.0, 16.0, 64.0, 256.0)
+
+    def __init__(self, attempt: Attempt, speed_index: int = 2) -> None:
+        self.source = attempt
+        self.attempt = replay_fresh(attempt)
+        self.index = 0
+        self.clock_s = 0.0
+        self.speed_index = speed_index
+        self.paused = False
+
+    @property
+    def speed(self) -> float:
+        return self.SPEEDS[self.speed_index]
+
+    @property
+    def done(self) -> bool:
+        return self.index >= len(self.source.log)
+
+    def faster(self, step: int) -> None:
+        self.speed_index = max(0, min(len(self.SPEEDS) - 1, self.speed_index + step))
+
+    def tick(self, wall_s: float) -> None:
+        if self.paused or self.done:
+            return
+        self.clock_s += wall_s * self.speed
+        log = self.source.log
+        while self.index < len(log) and log[self.index]["t_s"] <= self.clock_s:
+            self.attempt.apply(command_from_obj(log[self.index]["cmd"], path="log", line=0))
+            self.index += 1
+        self.clock_s = max(self.clock_s, min(self.attempt.sim.t_s, self.clock_s))

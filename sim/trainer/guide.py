@@ -1,0 +1,102 @@
+"""Tutorial mode in the window: ``sim.trainer.tutorial`` steps with the keys to press (no pygame).
+
+The core ``Tutorial`` says what to do, why (with its source) and which commands each step
+allows.  The window adds, per step, how to do it with this trainer's keys and mouse, and one
+adjustment so every step can be done in a live attempt:
+
+* answers to scenario events (``notify_anesthesia``, ``pause_harvest``...) and the procedure
+  steps that do not end collection are always allowed, so a scripted event never deadlocks;
+  so is ``end`` (E, confirmed): the trainee may stop early, and the summary says how far they got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.trainer.tutorial import Tutorial, TutorialStep
+from sim.vocabulary.commands import RESPONSE_NAMES, STEP_NAMES
+
+#: Commands that are allowed in every step in the window.
+WINDOW_ALWAYS = (frozenset(RESPONSE_NAMES) | frozenset(STEP_NAMES) | {"end"}) - {
+    "pressure_dressing",
+    "steri_strips",
+}
+
+#: How to do each step with this trainer's controls.
+HOW = {
+    "time_out": "Press T (procedure steps), choose 'time out' and press Enter.",
+    "mark_left": "Move the mouse over the back until 'Bony prominence felt: left PSIS', then "
+    "click. Keys: L puts the marker on the left PSIS, Enter marks it.",
+    "mark_right": "Click over the right PSIS dimple, or press R then Enter.",
+    "aim": "Press 1 and Tab for the needle view. Right arrow aims lateral, Up aims cranial: "
+    "match the dashed ghost needle, then press Enter to insert.",
+    "penetrate": "Hold Space to push; on the bone also hold Shift to twist. Let go at the 'give'.",
+    "stylet_out": "Press S to take the stylet out.",
+    "small_pull": "Choose 5 mL or less with [ and ], then press A to pull.",
+    "fresh_spot": "Press R to rotate the needle 90 degrees, then A to pull again.",
+    "repenetrate": "S puts the stylet back; Shift+W withdraws 10 mm into the fat; arrows "
+    "change the angle a little; then Space + Shift through the cortex again.",
+    "dressing": "Press X to take the needle out, then T: 'steri strips', then 'pressure dressing'.",
+    "finish": "Press E and confirm with Y to end the procedure.",
+}
+
+
+@dataclass
+class Guide:
+    """Progress through the tutorial in one attempt, and what to show about it."""
+
+    tutorial: Tutorial = field(default_factory=lambda: Tutorial())
+    refusal: str = ""  # the hint for the last refused command (cleared when a step is done)
+    done: list[TutorialStep] = field(default_factory=list)
+    acted: int = 0  # commands (not waits) accepted in the current step without finishing it
+
+    @property
+    def current(self) -> TutorialStep | None:
+        return self.tutorial.current
+
+    @property
+    def finished(self) -> bool:
+        return self.tutorial.finished
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current step."""
+        return self.tutorial.index + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.tutorial.steps)
+
+    @property
+    def how(self) -> str:
+        step = self.current
+        return HOW.get(step.id, "") if step else ""
+
+    @staticmethod
+    def ideal_track() -> tuple[float, float]:
+        """The ghost needle's (lateral_deg, cranial_deg)."""
+        return Tutorial.ideal_track()
+
+    def check(self, cmd: Any) -> str | None:
+        """None when the current step allows ``cmd``; else the hint to show (nothing applied)."""
+        if cmd.do in WINDOW_ALWAYS:
+            return None
+        gate = self.tutorial.gate(cmd)
+        if gate.allowed:
+            return None
+        hint = gate.hint.removeprefix("First: ")
+        self.refusal = hint[:1].upper() + hint[1:]
+        return self.refusal
+
+    def observe(self, cmd: Any, events: list, sim: Any) -> bool:
+        """An applied command; True when it completed the current step."""
+        step = self.current
+        if self.tutorial.observe(cmd, events, sim):
+            self.done.append(step)
+            self.refusal = ""
+            self.acted = 0
+            return True
+        if cmd.do != "wait":
+            self.acted += 1
+        return False

@@ -1,0 +1,291 @@
+"""Tutorial mode: a guided, step-by-step harvest with the reason for every step.
+
+A ``Tutorial`` walks the trainee through one penetration cycle and the steps around it.  Each
+step says what to do and why (from clinical.md and the patient-education seed text), which
+commands it allows, and when it is done.  ``gate(command)`` refuses a command the current step
+does not allow, with a hint; ``observe(command, events)`` advances when the step is complete.
+``ideal_track()`` gives the ghost needle the trainer draws.  Headless and pure: the trainer window,
+tests and scripts all use it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sim.model.simulation import Event, Simulation
+from sim.vocabulary.commands import COMMAND_NAMES
+
+Done = Callable[[Any, list[Event], Simulation], bool]
+
+#: Commands that are always allowed: they change nothing a step depends on.
+ALWAYS = frozenset({"wait"})
+
+
+@dataclass(frozen=True)
+class TutorialStep:
+    id: str
+    title: str
+    instruction: str
+    why: str
+    allowed: frozenset[str]
+    done: Done
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    allowed: bool
+    hint: str = ""
+
+
+def _types(events: list[Event]) -> set[str]:
+    return {e["type"] for e in events}
+
+
+def _near_psis(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    return (
+        cmd.do == "mark_site"
+        and abs(cmd.lateral_mm) <= 12
+        and abs(cmd.cranial_mm) <= 12
+        and any(e.get("zone") == "safe" for e in events)
+    )
+
+
+def _second_side(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    return _near_psis(cmd, events, sim) and len({s.side for s in sim.sites}) == 2
+
+
+def _aimed(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    """Inserted, or redirected in the fat, toward the ASIS."""
+    return (
+        cmd.do in ("insert", "redirect")
+        and 18 <= cmd.lateral_deg <= 30
+        and -5 <= cmd.cranial_deg <= 25
+    )
+
+
+def _in_marrow(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    return "loss_of_resistance" in _types(events) or (
+        sim.needle.tissue.value == "marrow" and cmd.do in ("advance", "push")
+    )
+
+
+def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    return (
+        cmd.do == "aspirate"
+        and cmd.ml <= 5
+        and "aspirated" in _types(events)
+        and any(e.get("tissue") == "marrow" for e in events)
+    )
+
+
+def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    """A small pull after turning (>= 45 deg) or moving (>= 2 mm) the needle since the last one."""
+    if not _small_pull(cmd, events, sim):
+        return False
+    pulls = [e for e in sim.events if e["type"] == "aspirated"]
+    if len(pulls) < 2:
+        return False
+    last, before = pulls[-1], pulls[-2]
+    turned = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180) >= 45
+    moved = abs(last["depth_mm"] - before["depth_mm"]) >= 2 or last["site"] != before["site"]
+    return turned or moved
+
+
+def _new_penetration(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    return sim.bone_penetrations >= 2 and sim.needle.tissue.value == "marrow"
+
+
+def _is(name: str) -> Done:
+    return lambda cmd, events, sim: cmd.do == name
+
+
+def _steps() -> list[TutorialStep]:
+    has = set(COMMAND_NAMES)
+    steps: list[TutorialStep] = []
+    if "time_out" in has:
+        steps.append(
+            TutorialStep(
+                "time_out",
+                "Time-out",
+                "Confirm the donor's identity, the procedure and the sites with the team.",
+                "A time-out is the first item of the bone marrow procedure checklist "
+                "(Khan & Mohyuddin, OncLive 2012).",
+                frozenset({"time_out"}),
+                _is("time_out"),
+                "Start with the time-out.",
+            )
+        )
+    steps += [
+        TutorialStep(
+            "mark_left",
+            "Find the left PSIS",
+            "Hover over the lower back to feel for the bony dimple of the left posterior superior "
+            "iliac spine (PSIS), then mark a skin site over it.",
+            "The posterior iliac crest at the PSIS is the preferred harvest site; the front of "
+            "the hip bone is only a backup (Cleveland Clinic; St. Jude).",
+            frozenset({"mark_site"}),
+            _near_psis,
+            "Mark the site within about 1 cm of the PSIS dimple, not medial toward the sacrum.",
+        ),
+        TutorialStep(
+            "mark_right",
+            "Mark the other side",
+            "Mark a second site over the right PSIS.",
+            "Most harvests use 2-4 skin punctures in all, with many needle passes through each "
+            "(St. Jude). Fewer skin holes mean fewer wounds to dress.",
+            frozenset({"mark_site"}),
+            _second_side,
+            "Mark the second site over the right PSIS.",
+        ),
+        TutorialStep(
+            "aim",
+            "Aim toward the front of the hip",
+            "Insert the needle at the left site aimed about 24 degrees lateral, toward the "
+            "anterior superior iliac spine (ASIS), and level or a little toward the head. The "
+            "ghost needle shows the ideal track.",
+            "Aimed 24 degrees lateral the needle travels about 7 cm in marrow before the inner "
+            "table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
+            "(Hirahara, MRI). A 7-degree change can turn one into the other (Reed 2018).",
+            # A wrong first aim is put right by redirecting (or re-inserting), never a dead end.
+            frozenset({"insert", "mark_site", "redirect", "withdraw", "remove_needle"}),
+            _aimed,
+            "Aim 18-30 degrees lateral and between 5 degrees caudal and 25 degrees cranial.",
+        ),
+        TutorialStep(
+            "penetrate",
+            "Through the cortex",
+            "Push through the skin and fat to the bone. On the bone, push firmly while twisting "
+            "the needle back and forth. Stop as soon as you feel the 'give'.",
+            "Advance through the cortex with firm pressure and an alternating twisting motion; "
+            "entering the marrow is felt as a sudden ease of advance. A push that does not stop "
+            "there can run on through the inner table (clinical.md §1).",
+            frozenset({"advance", "push", "rotate", "withdraw", "redirect"}),
+            _in_marrow,
+            "Keep pushing with a twist until the resistance gives way.",
+        ),
+        TutorialStep(
+            "stylet_out",
+            "Remove the stylet",
+            "Take the stylet out so the syringe can draw through the needle.",
+            "The harvest needle has a removable stylet that keeps bone and tissue out of the "
+            "needle on the way in (Jamshidi-type needles; clinical.md §1).",
+            frozenset({"remove_stylet"}),
+            _is("remove_stylet"),
+        ),
+        TutorialStep(
+            "small_pull",
+            "A small pull",
+            "Attach the syringe and pull 5 mL or less.",
+            "The first 1-2 mL are the richest: a first 1-mL aspirate held three times the cells "
+            "of the whole harvest (Batinic 1990). Big pulls fill the syringe with blood.",
+            frozenset({"aspirate"}),
+            _small_pull,
+            "Pull no more than 5 mL.",
+        ),
+        TutorialStep(
+            "fresh_spot",
+            "Move to fresh marrow",
+            "Turn the needle (rotate 90 degrees) or advance it a few millimetres, then pull again.",
+            "Pulls from one spot fall off steeply: after a first 10-mL pull, the next three "
+            "together gave no more than the first (Muench 2019). Turning or advancing the needle "
+            "reaches fresh marrow.",
+            frozenset({"rotate", "advance", "aspirate"}),
+            _fresh_spot_pull,
+            "Rotate or advance first, then take another small pull.",
+        ),
+        TutorialStep(
+            "repenetrate",
+            "A new bone penetration",
+            "Put the stylet back, withdraw into the fat, change the angle a little and enter the "
+            "bone again.",
+            "Take at most 5-10 mL from each penetration of the bone, from sites as far apart as "
+            "possible (harvest protocol; Batinic 1990).",
+            frozenset({"replace_stylet", "withdraw", "redirect", "advance", "push", "rotate"}),
+            _new_penetration,
+            "Stylet in, withdraw into fat, redirect, then through the cortex.",
+        ),
+    ]
+    if "pressure_dressing" in has:
+        steps.append(
+            TutorialStep(
+                "dressing",
+                "Pressure dressing",
+                "Take the needle out, then put Steri-Strips over each site and a pressure "
+                "dressing over the lower back.",
+                "A large pressure dressing reduces swelling, bleeding and bruising; thin adhesive "
+                "strips go under it over each harvest site (seed text; St. Jude).",
+                frozenset(
+                    {
+                        "steri_strips",
+                        "pressure_dressing",
+                        "remove_needle",
+                        "replace_stylet",
+                        "withdraw",
+                    }
+                ),
+                _is("pressure_dressing"),
+                "Take the needle out, then apply the Steri-Strips and the pressure dressing.",
+            )
+        )
+    # The last step ends the attempt, so it comes after everything else.
+    steps.append(
+        TutorialStep(
+            "finish",
+            "Finish",
+            "Remove the needle and end the procedure.",
+            "A real harvest repeats these passes over 100 times to collect about 1 litre in "
+            "about an hour (Thomas; St. Jude).",
+            frozenset(
+                {
+                    "remove_stylet",
+                    "aspirate",
+                    "replace_stylet",
+                    "remove_needle",
+                    "end",
+                    "rotate",
+                    "withdraw",
+                }
+            ),
+            _is("end"),
+        )
+    )
+    return steps
+
+
+@dataclass
+class Tutorial:
+    """Progress through the tutorial steps."""
+
+    steps: list[TutorialStep] = field(default_factory=_steps)
+    index: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.steps)
+
+    @property
+    def current(self) -> TutorialStep | None:
+        return None if self.finished else self.steps[self.index]
+
+    def gate(self, cmd: Any) -> GateResult:
+        """Whether the current step allows this command, and a hint if not."""
+        step = self.current
+        if step is None or cmd.do in ALWAYS or cmd.do in step.allowed:
+            return GateResult(True)
+        return GateResult(False, step.hint or f"First: {step.instruction}")
+
+    def observe(self, cmd: Any, events: list[Event], sim: Simulation) -> bool:
+        """Record an applied command; returns True when it completed the current step."""
+        step = self.current
+        if step is not None and step.done(cmd, events, sim):
+            self.index += 1
+            return True
+        return False
+
+    @staticmethod
+    def ideal_track() -> tuple[float, float]:
+        """The ghost needle: (lateral_deg, cranial_deg) toward the ASIS (Hirahara; D'Souza)."""
+        return (24.0, 10.0)

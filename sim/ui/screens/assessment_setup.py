@@ -1,0 +1,205 @@
+"""The instructor's assessment set-up: which scenarios, the passing standard, attempts allowed.
+
+Keyboard: Up/Down choose a row, Space ticks a scenario, Left/Right change the standard (1 %;
+Shift: 5 %) or the attempts, Enter (on 'Create') creates the assessment.  Creating one closes
+the assessments that were open before, so trainees see exactly one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pygame
+
+from sim.errors import InputError
+from sim.trainer.station import one_line
+from sim.ui import theme
+from sim.ui.render import Painter
+
+#: A mastery standard is high: 88-98 % in the CVC studies (simulators-and-standards.md §6).
+DEFAULT_PASSING = 90.0
+ROW_H = 30
+
+
+class AssessmentSetup:
+    """State and drawing of the set-up panel; ``inst`` is ``sim.records.InstructorView``."""
+
+    def __init__(self, inst, scenarios: list) -> None:
+        self.inst = inst
+        self.scenarios = scenarios  # sim.scenario.model.Scenario, in library order
+        self.ticked: set[str] = set()
+        self.passing = DEFAULT_PASSING
+        self.attempts = 1
+        self.row = 0
+        self.notice = ""
+        self.notice_ok = True
+        self.rects: list[pygame.Rect] = []
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.scenarios) + 3  # scenarios, standard, attempts, create
+
+    def active(self) -> list[dict]:
+        return [a for a in self.inst.assessments() if a["active"]]
+
+    # ---------------------------------------------------------------- actions
+    def _row_kind(self) -> str:
+        n = len(self.scenarios)
+        if self.row < n:
+            return "scenario"
+        return ("passing", "attempts", "create")[self.row - n]
+
+    def toggle(self, i: int) -> None:
+        sid = self.scenarios[i].id
+        self.ticked ^= {sid}
+
+    def change(self, step: int, big: bool) -> None:
+        kind = self._row_kind()
+        if kind == "passing":
+            self.passing = min(100.0, max(50.0, self.passing + step * (5 if big else 1)))
+        elif kind == "attempts":
+            self.attempts = min(10, max(1, self.attempts + step))
+
+    def create(self) -> dict | None:
+        chosen = [s.id for s in self.scenarios if s.id in self.ticked]
+        if not chosen:
+            self.notice, self.notice_ok = "Tick at least one scenario (Space).", False
+            return None
+        before = self.active()
+        name = f"Assessment {date.today().isoformat()}"
+        try:
+            made = self.inst.create_assessment(chosen, self.passing, self.attempts, name)
+        except InputError as exc:
+            self.notice, self.notice_ok = one_line(exc), False
+            return None
+        for a in before:
+            self.inst.close_assessment(a["id"])
+        self.notice = "Created. Trainees now get it in Assessment mode."
+        self.notice_ok = True
+        return made
+
+    def key(self, event: pygame.event.Event) -> bool:
+        k = event.key
+        if k in (pygame.K_UP, pygame.K_DOWN):
+            self.row = (self.row + (-1 if k == pygame.K_UP else 1)) % self.n_rows
+        elif k == pygame.K_SPACE and self._row_kind() == "scenario":
+            self.toggle(self.row)
+        elif k in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.change(-1 if k == pygame.K_LEFT else 1, bool(event.mod & pygame.KMOD_SHIFT))
+        elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            if self._row_kind() == "scenario":
+                self.toggle(self.row)
+            elif self._row_kind() == "create":
+                self.create()
+        else:
+            return False
+        return True
+
+    def click(self, pos) -> bool:
+        for i, r in enumerate(self.rects):
+            if r.collidepoint(pos):
+                self.row = i
+                kind = self._row_kind()
+                if kind == "scenario":
+                    self.toggle(i)
+                elif kind == "create":
+                    self.create()
+                elif kind in ("passing", "attempts"):
+                    self.change(1 if pos[0] > r.centerx else -1, False)
+                return True
+        return False
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter, box: pygame.Rect) -> None:
+        x, y = box.x + 16, box.y + 14
+        p.text("New assessment", (x, y), theme.LARGE, bold=True)
+        y += 40
+        p.text("Scenarios (Space ticks)", (x, y), theme.SMALL, theme.TEXT_DIM, bold=True)
+        y += 26
+        self.rects = []
+        width = 640
+        for i, s in enumerate(self.scenarios):
+            r = pygame.Rect(x, y, width, ROW_H - 2)
+            self._row_bg(p, r, i)
+            tick = "[x]" if s.id in self.ticked else "[  ]"
+            clip = p.surface.get_clip()
+            p.surface.set_clip(pygame.Rect(r.x, r.y, r.width - 110, r.height))
+            p.text(f"{tick}  {s.title}", (r.x + 8, r.centery), theme.BODY, anchor="midleft")
+            p.surface.set_clip(clip)
+            p.text(
+                s.difficulty,
+                (r.right - 8, r.centery),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="midright",
+            )
+            self.rects.append(r)
+            y += ROW_H
+        y += 10
+        n = len(self.scenarios)
+        rows = (
+            (f"Passing standard:  < {self.passing:g} % >", "Left/Right (Shift: 5 %)"),
+            (f"Attempts allowed per scenario:  < {self.attempts} >", "Left/Right"),
+            ("Create this assessment", "Enter"),
+        )
+        for j, (label, hint) in enumerate(rows):
+            r = pygame.Rect(x, y, width, ROW_H + 4)
+            self._row_bg(p, r, n + j)
+            bold = j == 2
+            p.text(
+                label,
+                (r.x + 8, r.centery),
+                theme.BODY,
+                theme.YELLOW if bold else theme.TEXT,
+                bold=bold,
+                anchor="midleft",
+            )
+            p.text(hint, (r.right - 8, r.centery), theme.SMALL, theme.TEXT_DIM, anchor="midright")
+            self.rects.append(r)
+            y += ROW_H + 8
+        if self.notice:
+            p.text(
+                self.notice,
+                (x, y + 4),
+                theme.SMALL,
+                theme.GOOD if self.notice_ok else theme.VERMILLION,
+                bold=True,
+            )
+        self._draw_active(p, pygame.Rect(box.x + 690, box.y + 14, box.width - 706, box.height - 28))
+
+    def _row_bg(self, p: Painter, r: pygame.Rect, i: int) -> None:
+        if i == self.row:
+            p.rect((30, 70, 110), r, radius=4)
+            p.rect(theme.FOCUS, r, 2, radius=4)
+
+    def _draw_active(self, p: Painter, box: pygame.Rect) -> None:
+        p.panel(box, "Open now (what trainees get)")
+        y = box.y + 32
+        active = self.active()
+        if not active:
+            p.paragraph(
+                "None. Assessment mode offers nothing until one is created.",
+                pygame.Rect(box.x + 12, y, box.width - 24, 80),
+                theme.SMALL,
+                theme.ORANGE,
+            )
+            return
+        for a in active[-3:]:
+            p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True)
+            y += 26
+            p.text(
+                f"pass at {a['passing']:g}%  ·  {a['attempts_allowed']} attempt(s) each",
+                (box.x + 12, y),
+                theme.SMALL,
+                theme.TEXT,
+            )
+            y += 22
+            y = (
+                p.paragraph(
+                    ", ".join(a["scenarios"]),
+                    pygame.Rect(box.x + 12, y, box.width - 24, 70),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )
+                + 10
+            )

@@ -1,0 +1,546 @@
+"""Debrief: score and feedback per criterion, a yield map, a depth trace, pulls, and replay.
+
+Up/Down (or a click) chooses a criterion and opens its full feedback in place; the others keep
+one line.  When the attempt was stored, the stored result is shown (in an assessment: pass or
+not against the instructor's standard, locked).  Practice and tutorial offer a retry (R).
+Opened from the instructor view, Esc or Enter goes back there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+
+from sim.trainer.debrief import Debrief, ReplayPlayer, analyse
+from sim.trainer.modes import Mode
+from sim.trainer.session import Session
+from sim.ui import theme
+from sim.ui.camera import MmCamera
+from sim.ui.hud import Hud, clock_text
+from sim.ui.render import Button, Painter
+from sim.ui.screens.base import View
+from sim.ui.screens.dorsal import AREA as DORSAL_AREA
+from sim.ui.screens.dorsal import DorsalPanel
+from sim.ui.screens.needle import NeedlePanel
+
+MAP = pygame.Rect(640, 84, 300, 300)
+TRACE = pygame.Rect(956, 84, 304, 300)
+PULLS = pygame.Rect(640, 400, 620, 230)
+GOOD_TNC_PER_ML = 25e6  # top of the yield colour ramp (cells/mL)
+
+
+SCORE_BOX = pygame.Rect(20, 84, 600, 556)
+NAME_H = 25
+LINE_H = 20
+GAP = 6
+
+
+def criterion_feedback(cr: dict) -> str:
+    return " ".join(str(cr.get("feedback", "")).split())
+
+
+class DebriefView(View):
+    name = "debrief"
+
+    def __init__(
+        self,
+        app,
+        session: Session,
+        mode: Mode | None = None,
+        *,
+        stored: dict | None = None,
+        back: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(app)
+        self.session = session
+        self.mode = mode
+        self.back = back
+        rec = session.recording
+        self.stored = stored if stored is not None else (rec.stored if rec else None)
+        self.data: Debrief = analyse(session.attempt)
+        self.score, self.score_note = self._shown_score()
+        self.criteria: list[dict] = list((self.score or {}).get("criteria", []))
+        self.selected = self._first_to_read()
+        self.rows: list[pygame.Rect] = []
+        self.replay_btn = Button(pygame.Rect(640, 650, 140, 46), "Replay", "P")
+        self.retry_btn = Button(pygame.Rect(790, 650, 140, 46), "Retry", "R")
+        self.quit_btn = Button(pygame.Rect(940, 650, 110, 46), "Quit", "^Q")
+        label = "Back" if back else "Launcher"
+        self.new_btn = Button(pygame.Rect(1060, 650, 200, 46), label, "Enter")
+        self.retry_btn.enabled = back is None and bool(mode and mode.retry)
+        self.hover = (0, 0)
+
+    @property
+    def unfinished(self) -> bool:
+        return self.stored is not None and self.stored.get("status") == "incomplete"
+
+    def _shown_score(self) -> tuple[dict | None, str]:
+        """The score to show and, without one, why: the stored result when there is a stored
+        row (never a fresh re-score beside it), the live score otherwise."""
+        live, st = self.data.score, self.stored
+        if st is None:
+            return live, self.data.score_error
+        if self.unfinished:
+            return None, "The attempt was not finished, so it has no score"
+        if st.get("score_total") is None:
+            return None, "The attempt was stored without a score"
+        total = float(st["score_total"])
+        shown = {
+            "total": total,
+            "max": float(st.get("score_max") or 100.0),
+            "criteria": list(st.get("criteria") or []),
+            "critical_errors": list(st.get("critical_errors") or []),
+            "passed": st.get("passed"),
+            "minimum_passing": st.get("minimum_passing") or 0,
+            "failed_conditions": [],
+        }
+        if live is not None and abs(float(live.get("total", -1)) - total) < 1e-6:
+            shown["failed_conditions"] = list(live.get("failed_conditions", []))  # same verdict
+        return shown, ""
+
+    def _first_to_read(self) -> int | None:
+        """The first criterion that lost points (else the first), opened to start with."""
+        for i, cr in enumerate(self.criteria):
+            if float(cr.get("score", 0)) < float(cr.get("max", 0)):
+                return i
+        return 0 if self.criteria else None
+
+    def select(self, step: int) -> None:
+        if not self.criteria:
+            return
+        i = -1 if self.selected is None else self.selected
+        self.selected = (i + step) % len(self.criteria)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_p:
+                self.start_replay()
+            elif event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.select(-1 if event.key == pygame.K_UP else 1)
+            elif event.key == pygame.K_r and self.retry_btn.enabled:
+                self.retry()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.new_attempt()
+            elif event.key == pygame.K_ESCAPE:
+                if self.back is not None:
+                    self.back()
+                    return True
+                from sim.ui.screens.overlays import PauseOverlay
+
+                self.app.push(PauseOverlay(self.app))
+            return True
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = event.pos
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if self.replay_btn.hit(event.pos):
+                self.start_replay()
+            elif self.retry_btn.hit(event.pos):
+                self.retry()
+            elif self.new_btn.hit(event.pos):
+                self.new_attempt()
+            elif self.quit_btn.hit(event.pos):
+                self.app.request_quit()
+            else:
+                for i, r in enumerate(self.rows):
+                    if r.collidepoint(event.pos):
+                        self.selected = i
+            return True
+        return False
+
+    def start_replay(self) -> None:
+        self.app.push(ReplayView(self.app, self.session))
+
+    def retry(self) -> None:
+        """A new attempt of the same scenario, same trainee and mode."""
+        from sim.ui.screens.briefing import begin_attempt
+
+        view = begin_attempt(
+            self.app, self.session.attempt.scenario, self.session.trainee, self.mode
+        )
+        if not isinstance(view, str):
+            self.app.replace(view)
+
+    def new_attempt(self) -> None:
+        if self.back is not None:
+            self.back()
+            return
+        from sim.ui.screens.launcher import LauncherView
+
+        self.app.reset_to(LauncherView(self.app))
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter) -> None:
+        d = self.data
+        sc = self.session.attempt.scenario
+        p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
+        st = self.stored
+        if st is not None:
+            status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+            p.text(
+                f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
+                f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
+                (110, 14),
+                theme.SMALL,
+                theme.SKY_BLUE,
+            )
+        p.text(sc.title, (20, 34), theme.LARGE, bold=True)
+        self._draw_score(p, d)
+        self._draw_map(p, d)
+        self._draw_trace(p, d)
+        self._draw_pulls(p, d)
+        self._draw_summary(p, d)
+        for b in (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn):
+            if b is self.retry_btn and not b.enabled:
+                continue
+            b.draw(p, hover=b.rect.collidepoint(self.hover))
+
+    def _verdict(self, s: dict) -> tuple[bool, str, str]:
+        """(passed, the verdict, the standard line): the stored result when there is one."""
+        st = self.stored
+        if st is not None and st.get("passed") is not None:
+            passed = bool(st["passed"])
+            locked = st.get("status") == "locked"
+            where = "assessment standard" if st.get("assessment_id") else "passing score"
+            extra = "  ·  stored and locked" if locked else "  ·  stored"
+            return (
+                passed,
+                "PASS" if passed else "NOT YET PASSED",
+                (f"{where} {st.get('minimum_passing') or 0:g}%{extra}"),
+            )
+        passed = bool(s.get("passed"))
+        return (
+            passed,
+            "PASS" if passed else "NOT YET PASSED",
+            (f"minimum passing score {s.get('minimum_passing', 0):g}"),
+        )
+
+    def _criterion_layout(self, p: Painter, width: int, room: int) -> list[list[str]]:
+        """Feedback lines per criterion: all of the chosen one's, one line of the others."""
+        full = [p.fonts.wrap(criterion_feedback(cr), theme.SMALL, width) for cr in self.criteria]
+        full = [[ln for ln in lines if ln] for lines in full]
+
+        def cut(lines: list[str], n: int) -> list[str]:
+            if len(lines) <= n:
+                return lines
+            out = lines[:n]
+            if n:
+                out[-1] = out[-1].rstrip(" .,;") + " ..."
+            return out
+
+        for others in (1, 0):
+            shown = [
+                lines if i == self.selected else cut(lines, others) for i, lines in enumerate(full)
+            ]
+            need = sum(NAME_H + GAP + LINE_H * len(ls) for ls in shown)
+            if need <= room:
+                return shown
+        spare = room - len(full) * (NAME_H + GAP)
+        if self.selected is not None:
+            shown[self.selected] = cut(full[self.selected], max(1, spare // LINE_H))
+        return shown
+
+    def _draw_score(self, p: Painter, d: Debrief) -> None:
+        box = SCORE_BOX
+        p.panel(box)
+        x, y = box.x + 16, box.y + 12
+        m = d.metrics
+        target = self.session.attempt.scenario.target_volume_ml
+        if self.score is not None:
+            s = self.score
+            passed, verdict, standard = self._verdict(s)
+            p.text(
+                f"{s.get('total', 0):.0f} / {s.get('max', 100):g}", (x, y), theme.TITLE, bold=True
+            )
+            p.text(
+                verdict,
+                (x + 190, y + 2),
+                theme.LARGE,
+                theme.GOOD if passed else theme.VERMILLION,
+                bold=True,
+            )
+            p.text(standard, (x + 190, y + 34), theme.SMALL, theme.TEXT_DIM)
+            y += 62
+            for crit in s.get("critical_errors", []):
+                label = crit if isinstance(crit, str) else crit.get("id", str(crit))
+                p.text(
+                    f"Critical error: {label.replace('_', ' ')}",
+                    (x, y),
+                    theme.BODY,
+                    theme.VERMILLION,
+                    bold=True,
+                )
+                y += 28
+            for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
+                y = p.paragraph(  # as many lines as it takes: the reason is read in full
+                    reason,
+                    pygame.Rect(x, y, box.width - 32, box.height),
+                    theme.SMALL,
+                    theme.VERMILLION,
+                )
+                y += 4
+            p.text(
+                "Up/Down or click: read a criterion in full",
+                (box.right - 16, box.bottom - 24),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="topright",
+            )
+            room = box.bottom - 30 - y
+            shown = self._criterion_layout(p, box.width - 52, room)
+            self.rows = []
+            for i, cr in enumerate(self.criteria):
+                lines = shown[i]
+                r = pygame.Rect(box.x + 6, y - 3, box.width - 12, NAME_H + LINE_H * len(lines) + 4)
+                self.rows.append(r)
+                if i == self.selected:
+                    p.rect((30, 56, 86), r, radius=4)
+                    p.rect(theme.FOCUS, r, 2, radius=4)
+                name = str(cr.get("id", "")).replace("_", " ")
+                got, best = float(cr.get("score", 0)), float(cr.get("max", 0))
+                colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
+                p.text(("v " if i == self.selected else "> ") + name, (x, y), theme.BODY, bold=True)
+                p.text(
+                    f"{got:.1f} / {best:g}",
+                    (box.right - 16, y),
+                    theme.BODY,
+                    colour,
+                    anchor="topright",
+                )
+                y += NAME_H
+                text_colour = theme.TEXT if i == self.selected else theme.TEXT_DIM
+                for line in lines:
+                    p.text(line, (x + 16, y), theme.SMALL, text_colour)
+                    y += LINE_H
+                y += GAP
+            return
+        heading = "Unfinished, not scored" if self.unfinished else "Results"
+        p.text(
+            heading, (x, y), theme.LARGE, theme.ORANGE if self.unfinished else theme.TEXT, bold=True
+        )
+        y += 36
+        y = p.paragraph(
+            self.score_note + "; the measured results are shown instead.",
+            pygame.Rect(x, y, box.width - 32, 100),
+            theme.SMALL,
+            theme.ORANGE,
+        )
+        y += 10
+        rows = [
+            ("Collected", f"{m['collected_ml']:.0f} mL of {target:.0f} mL"),
+            ("Cell dose", f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg recipient"),
+            ("Quality", f"{m['tnc_per_ml'] / 1e6:.1f} x10^6 TNC/mL"),
+            ("Skin sites", str(m["skin_sites"])),
+            ("Bone entries", str(m["bone_penetrations"])),
+            ("Pulls", f"{m['aspirations']} (largest {m['max_pull_ml']:g} mL)"),
+            ("Time", clock_text(m["procedure_s"])),
+        ]
+        for k, v in rows:
+            p.text(k, (x, y), theme.BODY, theme.TEXT_DIM)
+            p.text(v, (x + 170, y), theme.BODY)
+            y += 30
+        crit = m.get("critical_errors", [])
+        if crit:
+            p.text(
+                "Critical: " + ", ".join(c.replace("_", " ") for c in crit),
+                (x, y),
+                theme.BODY,
+                theme.VERMILLION,
+                bold=True,
+            )
+            y += 28
+        for msg in d.messages[-3:]:
+            p.text("Event: " + msg[:70], (x, y), theme.SMALL, theme.ORANGE)
+            y += 24
+
+    def _draw_summary(self, p: Painter, d: Debrief) -> None:
+        """One line under the score: what was collected, against the target."""
+        m = d.metrics
+        target = self.session.attempt.scenario.target_volume_ml
+        p.text(
+            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
+            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
+            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}",
+            (20, 652),
+            theme.SMALL,
+            theme.TEXT,
+        )
+        if d.messages:
+            p.text(
+                "Scenario events: " + "; ".join(d.messages[-2:])[:64],
+                (20, 680),
+                theme.SMALL,
+                theme.ORANGE,
+            )
+
+    def _draw_map(self, p: Painter, d: Debrief) -> None:
+        p.panel(MAP, "Sites and bone entries by yield")
+        anatomy = self.session.sim.anatomy
+        m = anatomy.dorsal_map()
+        cam = MmCamera((MAP.centerx, MAP.centery + 10), 0.68, flip_y=True)
+        clip = p.surface.get_clip()
+        p.surface.set_clip(MAP.inflate(-4, -4))
+        sac = [cam.to_px(x, y) for x, y in m.sacrum]
+        p.polygon((70, 64, 60), sac)
+        for side in ("left", "right"):
+            p.lines((150, 140, 128), [cam.to_px(x, y) for x, y in m.crest[side]], 3)
+            p.circle((150, 140, 128), cam.to_px(*m.psis[side]), 4)
+        for e in d.entries:
+            col = theme.yield_colour(e.tnc_per_ml / GOOD_TNC_PER_ML)
+            p.circle(theme.BLACK, cam.to_px(e.x_mm, e.y_mm), 6)
+            p.circle(col, cam.to_px(e.x_mm, e.y_mm), 5)
+        for site in self.session.sim.sites:
+            pos = cam.to_px(site.x_mm, site.y_mm)
+            p.circle(theme.TEXT, pos, 9, 2)
+            p.text(str(site.index + 1), (pos[0], pos[1] - 20), theme.SMALL, anchor="center")
+        p.surface.set_clip(clip)
+        # Legend: the colour ramp.
+        lx, ly = MAP.x + 12, MAP.bottom - 26
+        for i in range(100):
+            p.line(theme.yield_colour(i / 99), (lx + i, ly), (lx + i, ly + 10))
+        p.text("TNC/mL: low", (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
+        p.text(f"{GOOD_TNC_PER_ML / 1e6:.0f}x10^6", (lx + 108, ly - 4), theme.SMALL, theme.TEXT_DIM)
+
+    def _draw_trace(self, p: Painter, d: Debrief) -> None:
+        p.panel(TRACE, "Needle depth over time")
+        plot = TRACE.inflate(-50, -70).move(14, 10)
+        p.rect((16, 19, 24), plot)
+        if not d.trace:
+            return
+        t_max = max(1.0, d.trace[-1][0])
+        depth_max = max(60.0, max(depth for _t, depth in d.trace))
+
+        def at(t: float, depth: float) -> tuple[int, int]:
+            return (
+                plot.x + round(plot.width * t / t_max),
+                plot.y + round(plot.height * depth / depth_max),
+            )
+
+        pts = [at(t, dep) for t, dep in d.trace]
+        step = max(1, len(pts) // 1500)
+        p.lines(theme.SKY_BLUE, pts[::step], 1)
+        for t, dep in d.lor:
+            p.circle(theme.YELLOW, at(t, dep), 2)
+        for ev in d.critical:
+            if "depth_mm" in ev:
+                x, y = at(ev["t_s"], ev["depth_mm"])
+                p.line(theme.VERMILLION, (x - 5, y - 5), (x + 5, y + 5), 2)
+                p.line(theme.VERMILLION, (x - 5, y + 5), (x + 5, y - 5), 2)
+        p.text("0", (plot.x - 6, plot.y), theme.SMALL, theme.TEXT_DIM, anchor="topright")
+        p.text(
+            f"{depth_max:.0f} mm",
+            (plot.x - 4, plot.bottom),
+            theme.SMALL,
+            theme.TEXT_DIM,
+            anchor="bottomright",
+        )
+        p.text(
+            clock_text(t_max),
+            (plot.right, plot.bottom + 4),
+            theme.SMALL,
+            theme.TEXT_DIM,
+            anchor="topright",
+        )
+        p.text("yellow: loss of resistance", (plot.x, plot.bottom + 4), theme.SMALL, theme.TEXT_DIM)
+
+    def _draw_pulls(self, p: Painter, d: Debrief) -> None:
+        p.panel(PULLS, "Pulls: size (bar height) and cells per mL (colour)")
+        plot = PULLS.inflate(-40, -80).move(0, 6)
+        if not d.pulls:
+            p.text("No pulls taken.", plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
+            return
+        n = len(d.pulls)
+        w = plot.width / n
+        max_ml = max(10.0, max(pl["ml"] for pl in d.pulls))
+        for i, pl in enumerate(d.pulls):
+            h = round(plot.height * pl["ml"] / max_ml)
+            col = theme.yield_colour(pl.get("tnc_per_ml", 0) / GOOD_TNC_PER_ML)
+            if pl.get("dry"):
+                col = (90, 90, 90)
+            x0 = plot.x + round(i * w)
+            p.rect(col, pygame.Rect(x0, plot.bottom - h, max(1, round(w) - (1 if w > 3 else 0)), h))
+        y5 = plot.bottom - round(plot.height * 5 / max_ml)
+        p.dashed(theme.TEXT, (plot.x, y5), (plot.right, y5), 6)
+        p.text("5 mL", (plot.right + 4, y5), theme.SMALL, theme.TEXT_DIM, anchor="midleft")
+        small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
+        large = [pl for pl in d.pulls if pl["ml"] > 5 and not pl.get("dry")]
+
+        def mean(rows) -> str:
+            if not rows:
+                return "none"
+            ml = sum(r["ml"] for r in rows)
+            return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
+
+        p.text(
+            f"pulls up to 5 mL: {len(small)}, {mean(small)}    pulls > 5 mL: {len(large)}, "
+            f"{mean(large)}",
+            (PULLS.x + 12, PULLS.bottom - 26),
+            theme.SMALL,
+            theme.TEXT,
+        )
+
+
+class ReplayView(View):
+    """The attempt played back from its command log, in the needle or dorsal view."""
+
+    name = "replay"
+
+    def __init__(self, app, session: Session) -> None:
+        super().__init__(app)
+        self.player = ReplayPlayer(session.attempt)
+        self.view_session = Session(self.player.attempt, session.trainee, "replay")
+        sim = self.player.attempt.sim
+        sc = session.attempt.scenario
+        self.hud = Hud()
+        self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, True)
+        self.needle = NeedlePanel(sim.anatomy, True, sim.motion.length_mm)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type != pygame.KEYDOWN:
+            if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+                self.app.pop()
+            return event.type == pygame.MOUSEBUTTONDOWN
+        if event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_p, pygame.K_BACKSPACE):
+            self.app.pop()
+        elif event.key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_RIGHT):
+            self.player.faster(+1)
+        elif event.key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_LEFT):
+            self.player.faster(-1)
+        elif event.key == pygame.K_SPACE:
+            self.player.paused = not self.player.paused
+        return True
+
+    def update(self, dt_s: float) -> None:
+        self.player.tick(dt_s)
+
+    def draw(self, p: Painter) -> None:
+        s = self.view_session
+        self.hud.draw(p, s)
+        sim = s.sim
+        n = sim.needle
+        if n.inserted:
+            site = sim.sites[n.site]
+            self.needle.draw_section(p, site, n, (n.lateral_deg, n.cranial_deg), (0, 0), 0.0)
+        else:
+            self.dorsal.draw(p, sim.sites, -1, {})
+        pl = self.player
+        state = "paused" if pl.paused else ("finished" if pl.done else "playing")
+        p.rect((20, 22, 28), pygame.Rect(900, 78, 370, 522), radius=6)
+        x, y = 914, 90
+        p.text("Replay", (x, y), theme.LARGE, bold=True)
+        p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
+        p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
+        if n.inserted:
+            p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY)
+            p.text(f"depth {n.depth_mm:.1f} mm", (x, y + 134), theme.BODY)
+        p.paragraph(
+            "+/- or Left/Right: speed · Space: pause · Esc: back to the debrief",
+            pygame.Rect(x, 540, 340, 60),
+            theme.SMALL,
+            theme.TEXT_DIM,
+        )
+        ev = sim.events[-1]["type"].replace("_", " ") if sim.events else ""
+        p.text(f"last event: {ev}", (14, 612), theme.BODY, theme.TEXT)
+
+
+__all__ = ["DORSAL_AREA", "DebriefView", "ReplayView"]

@@ -1,0 +1,332 @@
+"""The instructor view (after the passphrase): cohort table, every attempt, assessment set-up.
+
+Tabs: 1 Cohort (one row per trainee: attempts, unfinished, best and last score, pass rate,
+critical errors), 2 Attempts (every stored attempt, newest first; Enter opens its debrief,
+P its replay, rebuilt from the stored commands), 3 Assessment (``assessment_setup.py``).  Tab
+cycles the tabs; Esc signs out to the launcher.  Everything is read through
+``sim.records.InstructorView``; nothing here can change a stored result.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from sim.errors import InputError
+from sim.scenario import ScenarioLibrary
+from sim.trainer.modes import mode_by_id
+from sim.trainer.session import Session
+from sim.trainer.station import one_line
+from sim.ui import theme
+from sim.ui.render import Button, Painter
+from sim.ui.screens.assessment_setup import AssessmentSetup
+from sim.ui.screens.base import View
+
+TABS = ("Cohort", "Attempts", "Assessment")
+BOX = pygame.Rect(20, 124, 1240, 510)
+ROW_H = 30
+HEAD_Y = BOX.y + 12
+FIRST_Y = BOX.y + 46
+VISIBLE = (BOX.bottom - FIRST_Y - 10) // ROW_H
+
+COHORT_COLS = (
+    ("Trainee", 0),
+    ("Cohort", 260),
+    ("Attempts", 430),
+    ("Unfinished", 560),
+    ("Best", 700),
+    ("Last", 800),
+    ("Pass rate", 900),
+    ("Critical errors", 1040),
+)
+ATTEMPT_COLS = (
+    ("Started (UTC)", 0),
+    ("Trainee", 190),
+    ("Scenario", 400),
+    ("Mode", 640),
+    ("Status", 770),
+    ("Score", 900),
+    ("Result", 1000),
+)
+
+
+def pct(value) -> str:
+    return "-" if value is None else f"{value:.0f}%"
+
+
+def pass_rate(row: dict) -> str:
+    judged = row["passed"] + row["failed"]
+    return "-" if not judged else f"{100 * row['passed'] / judged:.0f}% of {judged}"
+
+
+def score_text(row: dict) -> str:
+    if row.get("score_total") is None:
+        return "-"
+    return f"{100.0 * row['score_total'] / (row.get('score_max') or 100.0):.0f}%"
+
+
+def result_text(row: dict) -> str:
+    return {True: "pass", False: "not yet"}.get(row.get("passed"), "-")
+
+
+def first_row(selected: int, count: int) -> int:
+    """The first visible row so that ``selected`` is on screen."""
+    return max(0, min(selected - VISIBLE // 2, count - VISIBLE))
+
+
+class InstructorHomeView(View):
+    name = "instructor"
+
+    def __init__(self, app, inst) -> None:
+        super().__init__(app)
+        self.inst = inst
+        self.tab = 0
+        self.cohort: list[dict] = []
+        self.attempts: list[dict] = []
+        self.cohort_sel = 0
+        self.attempt_sel = 0
+        self.trainee_filter: str | None = None
+        self.notice = ""
+        lib = ScenarioLibrary(app.scenario_dir) if app.scenario_dir else ScenarioLibrary()
+        scenarios = [e.scenario for e in lib.entries if e.scenario is not None]
+        self.setup = AssessmentSetup(inst, scenarios)
+        self.tab_buttons = [
+            Button(pygame.Rect(20 + i * 210, 74, 200, 40), label, str(i + 1))
+            for i, label in enumerate(TABS)
+        ]
+        self.out_btn = Button(pygame.Rect(1060, 22, 200, 40), "Sign out", "Esc")
+        self.hover = (0, 0)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.cohort = self.inst.cohort_table()
+        rows = (
+            self.inst.attempts(trainee_id=self.trainee_filter)
+            if self.trainee_filter
+            else (self.inst.attempts())
+        )
+        self.attempts = list(reversed(rows))
+        self.cohort_sel = min(self.cohort_sel, max(0, len(self.cohort) - 1))
+        self.attempt_sel = min(self.attempt_sel, max(0, len(self.attempts) - 1))
+
+    def on_enter(self) -> None:
+        self.refresh()
+
+    # ---------------------------------------------------------------- actions
+    def sign_out(self) -> None:
+        from sim.ui.screens.launcher import LauncherView
+
+        self.app.replace(LauncherView(self.app))
+
+    def show_trainee(self) -> None:
+        """Attempts tab, only the selected trainee's."""
+        if self.cohort:
+            self.trainee_filter = self.cohort[self.cohort_sel]["trainee_id"]
+            self.attempt_sel = 0
+            self.refresh()
+            self.tab = 1
+
+    def _rebuild(self):
+        """The selected attempt re-run from its stored commands, as a Session (or None)."""
+        if not self.attempts:
+            return None
+        row = self.attempts[self.attempt_sel]
+        try:
+            attempt = self.inst.replay(row["id"])
+        except InputError as exc:
+            self.notice = one_line(exc)
+            return None
+        return Session(attempt, row["trainee_id"], row["mode"]), row
+
+    def open_debrief(self) -> None:
+        found = self._rebuild()
+        if found is None:
+            return
+        session, row = found
+        from sim.ui.screens.debrief import DebriefView
+
+        view = DebriefView(
+            self.app,
+            session,
+            mode_by_id(row["mode"]),
+            stored=row,
+            back=lambda: self.app.replace(self),
+        )
+        self.app.replace(view)
+
+    def open_replay(self) -> None:
+        found = self._rebuild()
+        if found is None:
+            return
+        from sim.ui.screens.debrief import ReplayView
+
+        self.app.push(ReplayView(self.app, found[0]))
+
+    # ---------------------------------------------------------------- input
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = event.pos
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            return self._click(event.pos, event.dict.get("clicks", 1))
+        if event.type != pygame.KEYDOWN:
+            return False
+        k = event.key
+        if k == pygame.K_ESCAPE:
+            self.sign_out()
+        elif k in (pygame.K_1, pygame.K_2, pygame.K_3):
+            self.tab = k - pygame.K_1
+        elif k == pygame.K_TAB:
+            self.tab = (self.tab + (-1 if event.mod & pygame.KMOD_SHIFT else 1)) % len(TABS)
+        elif self.tab == 2:
+            self.setup.key(event)
+        elif k in (pygame.K_UP, pygame.K_DOWN):
+            step = -1 if k == pygame.K_UP else 1
+            if self.tab == 0 and self.cohort:
+                self.cohort_sel = (self.cohort_sel + step) % len(self.cohort)
+            elif self.tab == 1 and self.attempts:
+                self.attempt_sel = (self.attempt_sel + step) % len(self.attempts)
+        elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            if self.tab == 0:
+                self.show_trainee()
+            else:
+                self.open_debrief()
+        elif k == pygame.K_p and self.tab == 1:
+            self.open_replay()
+        elif k == pygame.K_a and self.tab == 1:
+            self.trainee_filter = None
+            self.refresh()
+        return True
+
+    def _click(self, pos, clicks: int) -> bool:
+        if self.out_btn.hit(pos):
+            self.sign_out()
+            return True
+        for i, b in enumerate(self.tab_buttons):
+            if b.hit(pos):
+                self.tab = i
+                return True
+        if self.tab == 2:
+            return self.setup.click(pos)
+        if BOX.collidepoint(pos) and pos[1] >= FIRST_Y:
+            rows = self.cohort if self.tab == 0 else self.attempts
+            sel = self.cohort_sel if self.tab == 0 else self.attempt_sel
+            i = first_row(sel, len(rows)) + (pos[1] - FIRST_Y) // ROW_H
+            if 0 <= i < len(rows):
+                again = i == sel and clicks >= 2
+                if self.tab == 0:
+                    self.cohort_sel = i
+                    if again:
+                        self.show_trainee()
+                else:
+                    self.attempt_sel = i
+                    if again:
+                        self.open_debrief()
+        return True
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter) -> None:
+        p.text("Instructor", (20, 18), theme.TITLE, bold=True)
+        p.text(
+            "Results stay locked: this view reads them, it cannot change them.",
+            (250, 34),
+            theme.SMALL,
+            theme.TEXT_DIM,
+        )
+        self.out_btn.draw(p, hover=self.out_btn.rect.collidepoint(self.hover))
+        for i, b in enumerate(self.tab_buttons):
+            b.focused = i == self.tab
+            b.draw(p, hover=b.rect.collidepoint(self.hover))
+        p.panel(BOX)
+        if self.tab == 0:
+            self._draw_cohort(p)
+            keys = "Up/Down: trainee   Enter: their attempts   Tab or 1-3: tabs   Esc: sign out"
+        elif self.tab == 1:
+            self._draw_attempts(p)
+            keys = (
+                "Up/Down: attempt   Enter: debrief   P: replay   A: all trainees   "
+                "Tab or 1-3: tabs   Esc: sign out"
+            )
+        else:
+            self.setup.draw(p, BOX)
+            keys = "Up/Down: row   Space: tick   Left/Right: change   Enter: create   Esc: sign out"
+        if self.notice:
+            p.text(self.notice, (20, 646), theme.BODY, theme.VERMILLION)
+        p.text(keys, (20, 690), theme.SMALL, theme.TEXT_DIM)
+
+    def _header(self, p: Painter, cols) -> None:
+        for label, dx in cols:
+            p.text(label, (BOX.x + 16 + dx, HEAD_Y), theme.SMALL, theme.SKY_BLUE, bold=True)
+        p.line(theme.PANEL_EDGE, (BOX.x + 10, FIRST_Y - 6), (BOX.right - 10, FIRST_Y - 6))
+
+    def _rows(self, p: Painter, cols, rows: list[list[str]], sel: int, colours=None) -> None:
+        start = first_row(sel, len(rows))
+        for n, i in enumerate(range(start, min(len(rows), start + VISIBLE))):
+            y = FIRST_Y + n * ROW_H
+            r = pygame.Rect(BOX.x + 6, y - 2, BOX.width - 12, ROW_H - 2)
+            if i == sel:
+                p.rect((30, 70, 110), r, radius=4)
+                p.rect(theme.FOCUS, r, 2, radius=4)
+            colour = colours[i] if colours else theme.TEXT
+            for (_label, dx), value in zip(cols, rows[i], strict=True):
+                p.text(value, (BOX.x + 16 + dx, r.centery), theme.BODY, colour, anchor="midleft")
+        if len(rows) > VISIBLE:
+            p.text(
+                f"{start + 1}-{min(len(rows), start + VISIBLE)} of {len(rows)}",
+                (BOX.right - 12, BOX.bottom - 24),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="topright",
+            )
+
+    def _draw_cohort(self, p: Painter) -> None:
+        self._header(p, COHORT_COLS)
+        if not self.cohort:
+            p.text("No trainees yet.", (BOX.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            return
+        rows = [
+            [
+                r["trainee_id"] + (f" ({r['name']})" if r.get("name") else ""),
+                r.get("cohort") or "-",
+                str(r["attempts"]),
+                str(r["incomplete"]),
+                pct(r["best_score"]),
+                pct(r["last_score"]),
+                pass_rate(r),
+                str(r["critical_errors"]),
+            ]
+            for r in self.cohort
+        ]
+        self._rows(p, COHORT_COLS, rows, self.cohort_sel)
+
+    def _draw_attempts(self, p: Painter) -> None:
+        self._header(p, ATTEMPT_COLS)
+        if self.trainee_filter:
+            p.text(
+                f"only {self.trainee_filter} (A: all)",
+                (BOX.right - 16, HEAD_Y),
+                theme.SMALL,
+                theme.YELLOW,
+                anchor="topright",
+            )
+        if not self.attempts:
+            p.text("No attempts stored.", (BOX.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            return
+        rows = [
+            [
+                str(a["started"])[:16].replace("T", " "),
+                a["trainee_id"],
+                a["scenario_id"],
+                a["mode"],
+                "unfinished" if a["status"] == "incomplete" else a["status"],
+                score_text(a),
+                result_text(a),
+            ]
+            for a in self.attempts
+        ]
+        colours = [
+            theme.TEXT_DIM
+            if a["status"] == "incomplete"
+            else {True: theme.GOOD, False: theme.ORANGE}.get(a.get("passed"), theme.TEXT)
+            for a in self.attempts
+        ]
+        self._rows(p, ATTEMPT_COLS, rows, self.attempt_sel, colours)

@@ -1,0 +1,172 @@
+"""The instructor's door: a masked passphrase entry (or, on a new station, setting one).
+
+A wrong passphrase is refused with the same words every time and no hint.  When no passphrase is
+set yet, the instructor chooses one here (typed twice, at least 8 characters); it is stored as a
+salted scrypt hash by ``sim.records`` (``python -m sim instructor set-passphrase`` does the same
+from a terminal).
+"""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+
+from sim.errors import InputError
+from sim.trainer.station import one_line
+from sim.ui import theme
+from sim.ui.render import Button, Painter
+from sim.ui.screens.base import View
+
+REFUSED = "Passphrase refused."
+FIELD_W = 420
+
+
+class InstructorLoginView(View):
+    name = "instructor_login"
+    uses_gui = True
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        store = app.records.store
+        self.store = store
+        self.setting_up = store is not None and not store.has_passphrase()
+        self.entries: list[pygame_gui.elements.UITextEntryLine] = []
+        self.notice = ""
+        self.notice_colour = theme.VERMILLION
+        self.ok_btn = Button(
+            pygame.Rect(430, 480, 420, 46),
+            "Set passphrase" if self.setting_up else "Sign in",
+            "Enter",
+        )
+        self.back_btn = Button(pygame.Rect(40, 630, 220, 46), "Back to launcher", "Esc")
+        self.hover = (0, 0)
+
+    # ---------------------------------------------------------------- gui
+    def on_enter(self) -> None:
+        if self.store is None:
+            return
+        n = 2 if self.setting_up else 1
+        for i in range(n):
+            e = pygame_gui.elements.UITextEntryLine(
+                pygame.Rect(430, 336 + i * 76, FIELD_W, 44), self.app.gui
+            )
+            e.set_text_hidden(True)
+            e.set_text_length_limit(128)
+            self.entries.append(e)
+        self.entries[0].focus()
+
+    def on_exit(self) -> None:
+        for e in self.entries:
+            e.kill()
+        self.entries = []
+
+    # ---------------------------------------------------------------- actions
+    def back(self) -> None:
+        from sim.ui.screens.launcher import LauncherView
+
+        self.app.replace(LauncherView(self.app))
+
+    def submit(self) -> None:
+        if self.store is None or not self.entries:
+            return
+        first = self.entries[0].get_text()
+        if self.setting_up:
+            second = self.entries[1].get_text()
+            if first != second:
+                self._refuse("The two passphrases differ; nothing was changed.")
+                return
+            try:
+                self.store.set_passphrase(first)
+            except InputError as exc:
+                self._refuse(one_line(exc) + ".")
+                return
+        try:
+            inst = self.store.instructor(first)
+        except InputError:
+            self._refuse(REFUSED)
+            return
+        from sim.ui.screens.instructor import InstructorHomeView
+
+        self.app.replace(InstructorHomeView(self.app, inst))
+
+    def _refuse(self, text: str) -> None:
+        self.notice = text
+        for e in self.entries:
+            e.set_text("")
+        if self.entries:
+            self.entries[0].focus()
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            i = self.entries.index(event.ui_element) if event.ui_element in self.entries else 0
+            if i + 1 < len(self.entries):
+                self.entries[i + 1].focus()
+            else:
+                self.submit()
+            return True
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = event.pos
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if self.ok_btn.hit(event.pos):
+                self.submit()
+            elif self.back_btn.hit(event.pos):
+                self.back()
+            return True
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self.back()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.submit()
+            elif event.key == pygame.K_TAB and self.entries:
+                focused = [e.is_focused for e in self.entries]
+                i = focused.index(True) if True in focused else -1
+                self.entries[(i + 1) % len(self.entries)].focus()
+            return True
+        return False
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter) -> None:
+        p.text("Instructor", (40, 24), theme.TITLE, bold=True)
+        p.text(
+            "Assessments, the cohort's results, and any attempt's debrief and replay.",
+            (40, 76),
+            theme.BODY,
+            theme.TEXT_DIM,
+        )
+        box = pygame.Rect(380, 170, 520, 380)
+        p.panel(box)
+        if self.store is None:
+            p.paragraph(
+                self.app.records.error or "Records unavailable.",
+                box.inflate(-40, -60),
+                theme.BODY,
+                theme.VERMILLION,
+            )
+        elif self.setting_up:
+            p.text(
+                "Set the instructor passphrase", (box.x + 50, box.y + 20), theme.LARGE, bold=True
+            )
+            p.paragraph(
+                "No passphrase is set on this station yet. Choose one (at least 8 characters) "
+                "and type it twice. Trainees must not know it.",
+                pygame.Rect(box.x + 50, box.y + 56, 420, 70),
+                theme.SMALL,
+                theme.TEXT_DIM,
+            )
+            p.text("New passphrase", (430, 312), theme.SMALL, theme.TEXT_DIM)
+            p.text("Type it again", (430, 388), theme.SMALL, theme.TEXT_DIM)
+        else:
+            p.text("Sign in", (box.x + 50, box.y + 24), theme.LARGE, bold=True)
+            p.text("Instructor passphrase", (430, 272), theme.SMALL, theme.TEXT_DIM)
+        if self.store is not None:
+            self.ok_btn.draw(p, hover=self.ok_btn.rect.collidepoint(self.hover))
+        if self.notice:
+            p.text(self.notice, (640, 580), theme.BODY, self.notice_colour, anchor="midtop")
+        self.back_btn.draw(p, hover=self.back_btn.rect.collidepoint(self.hover))
+        p.text(
+            "Tab: next field   Enter: confirm   Esc: back   (the passphrase is never shown)",
+            (40, 704),
+            theme.SMALL,
+            theme.TEXT_DIM,
+            anchor="bottomleft",
+        )

@@ -1,0 +1,669 @@
+"""The procedure screen: the dorsal view and the needle view of one live attempt, with the HUD.
+
+Keys and mouse become commands through :class:`sim.ui.input.NeedleHand`; the session applies
+them to the attempt.  Events coming back drive the feedback: the flash, shake and sound of the
+'give', the messages, and the scenario engine's announcements.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from sim.model.tissue import Tissue
+from sim.trainer import coaching
+from sim.trainer.modes import Mode
+from sim.trainer.session import Session
+from sim.ui import theme
+from sim.ui.hud import Hud, vitals_text
+from sim.ui.input import (
+    CURSOR_STEP,
+    DORSAL_KEYS,
+    DRAG_N_PER_PX,
+    NEEDLE_KEYS,
+    SITE_INTENTS,
+    HeldControls,
+    Intent,
+    NeedleHand,
+    intent_for,
+)
+from sim.ui.render import Button, Painter
+from sim.ui.screens.base import View
+from sim.ui.screens.dorsal import AREA, ZONE_TEXT, DorsalPanel
+from sim.ui.screens.needle import SIDE, NeedlePanel
+from sim.ui.screens.tutorial_panel import TutorialPanel, draw_aim_guide
+from sim.vocabulary import commands as c
+
+GIVE_FLASH_S = 0.35
+GIVE_SHAKE_S = 0.3
+BANNER_S = 8.0
+BUTTON_Y = 648
+
+NEEDLE_BUTTONS = (
+    ("Insert", "Enter", Intent.INSERT),
+    ("Push", "Space", Intent.PUSH),
+    ("Twist", "Shift", None),
+    ("Withdraw", "W", Intent.WITHDRAW),
+    ("Rotate", "R", Intent.ROTATE),
+    ("Stylet", "S", Intent.STYLET),
+    ("Pull", "A", Intent.ASPIRATE),
+    ("Remove", "X", Intent.REMOVE),
+    ("Back view", "D", Intent.DORSAL),
+    ("Steps", "T", Intent.STEPS),
+    ("End", "E", Intent.END),
+)
+DORSAL_BUTTONS = (
+    ("Mark site", "Enter", Intent.MARK),
+    ("Left PSIS", "L", Intent.CURSOR_LEFT_PSIS),
+    ("Right PSIS", "R", Intent.CURSOR_RIGHT_PSIS),
+    ("Needle view", "Tab", Intent.NEEDLE),
+    ("Steps", "T", Intent.STEPS),
+    ("End", "E", Intent.END),
+)
+AIM_BUTTONS = (
+    ("< medial", Intent.AIM_MEDIAL),
+    ("lateral >", Intent.AIM_LATERAL),
+    ("^ cranial", Intent.AIM_CRANIAL),
+    ("v caudal", Intent.AIM_CAUDAL),
+)
+PULL_BUTTONS = (("pull −", Intent.PULL_SMALLER), ("pull +", Intent.PULL_LARGER))
+AIM_GUIDE = pygame.Rect(AREA.right - 236, AREA.bottom - 196, 226, 186)
+
+
+def _mm(value: float) -> str:
+    """A signed whole number of millimetres, without '-0'."""
+    v = round(value)
+    return f"{v:+d}" if v else "0"
+
+
+def _button_row(spec) -> list[Button]:
+    w = (1260 - (len(spec) - 1) * 6) // len(spec)
+    return [
+        Button(pygame.Rect(10 + i * (w + 6), BUTTON_Y, w, 40), label, key, action=str(intent))
+        for i, (label, key, intent) in enumerate(spec)
+    ]
+
+
+class Effects:
+    """Short-lived feedback: the flash and shake of the 'give', and the scenario banner."""
+
+    def __init__(self) -> None:
+        self.flash_s = 0.0
+        self.shake_s = 0.0
+        self.banner = ""
+        self.banner_s = 0.0
+        self.t = 0.0
+
+    def give(self) -> None:
+        self.flash_s, self.shake_s = GIVE_FLASH_S, GIVE_SHAKE_S
+
+    def announce(self, text: str) -> None:
+        self.banner, self.banner_s = text, BANNER_S
+
+    def tick(self, dt: float) -> None:
+        self.t += dt
+        self.flash_s = max(0.0, self.flash_s - dt)
+        self.shake_s = max(0.0, self.shake_s - dt)
+        self.banner_s = max(0.0, self.banner_s - dt)
+
+    @property
+    def flash(self) -> float:
+        return self.flash_s / GIVE_FLASH_S
+
+    @property
+    def shake(self) -> tuple[int, int]:
+        if self.shake_s <= 0:
+            return (0, 0)
+        a = 7.0 * self.shake_s / GIVE_SHAKE_S
+        return (round(a * math.sin(self.t * 90)), round(a * math.cos(self.t * 70)))
+
+
+class ProcedureView(View):
+    name = "procedure"
+
+    def __init__(self, app, session: Session, mode: Mode, *, notice: str = "") -> None:
+        super().__init__(app)
+        self.session = session
+        self.mode = mode
+        self.notice = notice  # e.g. "Not recorded: ...", shown for the whole attempt
+        sim = session.sim
+        sc = session.attempt.scenario
+        self.hand = NeedleHand()
+        self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, mode.shows_hints)
+        self.needle_panel = NeedlePanel(sim.anatomy, mode.shows_hints, sim.motion.length_mm)
+        self.hud = Hud()
+        self.effects = Effects()
+        self.sub = "dorsal"
+        self.push_key = False
+        self.shift = False
+        self.mouse_push = False
+        self.twist_toggle = False
+        self.rmb_twist = False
+        self.drag_y0: int | None = None
+        self.drag_force: float | None = None
+        self.hover = (0, 0)
+        self.last_pull: dict | None = None
+        self.entries_by_site: dict[int, int] = {}
+        self.needle_buttons = _button_row(NEEDLE_BUTTONS)
+        self.dorsal_buttons = _button_row(DORSAL_BUTTONS)
+        self.aim_buttons = [
+            Button(
+                pygame.Rect(SIDE.x + 14 + i * 88, SIDE.bottom - 40, 84, 32),
+                label,
+                action=str(intent),
+            )
+            for i, (label, intent) in enumerate(AIM_BUTTONS)
+        ]
+        self.pull_buttons = [
+            Button(
+                pygame.Rect(SIDE.right - 184 + i * 88, SIDE.bottom - 80, 84, 32),
+                label,
+                action=str(intent),
+            )
+            for i, (label, intent) in enumerate(PULL_BUTTONS)
+        ]
+        self.tutorial_panel = (
+            TutorialPanel(session.guide, AREA) if mode.guided and session.guide else None
+        )
+        session.listeners.append(self._on_events)
+        self.nursing = session.attempt.scenario.kind == "nursing"
+        self._care_list_shown = False
+        if self.nursing:
+            session.say("Post-procedure care: press T for the care steps, in the order you choose.")
+        elif mode.guided:
+            session.say("Follow the steps in the blue panel; H shows or hides why.")
+        elif mode.shows_hints:
+            session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
+        else:
+            session.say("Assessment: mark your skin sites (click or Enter). No hints are shown.")
+        if notice:  # the warning comes first; the line above it keeps it in view
+            session.say(notice, "warn")
+
+    # ---------------------------------------------------------------- state
+    @property
+    def attempt_in_progress(self) -> bool:
+        return not self.session.ended
+
+    @property
+    def sites(self):
+        return self.session.sim.sites
+
+    @property
+    def current_site(self):
+        n = self.session.sim.needle
+        if n.inserted:
+            return self.sites[n.site]
+        if not self.sites:
+            return None
+        return self.sites[min(self.hand.site, len(self.sites) - 1)]
+
+    @property
+    def twist(self) -> bool:
+        return self.shift or self.rmb_twist or self.twist_toggle
+
+    # ---------------------------------------------------------------- commands and feedback
+    def submit(self, cmd) -> list | None:
+        events = self.session.submit(cmd)
+        if events is None and isinstance(cmd, c.Redirect):
+            self.hand.sync_aim(self.session.sim.needle)
+        return events
+
+    def _on_events(self, events: list[dict]) -> None:
+        s = self.session
+        for ev in events:
+            t = ev["type"]
+            coach = self.mode.shows_hints
+            if t == "loss_of_resistance":
+                self.effects.give()
+                self.app.sounds.play("give")
+                self.entries_by_site[ev["site"]] = self.entries_by_site.get(ev["site"], 0) + 1
+                s.say(
+                    "Loss of resistance: the tip is in the marrow cavity."
+                    + (" Stop pushing." if coach else ""),
+                    "good",
+                )
+            elif t == "cortex_entered":
+                s.say(
+                    "Bone contact: the outer table."
+                    + (" Push firmly and twist (hold Shift)." if coach else ""),
+                    "info",
+                )
+            elif t in ("inner_table_breach", "si_joint_entry", "sciatic_notch_zone"):
+                s.say(
+                    f"Critical: the tip entered the {s.sim.needle.tissue.label}."
+                    + (" Withdraw." if coach else ""),
+                    "danger",
+                )
+            elif t == "inner_cortex_contact":
+                s.say(
+                    "The tip reached the inner table"
+                    + (": stop and withdraw a few mm." if coach else "."),
+                    "danger" if coach else "info",
+                )
+            elif t == "near_sciatic_notch" and coach:
+                s.say("Close to the sciatic notch: re-aim cranially and laterally.", "danger")
+            elif t == "aspirated":
+                self.app.sounds.play("pull")
+                self.last_pull = ev
+                s.say(
+                    f"Pulled {ev['ml']:g} mL: {ev['marrow_ml']:.1f} mL of it marrow. Bag "
+                    f"{ev['bag_ml']:.0f} mL.",
+                    "info",
+                )
+            elif t == "dry_tap":
+                self.last_pull = {"dry": True, **ev}
+                why = " (needle plugged with bone)" if ev.get("plugged") else ""
+                s.say(f"Dry tap{why}: nothing came back.", "warn")
+            elif t == "site_marked":
+                text, _col = ZONE_TEXT.get(ev.get("zone", ""), ("Site marked", None))
+                self.hand.site = ev["site"]
+                kind = "good" if ev.get("zone") == "safe" else "warn"
+                s.say(
+                    f"Site {ev['site'] + 1} marked. " + (text if self.mode.shows_hints else ""),
+                    kind,
+                )
+            elif t in ("skin_punctured", "needle_reinserted"):
+                s.say(
+                    "Through the skin. Hold Space to push; aim with the arrows while in soft "
+                    "tissue.",
+                    "info",
+                )
+                self.hand.sync_aim(s.sim.needle)
+            elif t == "needle_stalled" and ev.get("tissue") == Tissue.OUTER_CORTEX.value:
+                pass
+            elif t == "donor_volume_limit_exceeded":
+                s.say("Donor volume limit exceeded.", "danger")
+            elif "message" in ev:
+                self.effects.announce(str(ev["message"]))
+                s.say(str(ev["message"]), "warn")
+
+    def press(self, intent: Intent) -> None:
+        """A key or button intent in either sub-view."""
+        if intent == Intent.END:
+            self.confirm_end()
+            return
+        if intent == Intent.STEPS:
+            from sim.ui.screens.overlays import StepsOverlay
+
+            self.app.push(StepsOverlay(self.app, self))
+            return
+        if self.sub == "dorsal":
+            self._press_dorsal(intent)
+            return
+        if intent == Intent.DORSAL:
+            self.sub = "dorsal"
+            return
+        if intent == Intent.PUSH:
+            return
+        n = self.session.sim.needle
+        for cmd in self.hand.press(intent, n, len(self.sites)):
+            self.submit(cmd)
+        if self.hand.notice:
+            self.session.say(self.hand.notice, "warn")
+        if intent == Intent.INSERT and not self.sites:
+            self.session.say("Mark a skin site first (D for the dorsal view).", "warn")
+
+    def _press_dorsal(self, intent: Intent) -> None:
+        if intent == Intent.MARK:
+            self.mark(self.dorsal.hover_mm or self.dorsal.cursor_mm)
+        elif intent == Intent.CURSOR_LEFT_PSIS:
+            self.dorsal.cursor_mm = self.dorsal.map.psis["left"]
+            self.dorsal.hover_mm = None
+        elif intent == Intent.CURSOR_RIGHT_PSIS:
+            self.dorsal.cursor_mm = self.dorsal.map.psis["right"]
+            self.dorsal.hover_mm = None
+        elif intent == Intent.NEEDLE:
+            if self.sites:
+                self.sub = "needle"
+                if not self.session.sim.needle.inserted:
+                    self.session.say(
+                        f"Site {self.hand.site + 1}: aim with the arrows, then Enter to insert.",
+                        "info",
+                    )
+            else:
+                self.session.say("Mark at least one skin site first.", "warn")
+        elif intent in SITE_INTENTS:
+            idx = SITE_INTENTS.index(intent)
+            if idx < len(self.sites) and not self.session.sim.needle.inserted:
+                self.hand.site = idx
+
+    def mark(self, pos_mm) -> None:
+        if len(self.sites) >= self.dorsal.max_sites:
+            self.session.say(
+                f"This scenario allows at most {self.dorsal.max_sites} skin sites.", "warn"
+            )
+            return
+        cmd = self.dorsal.mark_command(*pos_mm)
+        if cmd is None:
+            self.session.say("Too far from the PSIS to mark a harvest site.", "warn")
+            return
+        self.submit(cmd)
+
+    def confirm_end(self) -> None:
+        from sim.ui.screens.overlays import ConfirmOverlay
+
+        self.app.push(
+            ConfirmOverlay(
+                self.app,
+                "End the procedure?",
+                "The needle is removed and the debrief opens.",
+                on_yes=self.end,
+            )
+        )
+
+    def end(self) -> None:
+        """End the procedure, store the result, then the debrief (or the tutorial summary)."""
+        from sim.trainer.debrief import score
+        from sim.ui.screens.debrief import DebriefView
+
+        self.session.finish()
+        self.app.sounds.grind(False)
+        if not self.session.ended:
+            return  # refused (the message says why); the attempt goes on
+        if self.session.recording is not None:
+            self.session.recording.finish(score(self.session.attempt)[0])
+        if self.tutorial_panel is not None:
+            from sim.ui.screens.tutorial_summary import TutorialSummaryView
+
+            self.app.replace(TutorialSummaryView(self.app, self.session, self.mode))
+            return
+        self.app.replace(DebriefView(self.app, self.session, self.mode))
+
+    # ---------------------------------------------------------------- input
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            return self._key(event)
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = event.pos
+            if self.sub == "dorsal":
+                self.dorsal.hover_mm = (
+                    self.dorsal.camera.to_mm(*event.pos) if AREA.collidepoint(event.pos) else None
+                )
+            elif self.drag_y0 is not None:
+                self.drag_force = max(0.0, (event.pos[1] - self.drag_y0) * DRAG_N_PER_PX)
+            return True
+        if event.type == pygame.MOUSEWHEEL and self.sub == "needle":
+            self.press(Intent.PULL_LARGER if event.y > 0 else Intent.PULL_SMALLER)
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            return self._mouse_down(event)
+        if event.type == pygame.MOUSEBUTTONUP:
+            if event.button == 1:
+                self.mouse_push = False
+                self.drag_y0 = None
+                self.drag_force = None
+            if event.button == 3:
+                self.rmb_twist = False
+            return True
+        return False
+
+    def _key(self, event: pygame.event.Event) -> bool:
+        down = event.type == pygame.KEYDOWN
+        if event.key in (pygame.K_LSHIFT, pygame.K_RSHIFT):
+            self.shift = down
+            return True
+        if event.key == pygame.K_SPACE and self.sub == "needle":
+            self.push_key = down
+            if down:
+                self.shift = bool(event.mod & pygame.KMOD_SHIFT) or self.shift
+            return True
+        if not down:
+            return False
+        if event.key == pygame.K_h and self.tutorial_panel is not None:
+            self.tutorial_panel.toggle()
+            return True
+        if event.key == pygame.K_ESCAPE:
+            from sim.ui.screens.overlays import PauseOverlay
+
+            self.app.push(PauseOverlay(self.app))
+            return True
+        if self.sub == "dorsal" and event.key in (
+            pygame.K_LEFT,
+            pygame.K_RIGHT,
+            pygame.K_UP,
+            pygame.K_DOWN,
+        ):
+            step = CURSOR_STEP[bool(event.mod & pygame.KMOD_SHIFT)]
+            dx = {pygame.K_LEFT: -step, pygame.K_RIGHT: step}.get(event.key, 0.0)
+            dy = {pygame.K_UP: step, pygame.K_DOWN: -step}.get(event.key, 0.0)
+            self.dorsal.hover_mm = None
+            self.dorsal.move_cursor(dx, dy)
+            return True
+        keymap = DORSAL_KEYS if self.sub == "dorsal" else NEEDLE_KEYS
+        intent = intent_for(event, keymap)
+        if intent is None:
+            return False
+        self.press(intent)
+        return True
+
+    def _mouse_down(self, event: pygame.event.Event) -> bool:
+        pos = event.pos
+        if event.button == 3:
+            self.rmb_twist = True
+            return True
+        if event.button != 1:
+            return False
+        buttons = self.needle_buttons if self.sub == "needle" else self.dorsal_buttons
+        extra = self.aim_buttons + self.pull_buttons if self.sub == "needle" else []
+        for b in buttons + extra:
+            if b.hit(pos):
+                if b.action == str(Intent.PUSH):
+                    self.mouse_push = True
+                elif b.label == "Twist":
+                    self.twist_toggle = not self.twist_toggle
+                else:
+                    self.press(Intent(b.action))
+                return True
+        if self.sub == "dorsal" and AREA.collidepoint(pos):
+            for site in self.sites:
+                if math.dist(pos, self.dorsal.camera.to_px(site.x_mm, site.y_mm)) < 12:
+                    if not self.session.sim.needle.inserted:
+                        self.hand.site = site.index
+                    if event.dict.get("clicks", 1) >= 2:
+                        self.press(Intent.NEEDLE)
+                    return True
+            self.mark(self.dorsal.camera.to_mm(*pos))
+            return True
+        if self.sub == "needle" and AREA.collidepoint(pos):
+            self.drag_y0 = pos[1]
+            self.drag_force = 0.0
+            return True
+        return False
+
+    # ---------------------------------------------------------------- time
+    def fixed_update(self, dt_s: float) -> None:
+        if self.nursing and not self._care_list_shown:  # nursing: the care steps are the task
+            self._care_list_shown = True
+            self.press(Intent.STEPS)
+        self.effects.tick(dt_s)
+        if self.tutorial_panel is not None:
+            self.tutorial_panel.tick(dt_s)
+        if self.session.ended:
+            return
+        if self.sub == "needle":
+            held = HeldControls(
+                push=self.push_key or self.mouse_push,
+                twist=self.twist,
+                drag_force_n=self.drag_force,
+            )
+            force, twist, cmds = self.hand.step(dt_s, held)
+            for cmd in cmds:
+                self.submit(cmd)
+            self.session.push(force, twist, dt_s)
+            n = self.session.needle
+            self.app.sounds.grind(
+                force > 0 and n.inserted and n.tissue.is_cortex and self._speed(force, twist) > 0
+            )
+        else:
+            self.hand.step(dt_s, HeldControls())
+            self.session.idle(dt_s)
+            self.app.sounds.grind(False)
+
+    def release_inputs(self) -> None:
+        """Covered (overlay, pause, another view) or the window lost focus: stop pushing,
+        dragging and twisting, since the key-up or button-up will not come here."""
+        self.push_key = self.mouse_push = False
+        self.shift = self.rmb_twist = False
+        self.drag_y0 = None
+        self.drag_force = None
+        self.app.sounds.grind(False)
+
+    def on_exit(self) -> None:
+        self.release_inputs()
+
+    def _resistance(self, twist: bool) -> float | None:
+        n = self.session.needle
+        if not n.inserted:
+            return None
+        return self.session.sim.mechanics.layer(n.tissue, twist).resistance_n
+
+    def _speed(self, force: float, twist: bool) -> float:
+        n = self.session.needle
+        if not n.inserted:
+            return 0.0
+        return self.session.sim.mechanics.layer(n.tissue, twist).speed_mm_s(force)
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter) -> None:
+        s = self.session
+        self.hud.draw(p, s)
+        if self.sub == "dorsal":
+            self._draw_dorsal(p)
+        else:
+            self._draw_needle(p)
+        if self.tutorial_panel is not None:
+            self.tutorial_panel.draw(p)
+        if self.effects.banner_s > 0:
+            self._draw_banner(p)
+        self._draw_message(p)
+        buttons = self.needle_buttons if self.sub == "needle" else self.dorsal_buttons
+        for b in buttons:
+            b.focused = (b.label == "Twist" and self.twist) or (
+                b.action == str(Intent.PUSH) and (self.push_key or self.mouse_push)
+            )
+            b.draw(p, hover=b.rect.collidepoint(self.hover))
+
+    def _draw_dorsal(self, p: Painter) -> None:
+        self.dorsal.draw(p, self.sites, self.hand.site, self.entries_by_site)
+        p.panel(SIDE)
+        x, y = SIDE.x + 14, SIDE.y + 10
+        p.text("Palpation", (x, y), theme.BODY, bold=True)
+        y += 30
+        pos = self.dorsal.hover_mm or self.dorsal.cursor_mm
+        felt = self.dorsal.palpate(*pos)
+        y = p.paragraph(felt, pygame.Rect(x, y, SIDE.width - 28, 60), theme.BODY, theme.YELLOW)
+        landmark, lat, cra = self.dorsal.local(*pos)
+        side = landmark.split("_")[0]
+        p.text(
+            f"{_mm(lat)} mm lateral, {_mm(cra)} mm cranial of the {side} PSIS",
+            (x, y + 4),
+            theme.SMALL,
+            theme.TEXT_DIM,
+        )
+        y += 34
+        if self.mode.shows_hints:
+            zone = self.session.sim.anatomy.site_zone(lat, cra)
+            text, colour = ZONE_TEXT[zone]
+            y = p.paragraph(text, pygame.Rect(x, y, SIDE.width - 28, 60), theme.SMALL, colour)
+        y += 14
+        sc = self.session.attempt.scenario
+        p.text(f"Skin sites ({sc.sites.min}-{sc.sites.max})", (x, y), theme.BODY, bold=True)
+        y += 30
+        for site in self.sites:
+            mark = "> " if site.index == self.hand.site else "   "
+            p.text(
+                f"{mark}{site.index + 1}: {site.side} PSIS {site.lateral_mm:+.0f} lat "
+                f"{site.cranial_mm:+.0f} cra",
+                (x, y),
+                theme.SMALL,
+                theme.YELLOW if site.index == self.hand.site else theme.TEXT,
+            )
+            y += 24
+        if not self.sites:
+            p.text(
+                "none yet: click the back, or arrows + Enter", (x, y), theme.SMALL, theme.TEXT_DIM
+            )
+            y += 24
+        p.paragraph(
+            "Arrows move the marker (Shift: faster). Click a site to choose it; Tab goes to "
+            "the needle view.",
+            pygame.Rect(x, SIDE.bottom - 64, SIDE.width - 28, 60),
+            theme.SMALL,
+            theme.TEXT_DIM,
+        )
+
+    def _draw_needle(self, p: Painter) -> None:
+        s = self.session
+        n = s.needle
+        aim = (self.hand.lateral_deg, self.hand.cranial_deg)
+        guide = self.session.guide if self.tutorial_panel is not None else None
+        ghost = guide.ideal_track() if guide is not None else None
+        self.needle_panel.draw_section(
+            p, self.current_site, n, aim, self.effects.shake, self.effects.flash, ghost
+        )
+        if ghost is not None and self.current_site is not None:
+            shown = (n.lateral_deg, n.cranial_deg) if n.inserted else aim
+            draw_aim_guide(p, AIM_GUIDE, shown, ghost)
+        force = self.hand.force_n
+        twist = self.twist
+        self.needle_panel.draw_side(
+            p,
+            site=self.current_site,
+            needle=n,
+            aim=aim,
+            force_n=force,
+            resistance_n=self._resistance(twist),
+            speed_mm_s=self._speed(force, twist),
+            pull_ml=self.hand.pull_ml,
+            last_pull=self.last_pull,
+            twist=twist,
+        )
+        for b in self.aim_buttons + self.pull_buttons:
+            b.draw(p, hover=b.rect.collidepoint(self.hover))
+        if self.mode.shows_hints:
+            warns = coaching.warnings(s, aim[0], aim[1], self.hand.pull_ml, self.hand.force_n)
+            y = 108 if self.tutorial_panel is None else self._panel_bottom() + 10
+            for text, sev in warns[:3]:
+                colour = theme.VERMILLION if sev == "danger" else theme.ORANGE
+                r = p.fonts.size(text, theme.BODY, bold=True)
+                box = pygame.Rect(18, y - 2, r[0] + 16, r[1] + 6)
+                p.rect((20, 22, 28), box, radius=4)
+                p.rect(colour, box, 2, radius=4)
+                p.text(text, (26, y + 1), theme.BODY, colour, bold=True)
+                y += r[1] + 12
+
+    def _panel_bottom(self) -> int:
+        """Where the tutorial panel ends (warnings are drawn below it)."""
+        return self.tutorial_panel.bottom if self.tutorial_panel is not None else AREA.y
+
+    def _draw_banner(self, p: Painter) -> None:
+        box = pygame.Rect(160, 250, 580, 110)
+        p.rect((20, 22, 28), box, radius=8)
+        p.rect(theme.ORANGE, box, 3, radius=8)
+        p.text("Scenario event", (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True)
+        p.paragraph(self.effects.banner, box.inflate(-28, -44).move(0, 12), theme.BODY)
+
+    def _draw_message(self, p: Painter) -> None:
+        s = self.session
+        colours = {"good": theme.GOOD, "warn": theme.ORANGE, "danger": theme.VERMILLION}
+        rec = s.recording
+        problem = rec.error if rec is not None and rec.error else self.notice
+        if problem:
+            p.text(problem, (14, 586), theme.SMALL, theme.VERMILLION, bold=True, max_width=1252)
+        room = 1252
+        vitals = vitals_text(self.hud.donor)
+        if vitals:  # the anaesthetic monitor, bottom right, red while hypotensive
+            low = self.hud.donor.get("systolic_mmhg", 120) < 90
+            colour = theme.VERMILLION if low else theme.TEXT
+            r = p.text(vitals, (1266, 615), theme.SMALL, colour, bold=low, anchor="topright")
+            room = r.x - 30
+        if s.message:
+            p.text(
+                s.message,
+                (14, 612),
+                theme.BODY,
+                colours.get(s.message_kind, theme.SKY_BLUE),
+                bold=s.message_kind in ("danger", "good"),
+                max_width=room,
+            )

@@ -1,0 +1,327 @@
+"""The command vocabulary: everything a trainee, a script or a replay can ask of the simulation.
+
+Commands are data (JSON objects with a ``do`` field), validated into frozen pydantic models.  The
+UI, the headless runner and replay all produce the same commands; docs/commands.md lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+Finite = Field(allow_inf_nan=False)
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "60" is not 60
+
+
+class MarkSite(_Command):
+    """Choose a skin puncture site relative to a palpable landmark."""
+
+    do: Literal["mark_site"] = "mark_site"
+    landmark: Literal["left_psis", "right_psis"]
+    lateral_mm: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = 0.0
+    cranial_mm: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = 0.0
+
+
+class Insert(_Command):
+    """Pierce the skin at a marked site, stylet in, aimed off the perpendicular."""
+
+    do: Literal["insert"] = "insert"
+    site: Annotated[int, Field(ge=0, le=7)]
+    lateral_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)] = 0.0
+    cranial_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)] = 0.0
+
+
+class Advance(_Command):
+    """Push up to ``mm`` along the needle (scripted, controlled hand)."""
+
+    do: Literal["advance"] = "advance"
+    mm: Annotated[float, Field(gt=0, le=150, allow_inf_nan=False)]
+    twist: bool = False
+    stop_on: Literal["loss_of_resistance"] | None = None
+
+
+class Push(_Command):
+    """Hold a constant force on the needle for ``s`` seconds (the interactive control)."""
+
+    do: Literal["push"] = "push"
+    force_n: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+    s: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
+    twist: bool = False
+
+
+class Withdraw(_Command):
+    do: Literal["withdraw"] = "withdraw"
+    mm: Annotated[float, Field(gt=0, le=150, allow_inf_nan=False)]
+
+
+class Redirect(_Command):
+    do: Literal["redirect"] = "redirect"
+    lateral_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
+    cranial_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
+
+
+class Rotate(_Command):
+    do: Literal["rotate"] = "rotate"
+    deg: Annotated[float, Field(ge=-720, le=720, allow_inf_nan=False)]
+
+
+class RemoveStylet(_Command):
+    do: Literal["remove_stylet"] = "remove_stylet"
+
+
+class ReplaceStylet(_Command):
+    do: Literal["replace_stylet"] = "replace_stylet"
+
+
+class Aspirate(_Command):
+    """Pull the plunger by ``ml``; the syringe then empties into the collection bag."""
+
+    do: Literal["aspirate"] = "aspirate"
+    ml: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
+
+
+class RemoveNeedle(_Command):
+    do: Literal["remove_needle"] = "remove_needle"
+
+
+class Wait(_Command):
+    do: Literal["wait"] = "wait"
+    s: Annotated[float, Field(ge=0, le=7200, allow_inf_nan=False)]
+
+
+class End(_Command):
+    do: Literal["end"] = "end"
+
+
+NEEDLE_COMMANDS = (
+    MarkSite,
+    Insert,
+    Advance,
+    Push,
+    Withdraw,
+    Redirect,
+    Rotate,
+    RemoveStylet,
+    ReplaceStylet,
+    Aspirate,
+    RemoveNeedle,
+    Wait,
+    End,
+)
+
+
+# --------------------------------------------------------------------------- procedure steps
+# The steps around the needle work (issue 3 §4).  Post-procedure steps (dressing, Steri-Strips,
+# recovery observations, discharge teaching) come *before* ``end``: ``end`` closes the whole
+# attempt, needle work and nursing care alike.  sim/scenario/steps.py carries them out.
+
+TIME_OUT_CHECKS = ("identity", "consent", "procedure", "allergies", "anticoagulation")
+OBSERVATION_CHECKS = (
+    "blood_pressure",
+    "heart_rate",
+    "spo2",
+    "temperature",
+    "respiratory_rate",
+    "pain",
+    "dressing",
+)
+TEACHING_ITEMS = (
+    "signs_of_infection",
+    "fever_threshold",
+    "when_to_call",
+    "dressing_removal_next_day",
+    "pain_relief",
+    "site_care",
+    "activity",
+)
+STOP_REASONS = (
+    "target_volume_reached",
+    "target_cell_dose_reached",
+    "donor_volume_limit",
+    "time_limit",
+    "donor_condition",
+)
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError("items must not repeat")
+    return values
+
+
+class TimeOut(_Command):
+    """Surgical time-out: confirm the donor's identity, consent and the planned procedure."""
+
+    do: Literal["time_out"] = "time_out"
+    checks: Annotated[tuple[Literal[TIME_OUT_CHECKS], ...], Field(min_length=1, strict=False)] = (
+        "identity",
+        "consent",
+        "procedure",
+        "allergies",
+    )
+
+    _no_repeats = field_validator("checks")(_unique)
+
+
+class HepariniseSyringes(_Command):
+    """Flush the needles and load each syringe with 1 mL heparinised saline (Royal Marsden)."""
+
+    do: Literal["heparinise_syringes"] = "heparinise_syringes"
+    syringes: Annotated[int, Field(ge=1, le=20)] = 6
+
+
+class CellCount(_Command):
+    """Send a sample of the bag for a nucleated-cell count; reports TNC/mL."""
+
+    do: Literal["cell_count"] = "cell_count"
+
+
+class StopCriteria(_Command):
+    """Declare that collection stops, and why.  Collection ends (no more aspiration)."""
+
+    do: Literal["stop_criteria"] = "stop_criteria"
+    reason: Literal[STOP_REASONS]
+
+
+class PressureDressing(_Command):
+    """Put the large pressure dressing on the lower back (over the Steri-Strips)."""
+
+    do: Literal["pressure_dressing"] = "pressure_dressing"
+
+
+class SteriStrips(_Command):
+    """Close each skin puncture with a Steri-Strip: ``count`` should equal the skin sites."""
+
+    do: Literal["steri_strips"] = "steri_strips"
+    count: Annotated[int, Field(ge=1, le=8)]
+
+
+class RecoveryObservations(_Command):
+    """One set of recovery observations; reports the donor's current state."""
+
+    do: Literal["recovery_observations"] = "recovery_observations"
+    checks: Annotated[
+        tuple[Literal[OBSERVATION_CHECKS], ...], Field(min_length=1, strict=False)
+    ] = OBSERVATION_CHECKS
+
+    _no_repeats = field_validator("checks")(_unique)
+
+
+class DischargeTeaching(_Command):
+    """Teach the donor how to care for the sites and when to call; ``items`` taught."""
+
+    do: Literal["discharge_teaching"] = "discharge_teaching"
+    items: Annotated[tuple[Literal[TEACHING_ITEMS], ...], Field(min_length=1, strict=False)]
+    fever_threshold_c: Annotated[float, Field(ge=36, le=42, allow_inf_nan=False)] | None = None
+
+    _no_repeats = field_validator("items")(_unique)
+
+
+STEP_COMMANDS = (
+    TimeOut,
+    HepariniseSyringes,
+    CellCount,
+    StopCriteria,
+    PressureDressing,
+    SteriStrips,
+    RecoveryObservations,
+    DischargeTeaching,
+)
+
+
+# --------------------------------------------------------------------------- responses
+# What a scripted event can require (sim/scenario/engine.py).  Each emits ``response_made``.
+
+
+class PauseHarvest(_Command):
+    """Stop aspirating until ``resume_harvest`` (e.g. the donor is unstable)."""
+
+    do: Literal["pause_harvest"] = "pause_harvest"
+
+
+class ResumeHarvest(_Command):
+    do: Literal["resume_harvest"] = "resume_harvest"
+
+
+class RequestCellCount(_Command):
+    """A bag count asked for by the scenario; the same count as ``cell_count``."""
+
+    do: Literal["request_cell_count"] = "request_cell_count"
+
+
+class NotifyAnesthesia(_Command):
+    """Tell the anaesthetist about the donor's condition."""
+
+    do: Literal["notify_anesthesia"] = "notify_anesthesia"
+
+
+class StopHarvest(_Command):
+    """End collection now (no more aspiration); the needle still has to come out."""
+
+    do: Literal["stop_harvest"] = "stop_harvest"
+
+
+RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesthesia, StopHarvest)
+
+
+Command = Annotated[
+    MarkSite
+    | Insert
+    | Advance
+    | Push
+    | Withdraw
+    | Redirect
+    | Rotate
+    | RemoveStylet
+    | ReplaceStylet
+    | Aspirate
+    | RemoveNeedle
+    | Wait
+    | End
+    | TimeOut
+    | HepariniseSyringes
+    | CellCount
+    | StopCriteria
+    | PressureDressing
+    | SteriStrips
+    | RecoveryObservations
+    | DischargeTeaching
+    | PauseHarvest
+    | ResumeHarvest
+    | RequestCellCount
+    | NotifyAnesthesia
+    | StopHarvest,
+    Field(discriminator="do"),
+]
+
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+
+
+def _names(models: tuple[type[_Command], ...]) -> tuple[str, ...]:
+    return tuple(m.model_fields["do"].default for m in models)
+
+
+NEEDLE_NAMES = _names(NEEDLE_COMMANDS)
+STEP_NAMES = _names(STEP_COMMANDS)
+RESPONSE_NAMES = _names(RESPONSE_COMMANDS)
+COMMAND_NAMES = NEEDLE_NAMES + STEP_NAMES + RESPONSE_NAMES
+
+
+def parse_command(obj: object) -> Command:
+    """Validate one command object (raises pydantic.ValidationError)."""
+    return COMMAND_ADAPTER.validate_python(obj)
+
+
+def command_to_dict(cmd: _Command) -> dict:
+    """The JSON form of a command for logs: every field but unset optional ones.
+
+    Defaults are kept on purpose: ``-0.0 == 0.0``, so dropping "default" values would lose the
+    sign of a zero and a replay would differ from the live run.
+    """
+    data = cmd.model_dump(mode="json", exclude_none=True)
+    data["do"] = cmd.do
+    return {"do": data.pop("do"), **data}
