@@ -10,6 +10,7 @@ from pathlib import Path
 from sim.errors import InputError
 from sim.run.actions import read_actions
 from sim.run.attempt import Attempt
+from sim.run.replay import replay
 from sim.run.runlog import LogWriter
 from sim.scenario import resolve_scenario
 from sim.scoring import score_attempt
@@ -44,11 +45,7 @@ def run_attempt(
             raise InputError(f"cannot write log: {exc}", path=record) from None
         writer = LogWriter(stream, attempt)
     try:
-        for line, cmd in commands:
-            try:
-                attempt.apply(cmd)
-            except InputError as exc:
-                raise exc.located(path=actions_path, line=line) from None
+        replay(attempt, commands, where=actions_path)
         if writer:
             writer.close(attempt)
     finally:

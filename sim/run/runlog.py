@@ -16,8 +16,8 @@ import numpy as np
 
 from sim import __version__
 from sim.errors import InputError
-from sim.run.actions import command_from_obj
 from sim.run.attempt import Attempt
+from sim.run.replay import replay as replay_log
 from sim.scenario.schema import Scenario
 
 FORMAT = "marrowsim-log"
@@ -104,11 +104,5 @@ def replay(path: Path | str) -> tuple[Attempt, str | None]:
             line=1,
             field="scenario",
         ) from None
-    attempt = Attempt(scenario, int(head["seed"]))
-    for n, obj in commands:
-        cmd = command_from_obj(obj, path=str(path), line=n)
-        try:
-            attempt.apply(cmd)
-        except InputError as exc:
-            raise exc.located(path=str(path), line=n) from None
+    attempt = replay_log(Attempt(scenario, int(head["seed"])), commands, where=str(path))
     return attempt, digest

@@ -1,7 +1,8 @@
 """Debrief data from an attempt: scoring, a depth trace, bone entries and pulls (no pygame).
 
-The debrief reads the attempt's event log and, for positions the log does not carry (where each
-bone entry lay), re-runs the command log on a fresh attempt, so it shows what replay shows.
+The debrief reads the attempt's event log and, for what the log does not carry (where each bone
+entry lay, the depth between events), re-runs the command log through the one replay function
+(``sim.run.replay``), so it shows what replay shows.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.run.actions import command_from_obj
 from sim.run.attempt import Attempt
+from sim.run.replay import apply_entry, replay_attempt
 
 
 @dataclass
@@ -49,35 +50,34 @@ def score(attempt: Attempt) -> tuple[dict | None, str]:
     return score_attempt(attempt), ""
 
 
-def replay_fresh(attempt: Attempt) -> Attempt:
-    return Attempt(attempt.scenario, attempt.seed)
-
-
 def analyse(attempt: Attempt) -> Debrief:
     """Everything the debrief screen draws."""
     result, err = score(attempt)
     d = Debrief(result, err, attempt.sim.metrics())
-    fresh = replay_fresh(attempt)
     entries: dict[int, BoneEntry] = {}
+    before = [0.0, 0.0]  # (t_s, depth_mm) when the command started
 
-    def on_event(ev: dict[str, Any]) -> None:
-        n = fresh.sim.needle
+    def on_event(ev: dict[str, Any], sim) -> None:
+        n = sim.needle
         if ev["type"] == "loss_of_resistance" and n.inserted and n.side:
             u, v, _w = n.tip()
-            x, y = fresh.sim.anatomy.to_dorsal(n.side, u, v)
+            x, y = sim.anatomy.to_dorsal(n.side, u, v)
             pen = ev.get("penetration", 0)
             entries.setdefault(pen, BoneEntry(n.site or 0, pen, x, y))
             d.lor.append((ev["t_s"], ev["depth_mm"]))
 
-    fresh.sim.listeners.append(on_event)
-    for entry in attempt.log:
-        t0 = fresh.sim.t_s
-        d0 = fresh.sim.needle.depth_mm if fresh.sim.needle.inserted else 0.0
-        fresh.apply(command_from_obj(entry["cmd"], path="log", line=0))
+    def on_command(fresh: Attempt, _events: list) -> None:
+        t0, d0 = before
         d1 = fresh.sim.needle.depth_mm if fresh.sim.needle.inserted else 0.0
         if not d.trace or d0 != d.trace[-1][1]:
             d.trace.append((t0, d0))
         d.trace.append((fresh.sim.t_s, d1))
+        before[:] = [fresh.sim.t_s, d1]
+
+    def on_start(fresh: Attempt) -> None:
+        fresh.sim.listeners.append(lambda ev: on_event(ev, fresh.sim))
+
+    replay_attempt(attempt, on_command=on_command, on_start=on_start)
     for ev in attempt.sim.events:
         if ev["type"] == "aspirated":
             d.pulls.append(ev)
@@ -111,7 +111,7 @@ class ReplayPlayer:
 
     def __init__(self, attempt: Attempt, speed_index: int = 2) -> None:
         self.source = attempt
-        self.attempt = replay_fresh(attempt)
+        self.attempt = Attempt(attempt.scenario, attempt.seed)
         self.index = 0
         self.clock_s = 0.0
         self.speed_index = speed_index
@@ -134,6 +134,6 @@ class ReplayPlayer:
         self.clock_s += wall_s * self.speed
         log = self.source.log
         while self.index < len(log) and log[self.index]["t_s"] <= self.clock_s:
-            self.attempt.apply(command_from_obj(log[self.index]["cmd"], path="log", line=0))
+            apply_entry(self.attempt, self.index + 1, log[self.index]["cmd"], where="log")
             self.index += 1
         self.clock_s = max(self.clock_s, min(self.attempt.sim.t_s, self.clock_s))
