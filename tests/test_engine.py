@@ -20,7 +20,7 @@ from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
-from sim.scenario.schema import EVENT_TYPES, METRICS, PROCEDURE_STEPS, RESPONSES, Scenario
+from sim.scenario.schema import METRICS, PROCEDURE_STEPS, RESPONSES, Scenario
 from sim.vocabulary.commands import (
     COMMAND_NAMES,
     NEEDLE_NAMES,
@@ -28,6 +28,7 @@ from sim.vocabulary.commands import (
     STEP_NAMES,
     parse_command,
 )
+from sim.vocabulary.events import EVENT_TYPES
 from tests.helpers import run, types
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -26,6 +26,7 @@ from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
 from sim.model.parameters import table
 from sim.model.tissue import CRITICAL_TISSUES, Tissue
 from sim.vocabulary import commands as c
+from sim.vocabulary.events import DONOR_VOLUME_LIMIT_EXCEEDED, SIM_CRITICAL_EVENTS
 
 MAX_SITES = 8
 #: Two marks closer than this are one skin puncture, not two sites.
@@ -112,14 +113,7 @@ class Simulation:
             ev[k] = round(v, 6) if isinstance(v, float) else v
         self.events.append(ev)
         if (
-            type_
-            in (
-                "inner_table_breach",
-                "si_joint_entry",
-                "sciatic_notch_zone",
-                "donor_volume_limit_exceeded",
-            )
-            and type_ not in self.critical
+type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         ):
             self.critical.append(type_)
         for listener in self.listeners:
@@ -394,10 +388,10 @@ class Simulation:
         )
         if (
             self.bag.volume_ml > self.donor_limit_ml
-            and "donor_volume_limit_exceeded" not in self.critical
+            and DONOR_VOLUME_LIMIT_EXCEEDED not in self.critical
         ):
             self._emit(
-                "donor_volume_limit_exceeded",
+                DONOR_VOLUME_LIMIT_EXCEEDED,
                 bag_ml=self.bag.volume_ml,
                 limit_ml=self.donor_limit_ml,
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sim.vocabulary.events import INNER_TABLE_BREACH, SCIATIC_NOTCH_ZONE, SI_JOINT_ENTRY
+
 
 class Tissue(StrEnum):
     """What the needle tip can be in."""
@@ -53,7 +55,7 @@ _LABELS = {
 
 #: Entering these tissues is a critical error, with the code named here.
 CRITICAL_TISSUES = {
-    Tissue.PELVIS: "inner_table_breach",
-    Tissue.SI_JOINT: "si_joint_entry",
-    Tissue.SCIATIC_NOTCH: "sciatic_notch_zone",
+    Tissue.PELVIS: INNER_TABLE_BREACH,
+    Tissue.SI_JOINT: SI_JOINT_ENTRY,
+    Tissue.SCIATIC_NOTCH: SCIATIC_NOTCH_ZONE,
 }

@@ -12,15 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.vocabulary.events import PENETRATION_FLAG_EVENTS
+
 #: Events attributed to the penetration in progress (listed in the summary as flags).
-FLAG_EVENTS = (
-    "inner_table_breach",
-    "si_joint_entry",
-    "sciatic_notch_zone",
-    "near_sciatic_notch",
-    "dry_tap",
-    "needle_stalled",
-)
+FLAG_EVENTS = PENETRATION_FLAG_EVENTS
 
 
 def summarize(events: list[dict]) -> dict[str, Any]:

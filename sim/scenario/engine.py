@@ -35,6 +35,7 @@ from sim.scenario.schema import (
     Trigger,
 )
 from sim.vocabulary import commands as c
+from sim.vocabulary.events import MISSED_REQUIRED_RESPONSE
 
 Status = Literal["pending", "made", "missed", "late"]
 #: Needle commands a nursing scenario still accepts (the harvest itself is already done).
@@ -324,15 +325,15 @@ class ScenarioEngine:
     def _miss(self, req: RequiredResponse, *, at_end: bool) -> None:
         req.status = "missed"
         self.sim.emit(
-            "missed_required_response",
+            MISSED_REQUIRED_RESPONSE,
             id=req.id,
             event=req.event,
             response=req.response,
             deadline_s=req.deadline_s,
             at_end=at_end,
         )
-        if "missed_required_response" in self.scenario.rubric.critical_errors:
-            self.sim.add_critical("missed_required_response")
+        if MISSED_REQUIRED_RESPONSE in self.scenario.rubric.critical_errors:
+            self.sim.add_critical(MISSED_REQUIRED_RESPONSE)
         effect = self._events[req.event].after_miss
         if effect is not None:
             self._apply_effect(req.event, "missed", effect)

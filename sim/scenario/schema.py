@@ -14,14 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sim.model.donor import Donor
 from sim.model.marrow import DryTapZone
 from sim.vocabulary.commands import OBSERVATION_CHECKS, TEACHING_ITEMS
+from sim.vocabulary.events import CRITICAL_EVENTS, EVENT_TYPES
 
-CRITICAL_CODES = (
-    "inner_table_breach",
-    "si_joint_entry",
-    "sciatic_notch_zone",
-    "donor_volume_limit_exceeded",
-    "missed_required_response",
-)
 PROCEDURE_STEPS = (
     "time_out",
     "heparinise_syringes",
@@ -53,47 +47,6 @@ CRITERIA = (
     "timing",
     "procedure_steps",
 )
-#: Event types the simulation (sim/model/simulation.py) emits.
-SIM_EVENT_TYPES = (
-    "site_marked",
-    "skin_punctured",
-    "needle_reinserted",
-    "cortex_entered",
-    "loss_of_resistance",
-    "inner_cortex_contact",
-    "inner_table_breach",
-    "si_joint_entry",
-    "sciatic_notch_zone",
-    "near_sciatic_notch",
-    "bone_exited",
-    "advanced",
-    "withdrawn",
-    "withdrawn_from_bone",
-    "redirected",
-    "rotated",
-    "stylet_removed",
-    "stylet_replaced",
-    "aspirated",
-    "dry_tap",
-    "needle_stalled",
-    "needle_skived",
-    "needle_fully_inserted",
-    "needle_removed",
-    "donor_volume_limit_exceeded",
-    "ended",
-)
-#: Event types the scenario engine and the procedure steps emit
-#: (sim/scenario/engine.py, sim/scenario/steps.py).
-ENGINE_EVENT_TYPES = (
-    "scenario_event",
-    "donor_state",
-    "response_required",
-    "response_made",
-    "missed_required_response",
-    "step_done",
-    "cell_count",
-)
-EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES
 #: Metrics a trigger can watch: ``Simulation.metrics()`` plus what the engine derives.
 METRICS = (
     "collected_ml",
@@ -287,8 +240,8 @@ class Rubric(_Model):
         }
     )
     minimum_passing: Annotated[float, Field(ge=0, le=100)] = 80.0
-    critical_errors: list[Literal[CRITICAL_CODES]] = Field(
-        default_factory=lambda: list(CRITICAL_CODES)
+    critical_errors: list[Literal[CRITICAL_EVENTS]] = Field(
+        default_factory=lambda: list(CRITICAL_EVENTS)
     )
 
     @model_validator(mode="after")

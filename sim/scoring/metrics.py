@@ -13,27 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.model.anatomy import direction
-from sim.scenario.schema import CRITICAL_CODES
+from sim.vocabulary.events import (
+    CRITICAL_EVENTS,
+    NEEDLE_DANGER_EVENTS,
+    TISSUE_BOUNDARY_EVENTS,
+    WITHDRAWAL_EVENTS,
+)
 
 Vec3 = tuple[float, float, float]
 
 #: Events emitted while the needle is still moving (at a tissue boundary): they do not tell
 #: where the tip came to rest.
 #: Events that move the tip back: they report where it had come to rest (``from_mm``).
-WITHDRAWALS = frozenset({"withdrawn", "withdrawn_from_bone"})
+WITHDRAWALS = WITHDRAWAL_EVENTS
 
-BOUNDARY_EVENTS = frozenset(
-    {
-        "cortex_entered",
-        "loss_of_resistance",
-        "inner_cortex_contact",
-        "inner_table_breach",
-        "si_joint_entry",
-        "sciatic_notch_zone",
-        "bone_exited",
-    }
-)
-TRACK_EVENTS = ("skin_punctured", "needle_reinserted", "redirected")
+BOUNDARY_EVENTS = TISSUE_BOUNDARY_EVENTS
 
 
 @dataclass(slots=True)
@@ -226,12 +220,12 @@ class _Reader:
         handler = self.handlers.get(str(kind))
         if handler is not None:
             handler(ev, t_s)
-        if kind in CRITICAL_CODES:
+        if kind in CRITICAL_EVENTS:
             self._critical(str(kind), ev, t_s)
 
     def _critical(self, code: str, ev: Mapping[str, Any], t_s: float) -> None:
         self.m.critical.append({"code": code, "t_s": t_s, "event": dict(ev)})
-        if code in ("inner_table_breach", "si_joint_entry", "sciatic_notch_zone"):
+        if code in NEEDLE_DANGER_EVENTS:
             if self.track is not None:
                 self.track.reached_bone = True
                 self.track.critical.append(code)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sim.run.attempt import Attempt
 from sim.run.replay import apply_entry, replay_attempt
+from sim.vocabulary.events import LOSS_OF_RESISTANCE, SIM_CRITICAL_EVENTS
 
 
 @dataclass
@@ -59,7 +60,7 @@ def analyse(attempt: Attempt) -> Debrief:
 
     def on_event(ev: dict[str, Any], sim) -> None:
         n = sim.needle
-        if ev["type"] == "loss_of_resistance" and n.inserted and n.side:
+        if ev["type"] == LOSS_OF_RESISTANCE and n.inserted and n.side:
             u, v, _w = n.tip()
             x, y = sim.anatomy.to_dorsal(n.side, u, v)
             pen = ev.get("penetration", 0)
@@ -87,12 +88,7 @@ def analyse(attempt: Attempt) -> Debrief:
                 e.ml += ev["ml"]
         elif ev["type"] == "dry_tap":
             d.pulls.append({**ev, "tnc": 0, "tnc_per_ml": 0, "marrow_ml": 0.0, "dry": True})
-        elif ev["type"] in (
-            "inner_table_breach",
-            "si_joint_entry",
-            "sciatic_notch_zone",
-            "donor_volume_limit_exceeded",
-        ):
+        elif ev["type"] in SIM_CRITICAL_EVENTS:
             d.critical.append(ev)
         elif "message" in ev:
             d.messages.append(str(ev["message"]))

@@ -18,6 +18,7 @@ from typing import Any
 
 from sim import __version__
 from sim.records.results import summarize
+from sim.vocabulary.events import NEEDLE_DANGER_EVENTS
 
 XAPI_VERSION = "1.0.3"
 ADL_VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -25,7 +26,7 @@ ACTIVITY_TYPES = "http://adlnet.gov/expapi/activities/"
 CMI5_MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
 #: Namespace of the uuid5 statement ids (fixed forever: changing it breaks idempotency).
 STATEMENT_NAMESPACE = uuid.UUID("8f5b2d52-3c0e-5b8e-9a51-6d2f1e7c4a10")
-CRITICAL_FLAGS = ("inner_table_breach", "si_joint_entry", "sciatic_notch_zone")
+CRITICAL_FLAGS = NEEDLE_DANGER_EVENTS
 
 
 def verb(name: str) -> dict:

@@ -15,6 +15,7 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Penetration
 from sim.scoring.result import Judgement
 from sim.scoring.text import plural, ramp
+from sim.vocabulary.events import INNER_TABLE_BREACH
 from sim.vocabulary.technique import Thresholds
 
 
@@ -25,7 +26,7 @@ def overshoot_mm(pen: Penetration) -> float:
 
 
 def penetration_credit(pen: Penetration, t: Thresholds) -> float:
-    if "inner_table_breach" in pen.critical:
+    if INNER_TABLE_BREACH in pen.critical:
         return 0.0
     credit = ramp(overshoot_mm(pen), t.overshoot_ok_mm, t.overshoot_zero_mm)
     if pen.inner_contacts:
@@ -56,7 +57,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     shoots = [overshoot_mm(p) for p in pens]
     over = [s for s in shoots if s > t.overshoot_ok_mm]
     contacts = [p for p in pens if p.inner_contacts]
-    breaches = [p for p in pens if "inner_table_breach" in p.critical]
+    breaches = [p for p in pens if INNER_TABLE_BREACH in p.critical]
     hubbed = [p for p in pens if p.fully_inserted]
     feedback: list[str] = []
     if over:

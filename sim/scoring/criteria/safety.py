@@ -14,16 +14,23 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
 from sim.scoring.text import clock, ml, plural
+from sim.vocabulary.events import (
+    DONOR_VOLUME_LIMIT_EXCEEDED,
+    INNER_TABLE_BREACH,
+    MISSED_REQUIRED_RESPONSE,
+    SCIATIC_NOTCH_ZONE,
+    SI_JOINT_ENTRY,
+)
 
 CRITICAL_WORDS = {
-    "inner_table_breach": "the needle went through the inner table into the pelvis (risk of "
+    INNER_TABLE_BREACH: "the needle went through the inner table into the pelvis (risk of "
     "retroperitoneal bleeding and injury to the iliac vessels)",
-    "si_joint_entry": "the needle entered the sacroiliac joint / sacrum (a medial or "
+    SI_JOINT_ENTRY: "the needle entered the sacroiliac joint / sacrum (a medial or "
     "perpendicular track)",
-    "sciatic_notch_zone": "the needle entered the greater sciatic notch (superior gluteal "
+    SCIATIC_NOTCH_ZONE: "the needle entered the greater sciatic notch (superior gluteal "
     "vessels, sciatic nerve)",
-    "donor_volume_limit_exceeded": "the collection passed the donor volume limit",
-    "missed_required_response": "a required response was not made in time",
+    DONOR_VOLUME_LIMIT_EXCEEDED: "the collection passed the donor volume limit",
+    MISSED_REQUIRED_RESPONSE: "a required response was not made in time",
 }
 NEAR_MISS_COST = 0.2
 NEAR_MISS_FLOOR = 0.4
@@ -71,7 +78,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
                 f"{ctx.donor_limit_ml_per_kg:g} mL/kg limit ({ml(ctx.donor_limit_ml)})."
             )
     for code, events in by_code(m.critical).items():
-        if code != "donor_volume_limit_exceeded":
+        if code != DONOR_VOLUME_LIMIT_EXCEEDED:
             feedback.append(describe_critical(events))
     if m.critical:
         return Judgement(0.0, feedback, parts={"critical": 0.0})

@@ -34,6 +34,7 @@ from sim.ui.screens.dorsal import AREA, ZONE_TEXT, DorsalPanel
 from sim.ui.screens.needle import SIDE, NeedlePanel
 from sim.ui.screens.tutorial_panel import TutorialPanel, draw_aim_guide
 from sim.vocabulary import commands as c
+from sim.vocabulary.events import DONOR_VOLUME_LIMIT_EXCEEDED, NEEDLE_DANGER_EVENTS
 
 GIVE_FLASH_S = 0.35
 GIVE_SHAKE_S = 0.3
@@ -229,7 +230,7 @@ class ProcedureView(View):
                     + (" Push firmly and twist (hold Shift)." if coach else ""),
                     "info",
                 )
-            elif t in ("inner_table_breach", "si_joint_entry", "sciatic_notch_zone"):
+            elif t in NEEDLE_DANGER_EVENTS:
                 s.say(
                     f"Critical: the tip entered the {s.sim.needle.tissue.label}."
                     + (" Withdraw." if coach else ""),
@@ -272,7 +273,7 @@ class ProcedureView(View):
                 self.hand.sync_aim(s.sim.needle)
             elif t == "needle_stalled" and ev.get("tissue") == Tissue.OUTER_CORTEX.value:
                 pass
-            elif t == "donor_volume_limit_exceeded":
+            elif t == DONOR_VOLUME_LIMIT_EXCEEDED:
                 s.say("Donor volume limit exceeded.", "danger")
             elif "message" in ev:
                 self.effects.announce(str(ev["message"]))
