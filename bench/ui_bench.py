@@ -58,9 +58,9 @@ def run() -> dict:
     t0 = time.perf_counter()
     import pygame
 
-    from sim import commands as c
     from sim.run.actions import read_actions
     from sim.ui.app import App
+    from sim.vocabulary import commands as c
 
     app = App(seed=1, sound=False, data_dir=Path(tempfile.mkdtemp(prefix="marrowsim-bench-")))
     app.frame(STEP)

@@ -818,3 +818,23 @@ def test_nursing_dressing_before_the_strips_fails_the_attempt():
     assert "before the Steri-Strips" in s["failed_conditions"][0]
     steps_fb = next(c for c in s["criteria"] if c["id"] == "procedure_steps")["feedback"]
     assert "before the Steri-Strips" in steps_fb
+
+
+def documented_reference_totals() -> dict[tuple[str, str], tuple[float, bool]]:
+    """The reference score table of docs/scoring.md: (scenario, level) -> (total, passed)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "scoring.md").read_text()
+    out = {}
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 4 and cells[0] in generate.SCENARIOS and cells[1] in LEVELS:
+            out[cells[0], cells[1]] = (float(cells[2]), cells[3] == "pass")
+    return out
+
+
+def test_the_documented_reference_scores_are_what_the_scripts_score(references):
+    """docs/scoring.md's reference table is the scoring's own output, to 0.1 point."""
+    documented = documented_reference_totals()
+    assert set(documented) == set(references)
+    for key, (total, passed) in documented.items():
+        assert references[key].total == pytest.approx(total, abs=0.051), key
+        assert references[key].passed == passed, key

@@ -24,6 +24,7 @@ from typing import Literal
 from sim.model.donor import Donor
 from sim.model.parameters import table
 from sim.model.tissue import Tissue
+from sim.vocabulary.technique import Thresholds
 
 Side = Literal["left", "right"]
 Vec3 = tuple[float, float, float]
@@ -146,10 +147,11 @@ class Anatomy:
     # ----------------------------------------------------------------- geometry
     def _build_planes(self) -> tuple[Plane, ...]:
         a, s, b0 = table("anatomy"), self.scale, self.soft_mm
-        phi = math.radians(a.ideal_lateral_deg)
+        # Hirahara measured the bone along the ideal track (the technique table's ideal aim).
+        phi = math.radians(Thresholds().ideal_lateral_deg)
         travel, perp = a.lateral_travel_mm * s, a.perpendicular_travel_mm * s
         # The marrow side of the inner table passes through the perpendicular exit (0, b0+perp)
-        # and the 24-degree exit; the table itself lies inner_cortex_mm beyond.
+        # and the ideal track's exit; the table itself lies inner_cortex_mm beyond.
         k = (travel * math.cos(phi) - perp) / (travel * math.sin(phi))
         inner_c = b0 + perp + self.inner_cortex_mm * math.sqrt(1.0 + k * k)
         nd, nl = a.notch_depth_slope, a.notch_lateral_slope
@@ -333,13 +335,20 @@ class Anatomy:
             return "off_bone"
         return "safe"
 
-    #: Aims (lateral, cranial deg) a trainee could reasonably use from a posterior-crest site.
-    REASONABLE_AIMS = ((24.0, 10.0), (24.0, 0.0), (18.0, 5.0), (12.0, 0.0), (30.0, 10.0))
+    #: Aims a trainee could reasonably use from a posterior-crest site, as (lateral, cranial)
+    #: offsets in degrees from the ideal lateral aim (the technique table) and from level.
+    REASONABLE_AIM_OFFSETS = ((0.0, 10.0), (0.0, 0.0), (-6.0, 5.0), (-12.0, 0.0), (6.0, 10.0))
+
+    @classmethod
+    def reasonable_aims(cls) -> list[tuple[float, float]]:
+        """(lateral, cranial) aims around the ideal track that a site should reach marrow by."""
+        ideal = Thresholds().ideal_lateral_deg
+        return [(ideal + lat, cra) for lat, cra in cls.REASONABLE_AIM_OFFSETS]
 
     def reaches_marrow(self, lateral_mm: float, cranial_mm: float, length_mm: float = 100.0):
         """Whether some reasonable aim from this skin site meets marrow within the needle."""
         entry = (lateral_mm, cranial_mm, 0.0)
         return any(
             self.profile(entry, direction(lat, cra), length_mm).first(Tissue.MARROW) is not None
-            for lat, cra in self.REASONABLE_AIMS
+            for lat, cra in self.reasonable_aims()
         )

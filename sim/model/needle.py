@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sim.model.anatomy import Side, TrackProfile, Vec3
 from sim.model.parameters import table
@@ -46,7 +46,6 @@ class NeedleState:
     notch_warned: bool = False
     skive_reported: bool = False
     force_n: float = 0.0
-    history: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def inserted(self) -> bool:
@@ -57,6 +56,15 @@ class NeedleState:
         if self.profile is None:
             return Tissue.AIR
         return self.profile.tissue_at(self.depth_mm)
+
+    def redirect_refusal(self) -> str | None:
+        """Why the needle cannot be re-aimed now, or None: only soft tissue lets it turn."""
+        if self.inserted and not self.tissue.is_soft:
+            return (
+                f"cannot redirect with the tip in the {self.tissue.label}; "
+                "withdraw into soft tissue first"
+            )
+        return None
 
     def tip(self) -> Vec3:
         d, e, t = self.direction, self.entry, self.depth_mm

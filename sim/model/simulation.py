@@ -309,10 +309,9 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
 
     def _do_redirect(self, cmd: c.Redirect) -> None:
         n = self._require_needle("redirect")
-        if not n.tissue.is_soft:
-            raise CommandRejected(
-                f"cannot redirect with the tip in {n.tissue.label}; withdraw into soft tissue first"
-            )
+        refusal = n.redirect_refusal()
+        if refusal is not None:
+            raise CommandRejected(refusal)
         new = self.anatomy.profile(
             n.entry, direction(cmd.lateral_deg, cmd.cranial_deg), self.motion.length_mm
         )

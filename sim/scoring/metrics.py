@@ -19,6 +19,7 @@ from sim.vocabulary.events import (
     TISSUE_BOUNDARY_EVENTS,
     WITHDRAWAL_EVENTS,
 )
+from sim.vocabulary.technique import Thresholds
 
 Vec3 = tuple[float, float, float]
 
@@ -175,7 +176,8 @@ class AttemptMetrics:
 class _Reader:
     """The running state needed to interpret one event after another."""
 
-    def __init__(self) -> None:
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.t = thresholds
         self.m = AttemptMetrics()
         self.track: Track | None = None
         self.track_site: int | None = None
@@ -347,7 +349,7 @@ class _Reader:
                 pull.moved_mm, pull.turned_deg = _separation(pull, earlier[-1])
                 pull.nearest_earlier = min(
                     (_separation(pull, q) for q in earlier[-EARLIER_PULLS_COMPARED:]),
-                    key=_closeness,
+                    key=lambda sep: _closeness(sep, self.t),
                 )
             earlier.append(pull)
             pen = self.m.penetrations.get(number)
@@ -406,9 +408,11 @@ class _Reader:
         self.m.ended = True
 
 
-def read_metrics(events: Iterable[Mapping[str, Any]]) -> AttemptMetrics:
+def read_metrics(
+    events: Iterable[Mapping[str, Any]], thresholds: Thresholds | None = None
+) -> AttemptMetrics:
     """Interpret an event log (``Simulation.events`` or a result's ``events``)."""
-    reader = _Reader()
+    reader = _Reader(thresholds or Thresholds())
     for ev in events:
         reader.read(ev)
     return reader.m
@@ -416,13 +420,11 @@ def read_metrics(events: Iterable[Mapping[str, Any]]) -> AttemptMetrics:
 
 #: How many earlier pulls of a penetration a pull is compared with (bounds the cost).
 EARLIER_PULLS_COMPARED = 16
-#: Scales that make a move and a turn comparable when picking the nearest earlier pull: the
-#: default fresh-marrow thresholds (4 mm, 90 deg; sim/vocabulary/technique.py).
-_MOVE_SCALE_MM, _TURN_SCALE_DEG = 4.0, 90.0
 
 
-def _closeness(sep: tuple[float, float]) -> float:
-    return max(sep[0] / _MOVE_SCALE_MM, sep[1] / _TURN_SCALE_DEG)
+def _closeness(sep: tuple[float, float], t: Thresholds) -> float:
+    """A move and a turn made comparable by the fresh-marrow thresholds (technique table)."""
+    return max(sep[0] / t.fresh_move_mm, sep[1] / t.fresh_rotation_deg)
 
 
 def _separation(pull: Pull, earlier: Pull) -> tuple[float, float]:

@@ -110,7 +110,7 @@ def evaluate(
 ) -> Score:
     """Score an event log (``Simulation.events`` or a result's ``events``) for a scenario."""
     ctx = ScoringContext.from_scenario(scenario, thresholds)
-    return score_metrics(read_metrics(events), ctx)
+    return score_metrics(read_metrics(events, ctx.thresholds), ctx)
 
 
 def score_events(

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from sim.model.tissue import Tissue
 from sim.trainer.session import Session
+from sim.vocabulary.technique import Thresholds
 
 INNER_TABLE_WARN_MM = 8.0
-IDEAL_LATERAL_DEG = 24.0  # toward the ASIS (clinical.md §1, Hirahara / D'Souza)
-LARGE_PULL_ML = 5.0  # small pulls keep marrow undiluted (clinical.md §2)
 DANGER = (Tissue.INNER_CORTEX, Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
 
 
@@ -46,9 +45,19 @@ def pulls_at_this_spot(session: Session) -> int:
 
 
 def warnings(
-    session: Session, lateral_deg: float, cranial_deg: float, pull_ml: float, force_n: float = 0.0
+    session: Session,
+    lateral_deg: float,
+    cranial_deg: float,
+    pull_ml: float,
+    force_n: float = 0.0,
+    thresholds: Thresholds | None = None,
 ) -> list:
-    """(text, severity) pairs, most urgent first; severity is 'danger' or 'warn'."""
+    """(text, severity) pairs, most urgent first; severity is 'danger' or 'warn'.
+
+    Every aim and pull warning uses the scoring's own bands (the technique table), so a warning
+    appears exactly where the score starts to take credit away.
+    """
+    t = thresholds or Thresholds()
     out: list[tuple[str, str]] = []
     n = session.needle
     sim = session.sim
@@ -71,14 +80,34 @@ def warnings(
             out.append(("Needle may be plugged with bone: replace the stylet (S)", "warn"))
     aim_lat = n.lateral_deg if n.inserted else lateral_deg
     aim_cra = n.cranial_deg if n.inserted else cranial_deg
-    if aim_cra < -5:
+    lat_lo, lat_hi = t.lateral_band_deg
+    cra_lo, cra_hi = t.cranial_band_deg
+    if aim_cra < cra_lo:
         out.append(("Aiming caudally: toward the sciatic notch", "danger"))
-    if aim_lat < IDEAL_LATERAL_DEG - 12:
-        out.append(("Aim more laterally, toward the ASIS (about 24 degrees)", "warn"))
-    if aim_cra > 15:
+    if aim_lat < lat_lo:
+        out.append(
+            (
+                f"Aim more laterally, toward the ASIS (about {t.ideal_lateral_deg:g} degrees)",
+                "warn",
+            )
+        )
+    elif aim_lat > lat_hi:
+        out.append(
+            (
+                f"Aim less laterally: past {lat_hi:g} degrees the track can leave through the "
+                "outer table",
+                "warn",
+            )
+        )
+    if aim_cra > cra_hi:
         out.append(("Steep cranial aim may skive off the crest", "warn"))
-    if pull_ml > LARGE_PULL_ML:
-        out.append((f"A {pull_ml:g} mL pull dilutes marrow with blood: 5 mL or less", "warn"))
+    if pull_ml > t.pull_good_ml:
+        out.append(
+            (
+                f"A {pull_ml:g} mL pull dilutes marrow with blood: {t.pull_good_ml:g} mL or less",
+                "warn",
+            )
+        )
     if sim.bag.volume_ml > 0.9 * sim.donor_limit_ml:
         out.append(("Close to the donor volume limit", "danger"))
     return out

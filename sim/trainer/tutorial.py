@@ -16,6 +16,7 @@ from typing import Any
 
 from sim.model.simulation import Event, Simulation
 from sim.vocabulary.commands import COMMAND_NAMES
+from sim.vocabulary.technique import Thresholds
 
 Done = Callable[[Any, list[Event], Simulation], bool]
 
@@ -59,10 +60,13 @@ def _second_side(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 
 def _aimed(cmd: Any, events: list[Event], sim: Simulation) -> bool:
     """Inserted, or redirected in the fat, toward the ASIS."""
+    t = Thresholds()
+    lat_lo, lat_hi = t.lateral_band_deg
+    cra_lo, cra_hi = t.cranial_band_deg
     return (
         cmd.do in ("insert", "redirect")
-        and 18 <= cmd.lateral_deg <= 30
-        and -5 <= cmd.cranial_deg <= 25
+        and lat_lo <= cmd.lateral_deg <= lat_hi
+        and cra_lo <= cmd.cranial_deg <= cra_hi
     )
 
 
@@ -75,22 +79,28 @@ def _in_marrow(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
     return (
         cmd.do == "aspirate"
-        and cmd.ml <= 5
+        and cmd.ml <= Thresholds().pull_good_ml
         and "aspirated" in _types(events)
         and any(e.get("tissue") == "marrow" for e in events)
     )
 
 
 def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    """A small pull after turning (>= 45 deg) or moving (>= 2 mm) the needle since the last one."""
+    """A small pull from fresh marrow: turned or moved since the last pull by the scoring's
+    fresh-marrow thresholds (the technique table)."""
     if not _small_pull(cmd, events, sim):
         return False
     pulls = [e for e in sim.events if e["type"] == "aspirated"]
     if len(pulls) < 2:
         return False
     last, before = pulls[-1], pulls[-2]
-    turned = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180) >= 45
-    moved = abs(last["depth_mm"] - before["depth_mm"]) >= 2 or last["site"] != before["site"]
+    t = Thresholds()
+    turn = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180)
+    turned = turn >= t.fresh_rotation_deg
+    moved = (
+        abs(last["depth_mm"] - before["depth_mm"]) >= t.fresh_move_mm
+        or last["site"] != before["site"]
+    )
     return turned or moved
 
 
@@ -104,6 +114,11 @@ def _is(name: str) -> Done:
 
 def _steps() -> list[TutorialStep]:
     has = set(COMMAND_NAMES)
+    th = Thresholds()
+    ideal = f"{th.ideal_lateral_deg:g}"
+    lat_lo, lat_hi = th.lateral_band_deg
+    cra_lo, cra_hi = th.cranial_band_deg
+    pull = f"{th.pull_good_ml:g} mL"
     steps: list[TutorialStep] = []
     if "time_out" in has:
         steps.append(
@@ -143,16 +158,18 @@ def _steps() -> list[TutorialStep]:
         TutorialStep(
             "aim",
             "Aim toward the front of the hip",
-            "Insert the needle at the left site aimed about 24 degrees lateral, toward the "
+            f"Insert the needle at the left site aimed about {ideal} degrees lateral, toward the "
             "anterior superior iliac spine (ASIS), and level or a little toward the head. The "
             "ghost needle shows the ideal track.",
-            "Aimed 24 degrees lateral the needle travels about 7 cm in marrow before the inner "
-            "table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
-            "(Hirahara, MRI). A 7-degree change can turn one into the other (Reed 2018).",
+            f"Aimed {ideal} degrees lateral the needle travels about 7 cm in marrow before the "
+            "inner table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
+            f"(Hirahara, MRI). A {th.lateral_tolerance_deg:g}-degree change can turn one into "
+            "the other (Reed 2018).",
             # A wrong first aim is put right by redirecting (or re-inserting), never a dead end.
             frozenset({"insert", "mark_site", "redirect", "withdraw", "remove_needle"}),
             _aimed,
-            "Aim 18-30 degrees lateral and between 5 degrees caudal and 25 degrees cranial.",
+            f"Aim {lat_lo:g}-{lat_hi:g} degrees lateral and between {-cra_lo:g} degrees caudal and "
+            f"{cra_hi:g} degrees cranial.",
         ),
         TutorialStep(
             "penetrate",
@@ -178,17 +195,18 @@ def _steps() -> list[TutorialStep]:
         TutorialStep(
             "small_pull",
             "A small pull",
-            "Attach the syringe and pull 5 mL or less.",
+            f"Attach the syringe and pull {pull} or less.",
             "The first 1-2 mL are the richest: a first 1-mL aspirate held three times the cells "
             "of the whole harvest (Batinic 1990). Big pulls fill the syringe with blood.",
             frozenset({"aspirate"}),
             _small_pull,
-            "Pull no more than 5 mL.",
+            f"Pull no more than {pull}.",
         ),
         TutorialStep(
             "fresh_spot",
             "Move to fresh marrow",
-            "Turn the needle (rotate 90 degrees) or advance it a few millimetres, then pull again.",
+            f"Turn the needle (rotate {th.fresh_rotation_deg:g} degrees) or advance it "
+            f"{th.fresh_move_mm:g} mm or more, then pull again.",
             "Pulls from one spot fall off steeply: after a first 10-mL pull, the next three "
             "together gave no more than the first (Muench 2019). Turning or advancing the needle "
             "reaches fresh marrow.",
@@ -287,5 +305,5 @@ class Tutorial:
 
     @staticmethod
     def ideal_track() -> tuple[float, float]:
-        """The ghost needle: (lateral_deg, cranial_deg) toward the ASIS (Hirahara; D'Souza)."""
-        return (24.0, 10.0)
+        """The ghost needle: (lateral_deg, cranial_deg) toward the ASIS (the technique table)."""
+        return Thresholds().ideal_aim_deg

@@ -120,7 +120,6 @@ def intent_for(event: pygame.event.Event, keymap: dict[tuple[int, bool], Intent]
 # ------------------------------------------------------------------------------ the hand
 
 AIM_STEP_DEG = 2.0
-AIM_LIMIT_DEG = 45.0
 WITHDRAW_MM = 2.0
 WITHDRAW_MORE_MM = 10.0
 ROTATE_DEG = 90.0
@@ -170,11 +169,9 @@ class NeedleHand:
         inserted = needle.inserted
         self.notice = ""
         if intent in (Intent.AIM_MEDIAL, Intent.AIM_LATERAL, Intent.AIM_CRANIAL, Intent.AIM_CAUDAL):
-            if inserted and not needle.tissue.is_soft:
-                self.notice = (
-                    f"Cannot re-aim with the tip in the {needle.tissue.label}: "
-                    "withdraw into soft tissue first (W)"
-                )
+            refusal = needle.redirect_refusal()
+            if refusal is not None:
+                self.notice = f"{refusal[0].upper()}{refusal[1:]} (W)"
                 return []
             d = AIM_STEP_DEG
             if intent == Intent.AIM_MEDIAL:
@@ -185,7 +182,7 @@ class NeedleHand:
                 self.cranial_deg += d
             else:
                 self.cranial_deg -= d
-            lim = AIM_LIMIT_DEG
+            lim = c.AIM_LIMIT_DEG  # the commands' own range
             self.lateral_deg = max(-lim, min(lim, self.lateral_deg))
             self.cranial_deg = max(-lim, min(lim, self.cranial_deg))
             if inserted:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sim.vocabulary.technique import Thresholds
+
 STEP = 1.0 / 60.0
 
 
@@ -31,9 +33,9 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
 
     import pygame
 
-    from sim import commands as c
     from sim.model.tissue import Tissue
     from sim.ui.app import App
+    from sim.vocabulary import commands as c
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -250,9 +252,10 @@ def harvest(session, c, Tissue, frames, passes: int = 12) -> None:  # noqa: N803
     for site in (0, 1):
         if session.sim.needle.inserted:
             session.submit(c.RemoveNeedle())
-        session.submit(c.Insert(site=site, lateral_deg=24.0))
+        ideal = Thresholds().ideal_lateral_deg
+        session.submit(c.Insert(site=site, lateral_deg=ideal))
         for k in range(passes):
-            lat = (18.0, 24.0, 30.0)[k % 3]
+            lat = (ideal - 6.0, ideal, ideal + 6.0)[k % 3]
             n = session.sim.needle
             if k:
                 if not n.stylet_in:

@@ -10,7 +10,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
-Finite = Field(allow_inf_nan=False)
+#: The steepest aim (deg, either way, lateral and cranial) a command or the trainer's hand accepts.
+AIM_LIMIT_DEG = 60.0
+AimDeg = Annotated[float, Field(ge=-AIM_LIMIT_DEG, le=AIM_LIMIT_DEG, allow_inf_nan=False)]
 
 
 class _Command(BaseModel):
@@ -31,8 +33,8 @@ class Insert(_Command):
 
     do: Literal["insert"] = "insert"
     site: Annotated[int, Field(ge=0, le=7)]
-    lateral_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)] = 0.0
-    cranial_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)] = 0.0
+    lateral_deg: AimDeg = 0.0
+    cranial_deg: AimDeg = 0.0
 
 
 class Advance(_Command):
@@ -60,8 +62,8 @@ class Withdraw(_Command):
 
 class Redirect(_Command):
     do: Literal["redirect"] = "redirect"
-    lateral_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
-    cranial_deg: Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
+    lateral_deg: AimDeg
+    cranial_deg: AimDeg
 
 
 class Rotate(_Command):

@@ -1,4 +1,9 @@
-"""The numbers the scoring rubric judges against, each with its unit and source.
+"""The technique table: every number good technique is judged by, each with its unit and source.
+
+This is the one definition of the ideal aim and its tolerances, the overshoot limit, the pull
+size, the fresh-marrow distance and rotation, and the rest of the rubric's thresholds.  Scoring,
+the practice coaching, the tutorial's gates, the ghost needle, the briefings and the anatomy's
+calibration track all read them from here, so guidance cannot contradict the score.
 
 Every threshold is a field of ``Thresholds`` with ``unit`` and ``source`` metadata, so the rubric
 document (docs/scoring.md) and the code name the same literature.  "gap" marks a number the
@@ -222,6 +227,32 @@ class Thresholds:
             "predicts final density, R2 = 0.69 (Vox Sang 2016) (clinical.md §2)",
         },
     )
+
+
+    # --- derived bands: what guidance and gates use -------------------------------------------
+    @property
+    def lateral_band_deg(self) -> tuple[float, float]:
+        """Lateral aims with full trajectory credit: the ideal +- its tolerance."""
+        return (
+            self.ideal_lateral_deg - self.lateral_tolerance_deg,
+            self.ideal_lateral_deg + self.lateral_tolerance_deg,
+        )
+
+    @property
+    def cranial_band_deg(self) -> tuple[float, float]:
+        """Cranial aims with full trajectory credit (negative is caudal)."""
+        return (self.caudal_tolerance_deg, self.cephalad_tolerance_deg)
+
+    @property
+    def ideal_cranial_deg(self) -> float:
+        """The middle of the full-credit cranial band: the ghost needle's tilt."""
+        lo, hi = self.cranial_band_deg
+        return (lo + hi) / 2.0
+
+    @property
+    def ideal_aim_deg(self) -> tuple[float, float]:
+        """(lateral, cranial) of the ideal track toward the ASIS: the ghost needle."""
+        return (self.ideal_lateral_deg, self.ideal_cranial_deg)
 
 
 def documented() -> list[tuple[str, object, str, str]]:

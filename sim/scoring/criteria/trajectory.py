@@ -1,4 +1,4 @@
-"""Trajectory: each track's angle against the ideal, about 24 degrees lateral toward the ASIS.
+"""Trajectory: each track's angle against the ideal aim toward the ASIS (the technique table).
 
 Sources (clinical.md §1): Hirahara (24 deg lateral, SD 5.57; 7.14 cm of bone before the inner
 wall against 3.2 cm perpendicular); Reed 2018 (7 deg converts the ASIS technique into the
@@ -17,15 +17,14 @@ from sim.vocabulary.technique import Thresholds
 
 
 def lateral_credit(lateral_deg: float, t: Thresholds) -> float:
-    lo = t.ideal_lateral_deg - t.lateral_tolerance_deg
-    hi = t.ideal_lateral_deg + t.lateral_tolerance_deg
+    lo, hi = t.lateral_band_deg
     if lateral_deg < lo:
         return ramp(-lateral_deg, -lo, -t.perpendicular_deg)
     return ramp(lateral_deg, hi, t.too_lateral_deg)
 
 
 def cranial_credit(cranial_deg: float, t: Thresholds) -> float:
-    if cranial_deg < t.caudal_tolerance_deg:
+    if cranial_deg < t.cranial_band_deg[0]:
         return ramp(-cranial_deg, -t.caudal_tolerance_deg, -t.caudal_zero_deg)
     return ramp(cranial_deg, t.cephalad_tolerance_deg, t.cephalad_zero_deg)
 
@@ -52,8 +51,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     credits = [track_credit(tr, t) for tr in tracks]
     fraction = sum(credits) / n
     mean_lat = sum(tr.lateral_deg for tr in tracks) / n
-    lo = t.ideal_lateral_deg - t.lateral_tolerance_deg
-    hi = t.ideal_lateral_deg + t.lateral_tolerance_deg
+    lo, hi = t.lateral_band_deg
     medial = [tr for tr in tracks if tr.lateral_deg < 0]
     perpendicular = [tr for tr in tracks if 0 <= tr.lateral_deg < lo]
     too_lateral = [tr for tr in tracks if tr.lateral_deg > hi]

@@ -12,6 +12,7 @@ from sim.ui import theme
 from sim.ui.input import FORCE_MAX_N, PULL_CHOICES_ML
 from sim.ui.render import Painter
 from sim.ui.screens.section import SectionCache, describe_axis
+from sim.vocabulary.technique import Thresholds
 
 AREA = pygame.Rect(10, 78, 880, 522)
 SIDE = pygame.Rect(900, 78, 370, 522)
@@ -196,7 +197,7 @@ class NeedlePanel:
         y += 26
         if self.shows_hints:
             p.text(
-                "ideal: about +24° lateral (toward the ASIS)",
+                f"ideal: about {Thresholds().ideal_lateral_deg:+.0f}° lateral (toward the ASIS)",
                 (x, y),
                 theme.SMALL,
                 theme.TEXT_DIM,
