@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -72,13 +71,11 @@ def test_shipped_scenario_is_complete_and_cites_its_sources(path):
         assert 10 <= s.target_volume_ml / s.recipient.weight_kg <= 20  # Barrett & Treleaven
 
 
-def test_all_shipped_scenarios_validate_in_one_command_quickly(capsys):
-    t0 = time.perf_counter()
+def test_all_shipped_scenarios_validate_in_one_command(capsys):
+    # How long validation takes is the benchmark's business (bench/scenarios_bench.py).
     assert main(["scenarios", "validate", *map(str, SHIPPED)]) == 0
-    elapsed_ms = (time.perf_counter() - t0) * 1000
     out = capsys.readouterr().out
     assert out.count(": ok") == len(SHIPPED)
-    assert elapsed_ms < 500  # issue 3 benchmark is <= 50 ms; generous here for slow CI
 
 
 def test_variants_carry_the_numbers_they_teach():
