@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench calibration screenshots clean
+.PHONY: run test lint bench calibration clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --out bench/RESULTS.md
 
 calibration: $(STAMP)
-	$(BIN)/python -m sim.calibration --out docs/calibration.md --model-doc docs/model.md
+	$(BIN)/python -m tools.calibration --out docs/calibration.md --model-doc docs/model.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
