@@ -10,7 +10,7 @@ import math
 
 from sim.model.anatomy import Anatomy, Vec3, direction
 from sim.model.tissue import Tissue
-from tools.calibration.drivers import adult
+from tools.calibration.drivers import IDEAL_LATERAL_DEG, adult
 from tools.calibration.table import Row, within_rel, within_sd
 
 
@@ -51,7 +51,9 @@ def anatomy_rows() -> list[Row]:
     male, female = Anatomy(adult("male")), Anatomy(adult("female"))
     rows = []
     travel = {
-        name: a.profile(a.psis_bone_point, direction(24.0, 0.0), 200.0).bone_travel_mm()
+        name: a.profile(
+            a.psis_bone_point, direction(IDEAL_LATERAL_DEG, 0.0), 200.0
+        ).bone_travel_mm()
         for name, a in (("male", male), ("female", female))
     }
     travel["mean"] = 0.5 * (travel["male"] + travel["female"])
@@ -117,7 +119,7 @@ def anatomy_rows() -> list[Row]:
                 "tissue beyond the bone on the track from psis_bone_point (male and female)",
             )
         )
-    exits24 = {exit_tissue(a, 24.0, 0.0) for a in (male, female)}
+    exits24 = {exit_tissue(a, IDEAL_LATERAL_DEG, 0.0) for a in (male, female)}
     rows.append(
         Row(
             "lateral_24_exits_inner_table",
@@ -161,7 +163,7 @@ def anatomy_rows() -> list[Row]:
         (
             "hirahara_notch_clearance",
             "24° lateral track (no cephalad tilt): closest approach to the notch",
-            24.0,
+            IDEAL_LATERAL_DEG,
             0.0,
             "D'Souza margin applied to the Hirahara track",
         ),

@@ -19,6 +19,10 @@ from sim.model.tissue import Tissue
 from sim.run.attempt import Attempt
 from sim.scenario.schema import Scenario
 from sim.vocabulary.commands import parse_command
+from sim.vocabulary.technique import Thresholds
+
+#: Hirahara measured along the ideal track; the technique table defines it once.
+IDEAL_LATERAL_DEG = Thresholds().ideal_lateral_deg
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPERT_SCRIPT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
@@ -44,9 +48,15 @@ class Operator:
         return self.attempt.apply(parse_command(fields))
 
     def enter_marrow(
-        self, landmark: str = "left_psis", lateral_deg: float = 24.0, cranial_deg: float = 0.0
+        self,
+        landmark: str = "left_psis",
+        lateral_deg: float | None = None,
+        cranial_deg: float = 0.0,
     ) -> None:
-        """Mark a site over the PSIS, go in at the given angles, stop at the give, stylet out."""
+        """Mark a site over the PSIS, go in at the given angles (default: the technique table's
+        ideal lateral aim), stop at the give, stylet out."""
+        if lateral_deg is None:
+            lateral_deg = IDEAL_LATERAL_DEG
         self.do(do="mark_site", landmark=landmark, lateral_mm=0.0, cranial_mm=0.0)
         site = len(self.sim.sites) - 1
         self.do(do="insert", site=site, lateral_deg=lateral_deg, cranial_deg=cranial_deg)

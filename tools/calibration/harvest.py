@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from sim.scenario.schema import Scenario
-from tools.calibration.drivers import EXPERT_SEED, Operator
+from tools.calibration.drivers import EXPERT_SEED, IDEAL_LATERAL_DEG, Operator
 from tools.calibration.table import Row, within_rel
 
 
@@ -40,7 +40,7 @@ def harvest_rows(scenario: Scenario, expert: Operator) -> list[Row]:
     )
     op = Operator(scenario, EXPERT_SEED)
     op.do(do="mark_site", landmark="left_psis")
-    op.do(do="insert", site=0, lateral_deg=24.0, cranial_deg=0.0)
+    op.do(do="insert", site=0, lateral_deg=IDEAL_LATERAL_DEG, cranial_deg=0.0)
     op.do(do="remove_stylet")
     fired = None
     for _ in range(10_000):
