@@ -8,18 +8,18 @@ from sim.records.db import DamagedDatabase
 from sim.records.passphrase import PassphraseRefused
 from sim.records.paths import DATA_DIR_ENV, db_path, default_data_dir
 from sim.records.recorder import Recorder
-from sim.records.roles import InstructorView, TraineeView
+from sim.records.roles import InstructorRecords, TraineeRecords
 from sim.records.store import MODES, RecordStore
 
 __all__ = [
     "DATA_DIR_ENV",
     "MODES",
     "DamagedDatabase",
-    "InstructorView",
+    "InstructorRecords",
     "PassphraseRefused",
     "RecordStore",
     "Recorder",
-    "TraineeView",
+    "TraineeRecords",
     "db_path",
     "default_data_dir",
 ]

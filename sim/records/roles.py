@@ -1,8 +1,8 @@
 """The two faces of the records: a trainee's own, and the instructor's (passphrase first).
 
-A ``TraineeView`` only ever reads attempts whose trainee id is its own; asking for another
+A ``TraineeRecords`` only ever reads attempts whose trainee id is its own; asking for another
 trainee's attempt gets the same "no attempt" as asking for one that does not exist.  Neither
-view can change a finished result: the store has no call for it and triggers refuse it.
+of them can change a finished result: the store has no call for it and triggers refuse it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sim.records.recorder import Recorder
 from sim.records.store import RecordStore
 
 
-class TraineeView:
+class TraineeRecords:
     """What a signed-in trainee may see and do."""
 
     def __init__(self, store: RecordStore, trainee_id: str) -> None:
@@ -57,7 +57,7 @@ class TraineeView:
         return out
 
 
-class InstructorView:
+class InstructorRecords:
     """Everything on the station, for someone who gave the instructor passphrase."""
 
     def __init__(self, store: RecordStore) -> None:
@@ -131,7 +131,7 @@ class InstructorView:
 def cohort_table(
     store: RecordStore, cohort: str | None = None, *, attempts: list[dict] | None = None
 ) -> list[dict]:
-    """Per-trainee summary rows (see ``InstructorView.cohort_table``); ``attempts`` saves
+    """Per-trainee summary rows (see ``InstructorRecords.cohort_table``); ``attempts`` saves
     reading them again when the caller already has the cohort's attempts."""
     rows: dict[str, dict] = {
         t["id"]: {

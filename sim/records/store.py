@@ -5,7 +5,7 @@ One store wraps one SQLite database (see ``db.py``).  Recording an attempt is th
 returns) → ``finish_attempt``, which stores the outcome, locks the attempt and links it into the
 hash chain.  ``Recorder`` (``recorder.py``) makes those calls for an ``Attempt``.
 
-The store itself has no notion of who is asking; ``TraineeView`` and ``InstructorView``
+The store itself has no notion of who is asking; ``TraineeRecords`` and ``InstructorRecords``
 (``views.py``) are the filtered and the passphrase-protected faces the UI and CLI use.
 """
 
@@ -536,14 +536,14 @@ class RecordStore:
 
     def instructor(self, passphrase: str) -> Any:
         """The instructor's view of the records, or PassphraseRefused."""
-        from sim.records.roles import InstructorView
+        from sim.records.roles import InstructorRecords
 
         self.check_passphrase(passphrase)
-        return InstructorView(self)
+        return InstructorRecords(self)
 
     def trainee_view(self, trainee_id: str) -> Any:
         """A trainee's view: only their own attempts (the trainee is created on first use)."""
-        from sim.records.roles import TraineeView
+        from sim.records.roles import TraineeRecords
 
         self.ensure_trainee(trainee_id)
-        return TraineeView(self, trainee_id)
+        return TraineeRecords(self, trainee_id)
