@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
-from sim.records.roles import InstructorRecords
+from sim.records.roles import InstructorRecords, instructor_records
 from sim.records.store import RecordStore
 
 PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
@@ -41,7 +41,7 @@ def instructor_access(
     if not store.has_passphrase():
         print(OPEN_WARNING, file=sys.stderr)
         return InstructorRecords(store)
-    return store.instructor(read_passphrase(env, prompt))
+    return instructor_records(store, read_passphrase(env, prompt))
 
 
 def read_new_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) -> str:

@@ -1,5 +1,6 @@
 """The two faces of the records: a trainee's own, and the instructor's (passphrase first).
 
+``trainee_records(store, id)`` and ``instructor_records(store, passphrase)`` make them.
 A ``TraineeRecords`` only ever reads attempts whose trainee id is its own; asking for another
 trainee's attempt gets the same "no attempt" as asking for one that does not exist.  Neither
 of them can change a finished result: the store has no call for it and triggers refuse it.
@@ -11,7 +12,20 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.records.recorder import Recorder
+from sim.records.replay import replay_mismatches, replay_stored_attempt
 from sim.records.store import RecordStore
+
+
+def trainee_records(store: RecordStore, trainee_id: str) -> TraineeRecords:
+    """A trainee's records: only their own attempts (the trainee is created on first use)."""
+    store.ensure_trainee(trainee_id)
+    return TraineeRecords(store, trainee_id)
+
+
+def instructor_records(store: RecordStore, passphrase: str) -> InstructorRecords:
+    """The instructor's records, or PassphraseRefused."""
+    store.check_passphrase(passphrase)
+    return InstructorRecords(store)
 
 
 class TraineeRecords:
@@ -38,7 +52,7 @@ class TraineeRecords:
     def replay(self, attempt_id: str) -> Any:
         """Re-run one of this trainee's attempts from its stored commands."""
         self.attempt(attempt_id)
-        return self.store.replay(attempt_id)
+        return replay_stored_attempt(self.store, attempt_id)
 
     def start(self, attempt: Any, mode: str, assessment_id: str | None = None) -> Recorder:
         """Start recording a new attempt for this trainee (before its first command)."""
@@ -77,7 +91,7 @@ class InstructorRecords:
 
     def replay(self, attempt_id: str) -> Any:
         """Re-run any attempt; a finished one must reproduce its stored digest and score."""
-        attempt = self.store.replay(attempt_id)
+        attempt = replay_stored_attempt(self.store, attempt_id)
         found = self.mismatches(attempt_id, attempt)
         if found:
             raise InputError(
@@ -87,8 +101,6 @@ class InstructorRecords:
 
     def mismatches(self, attempt_id: str, attempt: Any) -> list[str]:
         """What a replay of a finished attempt does not reproduce ([] when incomplete)."""
-        from sim.records.replay import replay_mismatches
-
         row = self.store.attempt(attempt_id)
         if row["status"] == "incomplete":
             return []
