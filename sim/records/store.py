@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+import sim.records.chain as chain
 from sim.errors import InputError
-from sim.records import chain
 from sim.records.db import connect, translate
 from sim.records.passphrase import PassphraseRefused, check_passphrase, hash_passphrase
 from sim.records.paths import db_path
