@@ -16,6 +16,9 @@ from sim.records import (
     RecordStore,
     db_path,
     default_data_dir,
+    instructor_records,
+    replay_stored_attempt,
+    trainee_records,
 )
 from sim.records.passphrase import check_passphrase, hash_passphrase
 from sim.records.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -80,7 +83,7 @@ def test_attempt_is_stored_scored_locked_and_replays(store):
     assert row["started"] <= row["ended"]
     assert row["n_commands"] == len(store.commands(attempt_id)) == 61
     assert len(row["summary"]["penetrations"]) == row["metrics"]["bone_penetrations"] > 0
-    assert store.replay(attempt_id).sim.digest() == row["digest"]
+    assert replay_stored_attempt(store, attempt_id).sim.digest() == row["digest"]
 
 
 def test_assessment_results_are_locked_and_cannot_be_changed(store):
@@ -93,7 +96,7 @@ def test_assessment_results_are_locked_and_cannot_be_changed(store):
     with pytest.raises(InputError, match="locked"):
         store.append_command(attempt_id, 999, 0.0, {"do": "end"})
     with pytest.raises(InputError, match="already finished"):
-        store.finish_attempt(attempt_id, store.replay(attempt_id), fake_score(100))
+        store.finish_attempt(attempt_id, replay_stored_attempt(store, attempt_id), fake_score(100))
 
 
 def test_assessment_passing_standard_and_attempt_limit(store):
@@ -102,16 +105,16 @@ def test_assessment_passing_standard_and_attempt_limit(store):
     row = store.attempt(attempt_id)
     assert row["assessment_id"] == a["id"]
     assert row["minimum_passing"] == 95 and row["passed"] is False  # the instructor's standard
-    assert store.trainee_view("t-9").open_assessments()[0]["left"] == {"adult-standard": 0}
+    assert trainee_records(store, "t-9").open_assessments()[0]["left"] == {"adult-standard": 0}
     with pytest.raises(InputError, match="no attempts left"):
         record(store, "t-9", mode="assessment", score=fake_score(99))
     assert len(store.attempts(trainee_id="t-9")) == 1
 
 
-def test_trainee_view_sees_only_own_attempts(store):
+def test_trainee_records_see_only_own_attempts(store):
     mine = record(store, "alice", score=fake_score(70))
     theirs = record(store, "bob", score=fake_score(90))
-    alice = store.trainee_view("alice")
+    alice = trainee_records(store, "alice")
     assert [a["id"] for a in alice.attempts()] == [mine]
     with pytest.raises(InputError, match="no attempt"):
         alice.attempt(theirs)
@@ -145,14 +148,14 @@ def test_passphrase_is_salted_scrypt():
 def test_wrong_passphrase_is_refused_without_a_hint(store):
     store.set_passphrase("correct horse")
     assert "correct horse" not in store.setting("instructor_passphrase")
-    assert store.instructor("correct horse").cohort_table() == []
+    assert instructor_records(store, "correct horse").cohort_table() == []
     with pytest.raises(PassphraseRefused) as exc:
-        store.instructor("correct hors")
+        instructor_records(store, "correct hors")
     assert str(exc.value) == "instructor passphrase refused"
     with pytest.raises(PassphraseRefused):
         store.set_passphrase("new passphrase", current="guess")
     store.set_passphrase("new passphrase", current="correct horse")
-    store.instructor("new passphrase")
+    instructor_records(store, "new passphrase")
 
 
 def test_cli_passphrase_and_instructor_actions(data_dir, monkeypatch):

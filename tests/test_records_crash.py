@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.records import RecordStore
+from sim.records import RecordStore, replay_stored_attempt
 from sim.vocabulary.commands import command_to_dict, parse_command
 from tests.test_records_support import EXPERT, cli, expert_lines
 
@@ -77,7 +77,7 @@ def test_killed_process_leaves_an_incomplete_replayable_attempt(tmp_path, monkey
         assert [c["n"] for c in commands] == list(range(len(commands)))
         expected = [command_to_dict(parse_command(json.loads(x))) for x in expert_lines()]
         assert [c["cmd"] for c in commands] == expected[: len(commands)]
-        replayed = store.replay(attempt_id)
+        replayed = replay_stored_attempt(store, attempt_id)
         assert store.verify()[0] == []
 
     # the same state as a headless run of the same commands

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from sim.errors import InputError
-from sim.records import RecordStore, chain, db_path
+from sim.records import RecordStore, chain, db_path, instructor_records, trainee_records
 from sim.records.exchange import import_database
 from sim.records.passphrase import PassphraseRefused
 from sim.run.attempt import Attempt
@@ -45,7 +45,7 @@ def test_trainee_cannot_store_a_made_up_assessment_score(data):
     with RecordStore.open(data) as store:
         store.create_assessment(["adult-standard"], passing=85)
         attempt = _short_attempt()
-        rec = store.trainee_view("t-1").start(attempt, mode="assessment")
+        rec = trainee_records(store, "t-1").start(attempt, mode="assessment")
         _apply(attempt)
         earned = score_attempt(attempt)
         assert earned["total"] < 99
@@ -60,7 +60,7 @@ def test_trainee_cannot_store_a_made_up_assessment_score(data):
 def test_assessment_cannot_be_stored_unscored(data):
     with RecordStore.open(data) as store:
         attempt = _short_attempt()
-        rec = store.trainee_view("t-1").start(attempt, mode="assessment")
+        rec = trainee_records(store, "t-1").start(attempt, mode="assessment")
         _apply(attempt)
         with pytest.raises(InputError, match="always scored"):
             rec.finish(auto_score=False)
@@ -188,12 +188,12 @@ def test_replay_compares_the_stored_score(data, monkeypatch):
         store.set_passphrase(PASS)
         honest = record(store, "t-1", n=20)
         forged = record(store, "t-2", n=20, score=fake_score(100, passed=True))
-        view = store.instructor(PASS)
+        view = instructor_records(store, PASS)
         view.replay(honest)
         with pytest.raises(InputError, match="stored score"):
             view.replay(forged)
         with pytest.raises(PassphraseRefused):
-            store.instructor("nope nope")
+            instructor_records(store, "nope nope")
     monkeypatch.setenv("MARROWSIM_INSTRUCTOR_PASSPHRASE", PASS)
     assert cli("records", "replay", honest)[0] == 0
     status, _, err = cli("records", "replay", forged)

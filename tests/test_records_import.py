@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from sim.errors import InputError
-from sim.records import RecordStore, db_path
+from sim.records import RecordStore, db_path, replay_stored_attempt
 from sim.records.exchange import backup, import_database
 from tests.test_records_support import cli, record
 
@@ -48,7 +48,7 @@ def test_import_merges_without_duplicates(stations):
         assert store.verify()[0] == []
         remote = next(r for r in rows if r["trainee_id"] == "remote-1")
         assert remote["status"] == "locked"
-        assert store.replay(remote["id"]).sim.digest() == remote["digest"]
+        assert replay_stored_attempt(store, remote["id"]).sim.digest() == remote["digest"]
     status, out, _ = cli("records", "import", str(db_path(b)))  # again: nothing new
     assert status == 0 and "imported 0 attempts" in out and "3 already here" in out
     assert len(_snapshot(a)[0]) == 4

@@ -73,8 +73,8 @@ def handle_assessment_create(args: argparse.Namespace) -> int:
         raise InputError("give at least one scenario id", field="scenarios")
     ids = [resolve_scenario(ref).id for ref in ids]  # unknown ids are refused here
     with _store() as store:
-        view = instructor_access(store, os.environ)
-        a = view.create_assessment(ids, args.passing, args.attempts, args.name)
+        inst = instructor_access(store, os.environ)
+        a = inst.create_assessment(ids, args.passing, args.attempts, args.name)
     if args.json:
         json.dump(a, sys.stdout, sort_keys=True)
         sys.stdout.write("\n")

@@ -16,6 +16,7 @@ from sim.errors import InputError
 from sim.records import RecordStore, default_data_dir
 from sim.records.access import instructor_access
 from sim.records.exchange import backup, import_database, write_csv
+from sim.records.replay import replay_stored, replay_stored_attempt
 from sim.records.schema import SCHEMA_VERSION
 
 
@@ -103,8 +104,8 @@ def handle_info(args: argparse.Namespace) -> int:
 
 def handle_list(args: argparse.Namespace) -> int:
     with open_store() as store:
-        view = instructor_access(store, os.environ)
-        rows = view.attempts(trainee_id=args.trainee, cohort=args.cohort, status=args.status)
+        inst = instructor_access(store, os.environ)
+        rows = inst.attempts(trainee_id=args.trainee, cohort=args.cohort, status=args.status)
     if args.json:
         _print_json(rows)
         return 0
@@ -120,11 +121,11 @@ def handle_list(args: argparse.Namespace) -> int:
 
 def handle_show(args: argparse.Namespace) -> int:
     with open_store() as store:
-        view = instructor_access(store, os.environ)
-        row = view.attempt(args.attempt)
+        inst = instructor_access(store, os.environ)
+        row = inst.attempt(args.attempt)
         row.pop("scenario", None)
         if args.commands:
-            row["commands"] = view.commands(args.attempt)
+            row["commands"] = inst.commands(args.attempt)
     if args.json:
         _print_json(row)
         return 0
@@ -143,19 +144,17 @@ def handle_show(args: argparse.Namespace) -> int:
 
 def handle_replay(args: argparse.Namespace) -> int:
     with open_store() as store:
-        view = instructor_access(store, os.environ)
-        row = view.attempt(args.attempt)
+        inst = instructor_access(store, os.environ)
+        row = inst.attempt(args.attempt)
         if args.log:
-            from sim.records.replay import replay_stored
-
             try:
                 with Path(args.log).open("w", encoding="utf-8") as stream:
-                    attempt = replay_stored(row, view.commands(args.attempt), stream)
+                    attempt = replay_stored(row, inst.commands(args.attempt), stream)
             except OSError as exc:
                 raise InputError(f"cannot write log: {exc}", path=args.log) from None
         else:
-            attempt = view.store.replay(args.attempt)
-        found = view.mismatches(args.attempt, attempt)
+            attempt = replay_stored_attempt(store, args.attempt)
+        found = inst.mismatches(args.attempt, attempt)
     if args.json:
         _print_json(attempt.result() | {"attempt_id": row["id"], "status": row["status"]})
     if row["status"] == "incomplete":
@@ -203,8 +202,8 @@ def handle_verify(args: argparse.Namespace) -> int:
 
 def handle_export(args: argparse.Namespace) -> int:
     with open_store() as store:
-        view = instructor_access(store, os.environ)
-        rows = view.attempts(trainee_id=args.trainee, cohort=args.cohort)
+        inst = instructor_access(store, os.environ)
+        rows = inst.attempts(trainee_id=args.trainee, cohort=args.cohort)
     if args.csv == "-":
         write_csv(rows, sys.stdout)
         return 0

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
-from sim.records.roles import InstructorView
+from sim.records.roles import InstructorRecords, instructor_records
 from sim.records.store import RecordStore
 
 PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
@@ -36,12 +36,12 @@ def read_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) ->
 
 def instructor_access(
     store: RecordStore, env: Mapping[str, str], prompt: Prompt = getpass.getpass
-) -> InstructorView:
-    """The instructor view after checking the passphrase (open, with a warning, if none set)."""
+) -> InstructorRecords:
+    """The instructor's records once the passphrase is checked (open, with a warning, if unset)."""
     if not store.has_passphrase():
         print(OPEN_WARNING, file=sys.stderr)
-        return InstructorView(store)
-    return store.instructor(read_passphrase(env, prompt))
+        return InstructorRecords(store)
+    return instructor_records(store, read_passphrase(env, prompt))
 
 
 def read_new_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) -> str:

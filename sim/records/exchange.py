@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+import sim.records.chain as chain
 from sim.errors import InputError
-from sim.records import chain
 from sim.records.db import SQLITE_MAGIC, migrate
 from sim.records.replay import replay_mismatches, replay_stored
 from sim.records.schema import APPLICATION_ID, SCHEMA_VERSION

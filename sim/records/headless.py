@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import InputError
+from sim.records.access import instructor_access
 from sim.records.paths import default_data_dir
 from sim.records.recorder import Recorder
 from sim.records.store import RecordStore, check_trainee_id
+from sim.xapi import load_config, queue_attempt
 
 
 class HeadlessRecording:
@@ -60,8 +62,6 @@ class HeadlessRecording:
         return row
 
     def _send_xapi(self, attempt_id: str) -> None:
-        from sim.xapi import load_config, queue_attempt
-
         config = load_config(self.store.path.parent, self.env)
         report = queue_attempt(self.store, attempt_id, config)
         if report is not None and report.remaining:
@@ -86,8 +86,6 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
         raise InputError("--assessment needs --mode assessment", field="mode")
     store = RecordStore.open(default_data_dir(env))
     if mode == "assessment":
-        from sim.records.access import instructor_access
-
         try:
             instructor_access(store, env)
         except BaseException:

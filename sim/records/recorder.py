@@ -8,7 +8,7 @@ The stored score is always ``sim.scoring.score_attempt`` of the attempt itself: 
 to ``finish`` is ignored, so no caller can store a result the attempt did not earn.
 
 A process killed mid-attempt leaves an incomplete attempt with every command applied so far
-(at most the one being applied is lost); ``RecordStore.replay`` re-runs it.
+(at most the one being applied is lost); ``replay.replay_stored_attempt`` re-runs it.
 """
 
 from __future__ import annotations

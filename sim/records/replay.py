@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import IO
 
+from sim.records.results import outcome, pulls_array, pulls_blob, summarize
+from sim.records.store import RecordStore, dumps
 from sim.run.attempt import Attempt
 from sim.run.replay import fresh_attempt, replay
 from sim.run.runlog import LogWriter
+from sim.scoring import score_attempt
 
 
 def replay_stored(row: dict, commands: list[dict], stream: IO[str] | None = None) -> Attempt:
@@ -25,6 +28,15 @@ def replay_stored(row: dict, commands: list[dict], stream: IO[str] | None = None
     return attempt
 
 
+def replay_stored_attempt(store: RecordStore, attempt_id: str) -> Attempt:
+    """Re-run an attempt (finished or not) from its stored commands; returns the Attempt.
+
+    No check against the stored outcome here: ``InstructorRecords.replay`` (``roles.py``) adds
+    it, and ``replay_mismatches`` says what does not match.
+    """
+    return replay_stored(store.attempt(attempt_id), store.commands(attempt_id))
+
+
 def replay_mismatches(row: dict, attempt: Attempt, passing: float | None = None) -> list[str]:
     """What a replayed finished attempt does not reproduce of its stored (decoded) row.
 
@@ -32,10 +44,6 @@ def replay_mismatches(row: dict, attempt: Attempt, passing: float | None = None)
     (re-scored with ``sim.scoring``; ``passing`` is the assessment's standard, None when the
     attempt belongs to no assessment), metrics, summary and pulls.  [] when all match.
     """
-    from sim.records.results import outcome, pulls_array, pulls_blob, summarize
-    from sim.records.store import dumps
-    from sim.scoring import score_attempt
-
     result = attempt.result()
     found = []
     if row.get("digest") != result["digest"]:

@@ -1,8 +1,9 @@
 """The two faces of the records: a trainee's own, and the instructor's (passphrase first).
 
-A ``TraineeView`` only ever reads attempts whose trainee id is its own; asking for another
+``trainee_records(store, id)`` and ``instructor_records(store, passphrase)`` make them.
+A ``TraineeRecords`` only ever reads attempts whose trainee id is its own; asking for another
 trainee's attempt gets the same "no attempt" as asking for one that does not exist.  Neither
-view can change a finished result: the store has no call for it and triggers refuse it.
+of them can change a finished result: the store has no call for it and triggers refuse it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,23 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.records.recorder import Recorder
+from sim.records.replay import replay_mismatches, replay_stored_attempt
 from sim.records.store import RecordStore
 
 
-class TraineeView:
+def trainee_records(store: RecordStore, trainee_id: str) -> TraineeRecords:
+    """A trainee's records: only their own attempts (the trainee is created on first use)."""
+    store.ensure_trainee(trainee_id)
+    return TraineeRecords(store, trainee_id)
+
+
+def instructor_records(store: RecordStore, passphrase: str) -> InstructorRecords:
+    """The instructor's records, or PassphraseRefused."""
+    store.check_passphrase(passphrase)
+    return InstructorRecords(store)
+
+
+class TraineeRecords:
     """What a signed-in trainee may see and do."""
 
     def __init__(self, store: RecordStore, trainee_id: str) -> None:
@@ -38,7 +52,7 @@ class TraineeView:
     def replay(self, attempt_id: str) -> Any:
         """Re-run one of this trainee's attempts from its stored commands."""
         self.attempt(attempt_id)
-        return self.store.replay(attempt_id)
+        return replay_stored_attempt(self.store, attempt_id)
 
     def start(self, attempt: Any, mode: str, assessment_id: str | None = None) -> Recorder:
         """Start recording a new attempt for this trainee (before its first command)."""
@@ -57,7 +71,7 @@ class TraineeView:
         return out
 
 
-class InstructorView:
+class InstructorRecords:
     """Everything on the station, for someone who gave the instructor passphrase."""
 
     def __init__(self, store: RecordStore) -> None:
@@ -77,7 +91,7 @@ class InstructorView:
 
     def replay(self, attempt_id: str) -> Any:
         """Re-run any attempt; a finished one must reproduce its stored digest and score."""
-        attempt = self.store.replay(attempt_id)
+        attempt = replay_stored_attempt(self.store, attempt_id)
         found = self.mismatches(attempt_id, attempt)
         if found:
             raise InputError(
@@ -87,8 +101,6 @@ class InstructorView:
 
     def mismatches(self, attempt_id: str, attempt: Any) -> list[str]:
         """What a replay of a finished attempt does not reproduce ([] when incomplete)."""
-        from sim.records.replay import replay_mismatches
-
         row = self.store.attempt(attempt_id)
         if row["status"] == "incomplete":
             return []
@@ -131,7 +143,7 @@ class InstructorView:
 def cohort_table(
     store: RecordStore, cohort: str | None = None, *, attempts: list[dict] | None = None
 ) -> list[dict]:
-    """Per-trainee summary rows (see ``InstructorView.cohort_table``); ``attempts`` saves
+    """Per-trainee summary rows (see ``InstructorRecords.cohort_table``); ``attempts`` saves
     reading them again when the caller already has the cohort's attempts."""
     rows: dict[str, dict] = {
         t["id"]: {

@@ -5,8 +5,10 @@ One store wraps one SQLite database (see ``db.py``).  Recording an attempt is th
 returns) → ``finish_attempt``, which stores the outcome, locks the attempt and links it into the
 hash chain.  ``Recorder`` (``recorder.py``) makes those calls for an ``Attempt``.
 
-The store itself has no notion of who is asking; ``TraineeView`` and ``InstructorView``
-(``views.py``) are the filtered and the passphrase-protected faces the UI and CLI use.
+The store is a plain repository (SQL reads and writes, settings, the passphrase check, the
+chain check) with no notion of who is asking; ``trainee_records`` and ``instructor_records``
+(``roles.py``) are the filtered and the passphrase-protected faces the UI and CLI use, and
+``replay.py`` re-runs stored attempts.  Those modules import this one, never the other way.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+import sim.records.chain as chain
 from sim.errors import InputError
-from sim.records import chain
 from sim.records.db import connect, translate
 from sim.records.passphrase import PassphraseRefused, check_passphrase, hash_passphrase
 from sim.records.paths import db_path
@@ -487,12 +489,6 @@ class RecordStore:
             )
             return [{"n": n, "t_s": t, "wall": w, "cmd": json.loads(c)} for n, t, w, c in rows]
 
-    def replay(self, attempt_id: str) -> Any:
-        """Re-run an attempt (finished or not) from its stored commands; returns the Attempt."""
-        from sim.records.replay import replay_stored
-
-        return replay_stored(self.attempt(attempt_id), self.commands(attempt_id))
-
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the file: [] when sound, else what it found."""
         with self.guard():
@@ -533,17 +529,3 @@ class RecordStore:
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                 (PASSPHRASE_KEY, stored),
             )
-
-    def instructor(self, passphrase: str) -> Any:
-        """The instructor's view of the records, or PassphraseRefused."""
-        from sim.records.roles import InstructorView
-
-        self.check_passphrase(passphrase)
-        return InstructorView(self)
-
-    def trainee_view(self, trainee_id: str) -> Any:
-        """A trainee's view: only their own attempts (the trainee is created on first use)."""
-        from sim.records.roles import TraineeView
-
-        self.ensure_trainee(trainee_id)
-        return TraineeView(self, trainee_id)

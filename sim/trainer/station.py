@@ -84,10 +84,11 @@ class StationRecords:
         if store is None or not trainee:
             return []
         try:
+            from sim.records.roles import trainee_records
             from sim.records.store import check_trainee_id
 
             check_trainee_id(trainee)
-            rows = store.trainee_view(trainee).attempts()
+            rows = trainee_records(store, trainee).attempts()
         except InputError:
             return []
         return list(reversed(rows))[:RECENT_ATTEMPTS]
@@ -116,8 +117,10 @@ class Recording:
         store = records.store
         if store is None:
             raise InputError(records.error or "records unavailable")
-        view = store.trainee_view(trainee)
-        rec = view.start(attempt, mode, assessment["id"] if assessment else None)
+        from sim.records.roles import trainee_records
+
+        own = trainee_records(store, trainee)
+        rec = own.start(attempt, mode, assessment["id"] if assessment else None)
         out = cls(rec, mode, assessment, store=store)
         rec.on_error = out._save_failed  # a failed save must not close the window
         return out

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sim import __version__
+from sim.records.replay import replay_stored_attempt
 from sim.records.results import summarize
 from sim.vocabulary.events import NEEDLE_DANGER_EVENTS
 
@@ -266,7 +267,7 @@ def attempt_statements(store: Any, attempt_id: str, *, iri_base: str, homepage: 
     commands = store.commands(attempt_id)
     summary = row.get("summary")
     if summary is None:
-        summary = summarize(store.replay(attempt_id).sim.events)
+        summary = summarize(replay_stored_attempt(store, attempt_id).sim.events)
     builder = StatementBuilder(
         row,
         commands,

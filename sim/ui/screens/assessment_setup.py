@@ -22,7 +22,7 @@ ROW_H = 30
 
 
 class AssessmentSetup:
-    """State and drawing of the set-up panel; ``inst`` is ``sim.records.InstructorView``."""
+    """State and drawing of the set-up panel; ``inst`` is ``sim.records.InstructorRecords``."""
 
     def __init__(self, inst, scenarios: list) -> None:
         self.inst = inst

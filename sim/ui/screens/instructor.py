@@ -4,7 +4,7 @@ Tabs: 1 Cohort (one row per trainee: attempts, unfinished, best and last score, 
 critical errors), 2 Attempts (every stored attempt, newest first; Enter opens its debrief,
 P its replay, rebuilt from the stored commands), 3 Assessment (``assessment_setup.py``).  Tab
 cycles the tabs; Esc signs out to the launcher.  Everything is read through
-``sim.records.InstructorView``; nothing here can change a stored result.
+``sim.records.InstructorRecords``; nothing here can change a stored result.
 """
 
 from __future__ import annotations

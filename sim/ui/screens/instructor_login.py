@@ -12,6 +12,7 @@ import pygame
 import pygame_gui
 
 from sim.errors import InputError
+from sim.records.roles import instructor_records
 from sim.trainer.station import one_line
 from sim.ui import theme
 from sim.ui.render import Button, Painter
@@ -81,7 +82,7 @@ class InstructorLoginView(View):
                 self._refuse(one_line(exc) + ".")
                 return
         try:
-            inst = self.store.instructor(first)
+            inst = instructor_records(self.store, first)
         except InputError:
             self._refuse(REFUSED)
             return
