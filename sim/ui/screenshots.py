@@ -31,9 +31,9 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
 
     import pygame
 
-    from sim import commands as c
     from sim.model.tissue import Tissue
     from sim.ui.app import App
+    from sim.vocabulary import commands as c
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
