@@ -175,21 +175,19 @@ def finished_debrief(app):
 
 
 def test_debrief_shows_the_stored_score_not_a_fresh_one(app):
-    from sim.ui.screens.debrief import DebriefView
-
     live = finished_debrief(app)
     stored = dict(
         live.stored,
         score_total=42.0,
         criteria=[{"id": "stored_one", "score": 1.0, "max": 2.0, "feedback": "From the row."}],
     )
-    app.replace(DebriefView(app, live.session, live.mode, stored=stored))
+    app.go("debrief", session=live.session, mode=live.mode, stored=stored)
     run(app)
     texts = app.painter.texts()
     assert "42 / 100" in texts and "From the row." in texts
     assert f"{live.data.score['total']:.0f} / 100" not in texts or live.data.score["total"] == 42
     unfinished = dict(live.stored, status="incomplete", score_total=None, passed=None)
-    app.replace(DebriefView(app, live.session, live.mode, stored=unfinished))
+    app.go("debrief", session=live.session, mode=live.mode, stored=unfinished)
     run(app)
     texts = app.painter.texts()
     assert "Unfinished, not scored" in texts

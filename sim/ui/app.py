@@ -3,6 +3,10 @@
 Everything is drawn on a 1280x720 logical surface and scaled (letterboxed) into the window, so
 the window can be resized or made fullscreen (F11) without changing any layout.  Global keys:
 F1 help, F11 fullscreen, Ctrl+Q quit (asking first only while an attempt is in progress).
+
+Screens switch by name through the router's table (``sim/ui/router.py``): ``go`` swaps the
+current screen, ``restart`` empties the stack first, ``open`` puts an overlay (or the replay)
+on top until it closes itself with ``pop``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import pygame
 import pygame_gui
 
 from sim.trainer.station import StationRecords
-from sim.ui import theme
+from sim.ui import router, theme
 from sim.ui.camera import LOGICAL_SIZE, Viewport
 from sim.ui.clock import STEP_S, FixedStepper
 from sim.ui.render import Fonts, Painter
@@ -72,9 +76,7 @@ class App:
         self.frames = 0
         self.wall_s = 0.0
         self.after_frame: list[Callable[[App], None]] = []
-        from sim.ui.screens.launcher import LauncherView
-
-        self.push(LauncherView(self))
+        self.go("launcher")
 
     # ---------------------------------------------------------------- stack
     @property
@@ -112,6 +114,27 @@ class App:
             self.stack.pop().on_exit()
         self.push(view)
 
+    # ---------------------------------------------------------------- router
+    def go(self, name: str, /, **kwargs) -> View:
+        """Switch to the screen ``name`` (built with ``kwargs``) in place of the current screen
+        and any overlays over it."""
+        view = router.build(self, name, **kwargs)
+        self.replace(view)
+        return view
+
+    def restart(self, name: str, /, **kwargs) -> View:
+        """Close every screen and overlay, then open the screen ``name``."""
+        view = router.build(self, name, **kwargs)
+        self.reset_to(view)
+        return view
+
+    def open(self, name: str, /, **kwargs) -> View:
+        """Put the overlay (or screen) ``name`` over the current view; it closes with ``pop``,
+        and the view below carries on."""
+        view = router.build(self, name, **kwargs)
+        self.push(view)
+        return view
+
     def new_seed(self) -> int:
         """The seed for a new attempt: the App's fixed seed, or a fresh one (always recorded)."""
         if self.seed is not None:
@@ -134,20 +157,16 @@ class App:
 
     def request_quit(self) -> None:
         """Ctrl+Q: quit now, or ask first while an attempt is in progress."""
-        from sim.ui.screens.overlays import ConfirmOverlay
-
-        if isinstance(self.top, ConfirmOverlay):
-            if self.top.on_yes == self.quit:
+        if self.top.name == "confirm":
+            if getattr(self.top, "on_yes", None) == self.quit:
                 return  # already asking
             self.pop()  # another question (end the attempt?) gives way to this one
         if self.attempt_in_progress:
-            self.push(
-                ConfirmOverlay(
-                    self,
-                    "Quit Marrowsim?",
-                    "The attempt stops here, stored as unfinished.",
-                    on_yes=self.quit,
-                )
+            self.open(
+                "confirm",
+                title="Quit Marrowsim?",
+                detail="The attempt stops here, stored as unfinished.",
+                on_yes=self.quit,
             )
         else:
             self.quit()
@@ -156,10 +175,8 @@ class App:
         self.running = False
 
     def show_help(self) -> None:
-        from sim.ui.screens.overlays import HelpOverlay
-
-        if not isinstance(self.top, HelpOverlay):
-            self.push(HelpOverlay(self))
+        if self.top.name != "help":
+            self.open("help")
 
     # ---------------------------------------------------------------- loop
     def _global_key(self, event: pygame.event.Event) -> bool:

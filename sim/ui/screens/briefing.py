@@ -4,40 +4,17 @@ from __future__ import annotations
 
 import pygame
 
-from sim.errors import InputError
-from sim.run.attempt import Attempt
 from sim.scenario.schema import Scenario
-from sim.trainer.guide import Guide
 from sim.trainer.modes import Mode
-from sim.trainer.station import GUEST_ID, Recording, one_line
+from sim.trainer.station import GUEST_ID
 from sim.ui import theme
+from sim.ui.attempts import begin_attempt
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
 
 
 def _kg(x: float) -> str:
     return f"{x:.0f} kg"
-
-
-def begin_attempt(app, scenario: Scenario, trainee: str, mode: Mode, assessment=None):
-    """A new recorded attempt in the procedure view; returns the view, or the reason it cannot
-    start (an assessment needs the records: attempts left, the trainee's id)."""
-    from sim.trainer.session import Session
-    from sim.ui.screens.procedure import ProcedureView
-
-    attempt = Attempt(scenario, app.new_seed())
-    guide = Guide() if mode.guided else None
-    session = Session(attempt, trainee or GUEST_ID, mode.id, guide=guide)
-    notice = ""
-    try:
-        session.recording = Recording.start(
-            app.records, attempt, session.trainee, mode.id, assessment
-        )
-    except InputError as exc:
-        if mode.assessed:
-            return one_line(exc)
-        notice = "Not recorded: " + one_line(exc)
-    return ProcedureView(app, session, mode, notice=notice)
 
 
 class BriefingView(View):
@@ -57,16 +34,12 @@ class BriefingView(View):
         self.begin.focused = True
 
     def start(self) -> None:
-        view = begin_attempt(self.app, self.scenario, self.trainee, self.mode, self.assessment)
-        if isinstance(view, str):
-            self.notice = view
-            return
-        self.app.replace(view)
+        refused = begin_attempt(self.app, self.scenario, self.trainee, self.mode, self.assessment)
+        if refused:
+            self.notice = refused
 
     def go_back(self) -> None:
-        from sim.ui.screens.launcher import LauncherView
-
-        self.app.replace(LauncherView(self.app))
+        self.app.go("launcher")
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:

@@ -16,11 +16,11 @@ from sim.trainer.debrief import Debrief, ReplayPlayer, analyse
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
 from sim.ui import theme
+from sim.ui.attempts import begin_attempt
 from sim.ui.camera import MmCamera
 from sim.ui.hud import Hud, clock_text
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
-from sim.ui.screens.dorsal import AREA as DORSAL_AREA
 from sim.ui.screens.dorsal import DorsalPanel
 from sim.ui.screens.needle import NeedlePanel
 
@@ -126,9 +126,7 @@ class DebriefView(View):
                 if self.back is not None:
                     self.back()
                     return True
-                from sim.ui.screens.overlays import PauseOverlay
-
-                self.app.push(PauseOverlay(self.app))
+                self.app.open("pause")
             return True
         if event.type == pygame.MOUSEMOTION:
             self.hover = event.pos
@@ -149,25 +147,17 @@ class DebriefView(View):
         return False
 
     def start_replay(self) -> None:
-        self.app.push(ReplayView(self.app, self.session))
+        self.app.open("replay", session=self.session)
 
     def retry(self) -> None:
         """A new attempt of the same scenario, same trainee and mode."""
-        from sim.ui.screens.briefing import begin_attempt
-
-        view = begin_attempt(
-            self.app, self.session.attempt.scenario, self.session.trainee, self.mode
-        )
-        if not isinstance(view, str):
-            self.app.replace(view)
+        begin_attempt(self.app, self.session.attempt.scenario, self.session.trainee, self.mode)
 
     def new_attempt(self) -> None:
         if self.back is not None:
             self.back()
             return
-        from sim.ui.screens.launcher import LauncherView
-
-        self.app.reset_to(LauncherView(self.app))
+        self.app.restart("launcher")
 
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter) -> None:
@@ -541,6 +531,3 @@ class ReplayView(View):
         )
         ev = sim.events[-1]["type"].replace("_", " ") if sim.events else ""
         p.text(f"last event: {ev}", (14, 612), theme.BODY, theme.TEXT)
-
-
-__all__ = ["DORSAL_AREA", "DebriefView", "ReplayView"]

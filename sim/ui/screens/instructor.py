@@ -113,9 +113,7 @@ class InstructorHomeView(View):
 
     # ---------------------------------------------------------------- actions
     def sign_out(self) -> None:
-        from sim.ui.screens.launcher import LauncherView
-
-        self.app.replace(LauncherView(self.app))
+        self.app.go("launcher")
 
     def show_trainee(self) -> None:
         """Attempts tab, only the selected trainee's."""
@@ -142,24 +140,19 @@ class InstructorHomeView(View):
         if found is None:
             return
         session, row = found
-        from sim.ui.screens.debrief import DebriefView
-
-        view = DebriefView(
-            self.app,
-            session,
-            mode_by_id(row["mode"]),
+        self.app.go(
+            "debrief",
+            session=session,
+            mode=mode_by_id(row["mode"]),
             stored=row,
             back=lambda: self.app.replace(self),
         )
-        self.app.replace(view)
 
     def open_replay(self) -> None:
         found = self._rebuild()
         if found is None:
             return
-        from sim.ui.screens.debrief import ReplayView
-
-        self.app.push(ReplayView(self.app, found[0]))
+        self.app.open("replay", session=found[0])
 
     # ---------------------------------------------------------------- input
     def handle_event(self, event: pygame.event.Event) -> bool:

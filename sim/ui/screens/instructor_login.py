@@ -63,9 +63,7 @@ class InstructorLoginView(View):
 
     # ---------------------------------------------------------------- actions
     def back(self) -> None:
-        from sim.ui.screens.launcher import LauncherView
-
-        self.app.replace(LauncherView(self.app))
+        self.app.go("launcher")
 
     def submit(self) -> None:
         if self.store is None or not self.entries:
@@ -86,9 +84,7 @@ class InstructorLoginView(View):
         except InputError:
             self._refuse(REFUSED)
             return
-        from sim.ui.screens.instructor import InstructorHomeView
-
-        self.app.replace(InstructorHomeView(self.app, inst))
+        self.app.go("instructor", inst=inst)
 
     def _refuse(self, text: str) -> None:
         self.notice = text

@@ -138,12 +138,12 @@ class LauncherView(View):
             if self._attempts_left(entry.scenario.id) == 0:
                 self.notice = "No attempts left on this scenario; ask the instructor."
                 return
-        from sim.ui.screens.briefing import BriefingView
-
-        self.app.replace(
-            BriefingView(
-                self.app, entry.scenario, trainee, mode, self.assessment if mode.assessed else None
-            )
+        self.app.go(
+            "briefing",
+            scenario=entry.scenario,
+            trainee=trainee,
+            mode=mode,
+            assessment=self.assessment if mode.assessed else None,
         )
 
     def _no_assessment_text(self) -> str:
@@ -179,9 +179,7 @@ class LauncherView(View):
             self.scroll = self.selected - rows + 1
 
     def open_instructor(self) -> None:
-        from sim.ui.screens.instructor_login import InstructorLoginView
-
-        self.app.replace(InstructorLoginView(self.app))
+        self.app.go("instructor_login")
 
     def _refresh_history(self) -> None:
         trainee = self.trainee_id

@@ -6,6 +6,7 @@ import math
 
 import pygame
 
+from sim.model.anatomy import direction
 from sim.model.needle import NeedleState
 from sim.model.tissue import Tissue
 from sim.ui import theme
@@ -79,8 +80,6 @@ class NeedlePanel:
         # The needle in the plane: along (horizontal, depth) components of its direction.
         d = needle.direction if needle.inserted else None
         if d is None:
-            from sim.model.anatomy import direction
-
             d = direction(lat, cra)
         horiz = math.hypot(d[0], d[1])
         axis = (horiz, d[2])
@@ -113,8 +112,6 @@ class NeedlePanel:
 
     def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost) -> None:
         """The ideal track, projected into the section plane, as a dashed outline."""
-        from sim.model.anatomy import direction
-
         g = direction(*ghost)
         u = (g[0] * plane[0] + g[1] * plane[1], g[2])
         norm = math.hypot(*u) or 1.0

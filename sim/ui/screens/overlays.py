@@ -201,19 +201,16 @@ class PauseOverlay(Overlay):
         elif item.startswith("Help"):
             self.app.show_help()
         elif item == "Quit to launcher":
-            from sim.ui.screens.launcher import LauncherView
 
             def to_launcher() -> None:
-                self.app.reset_to(LauncherView(self.app))
+                self.app.restart("launcher")
 
             if self.app.attempt_in_progress:
-                self.app.push(
-                    ConfirmOverlay(
-                        self.app,
-                        "Leave this attempt?",
-                        "The attempt stops here, stored as unfinished.",
-                        on_yes=to_launcher,
-                    )
+                self.app.open(
+                    "confirm",
+                    title="Leave this attempt?",
+                    detail="The attempt stops here, stored as unfinished.",
+                    on_yes=to_launcher,
                 )
             else:
                 to_launcher()

@@ -13,6 +13,7 @@ import pygame
 
 from sim.model.tissue import Tissue
 from sim.trainer import coaching
+from sim.trainer.debrief import score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
 from sim.ui import theme
@@ -285,9 +286,7 @@ class ProcedureView(View):
             self.confirm_end()
             return
         if intent == Intent.STEPS:
-            from sim.ui.screens.overlays import StepsOverlay
-
-            self.app.push(StepsOverlay(self.app, self))
+            self.app.open("steps", procedure=self)
             return
         if self.sub == "dorsal":
             self._press_dorsal(intent)
@@ -342,22 +341,15 @@ class ProcedureView(View):
         self.submit(cmd)
 
     def confirm_end(self) -> None:
-        from sim.ui.screens.overlays import ConfirmOverlay
-
-        self.app.push(
-            ConfirmOverlay(
-                self.app,
-                "End the procedure?",
-                "The needle is removed and the debrief opens.",
-                on_yes=self.end,
-            )
+        self.app.open(
+            "confirm",
+            title="End the procedure?",
+            detail="The needle is removed and the debrief opens.",
+            on_yes=self.end,
         )
 
     def end(self) -> None:
         """End the procedure, store the result, then the debrief (or the tutorial summary)."""
-        from sim.trainer.debrief import score
-        from sim.ui.screens.debrief import DebriefView
-
         self.session.finish()
         self.app.sounds.grind(False)
         if not self.session.ended:
@@ -365,11 +357,9 @@ class ProcedureView(View):
         if self.session.recording is not None:
             self.session.recording.finish(score(self.session.attempt)[0])
         if self.tutorial_panel is not None:
-            from sim.ui.screens.tutorial_summary import TutorialSummaryView
-
-            self.app.replace(TutorialSummaryView(self.app, self.session, self.mode))
+            self.app.go("tutorial_summary", session=self.session, mode=self.mode)
             return
-        self.app.replace(DebriefView(self.app, self.session, self.mode))
+        self.app.go("debrief", session=self.session, mode=self.mode)
 
     # ---------------------------------------------------------------- input
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -415,9 +405,7 @@ class ProcedureView(View):
             self.tutorial_panel.toggle()
             return True
         if event.key == pygame.K_ESCAPE:
-            from sim.ui.screens.overlays import PauseOverlay
-
-            self.app.push(PauseOverlay(self.app))
+            self.app.open("pause")
             return True
         if self.sub == "dorsal" and event.key in (
             pygame.K_LEFT,

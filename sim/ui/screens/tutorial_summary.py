@@ -7,6 +7,7 @@ import pygame
 from sim.trainer.modes import Mode, mode_by_id
 from sim.trainer.session import Session
 from sim.ui import theme
+from sim.ui.attempts import begin_attempt
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
 
@@ -30,24 +31,14 @@ class TutorialSummaryView(View):
         self.hover = (0, 0)
 
     def practise(self) -> None:
-        from sim.ui.screens.briefing import begin_attempt
-
         practice = mode_by_id("practice")
-        view = begin_attempt(
-            self.app, self.session.attempt.scenario, self.session.trainee, practice
-        )
-        if not isinstance(view, str):
-            self.app.replace(view)
+        begin_attempt(self.app, self.session.attempt.scenario, self.session.trainee, practice)
 
     def debrief(self) -> None:
-        from sim.ui.screens.debrief import DebriefView
-
-        self.app.replace(DebriefView(self.app, self.session, self.mode))
+        self.app.go("debrief", session=self.session, mode=self.mode)
 
     def launcher(self) -> None:
-        from sim.ui.screens.launcher import LauncherView
-
-        self.app.reset_to(LauncherView(self.app))
+        self.app.restart("launcher")
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
