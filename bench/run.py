@@ -41,7 +41,9 @@ from typing import Any
 import numpy as np
 
 from sim.model.tissue import Tissue
+from sim.run.actions import read_actions
 from sim.run.attempt import Attempt
+from sim.run.replay import replay
 from sim.scenario import resolve_scenario
 from sim.vocabulary.commands import Aspirate, Push, parse_command
 
@@ -270,13 +272,8 @@ def _field_create_ms(repeats: int = 5) -> float:
 # ------------------------------------------------------------------------------ harvest
 def run_expert_harvest() -> dict[str, Any]:
     """Parse and run the expert reference script in-process, as ``python -m sim run --json``."""
-    text = EXPERT.read_text(encoding="utf-8")
     attempt = Attempt(resolve_scenario(SCENARIO), 1)
-    for raw in text.splitlines():
-        if raw.strip():
-            attempt.apply(parse_command(json.loads(raw)))
-            if attempt.ended:
-                break
+    replay(attempt, read_actions(EXPERT), where=str(EXPERT))
     result = attempt.result()
     json.dumps(result, sort_keys=True)
     return result["metrics"]

@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sim.run.actions import read_actions
 from sim.run.attempt import Attempt
+from sim.run.replay import replay
 from sim.scenario import resolve_scenario
 from sim.scoring import score_events
-from sim.vocabulary.commands import parse_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
@@ -33,10 +34,7 @@ def _percentile(sorted_ms: list[float], q: float) -> float:
 def full_harvest() -> Attempt:
     """The expert reference harvest, replayed (its events are what gets scored)."""
     attempt = Attempt(resolve_scenario(SCENARIO), 1)
-    for raw in SCRIPT.read_text(encoding="utf-8").splitlines():
-        if raw.strip():
-            attempt.apply(parse_command(json.loads(raw)))
-    return attempt
+    return replay(attempt, read_actions(SCRIPT), where=str(SCRIPT))
 
 
 def run(repeats: int = 200, warmup: int = 10) -> dict[str, Any]:
