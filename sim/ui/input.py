@@ -124,11 +124,7 @@ WITHDRAW_MM = 2.0
 WITHDRAW_MORE_MM = 10.0
 ROTATE_DEG = 90.0
 PULL_CHOICES_ML = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
-FORCE_RAMP_N_PER_S = 200.0  # holding the push key leans harder at this rate
-FORCE_RELEASE_N_PER_S = 2500.0  # letting go eases off at this rate (about 0.1 s from 250 N)
 FORCE_MAX_N = table("needle").hand_max_force_n  # the most a hand pushes (IEEE 8579919)
-FORCE_QUANTUM_N = 10.0  # forces are sent in steps of this, so a steady hand makes one command
-DRAG_N_PER_PX = 2.5  # mouse: dragging down this many newtons per pixel
 REDIRECT_SETTLE_S = 0.4  # aim changes in soft tissue become one redirect after this pause
 
 
@@ -136,22 +132,17 @@ REDIRECT_SETTLE_S = 0.4  # aim changes in soft tissue become one redirect after 
 class HeldControls:
     """What the trainee is holding during one fixed step."""
 
-    push: bool = False
-    twist: bool = False
-    drag_force_n: float | None = None  # mouse drag sets the force directly
-
-
-def quantize_force(force_n: float) -> float:
-    q = FORCE_QUANTUM_N
-    return min(FORCE_MAX_N, max(0.0, round(force_n / q) * q))
+    push: bool = False  # Space or the mouse button: "advance, firmly"
+    twist: bool = True
 
 
 class NeedleHand:
     """The trainee's hand on the needle: aim, pressure, pull size; produces commands.
 
     Call :meth:`press` for a key or button intent and :meth:`step` once per fixed step with the
-    held controls; both return commands to submit.  ``step`` returns ``(force_n, twist)`` for
-    the session's push (merged there) plus any settled redirect.
+    held controls; both return commands to submit.  ``step`` returns ``(pressing, twist)`` for
+    the session's press (merged there; the hand model in the core gives the force) plus any
+    settled redirect.
     """
 
     def __init__(self) -> None:
@@ -159,7 +150,7 @@ class NeedleHand:
         self.lateral_deg = 0.0
         self.cranial_deg = 0.0
         self.pull_ml = 5.0
-        self.force_n = 0.0
+        self.force_n = 0.0  # what the hand applies now, for the gauge (set from the needle)
         self.notice = ""
         self._aim_dirty_s: float | None = None
 
@@ -242,21 +233,14 @@ class NeedleHand:
         self._aim_dirty_s = None
 
     # ---------------------------------------------------------------- held
-    def step(self, dt_s: float, held: HeldControls) -> tuple[float, bool, list]:
-        """Advance the hand one fixed step: returns (force_n, twist, commands)."""
+    def step(self, dt_s: float, held: HeldControls) -> tuple[bool, bool, list]:
+        """Advance the hand one fixed step: returns (pressing, twist, commands)."""
         cmds: list = []
         if self._aim_dirty_s is not None:
             self._aim_dirty_s += dt_s
-            pushing = held.push or bool(held.drag_force_n)
-            if self._aim_dirty_s >= REDIRECT_SETTLE_S or pushing:
+            if self._aim_dirty_s >= REDIRECT_SETTLE_S or held.push:
                 cmds = self.settle_aim()  # re-aim before the hand pushes on
-        if held.drag_force_n is not None:
-            self.force_n = min(FORCE_MAX_N, max(0.0, held.drag_force_n))
-        elif held.push:
-            self.force_n = min(FORCE_MAX_N, self.force_n + FORCE_RAMP_N_PER_S * dt_s)
-        else:
-            self.force_n = max(0.0, self.force_n - FORCE_RELEASE_N_PER_S * dt_s)
-        return quantize_force(self.force_n), held.twist, cmds
+        return held.push, held.twist, cmds
 
 
 #: Dorsal marking cursor step (mm) without / with Shift.

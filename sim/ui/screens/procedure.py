@@ -21,7 +21,6 @@ from sim.ui.hud import Hud, vitals_text
 from sim.ui.input import (
     CURSOR_STEP,
     DORSAL_KEYS,
-    DRAG_N_PER_PX,
     NEEDLE_KEYS,
     SITE_INTENTS,
     HeldControls,
@@ -140,10 +139,8 @@ class ProcedureView(View):
         self.push_key = False
         self.shift = False
         self.mouse_push = False
-        self.twist_toggle = False
+        self.twist_toggle = True  # Space and the mouse advance twisting, firmly
         self.rmb_twist = False
-        self.drag_y0: int | None = None
-        self.drag_force: float | None = None
         self.hover = (0, 0)
         self.last_pull: dict | None = None
         self.entries_by_site: dict[int, int] = {}
@@ -222,13 +219,13 @@ class ProcedureView(View):
                 self.entries_by_site[ev["site"]] = self.entries_by_site.get(ev["site"], 0) + 1
                 s.say(
                     "Loss of resistance: the tip is in the marrow cavity."
-                    + (" Stop pushing." if coach else ""),
+                    + (" Let go now." if coach else ""),
                     "good",
                 )
             elif t == "cortex_entered":
                 s.say(
                     "Bone contact: the outer table."
-                    + (" Push firmly and twist (hold Shift)." if coach else ""),
+                    + (" Keep pressing, twisting; let go the moment it gives." if coach else ""),
                     "info",
                 )
             elif t in NEEDLE_DANGER_EVENTS:
@@ -371,8 +368,6 @@ class ProcedureView(View):
                 self.dorsal.hover_mm = (
                     self.dorsal.camera.to_mm(*event.pos) if AREA.collidepoint(event.pos) else None
                 )
-            elif self.drag_y0 is not None:
-                self.drag_force = max(0.0, (event.pos[1] - self.drag_y0) * DRAG_N_PER_PX)
             return True
         if event.type == pygame.MOUSEWHEEL and self.sub == "needle":
             self.press(Intent.PULL_LARGER if event.y > 0 else Intent.PULL_SMALLER)
@@ -382,8 +377,6 @@ class ProcedureView(View):
         if event.type == pygame.MOUSEBUTTONUP:
             if event.button == 1:
                 self.mouse_push = False
-                self.drag_y0 = None
-                self.drag_force = None
             if event.button == 3:
                 self.rmb_twist = False
             return True
@@ -455,8 +448,7 @@ class ProcedureView(View):
             self.mark(self.dorsal.camera.to_mm(*pos))
             return True
         if self.sub == "needle" and AREA.collidepoint(pos):
-            self.drag_y0 = pos[1]
-            self.drag_force = 0.0
+            self.mouse_push = True  # the mouse held on the section: "advance, firmly"
             return True
         return False
 
@@ -471,16 +463,14 @@ class ProcedureView(View):
         if self.session.ended:
             return
         if self.sub == "needle":
-            held = HeldControls(
-                push=self.push_key or self.mouse_push,
-                twist=self.twist,
-                drag_force_n=self.drag_force,
-            )
-            force, twist, cmds = self.hand.step(dt_s, held)
+            held = HeldControls(push=self.push_key or self.mouse_push, twist=self.twist)
+            pressing, twist, cmds = self.hand.step(dt_s, held)
             for cmd in cmds:
                 self.submit(cmd)
-            self.session.push(force, twist, dt_s)
+            self.session.press(pressing, twist, dt_s)
             n = self.session.needle
+            self.hand.force_n = n.force_n if pressing and n.inserted else 0.0
+            force = self.hand.force_n
             self.app.sounds.grind(
                 force > 0 and n.inserted and n.tissue.is_cortex and self._speed(force, twist) > 0
             )
@@ -494,8 +484,6 @@ class ProcedureView(View):
         dragging and twisting, since the key-up or button-up will not come here."""
         self.push_key = self.mouse_push = False
         self.shift = self.rmb_twist = False
-        self.drag_y0 = None
-        self.drag_force = None
         self.app.sounds.grind(False)
 
     def on_exit(self) -> None:
