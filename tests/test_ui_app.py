@@ -68,8 +68,10 @@ def test_full_session_with_keyboard(app):
     # Stylet out, two pulls with a rotation between.
     key(app, pygame.K_s)
     key(app, pygame.K_a)
+    key(app, pygame.K_a, up=True)
     key(app, pygame.K_r)
     key(app, pygame.K_a)
+    key(app, pygame.K_a, up=True)
     assert sim.aspirations == 2 and sim.bag.volume_ml == 10.0
     # Section drawn: the main area is not blank.
     px = pygame.surfarray.array3d(app.logical)[10:890, 78:600]

@@ -22,6 +22,7 @@ from sim.ui.input import (
     CURSOR_STEP,
     DORSAL_KEYS,
     NEEDLE_KEYS,
+    PULL_KEYS,
     SITE_INTENTS,
     HeldControls,
     Intent,
@@ -44,11 +45,12 @@ BUTTON_Y = 648
 NEEDLE_BUTTONS = (
     ("Insert", "Enter", Intent.INSERT),
     ("Push", "Space", Intent.PUSH),
-    ("Twist", "Shift", None),
+    ("Twist", "on/off", None),
     ("Withdraw", "W", Intent.WITHDRAW),
     ("Rotate", "R", Intent.ROTATE),
     ("Stylet", "S", Intent.STYLET),
     ("Pull", "A", Intent.ASPIRATE),
+    ("Back out", "B", Intent.BACK_OUT),
     ("Remove", "X", Intent.REMOVE),
     ("Back view", "D", Intent.DORSAL),
     ("Steps", "T", Intent.STEPS),
@@ -137,6 +139,7 @@ class ProcedureView(View):
         self.effects = Effects()
         self.sub = "dorsal"
         self.push_key = False
+        self.pull_key = False  # the pull key held: a pull, a turn, a pull... (NeedleHand.step)
         self.shift = False
         self.mouse_push = False
         self.twist_toggle = True  # Space and the mouse advance twisting, firmly
@@ -392,6 +395,9 @@ class ProcedureView(View):
             if down:
                 self.shift = bool(event.mod & pygame.KMOD_SHIFT) or self.shift
             return True
+        if event.key in PULL_KEYS and self.sub == "needle" and not down:
+            self.pull_key = False  # the pull's key-down is an intent (the first pull) below
+            return True
         if not down:
             return False
         if event.key == pygame.K_h and self.tutorial_panel is not None:
@@ -416,6 +422,10 @@ class ProcedureView(View):
         intent = intent_for(event, keymap)
         if intent is None:
             return False
+        if intent == Intent.ASPIRATE and event.key in PULL_KEYS:
+            if self.pull_key:  # the key's own auto-repeat: the hand repeats pulls itself
+                return True
+            self.pull_key = True
         self.press(intent)
         return True
 
@@ -463,7 +473,9 @@ class ProcedureView(View):
         if self.session.ended:
             return
         if self.sub == "needle":
-            held = HeldControls(push=self.push_key or self.mouse_push, twist=self.twist)
+            held = HeldControls(
+                push=self.push_key or self.mouse_push, twist=self.twist, pull=self.pull_key
+            )
             pressing, twist, cmds = self.hand.step(dt_s, held)
             for cmd in cmds:
                 self.submit(cmd)
@@ -482,7 +494,7 @@ class ProcedureView(View):
     def release_inputs(self) -> None:
         """Covered (overlay, pause, another view) or the window lost focus: stop pushing,
         dragging and twisting, since the key-up or button-up will not come here."""
-        self.push_key = self.mouse_push = False
+        self.push_key = self.mouse_push = self.pull_key = False
         self.shift = self.rmb_twist = False
         self.app.sounds.grind(False)
 
