@@ -93,8 +93,10 @@ class Session:
         except CommandRejected as exc:
             self.say(exc.message, "warn")
             return None
-        if self.guide is not None:
-            self.guide.observe(cmd, events, self.sim)
+        finished = self.guide is not None and self.guide.observe(cmd, events, self.sim)
+        if finished and self.guide.note:  # a pass finished: how far past the give it ran
+            self.say(self.guide.note, "good" if self.guide.note_ok else "warn")
+            self.guide.note = ""
         for listener in self.listeners:
             listener(events)
         return events
