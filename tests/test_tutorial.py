@@ -115,7 +115,7 @@ def tutorial_session():
 
 
 def press_past_the_give(s, after_s: float) -> float:
-    """Hold the push in the window's fixed steps; keep it ``after_s`` past the give; the LOR depth."""
+    """Hold the push in the window's fixed steps, ``after_s`` past the give; the give's depth."""
     lor, held_after = None, 0.0
     for _ in range(3000):
         s.press(True, True, 1 / 60)

@@ -16,6 +16,8 @@ from typing import Any
 
 from sim.model.simulation import Event, Simulation
 from sim.model.tissue import Tissue
+from sim.scoring.criteria.aspiration import is_fresh
+from sim.scoring.metrics import read_metrics
 from sim.vocabulary.commands import COMMAND_NAMES
 from sim.vocabulary.events import LOSS_OF_RESISTANCE
 from sim.vocabulary.technique import Thresholds
@@ -101,22 +103,14 @@ def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 
 
 def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    """A small pull from fresh marrow: turned or moved since the last pull by the scoring's
-    fresh-marrow thresholds (the technique table)."""
+    """A small pull from fresh marrow, as the scoring judges it: turned or moved far enough from
+    every earlier pull of this penetration (the technique table's fresh-marrow thresholds)."""
     if not _small_pull(cmd, events, sim):
         return False
-    pulls = [e for e in sim.events if e["type"] == "aspirated"]
-    if len(pulls) < 2:
+    pulls = read_metrics(sim.events).marrow_pulls
+    if len(pulls) < 2 or pulls[-1].moved_mm is None:
         return False
-    last, before = pulls[-1], pulls[-2]
-    t = Thresholds()
-    turn = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180)
-    turned = turn >= t.fresh_rotation_deg
-    moved = (
-        abs(last["depth_mm"] - before["depth_mm"]) >= t.fresh_move_mm
-        or last["site"] != before["site"]
-    )
-    return turned or moved
+    return is_fresh(pulls[-1], Thresholds())
 
 
 def _new_penetration(cmd: Any, events: list[Event], sim: Simulation) -> bool:

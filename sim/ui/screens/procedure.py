@@ -279,6 +279,9 @@ class ProcedureView(View):
             elif "message" in ev:
                 self.effects.announce(str(ev["message"]))
                 s.say(str(ev["message"]), "warn")
+        if self.mode.shows_hints:  # what the score will mark down, said as it happens
+            for text, kind in coaching.event_feedback(s, events):
+                s.say(text, kind)
 
     def press(self, intent: Intent) -> None:
         """A key or button intent in either sub-view."""
