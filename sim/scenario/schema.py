@@ -397,6 +397,9 @@ class Care(_Model):
     )
 
 
+#: How much of a harvest an attempt does: the whole case, or its skills-lab length.
+LENGTHS = ("full", "skills_lab")
+
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -422,6 +425,9 @@ class Scenario(_Model):
     version: Annotated[int, Field(ge=1)]
     difficulty: Literal["introductory", "core", "advanced"]
     kind: Literal["harvest", "nursing"] = "harvest"
+    #: ``skills_lab``: the same case at a proportionally smaller target (sim/scenario/length.py);
+    #: set by the trainer or the instructor, not in scenario files.
+    length: Literal[LENGTHS] = "full"
     objectives: Annotated[list[str], Field(min_length=1)]
     briefing: Annotated[str, Field(min_length=1)]
     sources: list[str] = Field(default_factory=list)
