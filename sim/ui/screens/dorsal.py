@@ -16,7 +16,9 @@ from sim.ui.camera import MmCamera
 from sim.ui.render import Painter
 from sim.vocabulary import commands as c
 
-AREA = pygame.Rect(10, 78, 880, 522)
+AREA = pygame.Rect(10, 78, 880, 522)  # the default area; the screen sets its own (set_area)
+PX_PER_MM = 1.3  # the back's scale where the area allows (layout units per mm)
+FIT_MM = (440.0, 384.0)  # the back's width and height with a margin, for smaller areas
 PALPATE_PSIS_MM = 14.0
 PALPATE_CREST_MM = 10.0
 CURSOR_STEP_MM = 2.0
@@ -69,9 +71,15 @@ class DorsalPanel:
         self.map = anatomy.dorsal_map()
         self.max_sites = max_sites
         self.shows_hints = shows_hints
-        self.camera = MmCamera((AREA.centerx, AREA.centery + 8), 1.3, flip_y=True)
+        self.set_area(AREA)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
+
+    def set_area(self, area: pygame.Rect) -> None:
+        """Draw the back in ``area`` (layout units), as large as fits up to ``PX_PER_MM``."""
+        self.area = pygame.Rect(area)
+        ppm = min(PX_PER_MM, area.width / FIT_MM[0], area.height / FIT_MM[1])
+        self.camera = MmCamera((area.centerx, area.centery + 8 * ppm / PX_PER_MM), ppm, flip_y=True)
 
     # ---------------------------------------------------------------- palpation
     def palpate(self, x_mm: float, y_mm: float) -> str:
@@ -122,18 +130,19 @@ class DorsalPanel:
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter, sites, selected: int, entries) -> None:
         cam, m = self.camera, self.map
-        p.rect(theme.DRAPE, AREA, radius=6)
+        area = self.area
+        p.rect(theme.DRAPE, area, radius=6)
         right = list(SILHOUETTE_RIGHT)
         outline = right + _mirror(right)[::-1]
         p.polygon(theme.SKIN_SHADE, [cam.to_px(x, y) for x, y in outline])
         inner = [cam.to_px(x * 0.9, y * 0.96 + 4) for x, y in outline]
         p.polygon(theme.SKIN_TONE, inner)  # lighter centre: the back curves away at the flanks
-        p.text("Dorsal view: donor prone,", (AREA.x + 12, AREA.y + 8), theme.SMALL, theme.TEXT)
-        p.text("head at the top", (AREA.x + 12, AREA.y + 30), theme.SMALL, theme.TEXT)
-        p.text("donor's left", (AREA.x + 12, AREA.bottom - 28), theme.SMALL, theme.TEXT)
+        p.text("Dorsal view: donor prone,", (area.x + 12, area.y + 8), theme.SMALL, theme.TEXT)
+        p.text("head at the top", (area.x + 12, area.y + 30), theme.SMALL, theme.TEXT)
+        p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
         p.text(
             "donor's right",
-            (AREA.right - 12, AREA.bottom - 28),
+            (area.right - 12, area.bottom - 28),
             theme.SMALL,
             theme.TEXT,
             anchor="topright",
@@ -197,7 +206,7 @@ class DorsalPanel:
         self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION)
         cx, cy = cam.to_px(*m.cluneal["right"])
         self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
-        sx, sy = cam.to_px(0, -40)
+        sx, sy = cam.to_px(0, -62)
         p.text("sacrum", (sx, sy), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
@@ -209,14 +218,13 @@ class DorsalPanel:
         kx, ky = cam.to_px(*crest)
         p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
 
-    @staticmethod
-    def _danger_label(p: Painter, text: str, midleft, colour) -> None:
+    def _danger_label(self, p: Painter, text: str, midleft, colour) -> None:
         """A danger region's name: light text on a dark pill edged in the region's colour
         (as the needle view's section labels), readable on skin of any tone."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
         pill = pygame.Rect(0, 0, w + 12, h + 4)
         pill.midleft = midleft
-        pill.clamp_ip(AREA)
+        pill.clamp_ip(self.area)
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
         p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
@@ -242,4 +250,4 @@ class DorsalPanel:
         p.line(col, (x, y + 4), (x, y + 14), 2)
 
     def in_area(self, pos) -> bool:
-        return AREA.collidepoint(pos)
+        return self.area.collidepoint(pos)

@@ -8,7 +8,7 @@ boundaries in depth); the columns are rasterised with numpy and cached per site 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pygame
@@ -55,6 +55,9 @@ class Section:
     camera: MmCamera
     axis: tuple[float, float]
     labels: list[tuple[Tissue, tuple[int, int]]]
+    #: Other points well inside each labelled region (nearest the label's point first), where
+    #: its label can go when the first point is taken.
+    spots: dict[Tissue, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 def render_section(
@@ -63,15 +66,18 @@ def render_section(
     lateral_deg: float,
     cranial_deg: float,
     rect: pygame.Rect,
+    scale: float = 1.0,
 ) -> Section:
-    """Rasterise the section for a skin site at ``entry`` (PSIS-local mm) and an aim."""
+    """Rasterise the section for a skin site at ``entry`` (PSIS-local mm) and an aim, to fill
+    ``rect`` (layout units) at ``scale`` pixels per unit (the window's native resolution)."""
     h = aim_axis(lateral_deg, cranial_deg)
     t0, t1 = T_RANGE_MM
     ppm = rect.height / (t1 - t0)
     s0 = S_RANGE_MM[0]
     s1 = s0 + rect.width / ppm  # fill the width at the same scale (the needle is to scale)
     cam = MmCamera((rect.x - s0 * ppm, rect.y - t0 * ppm), ppm)
-    w, hgt = rect.width, rect.height
+    w, hgt = round(rect.width * scale), round(rect.height * scale)  # the raster, in pixels
+    ppm = hgt / (t1 - t0)  # raster pixels per mm
     grid = np.zeros((w, hgt), dtype=np.uint8)  # index into TISSUES; 0 is air
     y_skin = round(-t0 * ppm)
     n_cols = math.ceil((s1 - s0) / COLUMN_MM)
@@ -91,7 +97,7 @@ def render_section(
     rgb = lut[grid]
     xs = np.arange(w)[:, None]
     ys = np.arange(hgt)[None, :]
-    stripes = ((xs + ys) % 12) < 3
+    stripes = ((xs + ys) % max(4, round(12 * scale))) < max(1, round(3 * scale))
     danger = np.isin(grid, [TISSUES.index(t) for t in theme.HATCHED])
     rgb[danger & stripes] = (rgb[danger & stripes] * 0.55).astype(np.uint8)
     surf = (
@@ -101,7 +107,9 @@ def render_section(
     )
     pygame.surfarray.blit_array(surf, rgb)
     labels = []
-    coarse = grid[::6, ::6]
+    spots: dict[Tissue, list[tuple[int, int]]] = {}
+    step = max(1, round(6 * scale))  # about 6 layout units
+    coarse = grid[::step, ::step]
     for i, t in enumerate(TISSUES):
         if t in (Tissue.AIR, Tissue.SKIN):
             continue
@@ -111,8 +119,19 @@ def render_section(
         # The region's pixel nearest its centroid (inside even a thin, curved band).
         cx, cy = xs_.mean(), ys_.mean()
         k = int(np.argmin((xs_ - cx) ** 2 + (ys_ - cy) ** 2))
-        labels.append((t, (rect.x + int(xs_[k]) * 6, rect.y + int(ys_[k]) * 6)))
-    return Section(surf, cam, h, labels)
+        at = (rect.x + int(xs_[k]) * step / scale, rect.y + int(ys_[k]) * step / scale)
+        labels.append((t, (round(at[0]), round(at[1]))))
+        mine = coarse == i
+        inner = mine.copy()  # with the same tissue a step above and below
+        inner[:, 1:-1] &= mine[:, :-2] & mine[:, 2:]
+        inner[:, [0, -1]] = False
+        ix, iy = np.nonzero(inner)
+        order = np.argsort((ix - xs_[k]) ** 2 + (iy - ys_[k]) ** 2)[:400]
+        spots[t] = [
+            (round(rect.x + ix[j] * step / scale), round(rect.y + iy[j] * step / scale))
+            for j in order
+        ]
+    return Section(surf, cam, h, labels, spots)
 
 
 class SectionCache:
@@ -122,9 +141,9 @@ class SectionCache:
         self._key: tuple | None = None
         self._section: Section | None = None
 
-    def get(self, anatomy, entry, lateral_deg, cranial_deg, rect) -> Section:
-        key = (id(anatomy), entry, round(lateral_deg, 3), round(cranial_deg, 3), tuple(rect))
+    def get(self, anatomy, entry, lateral_deg, cranial_deg, rect, scale: float = 1.0) -> Section:
+        key = (id(anatomy), entry, round(lateral_deg, 3), round(cranial_deg, 3), tuple(rect), scale)
         if key != self._key or self._section is None:
-            self._section = render_section(anatomy, entry, lateral_deg, cranial_deg, rect)
+            self._section = render_section(anatomy, entry, lateral_deg, cranial_deg, rect, scale)
             self._key = key
         return self._section
