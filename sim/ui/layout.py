@@ -6,7 +6,7 @@ wide as the window's aspect makes it, so these rects reflow with the aspect.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -89,16 +89,17 @@ def place_label(
     soft: Sequence[pygame.Rect] = (),
     *,
     spots: Sequence[tuple[float, float]] = (),
+    fits: Callable[[pygame.Rect], int] = lambda r: 2,
     prefer: str = "center",
     gap: int = 4,
 ) -> pygame.Rect:
     """Where a label of ``size`` goes near ``anchor``, inside ``area``, overlapping none of
     ``hard`` (other labels: never) and, where it can, none of ``soft`` (a needle: better not).
 
-    First centred on the anchor or on one of ``spots`` (other points of the region it names,
-    nearest first), then the nearest spot around the anchor clear of both, then the nearest
-    clear of ``hard``; if there is none, the preferred spot kept inside ``area``.  ``prefer``:
-    centred on the anchor, or just to its right."""
+    First on one of ``spots`` (points of the region it names, nearest the anchor first) where
+    it ``fits`` the region (2: all of it lies in it, 1: its middle does), then the nearest place
+    around the anchor clear of both, then the nearest clear of ``hard``; if there is none, the
+    preferred place kept inside ``area``.  ``prefer``: centred on the anchor, or to its right."""
     w, h = size
     ax, ay = anchor
     if prefer == "right":
@@ -107,11 +108,11 @@ def place_label(
         base = pygame.Rect(round(ax - w / 2), round(ay - h / 2), w, h)
     hard, soft = list(hard), list(soft)
 
-    def at_spots(avoid: list[pygame.Rect]) -> pygame.Rect | None:
-        for sx_, sy_ in spots:  # centred on the spot, or starting or ending just past it
-            for left in (sx_ - w / 2, sx_ - 8, sx_ + 8 - w):
+    def at_spots(avoid: list[pygame.Rect], level: int) -> pygame.Rect | None:
+        for sx_, sy_ in spots:  # centred on the spot, or starting or ending at it
+            for left in (sx_ - w / 2, sx_ - 4, sx_ + 4 - w):
                 r = pygame.Rect(round(left), round(sy_ - h / 2), w, h)
-                if area.contains(r) and r.collidelist(avoid) < 0:
+                if area.contains(r) and r.collidelist(avoid) < 0 and fits(r) >= level:
                     return r
         return None
 
@@ -132,9 +133,10 @@ def place_label(
 
     both = hard + soft
     return (
-        at_spots(both)
+        at_spots(both, 2)
+        or at_spots(both, 1)
         or around(both, near=True)
-        or at_spots(hard)
+        or at_spots(hard, 1)
         or around(hard, near=False)
         or base.clamp(area)
     )

@@ -109,10 +109,15 @@ class NeedlePanel:
             size = p.fonts.size(tissue.label, theme.SMALL)
             anchor = (pos[0] + shake[0], pos[1] + shake[1])
             spots = [(x + shake[0], y + shake[1]) for x, y in sec.spots.get(tissue, ())]
-            pill = place_label((size[0] + 10, size[1] + 4), anchor, area, taken, track, spots=spots)
+
+            def fits(r: pygame.Rect, t: Tissue = tissue) -> int:
+                return sec.covers(t, r.move(-shake[0], -shake[1]))
+
+            pill = place_label(
+                (size[0] + 10, size[1] + 4), anchor, area, taken, track, spots=spots, fits=fits
+            )
             taken.append(pill)
-            if not any(pill.collidepoint(s) for s in [anchor, *spots[:400]]):
-                # moved off its region: a leader line to it
+            if not fits(pill):  # off its region: a leader line to it
                 p.line((24, 26, 32), anchor, _nearest_edge(pill, anchor), 1)
                 p.circle((24, 26, 32), anchor, 3)
             p.rect((24, 26, 32), pill, radius=4)

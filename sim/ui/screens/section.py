@@ -55,9 +55,32 @@ class Section:
     camera: MmCamera
     axis: tuple[float, float]
     labels: list[tuple[Tissue, tuple[int, int]]]
-    #: Other points well inside each labelled region (nearest the label's point first), where
-    #: its label can go when the first point is taken.
+    #: Other points of each labelled region (nearest the label's point first), where its label
+    #: can go when the first point is taken.
     spots: dict[Tissue, list[tuple[int, int]]] = field(default_factory=dict)
+    #: The tissue index (into ``TISSUES``) every ``grid_step`` units from ``grid_origin``.
+    grid: np.ndarray | None = None
+    grid_origin: tuple[float, float] = (0.0, 0.0)
+    grid_step: float = 6.0
+
+    def tissue_at(self, x: float, y: float) -> Tissue | None:
+        """The tissue at a point (layout units), or None outside the section."""
+        if self.grid is None:
+            return None
+        i = round((x - self.grid_origin[0]) / self.grid_step)
+        j = round((y - self.grid_origin[1]) / self.grid_step)
+        if 0 <= i < self.grid.shape[0] and 0 <= j < self.grid.shape[1]:
+            return TISSUES[int(self.grid[i, j])]
+        return None
+
+    def covers(self, tissue: Tissue, rect: pygame.Rect) -> int:
+        """How well ``rect`` (a label) lies in ``tissue``: 2 its middle and both ends do, 1 only
+        its middle, 0 not even that."""
+        y = rect.centery
+        if self.tissue_at(rect.centerx, y) != tissue:
+            return 0
+        ends = (self.tissue_at(rect.x + 3, y), self.tissue_at(rect.right - 3, y))
+        return 2 if ends == (tissue, tissue) else 1
 
 
 def render_section(
@@ -121,17 +144,12 @@ def render_section(
         k = int(np.argmin((xs_ - cx) ** 2 + (ys_ - cy) ** 2))
         at = (rect.x + int(xs_[k]) * step / scale, rect.y + int(ys_[k]) * step / scale)
         labels.append((t, (round(at[0]), round(at[1]))))
-        mine = coarse == i
-        inner = mine.copy()  # with the same tissue a step above and below
-        inner[:, 1:-1] &= mine[:, :-2] & mine[:, 2:]
-        inner[:, [0, -1]] = False
-        ix, iy = np.nonzero(inner)
-        order = np.argsort((ix - xs_[k]) ** 2 + (iy - ys_[k]) ** 2)[:400]
+        order = np.argsort((xs_ - xs_[k]) ** 2 + (ys_ - ys_[k]) ** 2)[:600]
         spots[t] = [
-            (round(rect.x + ix[j] * step / scale), round(rect.y + iy[j] * step / scale))
+            (round(rect.x + xs_[j] * step / scale), round(rect.y + ys_[j] * step / scale))
             for j in order
         ]
-    return Section(surf, cam, h, labels, spots)
+    return Section(surf, cam, h, labels, spots, coarse, (rect.x, rect.y), step / scale)
 
 
 class SectionCache:
