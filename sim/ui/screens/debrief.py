@@ -507,8 +507,26 @@ class DebriefView(View):
             self._draw_pulls_in(p, d, box)
 
     def _draw_pulls_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
+        small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
+        large = [pl for pl in d.pulls if pl["ml"] > 5 and not pl.get("dry")]
+
+        def mean(rows) -> str:
+            if not rows:
+                return "none"
+            ml = sum(r["ml"] for r in rows)
+            return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
+
+        # The two means under the chart: side by side, or one above the other when narrow.
+        parts = [
+            f"pulls up to 5 mL: {len(small)}, {mean(small)}",
+            f"pulls > 5 mL: {len(large)}, {mean(large)}",
+        ]
+        widths = [p.fonts.size(t, theme.SMALL)[0] for t in parts]
+        line_h = p.fonts.line_height(theme.SMALL) + 4
+        stacked = sum(widths) + 30 > box.width - 24
+        foot = line_h * (2 if stacked else 1) + 10
         right = p.fonts.size("5 mL", theme.SMALL)[0] + 20  # the 5 mL line's label
-        plot = pygame.Rect(box.x + 12, box.y + 36, box.width - 12 - right, box.height - 36 - 36)
+        plot = pygame.Rect(box.x + 12, box.y + 36, box.width - 12 - right, box.height - 36 - foot)
         if not d.pulls:
             p.text("No pulls taken.", plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
             return
@@ -525,23 +543,12 @@ class DebriefView(View):
         y5 = plot.bottom - round(plot.height * 5 / max_ml)
         p.dashed(theme.TEXT, (plot.x, y5), (plot.right, y5), 6)
         p.text("5 mL", (plot.right + 4, y5), theme.SMALL, theme.TEXT_DIM, anchor="midleft")
-        small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
-        large = [pl for pl in d.pulls if pl["ml"] > 5 and not pl.get("dry")]
-
-        def mean(rows) -> str:
-            if not rows:
-                return "none"
-            ml = sum(r["ml"] for r in rows)
-            return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
-
-        p.text(
-            f"pulls up to 5 mL: {len(small)}, {mean(small)}    pulls > 5 mL: {len(large)}, "
-            f"{mean(large)}",
-            (box.x + 12, box.bottom - 26),
-            theme.SMALL,
-            theme.TEXT,
-            max_width=box.width - 24,
-        )
+        x, y = box.x + 12, plot.bottom + 8
+        r = p.text(parts[0], (x, y), theme.SMALL, theme.TEXT)
+        if stacked:
+            p.text(parts[1], (x, y + line_h), theme.SMALL, theme.TEXT)
+        else:
+            p.text(parts[1], (r.right + 30, y), theme.SMALL, theme.TEXT)
 
 
 class ReplayView(View):

@@ -13,6 +13,7 @@ import pygame
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.camera import MmCamera
+from sim.ui.layout import place_label
 from sim.ui.render import Painter
 from sim.vocabulary import commands as c
 
@@ -174,7 +175,7 @@ class DorsalPanel:
             px, py = cam.to_px(*m.psis[side])
             p.ellipse((150, 100, 74), pygame.Rect(px - 9, py - 7, 18, 14))  # dimple
         if self.shows_hints:
-            self._draw_hints(p)
+            self._draw_hints(p, sites)
         for site in sites:
             self._draw_site(p, site, site.index == selected, entries.get(site.index, 0))
         self._draw_cursor(p, len(sites))
@@ -185,8 +186,13 @@ class DorsalPanel:
         corners = ((-8 * s, -15 * s), (35 * s, -15 * s), (35 * s, 30 * s), (-8 * s, 30 * s))
         return [self.camera.to_px(*a.to_dorsal(side, u, v)) for u, v in corners]
 
-    def _draw_hints(self, p: Painter) -> None:
+    def _draw_hints(self, p: Painter, sites=()) -> None:
         cam, m = self.camera, self.map
+        taken = []  # the sites' numbers and the labels so far: the movable labels keep off them
+        for site in sites:
+            w, h = p.fonts.size(str(site.index + 1), theme.BODY, bold=True)
+            x, y = self.camera.to_px(site.x_mm, site.y_mm)
+            taken.append(pygame.Rect(round(x - w / 2), round(y - 24 - h / 2), w, h))
         for side in ("left", "right"):
             zone = self._zone_outline(side)
             p.lines(theme.GOOD, zone, 2, closed=True)
@@ -201,24 +207,38 @@ class DorsalPanel:
             px, py = cam.to_px(*m.psis[side])
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
-            p.text("PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor)
+            r = p.text(
+                "PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor
+            )
+            taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])
-        self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION)
+        taken.append(self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION))
         cx, cy = cam.to_px(*m.cluneal["right"])
-        self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
-        sx, sy = cam.to_px(0, -62)
-        p.text("sacrum", (sx, sy), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        taken.append(
+            self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
+        )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
         size = p.fonts.size("SI joint", theme.SMALL, bold=True)
-        self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        taken.append(
+            self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        )
         zx, zy = self._zone_outline("left")[3]
-        p.text("safe zone", (zx - 50, zy - 20), theme.SMALL, (0, 100, 70), bold=True)
-        crest = m.crest["left"][7]
-        kx, ky = cam.to_px(*crest)
-        p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        kx, ky = cam.to_px(*m.crest["left"][7])
+        sw, sh = p.fonts.size("safe zone", theme.SMALL, bold=True)
+        bone = (110, 70, 40)
+        for text, centre, colour in (
+            ("sacrum", cam.to_px(0, -62), bone),
+            # above the zone's medial top corner, ending past it
+            ("safe zone", (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
+            ("iliac crest", (kx, ky - 22), bone),
+        ):
+            w, h = p.fonts.size(text, theme.SMALL, bold=True)
+            r = place_label((w + 6, h + 2), centre, self.area, taken)
+            p.text(text, r.center, theme.SMALL, colour, bold=True, anchor="center")
+            taken.append(r)
 
-    def _danger_label(self, p: Painter, text: str, midleft, colour) -> None:
+    def _danger_label(self, p: Painter, text: str, midleft, colour) -> pygame.Rect:
         """A danger region's name: light text on a dark pill edged in the region's colour
         (as the needle view's section labels), readable on skin of any tone."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
@@ -228,6 +248,7 @@ class DorsalPanel:
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
         p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
+        return pill
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
         x, y = self.camera.to_px(site.x_mm, site.y_mm)

@@ -501,8 +501,12 @@ class LauncherView(View):
             y = r.bottom + 12
             p.text("Objectives", (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
             y += 28
-            for obj in s.objectives:
-                y = p.paragraph("•  " + obj, pygame.Rect(x, y, width, box.bottom - y), theme.BODY)
+            objectives = ["•  " + obj for obj in s.objectives]
+            size = theme.BODY  # smaller when a narrow window leaves no room for them
+            if y + sum(p.paragraph_height(o, width, size) + 4 for o in objectives) > box.bottom:
+                size = theme.SMALL
+            for obj in objectives:
+                y = p.paragraph(obj, pygame.Rect(x, y, width, box.bottom - y), size)
                 y += 4
             y += 8
             if box.bottom - y - 10 >= p.fonts.line_height(theme.SMALL):
