@@ -163,6 +163,10 @@ def test_every_screen_fits_at_every_size(app):
     key(app, pygame.K_y, frames=2)
     assert app.top.name == "debrief"
     shot("debrief")
+    debrief = app.top
+    longest = max(range(len(debrief.criteria)), key=lambda i: len(str(debrief.criteria[i])))
+    debrief.selected = longest  # the chosen criterion is promised in full
+    shot("debrief, the longest feedback open")
     key(app, pygame.K_p)
     app.top.player.clock_s = session.sim.t_s * 0.4
     run(app, 2)

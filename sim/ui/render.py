@@ -420,17 +420,19 @@ class Painter:
         anchor: str = "topleft",
         max_width: float | None = None,
         may_shorten: bool = False,
+        shortened: bool = False,
     ) -> pygame.Rect:
         """Draw one line; ``anchor`` is a pygame.Rect attribute name (``center``, ``midtop``...).
 
         With ``max_width`` (units) a line too long for it is shortened with '...' (recorded as
         cut, which the layout test refuses, unless ``may_shorten``: the text is a preview or
-        free data shown in full elsewhere).  Returns the text's rect in units (rounded outwards).
+        free data shown in full elsewhere).  ``shortened``: the caller cut the text itself (recorded
+        likewise).  Returns the text's rect in units (rounded outwards).
         """
-        cut = False
+        cut = shortened and not may_shorten
         if max_width is not None:
             fitted = self.fonts.fit(text, size, max_width, bold)
-            cut = fitted != text and not may_shorten
+            cut = cut or (fitted != text and not may_shorten)
             text = fitted
         return self._draw_text(text, pos, size, colour, bold, anchor, cut)
 

@@ -36,12 +36,13 @@ BUTTON_WEIGHTS = (140, 140, 110, 200)
 
 def score_width(canvas_w: int) -> int:
     """The score panel's width (left column); the charts take the rest."""
-    return max(560, min(780, round((canvas_w - 60) * 0.47)))
+    least = 600 if canvas_w >= 1180 else 560  # the charts need about 500 too
+    return max(least, min(780, round((canvas_w - 60) * 0.47)))
 
 
-NAME_H = 25
-LINE_H = 20
-GAP = 6
+NAME_H = 24
+LINE_H = 19
+GAP = 4
 
 
 def criterion_feedback(cr: dict) -> str:
@@ -89,10 +90,18 @@ class DebriefView(View):
         self.map_rect = pygame.Rect(rx, TOP, mw, 300)
         self.trace_rect = pygame.Rect(rx + mw + 16, TOP, rw - mw - 16, 300)
         self.pulls_rect = pygame.Rect(rx, TOP + 316, rw, CHARTS_BOTTOM - TOP - 316)
-        buttons = (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn)
-        k = (rw - 10 * (len(buttons) - 1)) / sum(BUTTON_WEIGHTS)
+        shown = [
+            (b, weight)
+            for b, weight in zip(
+                (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn),
+                BUTTON_WEIGHTS,
+                strict=True,
+            )
+            if b.enabled  # no Retry (assessment, or from the instructor view): no gap for it
+        ]
+        k = (rw - 10 * (len(shown) - 1)) / sum(weight for _b, weight in shown)
         x = rx
-        for b, weight in zip(buttons, BUTTON_WEIGHTS, strict=True):
+        for b, weight in shown:
             bw = round(weight * k) if b is not self.new_btn else rx + rw - x
             b.rect = pygame.Rect(x, BUTTON_Y, bw, 46)
             x += bw + 10
@@ -203,12 +212,21 @@ class DebriefView(View):
                     max_width=p.width - 30 - (r.right + 20),
                     may_shorten=True,
                 )
-            p.text(sc.title, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
+            title = p.text(sc.title, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
+            # What was collected: beside the title when it fits, else under the score panel.
+            summary = self._summary_text(d)
+            in_header = title.right + 30 + p.fonts.size(summary, theme.SMALL)[0] <= p.width - 20
+            if in_header:
+                p.text(summary, (p.width - 20, title.bottom - 3), theme.SMALL, anchor="bottomright")
+        line_h = p.fonts.line_height(theme.SMALL) + 3
+        below = (0 if in_header else 2) + (2 if d.messages else 0)
+        bottom = p.height - 4 - (below * line_h + 8 if below else 0)
+        self.score_box.height = bottom - self.score_box.y
         self._draw_score(p, d)
         self._draw_map(p, d)
         self._draw_trace(p, d)
         self._draw_pulls(p, d)
-        self._draw_summary(p, d)
+        self._draw_summary(p, d, "" if in_header else summary)
         for b in (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn):
             if b is self.retry_btn and not b.enabled:
                 continue
@@ -338,8 +356,12 @@ class DebriefView(View):
                 )
                 y += NAME_H
                 text_colour = theme.TEXT if i == self.selected else theme.TEXT_DIM
-                for line in lines:
-                    p.text(line, (x + 16, y), theme.SMALL, text_colour)
+                # the chosen criterion is promised in full: cutting it is a layout fault
+                whole = p.fonts.wrap(criterion_feedback(cr), theme.SMALL, box.width - 52)
+                cut = i == self.selected and len(lines) < len([ln for ln in whole if ln])
+                for j, line in enumerate(lines):
+                    last = j == len(lines) - 1
+                    p.text(line, (x + 16, y), theme.SMALL, text_colour, shortened=cut and last)
                     y += LINE_H
                 y += GAP
             return
@@ -388,26 +410,32 @@ class DebriefView(View):
             )
             y += 6
 
-    def _draw_summary(self, p: Painter, d: Debrief) -> None:
-        """Under the score: what was collected, against the target, and the scenario's events."""
+    def _summary_text(self, d: Debrief) -> str:
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
+        return (
+            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
+            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
+            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}"
+        )
+
+    def _draw_summary(self, p: Painter, d: Debrief, summary: str) -> None:
+        """Under the score: the summary (when the header has no room for it) and the
+        scenario's events."""
         box = self.score_box
-        area = pygame.Rect(box.x, box.bottom + 4, box.width, p.height - box.bottom - 8)
+        area = pygame.Rect(box.x, box.bottom + 4, box.width, p.height - box.bottom - 6)
+        if area.height < 8:
+            return
         with p.area(area, "summary"):
-            y = p.paragraph(
-                f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
-                f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
-                f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}",
-                pygame.Rect(area.x, area.y + 6, area.width, 40),
-                theme.SMALL,
-                theme.TEXT,
-                line_gap=3,
-            )
+            y = area.y + 4
+            if summary:
+                y = p.paragraph(
+                    summary, pygame.Rect(area.x, y, area.width, 40), theme.SMALL, line_gap=3
+                )
             if d.messages and area.bottom - y >= p.fonts.line_height(theme.SMALL):
                 p.paragraph(  # the replay (P) shows each event as it happened
                     "Scenario events: " + "; ".join(d.messages[-2:]),
-                    pygame.Rect(area.x, y + 2, area.width, area.bottom - y - 2),
+                    pygame.Rect(area.x, y, area.width, area.bottom - y),
                     theme.SMALL,
                     theme.ORANGE,
                     line_gap=3,
