@@ -6,8 +6,9 @@ wide as the window's aspect makes it, so these rects reflow with the aspect.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import pygame
 
@@ -88,18 +89,17 @@ def place_label(
     hard: Sequence[pygame.Rect],
     soft: Sequence[pygame.Rect] = (),
     *,
-    spots: Sequence[tuple[float, float]] = (),
-    fits: Callable[[pygame.Rect], int] = lambda r: 2,
+    places: Sequence[pygame.Rect] = (),
     prefer: str = "center",
     gap: int = 4,
 ) -> pygame.Rect:
     """Where a label of ``size`` goes near ``anchor``, inside ``area``, overlapping none of
     ``hard`` (other labels: never) and, where it can, none of ``soft`` (a needle: better not).
 
-    First on one of ``spots`` (points of the region it names, nearest the anchor first) where
-    it ``fits`` the region (2: all of it lies in it, 1: its middle does), then the nearest place
-    around the anchor clear of both, then the nearest clear of ``hard``; if there is none, the
-    preferred place kept inside ``area``.  ``prefer``: centred on the anchor, or to its right."""
+    First the first of ``places`` (on the region it names, best first) clear of both, then the
+    nearest place around the anchor clear of both, then the first of ``places`` clear of
+    ``hard``, then the nearest place around clear of ``hard``; if there is none, the preferred
+    place kept inside ``area``.  ``prefer``: centred on the anchor, or to its right."""
     w, h = size
     ax, ay = anchor
     if prefer == "right":
@@ -107,23 +107,16 @@ def place_label(
     else:
         base = pygame.Rect(round(ax - w / 2), round(ay - h / 2), w, h)
     hard, soft = list(hard), list(soft)
+    both = hard + soft
 
-    def at_spots(avoid: list[pygame.Rect], level: int) -> pygame.Rect | None:
-        for sx_, sy_ in spots:  # centred on the spot, or starting or ending at it
-            for left in (sx_ - w / 2, sx_ - 4, sx_ + 4 - w):
-                r = pygame.Rect(round(left), round(sy_ - h / 2), w, h)
-                if area.contains(r) and r.collidelist(avoid) < 0 and fits(r) >= level:
-                    return r
+    def on_region(avoid: list[pygame.Rect]) -> pygame.Rect | None:
+        for r in places:
+            if area.contains(r) and r.collidelist(avoid) < 0:
+                return r
         return None
 
-    sx, sy = max(8, w // 4), (h + gap) // 2
-    offsets = sorted(
-        ((i * sx, j * sy) for i in range(-8, 9) for j in range(-12, 13)),
-        key=lambda o: 2.0 * o[0] * o[0] + o[1] * o[1],
-    )
-
     def around(avoid: list[pygame.Rect], near: bool) -> pygame.Rect | None:
-        for dx, dy in offsets:
+        for dx, dy in _offsets(w, h, gap):
             if near and (abs(dx) > w or abs(dy) > 3 * h):
                 continue
             r = base.move(dx, dy)
@@ -131,14 +124,24 @@ def place_label(
                 return r
         return None
 
-    both = hard + soft
     return (
-        at_spots(both, 2)
-        or at_spots(both, 1)
+        on_region(both)
         or around(both, near=True)
-        or at_spots(hard, 1)
+        or on_region(hard)
         or around(hard, near=False)
         or base.clamp(area)
+    )
+
+
+@cache
+def _offsets(w: int, h: int, gap: int) -> tuple[tuple[int, int], ...]:
+    """Moves to try around a label's first place, nearest first (sideways counts double)."""
+    sx, sy = max(8, w // 4), (h + gap) // 2
+    return tuple(
+        sorted(
+            ((i * sx, j * sy) for i in range(-8, 9) for j in range(-12, 13)),
+            key=lambda o: 2.0 * o[0] * o[0] + o[1] * o[1],
+        )
     )
 
 

@@ -107,17 +107,15 @@ class NeedlePanel:
             taken.append(self._draw_ghost_label(p, ghost_tip, taken, track))
         for tissue, pos in sec.labels:
             size = p.fonts.size(tissue.label, theme.SMALL)
+            size = (size[0] + 10, size[1] + 4)
             anchor = (pos[0] + shake[0], pos[1] + shake[1])
-            spots = [(x + shake[0], y + shake[1]) for x, y in sec.spots.get(tissue, ())]
-
-            def fits(r: pygame.Rect, t: Tissue = tissue) -> int:
-                return sec.covers(t, r.move(-shake[0], -shake[1]))
-
-            pill = place_label(
-                (size[0] + 10, size[1] + 4), anchor, area, taken, track, spots=spots, fits=fits
-            )
+            places = sec.label_places(tissue, size)
+            if shake != (0, 0):
+                places = [r.move(shake) for r in places]
+            pill = place_label(size, anchor, area, taken, track, places=places)
             taken.append(pill)
-            if not fits(pill):  # off its region: a leader line to it
+            if not sec.covers(tissue, pill.move(-shake[0], -shake[1])):
+                # off its region: a leader line to it
                 p.line((24, 26, 32), anchor, _nearest_edge(pill, anchor), 1)
                 p.circle((24, 26, 32), anchor, 3)
             p.rect((24, 26, 32), pill, radius=4)

@@ -62,6 +62,7 @@ class Section:
     grid: np.ndarray | None = None
     grid_origin: tuple[float, float] = (0.0, 0.0)
     grid_step: float = 6.0
+    _candidates: dict = field(default_factory=dict, repr=False)
 
     def tissue_at(self, x: float, y: float) -> Tissue | None:
         """The tissue at a point (layout units), or None outside the section."""
@@ -81,6 +82,51 @@ class Section:
             return 0
         ends = (self.tissue_at(rect.x + 3, y), self.tissue_at(rect.right - 3, y))
         return 2 if ends == (tissue, tissue) else 1
+
+    def label_places(self, tissue: Tissue, size: tuple[int, int]) -> list[pygame.Rect]:
+        """Where a label of ``size`` for ``tissue`` can go, best first: centred on, starting
+        at or ending at one of the region's spots, wholly in the region (its middle and both
+        ends), then centred with only its middle in it (once per section and size)."""
+        key = (tissue, size)
+        found = self._candidates.get(key)
+        if found is not None:
+            return found
+        found = []
+        pts = np.array(self.spots.get(tissue, ()), dtype=float).reshape(-1, 2)
+        if self.grid is not None and len(pts):
+            w, h = size
+            want = TISSUES.index(tissue)
+            nx, ny = self.grid.shape
+
+            def on(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+                i = np.rint((x - self.grid_origin[0]) / self.grid_step).astype(int)
+                j = np.rint((y - self.grid_origin[1]) / self.grid_step).astype(int)
+                inside = (i >= 0) & (i < nx) & (j >= 0) & (j < ny)
+                hit = np.zeros(len(x), dtype=bool)
+                hit[inside] = self.grid[i[inside], j[inside]] == want
+                return hit
+
+            sx, sy = pts[:, 0], pts[:, 1]
+            top = np.rint(sy - h / 2)
+            cy = top + h // 2
+            full, middle = [], []
+            for k, left in enumerate((sx - w / 2, sx - 4, sx + 4 - w)):
+                x0 = np.rint(left)
+                mid = on(x0 + w // 2, cy)
+                ends = on(x0 + 3, cy) & on(x0 + w - 3, cy)
+                fits = np.nonzero(mid & ends)[0]
+                full += [(n, k) for n in fits]
+                if k == 0:
+                    middle = [n for n in np.nonzero(mid & ~ends)[0]]
+            full.sort()  # nearest spot first, then its alignments
+            found = [pygame.Rect(0, 0, w, h) for _ in range(len(full) + len(middle))]
+            lefts = ((sx - w / 2), (sx - 4), (sx + 4 - w))
+            for r, (n, k) in zip(found, full, strict=False):
+                r.topleft = (round(lefts[k][n]), int(top[n]))
+            for r, n in zip(found[len(full) :], middle, strict=True):
+                r.topleft = (round(lefts[0][n]), int(top[n]))
+        self._candidates[key] = found
+        return found
 
 
 def render_section(
@@ -144,11 +190,12 @@ def render_section(
         k = int(np.argmin((xs_ - cx) ** 2 + (ys_ - cy) ** 2))
         at = (rect.x + int(xs_[k]) * step / scale, rect.y + int(ys_[k]) * step / scale)
         labels.append((t, (round(at[0]), round(at[1]))))
-        order = np.argsort((xs_ - xs_[k]) ** 2 + (ys_ - ys_[k]) ** 2)[:600]
-        spots[t] = [
-            (round(rect.x + xs_[j] * step / scale), round(rect.y + ys_[j] * step / scale))
-            for j in order
-        ]
+        d2 = (xs_ - xs_[k]) ** 2 + (ys_ - ys_[k]) ** 2
+        near = np.argpartition(d2, 600)[:600] if d2.size > 600 else np.arange(d2.size)
+        near = near[np.argsort(d2[near], kind="stable")]
+        px = np.rint(rect.x + xs_[near] * step / scale).astype(int)
+        py = np.rint(rect.y + ys_[near] * step / scale).astype(int)
+        spots[t] = list(zip(px.tolist(), py.tolist(), strict=True))
     return Section(surf, cam, h, labels, spots, coarse, (rect.x, rect.y), step / scale)
 
 
