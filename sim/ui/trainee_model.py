@@ -30,7 +30,6 @@ import pygame  # noqa: E402
 
 from sim.errors import InputError  # noqa: E402
 from sim.ui.app import App  # noqa: E402
-from sim.ui.screens.needle import AREA as SECTION  # noqa: E402
 from sim.vocabulary.events import (  # noqa: E402
     INNER_CORTEX_CONTACT,
     LOSS_OF_RESISTANCE,
@@ -247,12 +246,16 @@ class SimulatedTrainee:
                 return
             self.tap(pygame.K_LEFTBRACKET if hand.pull_ml > ml else pygame.K_RIGHTBRACKET)
 
+    def _section_px(self) -> tuple[int, int]:
+        """The middle of the needle section, in window pixels (where a person points)."""
+        return self.app.viewport.to_px(self.proc.lay.area.center)
+
     def _press_down(self) -> None:
         if self.input_kind == "keyboard":
             self._post_key(pygame.K_SPACE)
         else:
             pygame.event.post(
-                pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=SECTION.center, button=1)
+                pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=self._section_px(), button=1)
             )
 
     def _press_up(self) -> None:
@@ -260,7 +263,7 @@ class SimulatedTrainee:
             self._post_key(pygame.K_SPACE, up=True)
         else:
             pygame.event.post(
-                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=SECTION.center, button=1)
+                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=self._section_px(), button=1)
             )
 
     def penetrate(self) -> tuple[float | None, bool]:

@@ -13,10 +13,13 @@ import pygame
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.camera import MmCamera
+from sim.ui.layout import place_label
 from sim.ui.render import Painter
 from sim.vocabulary import commands as c
 
-AREA = pygame.Rect(10, 78, 880, 522)
+AREA = pygame.Rect(10, 78, 880, 522)  # the default area; the screen sets its own (set_area)
+PX_PER_MM = 1.3  # the back's scale where the area allows (layout units per mm)
+FIT_MM = (440.0, 384.0)  # the back's width and height with a margin, for smaller areas
 PALPATE_PSIS_MM = 14.0
 PALPATE_CREST_MM = 10.0
 CURSOR_STEP_MM = 2.0
@@ -69,9 +72,15 @@ class DorsalPanel:
         self.map = anatomy.dorsal_map()
         self.max_sites = max_sites
         self.shows_hints = shows_hints
-        self.camera = MmCamera((AREA.centerx, AREA.centery + 8), 1.3, flip_y=True)
+        self.set_area(AREA)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
+
+    def set_area(self, area: pygame.Rect) -> None:
+        """Draw the back in ``area`` (layout units), as large as fits up to ``PX_PER_MM``."""
+        self.area = pygame.Rect(area)
+        ppm = min(PX_PER_MM, area.width / FIT_MM[0], area.height / FIT_MM[1])
+        self.camera = MmCamera((area.centerx, area.centery + 8 * ppm / PX_PER_MM), ppm, flip_y=True)
 
     # ---------------------------------------------------------------- palpation
     def palpate(self, x_mm: float, y_mm: float) -> str:
@@ -122,18 +131,19 @@ class DorsalPanel:
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter, sites, selected: int, entries) -> None:
         cam, m = self.camera, self.map
-        p.rect(theme.DRAPE, AREA, radius=6)
+        area = self.area
+        p.rect(theme.DRAPE, area, radius=6)
         right = list(SILHOUETTE_RIGHT)
         outline = right + _mirror(right)[::-1]
         p.polygon(theme.SKIN_SHADE, [cam.to_px(x, y) for x, y in outline])
         inner = [cam.to_px(x * 0.9, y * 0.96 + 4) for x, y in outline]
         p.polygon(theme.SKIN_TONE, inner)  # lighter centre: the back curves away at the flanks
-        p.text("Dorsal view: donor prone,", (AREA.x + 12, AREA.y + 8), theme.SMALL, theme.TEXT)
-        p.text("head at the top", (AREA.x + 12, AREA.y + 30), theme.SMALL, theme.TEXT)
-        p.text("donor's left", (AREA.x + 12, AREA.bottom - 28), theme.SMALL, theme.TEXT)
+        p.text("Dorsal view: donor prone,", (area.x + 12, area.y + 8), theme.SMALL, theme.TEXT)
+        p.text("head at the top", (area.x + 12, area.y + 30), theme.SMALL, theme.TEXT)
+        p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
         p.text(
             "donor's right",
-            (AREA.right - 12, AREA.bottom - 28),
+            (area.right - 12, area.bottom - 28),
             theme.SMALL,
             theme.TEXT,
             anchor="topright",
@@ -165,7 +175,7 @@ class DorsalPanel:
             px, py = cam.to_px(*m.psis[side])
             p.ellipse((150, 100, 74), pygame.Rect(px - 9, py - 7, 18, 14))  # dimple
         if self.shows_hints:
-            self._draw_hints(p)
+            self._draw_hints(p, sites)
         for site in sites:
             self._draw_site(p, site, site.index == selected, entries.get(site.index, 0))
         self._draw_cursor(p, len(sites))
@@ -176,8 +186,13 @@ class DorsalPanel:
         corners = ((-8 * s, -15 * s), (35 * s, -15 * s), (35 * s, 30 * s), (-8 * s, 30 * s))
         return [self.camera.to_px(*a.to_dorsal(side, u, v)) for u, v in corners]
 
-    def _draw_hints(self, p: Painter) -> None:
+    def _draw_hints(self, p: Painter, sites=()) -> None:
         cam, m = self.camera, self.map
+        taken = []  # the sites' numbers and the labels so far: the movable labels keep off them
+        for site in sites:
+            w, h = p.fonts.size(str(site.index + 1), theme.BODY, bold=True)
+            x, y = self.camera.to_px(site.x_mm, site.y_mm)
+            taken.append(pygame.Rect(round(x - w / 2), round(y - 24 - h / 2), w, h))
         for side in ("left", "right"):
             zone = self._zone_outline(side)
             p.lines(theme.GOOD, zone, 2, closed=True)
@@ -192,34 +207,48 @@ class DorsalPanel:
             px, py = cam.to_px(*m.psis[side])
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
-            p.text("PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor)
+            r = p.text(
+                "PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor
+            )
+            taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])
-        self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION)
+        taken.append(self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION))
         cx, cy = cam.to_px(*m.cluneal["right"])
-        self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
-        sx, sy = cam.to_px(0, -40)
-        p.text("sacrum", (sx, sy), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        taken.append(
+            self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
+        )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
         size = p.fonts.size("SI joint", theme.SMALL, bold=True)
-        self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        taken.append(
+            self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        )
         zx, zy = self._zone_outline("left")[3]
-        p.text("safe zone", (zx - 50, zy - 20), theme.SMALL, (0, 100, 70), bold=True)
-        crest = m.crest["left"][7]
-        kx, ky = cam.to_px(*crest)
-        p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        kx, ky = cam.to_px(*m.crest["left"][7])
+        sw, sh = p.fonts.size("safe zone", theme.SMALL, bold=True)
+        bone = (110, 70, 40)
+        for text, centre, colour in (
+            ("sacrum", cam.to_px(0, -62), bone),
+            # above the zone's medial top corner, ending past it
+            ("safe zone", (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
+            ("iliac crest", (kx, ky - 22), bone),
+        ):
+            w, h = p.fonts.size(text, theme.SMALL, bold=True)
+            r = place_label((w + 6, h + 2), centre, self.area, taken)
+            p.text(text, r.center, theme.SMALL, colour, bold=True, anchor="center")
+            taken.append(r)
 
-    @staticmethod
-    def _danger_label(p: Painter, text: str, midleft, colour) -> None:
+    def _danger_label(self, p: Painter, text: str, midleft, colour) -> pygame.Rect:
         """A danger region's name: light text on a dark pill edged in the region's colour
         (as the needle view's section labels), readable on skin of any tone."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
         pill = pygame.Rect(0, 0, w + 12, h + 4)
         pill.midleft = midleft
-        pill.clamp_ip(AREA)
+        pill.clamp_ip(self.area)
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
         p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
+        return pill
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
         x, y = self.camera.to_px(site.x_mm, site.y_mm)
@@ -242,4 +271,4 @@ class DorsalPanel:
         p.line(col, (x, y + 4), (x, y + 14), 2)
 
     def in_area(self, pos) -> bool:
-        return AREA.collidepoint(pos)
+        return self.area.collidepoint(pos)

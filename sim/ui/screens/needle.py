@@ -11,11 +11,12 @@ from sim.model.needle import NeedleState
 from sim.model.tissue import Tissue
 from sim.ui import theme
 from sim.ui.input import FORCE_MAX_N, PULL_CHOICES_ML
+from sim.ui.layout import along, place_label, track_boxes
 from sim.ui.render import Painter
 from sim.ui.screens.section import SectionCache, describe_axis
 from sim.vocabulary.technique import Thresholds
 
-AREA = pygame.Rect(10, 78, 880, 522)
+AREA = pygame.Rect(10, 78, 880, 522)  # defaults; the screen sets its own (set_rects)
 SIDE = pygame.Rect(900, 78, 370, 522)
 NEEDLE_OD_MM = 3.05  # 11 G outer diameter
 SYRINGE_MAX_ML = 20.0
@@ -31,11 +32,16 @@ class NeedlePanel:
         self.shows_hints = shows_hints
         self.length_mm = length_mm
         self.cache = SectionCache()
-        self._veil: pygame.Surface | None = None
+        self.area, self.side = AREA, SIDE
 
-    def section_for(self, site, lateral_deg: float, cranial_deg: float):
+    def set_rects(self, area: pygame.Rect, side: pygame.Rect) -> None:
+        """Draw the section in ``area`` and the readouts in ``side`` (layout units)."""
+        self.area, self.side = pygame.Rect(area), pygame.Rect(side)
+
+    def section_for(self, site, lateral_deg: float, cranial_deg: float, scale: float = 1.0):
+        """The section for a site and aim, rasterised at ``scale`` pixels per layout unit."""
         entry = (site.lateral_mm, site.cranial_mm)
-        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, AREA)
+        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, self.area, scale)
 
     # ---------------------------------------------------------------- main area
     def draw_section(
@@ -47,36 +53,33 @@ class NeedlePanel:
         shake: tuple[int, int],
         flash: float,
         ghost: tuple[float, float] | None = None,
+        avoid: list[pygame.Rect] | tuple = (),
     ) -> None:
-        """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track."""
+        """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track.
+        The tissue labels keep off the needle, the ghost, the other labels and ``avoid``."""
+        area = self.area
         if site is None:
-            p.rect(theme.PANEL, AREA, radius=6)
+            p.rect(theme.PANEL, area, radius=6)
             p.text(
                 "Mark a skin site on the back first (D or Tab for the dorsal view)",
-                AREA.center,
+                area.center,
                 theme.BODY,
                 theme.TEXT_DIM,
                 anchor="center",
+                max_width=area.width - 20,
             )
             return
         lat, cra = (needle.lateral_deg, needle.cranial_deg) if needle.inserted else aim
-        sec = self.section_for(site, lat, cra)
-        clip = p.surface.get_clip()
-        p.surface.set_clip(AREA)
-        p.blit(sec.surface, (AREA.x + shake[0], AREA.y + shake[1]), "section")
+        sec = self.section_for(site, lat, cra, p.scale)
+        clip = p.get_clip()
+        p.set_clip(area)
+        p.blit(sec.surface, (area.x + shake[0], area.y + shake[1]), "section")
         cam = sec.camera
 
-        def at(s_mm: float, t_mm: float) -> tuple[int, int]:
+        def at(s_mm: float, t_mm: float) -> tuple[float, float]:
             x, y = cam.to_px(s_mm, t_mm)
             return (x + shake[0], y + shake[1])
 
-        for tissue, pos in sec.labels:
-            size = p.fonts.size(tissue.label, theme.SMALL)
-            pill = pygame.Rect(0, 0, size[0] + 10, size[1] + 4)
-            pill.center = (pos[0] + shake[0], pos[1] + shake[1])
-            pill.clamp_ip(AREA)
-            p.rect((24, 26, 32), pill, radius=4)
-            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
         # The needle in the plane: along (horizontal, depth) components of its direction.
         d = needle.direction if needle.inserted else None
         if d is None:
@@ -84,34 +87,75 @@ class NeedlePanel:
         horiz = math.hypot(d[0], d[1])
         axis = (horiz, d[2])
         depth = needle.depth_mm if needle.inserted else 0.0
+        # Labels never overlap each other (``taken``) and keep off the needle, its tip and the
+        # ghost where they can (``track``).
+        taken = [self._draw_scale(p, cam), *avoid]
+        far = max(depth, 80.0 if not needle.inserted and self.shows_hints else 0.0)
+        taken += track_boxes([at(axis[0] * depth, axis[1] * depth)], 12)  # the tip
+        track = track_boxes(
+            along(at(-axis[0] * 30, -axis[1] * 30), at(axis[0] * far, axis[1] * far))
+        )
         if not needle.inserted and self.shows_hints:
             p.dashed(theme.YELLOW, at(0, 0), at(axis[0] * 80, axis[1] * 80), 6, 2)
+        ghost_tip = None
         if ghost is not None:
-            self._draw_ghost(p, at, sec.axis, ghost)
+            ghost_tip, ghost_track = self._draw_ghost(p, at, sec.axis, ghost)
+            track += track_boxes(ghost_track, 10)
         self._draw_needle(p, at, axis, depth, needle)
-        right, left = describe_axis(sec.axis)
-        p.text("<  " + left, (AREA.x + 10, AREA.y + 8), theme.SMALL, theme.TEXT)
-        p.text(
-            right + "  >", (AREA.right - 10, AREA.y + 8), theme.SMALL, theme.TEXT, anchor="topright"
-        )
-        self._draw_scale(p, cam)
+        taken += self._draw_axis_names(p, sec.axis)
+        if ghost_tip is not None:
+            taken.append(self._draw_ghost_label(p, ghost_tip, taken, track))
+        for tissue, pos in sec.labels:
+            size = p.fonts.size(tissue.label, theme.SMALL)
+            size = (size[0] + 10, size[1] + 4)
+            anchor = (pos[0] + shake[0], pos[1] + shake[1])
+            places = sec.label_places(tissue, size)
+            if shake != (0, 0):
+                places = [r.move(shake) for r in places]
+            pill = place_label(size, anchor, area, taken, track, places=places)
+            taken.append(pill)
+            if not sec.covers(tissue, pill.move(-shake[0], -shake[1])):
+                # off its region: a leader line to it
+                p.line((24, 26, 32), anchor, _nearest_edge(pill, anchor), 1)
+                p.circle((24, 26, 32), anchor, 3)
+            p.rect((24, 26, 32), pill, radius=4)
+            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
         if flash > 0:
-            if self._veil is None:
-                self._veil = pygame.Surface(AREA.size).convert()
-                self._veil.fill((255, 255, 255))
-            self._veil.set_alpha(int(110 * flash))
-            p.blit(self._veil, AREA.topleft, "flash")
-        p.surface.set_clip(clip)
-        p.rect(theme.PANEL_EDGE, AREA, 1, radius=6)
+            p.shade((255, 255, 255), int(110 * flash), area)
+        p.set_clip(clip)
+        p.rect(theme.PANEL_EDGE, area, 1, radius=6)
 
-    def _draw_scale(self, p: Painter, cam) -> None:
-        x0, y0 = AREA.x + 16, AREA.bottom - 20
+    def _draw_axis_names(self, p: Painter, axis) -> list[pygame.Rect]:
+        """The names of the section's two ends along its top, on dark pills over the needle's
+        shaft (one under the other when the section is too narrow for both on one line)."""
+        area = self.area
+        right, left = describe_axis(axis)
+        texts = ("<  " + left, right + "  >")
+        (w1, h), (w2, _h) = (p.fonts.size(t, theme.SMALL) for t in texts)
+        y2 = area.y + 8 if area.x + 10 + w1 + 24 + w2 <= area.right - 10 else area.y + 14 + h
+        placed = []
+        for text, w, pos, anchor in (
+            (texts[0], w1, (area.x + 10, area.y + 8), "topleft"),
+            (texts[1], w2, (area.right - 10, y2), "topright"),
+        ):
+            pill = pygame.Rect(0, 0, w + 8, h + 2)
+            setattr(pill, anchor, (pos[0] + (-4 if anchor == "topleft" else 4), pos[1] - 1))
+            p.rect((24, 26, 32), pill, radius=4)
+            p.text(text, pos, theme.SMALL, theme.TEXT, anchor=anchor)
+            placed.append(pill.inflate(4, 4))
+        return placed
+
+    def _draw_scale(self, p: Painter, cam) -> pygame.Rect:
+        area = self.area
+        x0, y0 = area.x + 16, area.bottom - 20
         px = 10 * cam.px_per_mm
         p.line(theme.TEXT, (x0, y0), (x0 + px, y0), 3)
-        p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
+        r = p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
+        return pygame.Rect(x0 - 4, r.y - 4, r.right - x0 + 8, r.height + 8)
 
-    def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost) -> None:
-        """The ideal track, projected into the section plane, as a dashed outline."""
+    def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost):
+        """The ideal track, projected into the section plane, as a dashed outline; returns its
+        tip and points along it."""
         g = direction(*ghost)
         u = (g[0] * plane[0] + g[1] * plane[1], g[2])
         norm = math.hypot(*u) or 1.0
@@ -125,13 +169,18 @@ class NeedlePanel:
             p.dashed(GHOST, a, b, 8, 3)
         tip = at(ux * end, uy * end)
         p.circle(GHOST, tip, 6, 3)
+        return tip, along(at(0, 0), tip)
+
+    def _draw_ghost_label(self, p: Painter, tip, taken, track) -> pygame.Rect:
         label = "ghost needle: the ideal track"
         size = p.fonts.size(label, theme.SMALL, bold=True)
-        pill = pygame.Rect(tip[0] + 12, tip[1] - size[1] // 2 - 2, size[0] + 10, size[1] + 4)
-        pill.clamp_ip(AREA)
+        pill = place_label(
+            (size[0] + 10, size[1] + 4), tip, self.area, taken, track, prefer="right"
+        )
         p.rect((18, 22, 30), pill, radius=4)
         p.rect(GHOST, pill, 1, radius=4)
         p.text(label, pill.center, theme.SMALL, GHOST, bold=True, anchor="center")
+        return pill
 
     def _draw_needle(self, p: Painter, at, axis, depth: float, needle: NeedleState) -> None:
         ux, uy = axis
@@ -174,8 +223,37 @@ class NeedlePanel:
         last_pull: dict | None,
         twist: bool,
     ) -> None:
-        p.panel(SIDE)
-        x, y = SIDE.x + 14, SIDE.y + 10
+        side = self.side
+        with p.panel(side, name="needle readouts"):
+            self._draw_side(
+                p,
+                side,
+                site,
+                needle,
+                aim,
+                force_n,
+                resistance_n,
+                speed_mm_s,
+                pull_ml,
+                last_pull,
+                twist,
+            )
+
+    def _draw_side(
+        self,
+        p,
+        side,
+        site,
+        needle,
+        aim,
+        force_n,
+        resistance_n,
+        speed_mm_s,
+        pull_ml,
+        last_pull,
+        twist,
+    ) -> None:
+        x, y = side.x + 14, side.y + 10
         if site is None:
             p.text("No site marked", (x, y), theme.BODY, theme.TEXT_DIM)
             return
@@ -219,7 +297,7 @@ class NeedlePanel:
                 theme.TEXT,
             )
         else:
-            p.text("Needle out: Enter to insert at this site", (x, y), theme.BODY, theme.YELLOW)
+            p.text("Needle out: Enter inserts here", (x, y), theme.BODY, theme.YELLOW)
             y += 26
             p.text("1-4 choose site   arrows aim", (x, y), theme.SMALL, theme.TEXT_DIM)
         y += 34
@@ -231,7 +309,7 @@ class NeedlePanel:
             theme.TEXT,
         )
         y += 22
-        gauge = pygame.Rect(x, y, SIDE.width - 28, 22)
+        gauge = pygame.Rect(x, y, side.width - 28, 22)
         over = resistance_n is not None and force_n > resistance_n
         colour = theme.GOOD if over else theme.ORANGE
         marker = resistance_n / FORCE_MAX_N if resistance_n is not None else None
@@ -241,7 +319,7 @@ class NeedlePanel:
             move = f"moving {speed_mm_s:.1f} mm/s" if speed_mm_s > 0.05 else "not moving"
             p.text(f"resistance {resistance_n:.0f} N · {move}", (x, y), theme.SMALL, theme.TEXT_DIM)
         y += 30
-        self._draw_syringe(p, pygame.Rect(x, y, SIDE.width - 28, 120), pull_ml, last_pull)
+        self._draw_syringe(p, pygame.Rect(x, y, side.width - 28, 120), pull_ml, last_pull)
 
     def _draw_syringe(self, p: Painter, box: pygame.Rect, pull_ml: float, last: dict | None):
         p.text(
@@ -291,3 +369,8 @@ class NeedlePanel:
     @staticmethod
     def pull_choices() -> tuple[float, ...]:
         return PULL_CHOICES_ML
+
+
+def _nearest_edge(rect: pygame.Rect, pt) -> tuple[float, float]:
+    """The point of ``rect``'s outline nearest ``pt`` (where a leader line meets a label)."""
+    return (min(max(pt[0], rect.left), rect.right), min(max(pt[1], rect.top), rect.bottom))
