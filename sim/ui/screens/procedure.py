@@ -47,7 +47,7 @@ WARNINGS_MAX = 3
 NEEDLE_BUTTONS = (
     ("Insert", "Enter", Intent.INSERT),
     ("Push", "Space", Intent.PUSH),
-    ("Twist", "on/off", None),
+    ("Twist", "", None),
     ("Withdraw", "W", Intent.WITHDRAW),
     ("Rotate", "R", Intent.ROTATE),
     ("Stylet", "S", Intent.STYLET),
