@@ -108,3 +108,23 @@ def test_the_launcher_chooses_the_length_and_an_assessment_sets_its_own(tmp_path
     key(app, pygame.K_l)
     assert "instructor sets" in launcher.notice
     pygame.quit()
+
+
+def test_the_briefing_and_the_debrief_say_the_length():
+    import pygame
+
+    from sim.trainer.modes import mode_by_id
+    from sim.trainer.session import Session
+    from tests.ui.driver import make_app, run
+
+    app = make_app()
+    run(app, 2)
+    short = at_length(resolve_scenario("adult-standard"), "skills_lab")
+    app.go("briefing", scenario=short, trainee="t-2", mode=mode_by_id("practice"))
+    run(app)
+    assert "skills lab: 40% of the full harvest" in app.painter.texts()
+    session = Session(Attempt(short, 1), "t-2", "practice")
+    app.go("debrief", session=session, mode=mode_by_id("practice"))
+    run(app)
+    assert "Standard adult harvest (skills-lab length)" in app.painter.texts()
+    pygame.quit()
