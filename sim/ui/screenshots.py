@@ -48,6 +48,7 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
             app.frame(STEP)
 
     def shot(name: str) -> None:
+        app.invalidate()  # the script sets some state directly, not through input
         frames(1)
         path = out / f"{name}.png"
         pygame.image.save(app.logical, str(path))

@@ -503,6 +503,12 @@ class ReplayView(View):
     def update(self, dt_s: float) -> None:
         self.player.tick(dt_s)
 
+    def animating(self) -> bool:
+        return not (self.player.paused or self.player.done)
+
+    def redraw_key(self) -> object:
+        return (self.player.done, self.player.index)
+
     def draw(self, p: Painter) -> None:
         s = self.view_session
         self.hud.draw(p, s)

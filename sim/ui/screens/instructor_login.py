@@ -122,6 +122,10 @@ class InstructorLoginView(View):
         return False
 
     # ---------------------------------------------------------------- draw
+    def redraw_key(self) -> object:
+        """The fields' blinking cursors (typing is input anyway)."""
+        return tuple((len(e.get_text()), getattr(e, "cursor_on", False)) for e in self.entries)
+
     def draw(self, p: Painter) -> None:
         p.text("Instructor", (40, 24), theme.TITLE, bold=True)
         p.text(

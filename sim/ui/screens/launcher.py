@@ -257,6 +257,15 @@ class LauncherView(View):
     def update(self, dt_s: float) -> None:
         self._refresh_history()
 
+    def redraw_key(self) -> object:
+        """The name field's text and blinking cursor (typing and clicks are input anyway), and
+        the records error (the store opens on first use)."""
+        e = self.name_entry
+        if e is None:
+            return None
+        cursor = getattr(e, "cursor_on", False)
+        return (e.get_text(), cursor, self.focus, self.notice, self.app.records.error)
+
     def draw(self, p: Painter) -> None:
         p.text("Marrowsim", (40, 24), theme.TITLE, bold=True)
         self.instructor_btn.draw(p, hover=self.instructor_btn.rect.collidepoint(self._hover))
