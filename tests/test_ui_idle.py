@@ -153,3 +153,17 @@ def test_run_loop_polls_slowly_when_idle_and_keeps_the_simulated_clock_on_the_wa
     app.loop(max_frames=app.frames + 60, clock=clock, wall=clock.wall)
     assert clock.rates[2:].count(app_module.FPS) == len(clock.rates) - 2
     pygame.quit()
+
+
+def test_the_idle_benchmark_reports_every_screen_and_the_push():
+    from bench import ui_bench
+
+    got = ui_bench.idle_screens(seconds=0.2, repeats=1, push_s=0.3)
+    names = [r["screen"] for r in got["screens"]]
+    assert names[0] == "launcher" and names[1] == "briefing" and names[-1] == "debrief"
+    assert any(n.startswith("needle view at rest") for n in names)
+    rows = ui_bench.idle_figures(got)
+    assert len(rows) == len(names) + 1
+    for row in rows:
+        assert set(row) == {"figure", "target", "measured", "pass"}
+    assert got["push"]["redraws"] >= got["push"]["frames"] - 1  # every push frame drew
