@@ -4,6 +4,7 @@ In assessment mode only the active assessment's scenarios are listed, with the a
 trainee has left; an ID is required.  After an ID is typed the trainee sees their own recent
 attempts (never anyone else's).  F2 or the Instructor button opens the instructor login.  If the
 records database cannot be opened, its one-line error is shown here.
+Enter in the name field starts the selected scenario; Up/Down still choose one while typing.
 """
 
 from __future__ import annotations
@@ -83,6 +84,16 @@ class LauncherView(View):
             self.name_entry.focus()
         else:
             self.name_entry.unfocus()
+
+    def _adopt_gui_focus(self) -> None:
+        """Follow a click into (or out of) the name field, which pygame_gui handles itself, so
+        that Space typed in a name is a space, not Start."""
+        if self.name_entry is None:
+            return
+        if self.name_entry.is_focused:
+            self.focus = "name"
+        elif self.focus == "name":
+            self.focus = "list"
 
     # ---------------------------------------------------------------- actions
     @property
@@ -190,6 +201,7 @@ class LauncherView(View):
         self.history = self.app.records.recent(trainee) if ok else []
 
     def handle_event(self, event: pygame.event.Event) -> bool:
+        self._adopt_gui_focus()
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element == self.start_button:
             self.start()
             return True
@@ -197,8 +209,7 @@ class LauncherView(View):
             self.open_instructor()
             return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            self.focus = "list"
-            self._sync_focus()
+            self.start()  # Enter in the name field starts (a refusal keeps the field focused)
             return True
         if event.type == pygame.MOUSEMOTION:
             self._hover = event.pos
@@ -233,15 +244,16 @@ class LauncherView(View):
             self.focus = FOCUS_ORDER[(i + step) % len(FOCUS_ORDER)]
             self._sync_focus()
             return True
-        if self.focus == "name":
-            return False
+        if self.focus == "name" and event.key not in (pygame.K_UP, pygame.K_DOWN):
+            return False  # the field takes the keys; Up/Down still choose the scenario
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
             if self.focus == "mode" and event.key == pygame.K_SPACE:
                 return True
             self.start()
             return True
         if event.key in (pygame.K_UP, pygame.K_DOWN) and self.entries:
-            self.focus = "list"
+            if self.focus != "name":
+                self.focus = "list"
             step = -1 if event.key == pygame.K_UP else 1
             self.selected = (self.selected + step) % len(self.entries)
             self._keep_visible()
@@ -255,6 +267,7 @@ class LauncherView(View):
 
     # ---------------------------------------------------------------- draw
     def update(self, dt_s: float) -> None:
+        self._adopt_gui_focus()
         self._refresh_history()
 
     def redraw_key(self) -> object:
