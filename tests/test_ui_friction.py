@@ -52,3 +52,24 @@ def test_up_down_still_choose_the_scenario_while_typing(data_dir):
     key(app, pygame.K_DOWN)
     assert app.top.selected == first + 1 and app.top.focus == "name"
     pygame.quit()
+
+
+def test_the_name_is_kept_when_the_trainee_comes_back_to_the_launcher(data_dir):
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    click_name_field(app)
+    type_text(app, "t-8")
+    key(app, pygame.K_RETURN, frames=2)
+    key(app, pygame.K_BACKSPACE)  # back from the briefing
+    assert app.top.name == "launcher"
+    assert app.top.name_entry.get_text() == "t-8"
+    key(app, pygame.K_RETURN)  # list focused: start
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_e)
+    key(app, pygame.K_y, frames=2)
+    assert app.top.name == "debrief"
+    key(app, pygame.K_RETURN)  # to the launcher
+    assert app.top.name == "launcher" and app.top.name_entry.get_text() == "t-8"
+    run(app)
+    assert "Your recent attempts (t-8)" in app.painter.texts()
+    pygame.quit()

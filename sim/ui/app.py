@@ -90,6 +90,9 @@ class App:
         self.drew = False  # whether the last frame drew: the loop then runs at FPS
         self.dirty = True  # draw on the next frame whatever the views say
         self.wall_s = 0.0
+        #: What was typed in the launcher's name field, kept for this station session (the
+        #: App's lifetime) so a trainee coming back to the launcher finds it still there.
+        self.trainee_name = ""
         self.after_frame: list[Callable[[App], None]] = []
         self.go("launcher")
 

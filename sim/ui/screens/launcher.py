@@ -5,6 +5,7 @@ trainee has left; an ID is required.  After an ID is typed the trainee sees thei
 attempts (never anyone else's).  F2 or the Instructor button opens the instructor login.  If the
 records database cannot be opened, its one-line error is shown here.
 Enter in the name field starts the selected scenario; Up/Down still choose one while typing.
+The name is kept for the station session (``app.trainee_name``), there on coming back here.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class LauncherView(View):
         self.scroll = 0
         self.mode_index = 0
         self.focus = "list"
-        self.trainee = ""
+        self.trainee = app.trainee_name  # kept while the window is open
         self.assessment: dict | None = None
         self.history: list[dict] = []
         self._history_for: str | None = None
@@ -72,6 +73,7 @@ class LauncherView(View):
     def on_exit(self) -> None:
         if self.name_entry is not None:
             self.trainee = self.name_entry.get_text().strip()
+            self.app.trainee_name = self.trainee
             self.name_entry.kill()
         if self.start_button is not None:
             self.start_button.kill()
