@@ -6,7 +6,10 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from sim.records import RecordStore
 from tests.ui.driver import click, key, make_app, run
+
+PASSPHRASE = "correct horse battery"
 
 
 @pytest.fixture
@@ -29,6 +32,51 @@ def type_text(app, text: str) -> None:
 def click_name_field(app) -> None:
     click(app, app.top.name_entry.rect.center, frames=2)
     assert app.top.focus == "name"
+
+
+def trainee_ids(app) -> list[str]:
+    return [t["id"] for t in app.records.store.trainees()]
+
+
+def sign_in(app):
+    """Launcher → instructor view (a passphrase set on a new station)."""
+    key(app, pygame.K_F2)
+    login = app.top
+    for e in login.entries:
+        e.set_text(PASSPHRASE)
+    login.submit()
+    run(app)
+    assert app.top.name == "instructor"
+    return app.top
+
+
+def test_typing_a_name_creates_no_trainee_and_the_cohort_agrees_with_the_attempts(data_dir):
+    with RecordStore.open(data_dir) as store:
+        store.ensure_trainee("nu")  # a leftover of typing, from before this was fixed
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    click_name_field(app)
+    type_text(app, "nurse kim")  # the space is a space, not Start
+    assert app.top.name == "launcher"
+    assert app.top.name_entry.get_text() == "nurse kim"
+    assert "Your recent attempts (nurse-kim)" in app.painter.texts()
+    assert trainee_ids(app) == ["nu"]  # nothing for "n", "nur", "nurse"...
+    key(app, pygame.K_RETURN, frames=2)
+    key(app, pygame.K_RETURN)  # begin: the attempt starts, and with it the trainee
+    assert app.top.name == "procedure"
+    assert trainee_ids(app) == ["nu", "nurse-kim"]
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_RETURN)  # quit to launcher, yes
+    key(app, pygame.K_y)
+    assert app.top.name == "launcher"
+    home = sign_in(app)
+    cohort = {r["trainee_id"] for r in home.cohort}
+    key(app, pygame.K_2)
+    attempts = {a["trainee_id"] for a in home.attempts}
+    assert cohort == attempts == {"nurse-kim"}
+    pygame.quit()
 
 
 def test_enter_in_the_name_field_starts_the_selected_scenario(data_dir):

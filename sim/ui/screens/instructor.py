@@ -5,6 +5,8 @@ critical errors), 2 Attempts (every stored attempt, newest first; Enter opens it
 P its replay, rebuilt from the stored commands), 3 Assessment (``assessment_setup.py``).  Tab
 cycles the tabs; Esc signs out to the launcher.  Everything is read through
 ``sim.records.InstructorRecords``; nothing here can change a stored result.
+The Cohort tab lists the trainees the Attempts tab has attempts for (and any the instructor
+named or put in a cohort), so the two agree.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ def result_text(row: dict) -> str:
     return {True: "pass", False: "not yet"}.get(row.get("passed"), "-")
 
 
+def listed(row: dict) -> bool:
+    """A cohort row worth a line: the trainee has attempts, or the instructor named them or
+    put them in a cohort (an id with neither is a leftover of typing, from before trainees were
+    created only when an attempt starts)."""
+    return bool(row["attempts"] or row["incomplete"] or row.get("name") or row.get("cohort"))
+
+
 def first_row(selected: int, count: int) -> int:
     """The first visible row so that ``selected`` is on screen."""
     return max(0, min(selected - VISIBLE // 2, count - VISIBLE))
@@ -98,7 +107,7 @@ class InstructorHomeView(View):
         self.refresh()
 
     def refresh(self) -> None:
-        self.cohort = self.inst.cohort_table()
+        self.cohort = [r for r in self.inst.cohort_table() if listed(r)]
         rows = (
             self.inst.attempts(trainee_id=self.trainee_filter)
             if self.trainee_filter

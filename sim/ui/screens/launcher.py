@@ -6,6 +6,7 @@ attempts (never anyone else's).  F2 or the Instructor button opens the instructo
 records database cannot be opened, its one-line error is shown here.
 Enter in the name field starts the selected scenario; Up/Down still choose one while typing.
 The name is kept for the station session (``app.trainee_name``), there on coming back here.
+Typing creates nothing in the records: a trainee is created when an attempt starts.
 """
 
 from __future__ import annotations
