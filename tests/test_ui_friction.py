@@ -7,6 +7,7 @@ import pygame
 import pytest
 
 from sim.records import RecordStore
+from sim.ui import theme
 from tests.ui.driver import click, key, make_app, run
 
 PASSPHRASE = "correct horse battery"
@@ -36,6 +37,14 @@ def click_name_field(app) -> None:
 
 def trainee_ids(app) -> list[str]:
     return [t["id"] for t in app.records.store.trainees()]
+
+
+def focus_rings(app) -> list[pygame.Rect]:
+    return [
+        pygame.Rect(t[2])
+        for t in app.painter.transcript
+        if t[0] == "rect" and t[1] == theme.FOCUS and t[3] == 2
+    ]
 
 
 def sign_in(app):
@@ -120,4 +129,37 @@ def test_the_name_is_kept_when_the_trainee_comes_back_to_the_launcher(data_dir):
     assert app.top.name == "launcher" and app.top.name_entry.get_text() == "t-8"
     run(app)
     assert "Your recent attempts (t-8)" in app.painter.texts()
+    pygame.quit()
+
+
+def test_every_tab_stop_in_the_launcher_shows_its_focus(data_dir):
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    launcher = app.top
+    seen = []
+    for _ in range(4):  # list (at the start), then start, name, mode
+        rings = focus_rings(app)
+        seen.append(launcher.focus)
+        assert rings, f"no focus ring on {launcher.focus}"
+        if launcher.focus == "start":
+            assert any(r.contains(launcher.start_button.rect) for r in rings)
+        if launcher.focus == "name":
+            assert any(r.contains(launcher.name_entry.rect) for r in rings)
+        key(app, pygame.K_TAB)
+    assert seen == ["list", "start", "name", "mode"]
+    key(app, pygame.K_TAB, mod=pygame.KMOD_SHIFT)  # Shift+Tab: back to mode
+    assert launcher.focus == "mode" and focus_rings(app)
+    pygame.quit()
+
+
+def test_instructor_login_shows_which_field_has_focus(data_dir):
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    key(app, pygame.K_F2)
+    login = app.top
+    run(app)
+    assert any(r.contains(login.entries[0].rect) for r in focus_rings(app))
+    key(app, pygame.K_TAB)
+    assert any(r.contains(login.entries[1].rect) for r in focus_rings(app))
+    assert not any(r.contains(login.entries[0].rect) for r in focus_rings(app))
     pygame.quit()

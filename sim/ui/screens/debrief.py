@@ -68,6 +68,7 @@ class DebriefView(View):
         self.quit_btn = Button(pygame.Rect(940, 650, 110, 46), "Quit", "^Q")
         label = "Back" if back else "Launcher"
         self.new_btn = Button(pygame.Rect(1060, 650, 200, 46), label, "Enter")
+        self.new_btn.focused = True  # Enter presses it
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
 

@@ -294,6 +294,8 @@ class LauncherView(View):
         p.text("Trainee name or ID", (40, 90), theme.BODY)
         if self.focus == "name":
             p.rect(theme.FOCUS, pygame.Rect(296, 80, 308, 48), 2, radius=4)
+        if self.focus == "start" and self.start_button is not None:  # drawn under the button
+            p.rect(theme.FOCUS, self.start_button.rect.inflate(8, 8), 2, radius=6)
         for i, b in enumerate(self.mode_buttons):
             m = MODES[i]
             b.label = m.label

@@ -150,6 +150,7 @@ class ConfirmOverlay(Overlay):
         self.title, self.detail, self.on_yes = title, detail, on_yes
         self.yes = Button(pygame.Rect(440, 390, 180, 44), "Yes", "Y")
         self.no = Button(pygame.Rect(660, 390, 180, 44), "No", "N")
+        self.yes.focused = True  # Enter answers yes
 
     def _answer(self, yes: bool) -> None:
         self.app.pop()
