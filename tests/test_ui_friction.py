@@ -163,3 +163,23 @@ def test_instructor_login_shows_which_field_has_focus(data_dir):
     assert any(r.contains(login.entries[1].rect) for r in focus_rings(app))
     assert not any(r.contains(login.entries[0].rect) for r in focus_rings(app))
     pygame.quit()
+
+
+def test_assessment_setup_space_ticks_enter_creates_and_says_so(data_dir):
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    home = sign_in(app)
+    key(app, pygame.K_3)
+    setup = home.setup
+    key(app, pygame.K_RETURN)  # nothing ticked: nothing created, and it says why
+    assert not setup.active()
+    assert any(t.startswith("Nothing created") for t in app.painter.texts())
+    key(app, pygame.K_SPACE)  # first row: tick it
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_SPACE)
+    assert len(setup.ticked) == 2
+    key(app, pygame.K_RETURN)  # on a scenario row: creates, does not un-tick
+    active = setup.active()
+    assert len(active) == 1 and len(active[0]["scenarios"]) == 2
+    assert any(t.startswith("Created and open: 2 scenarios") for t in app.painter.texts())
+    pygame.quit()

@@ -1,8 +1,9 @@
 """The instructor's assessment set-up: which scenarios, the passing standard, attempts allowed.
 
 Keyboard: Up/Down choose a row, Space ticks a scenario, Left/Right change the standard (1 %;
-Shift: 5 %) or the attempts, Enter (on 'Create') creates the assessment.  Creating one closes
-the assessments that were open before, so trainees see exactly one.
+Shift: 5 %) or the attempts, Enter (on any row) creates the assessment, and the result (or why
+nothing was created) is said on screen.  Creating one closes the assessments that were open
+before, so trainees see exactly one.
 """
 
 from __future__ import annotations
@@ -63,18 +64,23 @@ class AssessmentSetup:
     def create(self) -> dict | None:
         chosen = [s.id for s in self.scenarios if s.id in self.ticked]
         if not chosen:
-            self.notice, self.notice_ok = "Tick at least one scenario (Space).", False
+            self.notice = "Nothing created: tick at least one scenario first (Space)."
+            self.notice_ok = False
             return None
         before = self.active()
         name = f"Assessment {date.today().isoformat()}"
         try:
             made = self.inst.create_assessment(chosen, self.passing, self.attempts, name)
         except InputError as exc:
-            self.notice, self.notice_ok = one_line(exc), False
+            self.notice, self.notice_ok = "Nothing created: " + one_line(exc), False
             return None
         for a in before:
             self.inst.close_assessment(a["id"])
-        self.notice = "Created. Trainees now get it in Assessment mode."
+        n, tries = len(chosen), self.attempts
+        self.notice = (  # the panel on the right lists it as what trainees get
+            f"Created and open: {n} scenario{'s' if n != 1 else ''}, pass at "
+            f"{self.passing:g} %, {tries} attempt{'s' if tries != 1 else ''} each."
+        )
         self.notice_ok = True
         return made
 
@@ -87,10 +93,7 @@ class AssessmentSetup:
         elif k in (pygame.K_LEFT, pygame.K_RIGHT):
             self.change(-1 if k == pygame.K_LEFT else 1, bool(event.mod & pygame.KMOD_SHIFT))
         elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            if self._row_kind() == "scenario":
-                self.toggle(self.row)
-            elif self._row_kind() == "create":
-                self.create()
+            self.create()  # from any row, as the footer says; Space ticks
         else:
             return False
         return True
@@ -164,6 +167,7 @@ class AssessmentSetup:
                 theme.SMALL,
                 theme.GOOD if self.notice_ok else theme.VERMILLION,
                 bold=True,
+                max_width=width,
             )
         self._draw_active(p, pygame.Rect(box.x + 690, box.y + 14, box.width - 706, box.height - 28))
 
