@@ -183,3 +183,24 @@ def test_assessment_setup_space_ticks_enter_creates_and_says_so(data_dir):
     assert len(active) == 1 and len(active[0]["scenarios"]) == 2
     assert any(t.startswith("Created and open: 2 scenarios") for t in app.painter.texts())
     pygame.quit()
+
+
+def test_each_mode_shows_only_its_own_messages(data_dir, tmp_path):
+    empty = tmp_path / "no-scenarios"
+    empty.mkdir()
+    app = make_app(data_dir=data_dir, scenario_dir=empty)
+    run(app, 2)
+
+    def assessment_words() -> list[str]:
+        return [t for t in app.painter.texts() if "assessment" in t.lower() and t != "Assessment"]
+
+    assert assessment_words() == []
+    assert "No scenario files found." in app.painter.texts()
+    key(app, pygame.K_RIGHT)  # tutorial
+    assert assessment_words() == []
+    key(app, pygame.K_RIGHT)  # assessment
+    assert assessment_words()
+    key(app, pygame.K_LEFT)
+    key(app, pygame.K_LEFT)  # practice again
+    assert assessment_words() == []
+    pygame.quit()

@@ -165,6 +165,14 @@ class LauncherView(View):
             return "Assessments need the records database, which cannot be opened."
         return "No assessment is set up. The instructor sets one up (F2)."
 
+    def _empty_list_text(self) -> str:
+        """Why the list is empty, in this mode's own terms."""
+        if not self.mode.assessed:
+            return "No scenario files found."
+        if self.assessment is None:
+            return "No scenarios to offer in this mode. " + self._no_assessment_text()
+        return "The assessment's scenarios are not on this station. Ask the instructor (F2)."
+
     def _select_mode(self, i: int) -> None:
         self.mode_index = i
         self.notice = ""
@@ -309,7 +317,7 @@ class LauncherView(View):
             p.rect(theme.FOCUS, LIST_RECT, 2, radius=6)
         if not self.entries:
             p.paragraph(
-                "No scenarios to offer in this mode. " + self._no_assessment_text(),
+                self._empty_list_text(),
                 LIST_RECT.inflate(-32, -32),
                 theme.BODY,
                 theme.ORANGE,
