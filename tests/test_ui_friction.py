@@ -204,3 +204,29 @@ def test_each_mode_shows_only_its_own_messages(data_dir, tmp_path):
     key(app, pygame.K_LEFT)  # practice again
     assert assessment_words() == []
     pygame.quit()
+
+
+def test_the_instructor_sees_scenario_titles_not_ids(data_dir):
+    app = make_app(data_dir=data_dir)
+    run(app, 2)
+    title = app.top.entry.scenario.title
+    sid = app.top.entry.scenario.id
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_e)
+    key(app, pygame.K_y, frames=2)
+    key(app, pygame.K_RETURN)
+    assert app.top.name == "launcher"
+    home = sign_in(app)
+    for tab in (pygame.K_1, pygame.K_2):
+        key(app, tab)
+        texts = app.painter.texts()
+        assert sid not in texts
+    assert title in app.painter.texts()  # the attempts tab
+    key(app, pygame.K_3)
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_RETURN)
+    drawn = " ".join(app.painter.texts())
+    assert home.setup.scenarios[0].title in drawn
+    assert home.setup.scenarios[0].id not in drawn.replace(home.setup.scenarios[0].title, "")
+    pygame.quit()

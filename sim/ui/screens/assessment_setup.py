@@ -4,6 +4,7 @@ Keyboard: Up/Down choose a row, Space ticks a scenario, Left/Right change the st
 Shift: 5 %) or the attempts, Enter (on any row) creates the assessment, and the result (or why
 nothing was created) is said on screen.  Creating one closes the assessments that were open
 before, so trainees see exactly one.
+Scenarios are shown by title, never by file id.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ class AssessmentSetup:
 
     def active(self) -> list[dict]:
         return [a for a in self.inst.assessments() if a["active"]]
+
+    def title(self, scenario_id: str) -> str:
+        """A scenario's title (its id if it is not on this station)."""
+        return next((s.title for s in self.scenarios if s.id == scenario_id), scenario_id)
 
     # ---------------------------------------------------------------- actions
     def _row_kind(self) -> str:
@@ -200,7 +205,7 @@ class AssessmentSetup:
             y += 22
             y = (
                 p.paragraph(
-                    ", ".join(a["scenarios"]),
+                    ", ".join(self.title(s) for s in a["scenarios"]),
                     pygame.Rect(box.x + 12, y, box.width - 24, 70),
                     theme.SMALL,
                     theme.TEXT_DIM,

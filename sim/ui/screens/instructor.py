@@ -7,9 +7,12 @@ cycles the tabs; Esc signs out to the launcher.  Everything is read through
 ``sim.records.InstructorRecords``; nothing here can change a stored result.
 The Cohort tab lists the trainees the Attempts tab has attempts for (and any the instructor
 named or put in a cohort), so the two agree.
+Scenarios are shown by title, not by file id.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import pygame
 
@@ -98,6 +101,7 @@ class InstructorHomeView(View):
         lib = ScenarioLibrary(app.scenario_dir) if app.scenario_dir else ScenarioLibrary()
         scenarios = [e.scenario for e in lib.entries if e.scenario is not None]
         self.setup = AssessmentSetup(inst, scenarios)
+        self.titles = {s.id: s.title for s in scenarios}
         self.tab_buttons = [
             Button(pygame.Rect(20 + i * 210, 74, 200, 40), label, str(i + 1))
             for i, label in enumerate(TABS)
@@ -269,8 +273,16 @@ class InstructorHomeView(View):
                 p.rect((30, 70, 110), r, radius=4)
                 p.rect(theme.FOCUS, r, 2, radius=4)
             colour = colours[i] if colours else theme.TEXT
-            for (_label, dx), value in zip(cols, rows[i], strict=True):
-                p.text(value, (BOX.x + 16 + dx, r.centery), theme.BODY, colour, anchor="midleft")
+            widths = [b[1] - a[1] - 12 for a, b in itertools.pairwise(cols)] + [None]
+            for (_label, dx), value, w in zip(cols, rows[i], widths, strict=True):
+                p.text(
+                    value,
+                    (BOX.x + 16 + dx, r.centery),
+                    theme.BODY,
+                    colour,
+                    anchor="midleft",
+                    max_width=w,
+                )
         if len(rows) > VISIBLE:
             p.text(
                 f"{start + 1}-{min(len(rows), start + VISIBLE)} of {len(rows)}",
@@ -317,7 +329,7 @@ class InstructorHomeView(View):
             [
                 str(a["started"])[:16].replace("T", " "),
                 a["trainee_id"],
-                a["scenario_id"],
+                self.titles.get(a["scenario_id"], a["scenario_id"]),
                 a["mode"],
                 "unfinished" if a["status"] == "incomplete" else a["status"],
                 score_text(a),

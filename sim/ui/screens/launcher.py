@@ -425,8 +425,10 @@ class LauncherView(View):
         if not self.history:
             p.text("None yet.", (x, y), theme.SMALL, theme.TEXT_DIM)
             return
+        titles = {e.scenario.id: e.scenario.title for e in self.all_entries if e.scenario}
         for row in self.history[:4]:
-            p.text(attempt_line(row), (x, y), theme.SMALL, result_colour(row))
+            line = attempt_line(row, titles)
+            p.text(line, (x, y), theme.SMALL, result_colour(row), max_width=box.width - 32)
             y += 26
 
     def _draw_details(self, p: Painter) -> None:
@@ -468,8 +470,8 @@ class LauncherView(View):
         )
 
 
-def attempt_line(row: dict) -> str:
-    """One stored attempt as a short line: when, scenario, mode, score, result."""
+def attempt_line(row: dict, titles: dict[str, str] | None = None) -> str:
+    """One stored attempt as a short line: when, score and result, mode, scenario title."""
     when = str(row.get("started") or "")[:16].replace("T", " ")
     if row.get("status") == "incomplete":
         result = "unfinished"
@@ -479,7 +481,9 @@ def attempt_line(row: dict) -> str:
         pct = 100.0 * row["score_total"] / (row.get("score_max") or 100.0)
         verdict = {True: "pass", False: "not yet"}.get(row.get("passed"), "")
         result = f"{pct:.0f}%" + (f" {verdict}" if verdict else "")
-    return f"{when}   {row.get('scenario_id', '')}   {row.get('mode', '')}   {result}"
+    sid = row.get("scenario_id", "")
+    scenario = (titles or {}).get(sid, sid)
+    return f"{when}   {result}   {row.get('mode', '')}   {scenario}"  # a long title is cut
 
 
 def result_colour(row: dict):
