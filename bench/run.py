@@ -14,6 +14,10 @@ Figures (issue 2):
 * the cost of a step does not grow with session length (steps before and after 500 aspirations);
 * the headless runner never imports pygame (checked in a subprocess).
 
+The other issues' benchmarks (``COLLEAGUES``) add their own sections; ``ui_bench`` reports the
+trainer's frame times and its idle CPU per screen (the real loop, in-process, ~1 min). The idle
+CPU of a real ``python -m sim`` window is checked apart: ``python -m bench.ui_idle_process``.
+
 Each timed operation is the whole call a caller would make: building the command object and
 ``Attempt.apply`` (which also logs the command).  Timing uses ``time.perf_counter_ns`` around each
 operation, after a warm-up; the garbage collector is left on, as it is in the trainer.

@@ -128,3 +128,32 @@ def test_the_briefing_and_the_debrief_say_the_length():
     run(app)
     assert "Standard adult harvest (skills-lab length)" in app.painter.texts()
     pygame.quit()
+
+
+def test_the_instructors_set_up_chooses_the_length(tmp_path):
+    import pygame
+
+    from sim.records.roles import InstructorRecords
+    from sim.scenario import ScenarioLibrary
+    from sim.ui.screens.assessment_setup import AssessmentSetup
+
+    def press(setup, k):
+        setup.key(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0))
+
+    scenarios = [e.scenario for e in ScenarioLibrary().entries if e.scenario]
+    with RecordStore.open(tmp_path) as store:
+        setup = AssessmentSetup(InstructorRecords(store), scenarios)
+        adult = [s.id for s in scenarios].index("adult-standard")
+        setup.row = adult
+        press(setup, pygame.K_SPACE)  # tick it
+        setup.row = len(scenarios) + 2  # the length row
+        press(setup, pygame.K_RIGHT)
+        assert setup.length == "skills_lab"
+        press(setup, pygame.K_RETURN)
+        assert setup.notice_ok and "skills-lab length" in setup.notice
+        assert store.assessments(active_only=True)[-1]["length"] == "skills_lab"
+        # A nursing case has no harvest to shorten: nothing is created, and it says why.
+        setup.row = [s.id for s in scenarios].index("post-procedure-care")
+        press(setup, pygame.K_SPACE)
+        press(setup, pygame.K_RETURN)
+        assert not setup.notice_ok and "no harvest to shorten" in setup.notice

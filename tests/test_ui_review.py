@@ -196,6 +196,7 @@ def test_debrief_shows_the_stored_score_not_a_fresh_one(app):
 def test_failed_condition_is_drawn_in_full(app):
     view = finished_debrief(app)
     view.score["failed_conditions"] = [WORDS]
+    app.invalidate()  # changed behind the view's back: no input to redraw it
     run(app)
     assert WORDS in " ".join(app.painter.texts())
 

@@ -79,16 +79,20 @@ class StationRecords:
         return self.store.attempts_left(trainee, assessment["id"], scenario_id)
 
     def recent(self, trainee: str) -> list[dict]:
-        """This trainee's last few attempts, newest first (nobody else's)."""
+        """This trainee's last few attempts, newest first (nobody else's).
+
+        Only reads: the launcher asks at every keystroke of a name, and a trainee is created
+        only when an attempt starts (``Recording.start``), so "n", "nu", "nur"... never reach
+        the instructor's cohort."""
         store = self.store
         if store is None or not trainee:
             return []
         try:
-            from sim.records.roles import trainee_records
+            from sim.records.roles import TraineeRecords
             from sim.records.store import check_trainee_id
 
             check_trainee_id(trainee)
-            rows = trainee_records(store, trainee).attempts()
+            rows = TraineeRecords(store, trainee).attempts()
         except InputError:
             return []
         return list(reversed(rows))[:RECENT_ATTEMPTS]

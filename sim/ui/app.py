@@ -9,6 +9,13 @@ fullscreen, Ctrl+Q quit (asking first only while an attempt is in progress).
 Screens switch by name through the router's table (``sim/ui/router.py``): ``go`` swaps the
 current screen, ``restart`` empties the stack first, ``open`` puts an overlay (or the replay)
 on top until it closes itself with ``pop``.
+
+Idle costs nothing: a frame draws (and scales and flips) only when something changed: an
+event came, the stack changed, ``invalidate()`` was called, or a visible view's
+``needs_redraw()`` says so (a held push, an easing force, a flash, the clock showing a new
+second, a blinking text cursor).  The loop runs at ``FPS`` after a frame that drew and polls
+at ``IDLE_FPS`` otherwise, so a push runs at 60 Hz while a screen at rest only pumps events and
+runs the fixed steps that turn idle wall time into ``wait`` commands.
 """
 
 from __future__ import annotations
@@ -32,6 +39,11 @@ from sim.ui.sound import Sounds
 
 MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
 FPS = 60
+#: Frames a second while nothing changes: events are polled and the fixed steps run (so the
+#: simulated clock follows the wall clock), nothing is drawn.  An adaptive tick, not
+#: ``pygame.event.wait(timeout)``: pygame-ce's wait polls every millisecond, which alone costs
+#: about 2 % of a core (bench/ui_bench.py).  Input waits at most 1/IDLE_FPS s to be seen.
+IDLE_FPS = 30
 
 
 class App:
@@ -69,7 +81,13 @@ class App:
         self.running = True
         self.fullscreen = False
         self.frames = 0
+        self.redraws = 0  # frames that drew (the rest only polled and stepped)
+        self.drew = False  # whether the last frame drew: the loop then runs at FPS
+        self.dirty = True  # draw on the next frame whatever the views say
         self.wall_s = 0.0
+        #: What was typed in the launcher's name field, kept for this station session (the
+        #: App's lifetime) so a trainee coming back to the launcher finds it still there.
+        self.trainee_name = ""
         self.after_frame: list[Callable[[App], None]] = []
         self.go("launcher")
 
@@ -81,6 +99,7 @@ class App:
     def push(self, view: View) -> None:
         """Put ``view`` on top; a view covered by an overlay stays entered (just frozen), but
         lets go of held inputs (their key-up would go to the overlay)."""
+        self.invalidate()
         if self.stack:
             self.stack[-1].release_inputs()
             if not view.overlay:
@@ -90,6 +109,7 @@ class App:
         view.on_enter()
 
     def pop(self) -> View:
+        self.invalidate()
         view = self.stack.pop()
         view.on_exit()
         if self.stack and not view.overlay:
@@ -106,6 +126,7 @@ class App:
         self.push(view)
 
     def reset_to(self, view: View) -> None:
+        self.invalidate()
         while self.stack:
             self.stack.pop().on_exit()
         self.push(view)
@@ -231,6 +252,7 @@ class App:
         return False
 
     def handle(self, event: pygame.event.Event) -> None:
+        self.dirty = True  # input, a resize, the window exposed again: draw the next frame
         if event.type == pygame.QUIT:
             self.request_quit()
             return
@@ -255,7 +277,8 @@ class App:
         top.handle_event(event)
 
     def frame(self, elapsed_s: float) -> None:
-        """One frame: events, fixed steps, per-frame update, draw, present."""
+        """One frame: events, fixed steps, per-frame update; then draw and present, but only
+        if something changed (``needs_redraw``)."""
         self.wall_s += elapsed_s
         for event in pygame.event.get():
             self.handle(event)
@@ -266,21 +289,41 @@ class App:
         if getattr(self.top, "uses_gui", False):
             self.gui.update(elapsed_s)
         self.top.update(elapsed_s)
-        self.draw()
-        self.present()
+        self.drew = self.needs_redraw()
+        if self.drew:
+            self.dirty = False
+            self.draw()
+            self.present()
+            for view in self.visible:
+                view.mark_drawn()
+            self.redraws += 1
         self.frames += 1
         for hook in list(self.after_frame):
             hook(self)
+
+    def invalidate(self) -> None:
+        """Draw the next frame (state changed behind the views' backs, e.g. a script)."""
+        self.dirty = True
+
+    @property
+    def visible(self) -> list[View]:
+        """The views drawn: the top screen and the overlays over it."""
+        base = len(self.stack) - 1
+        while base > 0 and self.stack[base].overlay:
+            base -= 1
+        return self.stack[base:]
+
+    def needs_redraw(self) -> bool:
+        """Whether the next draw would differ from the last one.  Only the top view runs (a
+        view under an overlay is frozen), so only it can change without input."""
+        return self.dirty or self.top.needs_redraw()
 
     def draw(self) -> None:
         p = self.painter
         if p.record:
             p.transcript.clear()
         p.fill(theme.BG)
-        base = len(self.stack) - 1
-        while base > 0 and self.stack[base].overlay:
-            base -= 1
-        for view in self.stack[base:]:
+        for view in self.visible:
             self._lay_out(view)
             with p.layer(view.name):
                 view.draw(p)
@@ -291,17 +334,34 @@ class App:
         pygame.display.flip()
 
     def run(self, max_frames: int = 0) -> None:
-        clock = pygame.time.Clock()
-        last = time.perf_counter()
+        self.loop(max_frames=max_frames)
+        self.records.close()
+        pygame.quit()
+
+    def loop(
+        self,
+        max_frames: int = 0,
+        max_s: float = 0.0,
+        *,
+        clock=None,
+        wall: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        """Run frames until quit (or ``max_frames`` frames, or ``max_s`` wall seconds): at
+        ``FPS`` while something changes, at ``IDLE_FPS`` (sleeping in between) while nothing
+        does.  Every frame gets the wall time since the last, so the fixed steps, and with
+        them the simulated clock and the idle ``wait`` commands, follow the wall clock.
+        (``clock``, a ``pygame.time.Clock``, and ``wall`` may be replaced in tests.)"""
+        clock = clock or pygame.time.Clock()
+        start = last = wall()
         while self.running:
-            clock.tick(FPS)
-            now = time.perf_counter()
+            clock.tick(FPS if self.drew else IDLE_FPS)
+            now = wall()
             self.frame(min(0.25, now - last))
             last = now
             if max_frames and self.frames >= max_frames:
                 break
-        self.records.close()
-        pygame.quit()
+            if max_s and now - start >= max_s:
+                break
 
 
 def run_app() -> int:

@@ -68,6 +68,7 @@ def render_all(
             app.frame(STEP)
 
     def shot(name: str) -> None:
+        app.invalidate()  # the script sets some state directly, not through input
         frames(1)
         path = out / f"{name}.png"
         pygame.image.save(app.window, str(path))

@@ -1,8 +1,11 @@
-"""The instructor's assessment set-up: which scenarios, the passing standard, attempts allowed.
+"""The instructor's assessment set-up: which scenarios, the passing standard, attempts allowed
+and the length (the whole case, or its skills-lab length: sim/scenario/length.py).
 
 Keyboard: Up/Down choose a row, Space ticks a scenario, Left/Right change the standard (1 %;
-Shift: 5 %) or the attempts, Enter (on 'Create') creates the assessment.  Creating one closes
-the assessments that were open before, so trainees see exactly one.
+Shift: 5 %), the attempts or the length, Enter (on any row) creates the assessment, and the
+result (or why nothing was created) is said on screen.  Creating one closes the assessments
+that were open before, so trainees see exactly one.
+Scenarios are shown by title, never by file id.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import date
 import pygame
 
 from sim.errors import InputError
+from sim.scenario.length import LABELS, at_length
 from sim.trainer.station import one_line
 from sim.ui import theme
 from sim.ui.render import Painter
@@ -30,6 +34,7 @@ class AssessmentSetup:
         self.ticked: set[str] = set()
         self.passing = DEFAULT_PASSING
         self.attempts = 1
+        self.length = "full"
         self.row = 0
         self.notice = ""
         self.notice_ok = True
@@ -37,17 +42,21 @@ class AssessmentSetup:
 
     @property
     def n_rows(self) -> int:
-        return len(self.scenarios) + 3  # scenarios, standard, attempts, create
+        return len(self.scenarios) + 4  # scenarios, standard, attempts, length, create
 
     def active(self) -> list[dict]:
         return [a for a in self.inst.assessments() if a["active"]]
+
+    def title(self, scenario_id: str) -> str:
+        """A scenario's title (its id if it is not on this station)."""
+        return next((s.title for s in self.scenarios if s.id == scenario_id), scenario_id)
 
     # ---------------------------------------------------------------- actions
     def _row_kind(self) -> str:
         n = len(self.scenarios)
         if self.row < n:
             return "scenario"
-        return ("passing", "attempts", "create")[self.row - n]
+        return ("passing", "attempts", "length", "create")[self.row - n]
 
     def toggle(self, i: int) -> None:
         sid = self.scenarios[i].id
@@ -59,22 +68,35 @@ class AssessmentSetup:
             self.passing = min(100.0, max(50.0, self.passing + step * (5 if big else 1)))
         elif kind == "attempts":
             self.attempts = min(10, max(1, self.attempts + step))
+        elif kind == "length":
+            self.length = "skills_lab" if self.length == "full" else "full"
 
     def create(self) -> dict | None:
         chosen = [s.id for s in self.scenarios if s.id in self.ticked]
         if not chosen:
-            self.notice, self.notice_ok = "Tick at least one scenario (Space).", False
+            self.notice = "Nothing created: tick at least one scenario first (Space)."
+            self.notice_ok = False
             return None
         before = self.active()
         name = f"Assessment {date.today().isoformat()}"
         try:
-            made = self.inst.create_assessment(chosen, self.passing, self.attempts, name)
+            for s in self.scenarios:  # a nursing case has no harvest to shorten
+                if s.id in self.ticked:
+                    at_length(s, self.length)
+            made = self.inst.create_assessment(
+                chosen, self.passing, self.attempts, name, self.length
+            )
         except InputError as exc:
-            self.notice, self.notice_ok = one_line(exc), False
+            self.notice, self.notice_ok = "Nothing created: " + one_line(exc), False
             return None
         for a in before:
             self.inst.close_assessment(a["id"])
-        self.notice = "Created. Trainees now get it in Assessment mode."
+        n, tries = len(chosen), self.attempts
+        self.notice = (  # the panel on the right lists it as what trainees get
+            f"Created and open: {n} scenario{'s' if n != 1 else ''}, pass at "
+            f"{self.passing:g} %, {tries} attempt{'s' if tries != 1 else ''} each, "
+            f"{LABELS[self.length]}."
+        )
         self.notice_ok = True
         return made
 
@@ -87,10 +109,7 @@ class AssessmentSetup:
         elif k in (pygame.K_LEFT, pygame.K_RIGHT):
             self.change(-1 if k == pygame.K_LEFT else 1, bool(event.mod & pygame.KMOD_SHIFT))
         elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            if self._row_kind() == "scenario":
-                self.toggle(self.row)
-            elif self._row_kind() == "create":
-                self.create()
+            self.create()  # from any row, as the footer says; Space ticks
         else:
             return False
         return True
@@ -104,7 +123,7 @@ class AssessmentSetup:
                     self.toggle(i)
                 elif kind == "create":
                     self.create()
-                elif kind in ("passing", "attempts"):
+                elif kind in ("passing", "attempts", "length"):
                     self.change(1 if pos[0] > r.centerx else -1, False)
                 return True
         return False
@@ -143,12 +162,13 @@ class AssessmentSetup:
         rows = (
             (f"Passing standard:  < {self.passing:g} % >", "Left/Right (Shift: 5 %)"),
             (f"Attempts allowed per scenario:  < {self.attempts} >", "Left/Right"),
+            (f"Length:  < {LABELS[self.length]} >", "Left/Right"),
             ("Create this assessment", "Enter"),
         )
         for j, (label, hint) in enumerate(rows):
             r = pygame.Rect(x, y, width, ROW_H + 4)
             self._row_bg(p, r, n + j)
-            bold = j == 2
+            bold = j == len(rows) - 1
             h = p.text(
                 hint, (r.right - 8, r.centery), theme.SMALL, theme.TEXT_DIM, anchor="midright"
             )
@@ -197,18 +217,17 @@ class AssessmentSetup:
         for a in active[-3:]:
             p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True, max_width=box.width - 24)
             y += 26
-            p.text(
-                f"pass at {a['passing']:g}%  ·  {a['attempts_allowed']} attempt(s) each",
-                (box.x + 12, y),
+            y = p.paragraph(
+                f"pass at {a['passing']:g}%  ·  {a['attempts_allowed']} attempt(s) each  ·  "
+                f"{LABELS[a.get('length', 'full')]}",
+                pygame.Rect(box.x + 12, y, box.width - 24, box.bottom - y),
                 theme.SMALL,
                 theme.TEXT,
-                max_width=box.width - 24,
             )
-            y += 22
             y = (
                 p.paragraph(
-                    ", ".join(a["scenarios"]),
-                    pygame.Rect(box.x + 12, y, box.width - 24, 70),
+                    ", ".join(self.title(s) for s in a["scenarios"]),
+                    pygame.Rect(box.x + 12, y, box.width - 24, box.bottom - y),
                     theme.SMALL,
                     theme.TEXT_DIM,
                 )

@@ -14,7 +14,10 @@ if TYPE_CHECKING:
 
 class View:
     """A screen.  The App sends it events (mouse positions already in layout units), calls
-    ``fixed_update`` at the fixed step while it is on top, and draws the stack bottom-up.
+    ``fixed_update`` at the fixed step while it is on top, and draws the stack bottom-up, but
+    only on a frame where something changed: an event, a change of screen, ``app.invalidate()``,
+    or a visible view's ``needs_redraw()``.  A view whose picture changes without input says so
+    with ``animating()`` (redraw every frame) or ``redraw_key()`` (redraw when it changes).
 
     The canvas is ``UNITS_H`` (720) layout units tall and as wide as the window's aspect makes
     it (``sim/ui/camera.py``): a view places its panels in :meth:`layout`, from the canvas size.
@@ -68,3 +71,24 @@ class View:
 
     def draw(self, p: Painter) -> None:
         """Draw the view through the Painter, in layout units."""
+
+    # ---------------------------------------------------------------- redraw
+    _drawn_key: object = None
+
+    def animating(self) -> bool:
+        """True while the picture changes every frame without input (a held push, an easing
+        force, a flash): the App draws every frame, at full rate."""
+        return False
+
+    def redraw_key(self) -> object:
+        """A cheap value that changes when the picture changes without input (the clock
+        showing another second, a scenario event, a blinking cursor); None by default."""
+        return None
+
+    def needs_redraw(self) -> bool:
+        """Whether the view would draw differently from its last drawing."""
+        return self.animating() or self.redraw_key() != self._drawn_key
+
+    def mark_drawn(self) -> None:
+        """Called by the App after each drawing of this view."""
+        self._drawn_key = self.redraw_key()

@@ -77,6 +77,7 @@ class DebriefView(View):
         self.quit_btn = Button(label="Quit", key_hint="^Q")
         label = "Back" if back else "Launcher"
         self.new_btn = Button(label=label, key_hint="Enter")
+        self.new_btn.focused = True  # Enter presses it
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
 
@@ -617,6 +618,12 @@ class ReplayView(View):
         self.lay = procedure_layout(size)
         self.dorsal.set_area(self.lay.area)
         self.needle.set_rects(self.lay.area, self.lay.side)
+
+    def animating(self) -> bool:
+        return not (self.player.paused or self.player.done)
+
+    def redraw_key(self) -> object:
+        return (self.player.done, self.player.index)
 
     def draw(self, p: Painter) -> None:
         s = self.view_session

@@ -5,6 +5,9 @@ critical errors), 2 Attempts (every stored attempt, newest first; Enter opens it
 P its replay, rebuilt from the stored commands), 3 Assessment (``assessment_setup.py``).  Tab
 cycles the tabs; Esc signs out to the launcher.  Everything is read through
 ``sim.records.InstructorRecords``; nothing here can change a stored result.
+The Cohort tab lists the trainees the Attempts tab has attempts for (and any the instructor
+named or put in a cohort), so the two agree.
+Scenarios are shown by title, not by file id.
 """
 
 from __future__ import annotations
@@ -69,6 +72,13 @@ def result_text(row: dict) -> str:
     return {True: "pass", False: "not yet"}.get(row.get("passed"), "-")
 
 
+def listed(row: dict) -> bool:
+    """A cohort row worth a line: the trainee has attempts, or the instructor named them or
+    put them in a cohort (an id with neither is a leftover of typing, from before trainees were
+    created only when an attempt starts)."""
+    return bool(row["attempts"] or row["incomplete"] or row.get("name") or row.get("cohort"))
+
+
 def first_row(selected: int, count: int) -> int:
     """The first visible row so that ``selected`` is on screen."""
     return max(0, min(selected - VISIBLE // 2, count - VISIBLE))
@@ -90,6 +100,7 @@ class InstructorHomeView(View):
         lib = ScenarioLibrary(app.scenario_dir) if app.scenario_dir else ScenarioLibrary()
         scenarios = [e.scenario for e in lib.entries if e.scenario is not None]
         self.setup = AssessmentSetup(inst, scenarios)
+        self.titles = {s.id: s.title for s in scenarios}
         self.tab_buttons = [
             Button(pygame.Rect(20 + i * 210, 74, 200, 40), label, str(i + 1))
             for i, label in enumerate(TABS)
@@ -105,7 +116,7 @@ class InstructorHomeView(View):
         self.box = pygame.Rect(20, BOX_Y, w - 40, BOX_H)
 
     def refresh(self) -> None:
-        self.cohort = self.inst.cohort_table()
+        self.cohort = [r for r in self.inst.cohort_table() if listed(r)]
         rows = (
             self.inst.attempts(trainee_id=self.trainee_filter)
             if self.trainee_filter
@@ -343,7 +354,7 @@ class InstructorHomeView(View):
             [
                 str(a["started"])[:16].replace("T", " "),
                 a["trainee_id"],
-                a["scenario_id"],
+                self.titles.get(a["scenario_id"], a["scenario_id"]),
                 a["mode"],
                 "unfinished" if a["status"] == "incomplete" else a["status"],
                 score_text(a),

@@ -62,7 +62,12 @@ class InstructorLoginView(View):
             e.set_text_hidden(True)
             e.set_text_length_limit(128)
             self.entries.append(e)
-        self.entries[0].focus()
+        self._focus(0)
+
+    def _focus(self, i: int) -> None:
+        """Give field ``i`` the keyboard through the manager, which takes it from the other
+        field (``entry.focus()`` alone leaves both marked focused, two cursors blinking)."""
+        self.app.gui.set_focus_set(self.entries[i])
 
     def on_exit(self) -> None:
         for e in self.entries:
@@ -99,13 +104,13 @@ class InstructorLoginView(View):
         for e in self.entries:
             e.set_text("")
         if self.entries:
-            self.entries[0].focus()
+            self._focus(0)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
             i = self.entries.index(event.ui_element) if event.ui_element in self.entries else 0
             if i + 1 < len(self.entries):
-                self.entries[i + 1].focus()
+                self._focus(i + 1)
             else:
                 self.submit()
             return True
@@ -125,11 +130,15 @@ class InstructorLoginView(View):
             elif event.key == pygame.K_TAB and self.entries:
                 focused = [e.is_focused for e in self.entries]
                 i = focused.index(True) if True in focused else -1
-                self.entries[(i + 1) % len(self.entries)].focus()
+                self._focus((i + 1) % len(self.entries))
             return True
         return False
 
     # ---------------------------------------------------------------- draw
+    def redraw_key(self) -> object:
+        """The fields' blinking cursors (typing is input anyway)."""
+        return tuple((len(e.get_text()), getattr(e, "cursor_on", False)) for e in self.entries)
+
     def draw(self, p: Painter) -> None:
         w = p.width
         with p.area(pygame.Rect(30, 14, w - 60, 100), "header"):
@@ -171,6 +180,9 @@ class InstructorLoginView(View):
             else:
                 p.text("Sign in", (x, box.y + 24), theme.LARGE, bold=True)
                 p.text("Instructor passphrase", (x, 312), theme.SMALL, theme.TEXT_DIM)
+            for e, r in zip(self.entries, self.field_rects, strict=False):
+                if e.is_focused:  # the focus ring (drawn under the field)
+                    p.rect(theme.FOCUS, r.inflate(8, 8), 2, radius=4)
             if self.store is not None:
                 self.ok_btn.draw(p, hover=self.ok_btn.rect.collidepoint(self.hover))
         if self.notice:

@@ -4,6 +4,9 @@ In assessment mode only the active assessment's scenarios are listed, with the a
 trainee has left; an ID is required.  After an ID is typed the trainee sees their own recent
 attempts (never anyone else's).  F2 or the Instructor button opens the instructor login.  If the
 records database cannot be opened, its one-line error is shown here.
+Enter in the name field starts the selected scenario; Up/Down still choose one while typing.
+The name is kept for the station session (``app.trainee_name``), there on coming back here.
+Typing creates nothing in the records: a trainee is created when an attempt starts.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ class LauncherView(View):
         self.scroll = 0
         self.mode_index = 0
         self.focus = "list"
-        self.trainee = ""
+        self.trainee = app.trainee_name  # kept while the window is open
         self.assessment: dict | None = None
         self.history: list[dict] = []
         self._history_for: str | None = None
@@ -100,6 +103,7 @@ class LauncherView(View):
     def on_exit(self) -> None:
         if self.name_entry is not None:
             self.trainee = self.name_entry.get_text().strip()
+            self.app.trainee_name = self.trainee
             self.name_entry.kill()
         if self.start_button is not None:
             self.start_button.kill()
@@ -112,6 +116,16 @@ class LauncherView(View):
             self.name_entry.focus()
         else:
             self.name_entry.unfocus()
+
+    def _adopt_gui_focus(self) -> None:
+        """Follow a click into (or out of) the name field, which pygame_gui handles itself, so
+        that Space typed in a name is a space, not Start."""
+        if self.name_entry is None:
+            return
+        if self.name_entry.is_focused:
+            self.focus = "name"
+        elif self.focus == "name":
+            self.focus = "list"
 
     # ---------------------------------------------------------------- actions
     @property
@@ -197,6 +211,14 @@ class LauncherView(View):
             return "Assessments need the records database, which cannot be opened."
         return "No assessment is set up. The instructor sets one up (F2)."
 
+    def _empty_list_text(self) -> str:
+        """Why the list is empty, in this mode's own terms."""
+        if not self.mode.assessed:
+            return "No scenario files found."
+        if self.assessment is None:
+            return "No scenarios to offer in this mode. " + self._no_assessment_text()
+        return "The assessment's scenarios are not on this station. Ask the instructor (F2)."
+
     def _select_mode(self, i: int) -> None:
         self.mode_index = i
         self.notice = ""
@@ -240,6 +262,7 @@ class LauncherView(View):
         self.history = self.app.records.recent(trainee) if ok else []
 
     def handle_event(self, event: pygame.event.Event) -> bool:
+        self._adopt_gui_focus()
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element == self.start_button:
             self.start()
             return True
@@ -247,8 +270,7 @@ class LauncherView(View):
             self.open_instructor()
             return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            self.focus = "list"
-            self._sync_focus()
+            self.start()  # Enter in the name field starts (a refusal keeps the field focused)
             return True
         if event.type == pygame.MOUSEMOTION:
             self._hover = event.pos
@@ -286,8 +308,8 @@ class LauncherView(View):
             self.focus = FOCUS_ORDER[(i + step) % len(FOCUS_ORDER)]
             self._sync_focus()
             return True
-        if self.focus == "name":
-            return False
+        if self.focus == "name" and event.key not in (pygame.K_UP, pygame.K_DOWN):
+            return False  # the field takes the keys; Up/Down still choose the scenario
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
             if self.focus == "mode" and event.key == pygame.K_SPACE:
                 return True
@@ -297,7 +319,8 @@ class LauncherView(View):
             self.toggle_length()
             return True
         if event.key in (pygame.K_UP, pygame.K_DOWN) and self.entries:
-            self.focus = "list"
+            if self.focus != "name":
+                self.focus = "list"
             step = -1 if event.key == pygame.K_UP else 1
             self.selected = (self.selected + step) % len(self.entries)
             self._keep_visible()
@@ -311,7 +334,17 @@ class LauncherView(View):
 
     # ---------------------------------------------------------------- draw
     def update(self, dt_s: float) -> None:
+        self._adopt_gui_focus()
         self._refresh_history()
+
+    def redraw_key(self) -> object:
+        """The name field's text and blinking cursor (typing and clicks are input anyway), and
+        the records error (the store opens on first use)."""
+        e = self.name_entry
+        if e is None:
+            return None
+        cursor = getattr(e, "cursor_on", False)
+        return (e.get_text(), cursor, self.focus, self.notice, self.app.records.error)
 
     def draw(self, p: Painter) -> None:
         w = p.width
@@ -331,6 +364,8 @@ class LauncherView(View):
             p.text("Trainee name or ID", (MARGIN, 94), theme.BODY)
         if self.focus == "name":
             p.rect(theme.FOCUS, self.name_rect.inflate(8, 8), 2, radius=4)
+        if self.focus == "start" and self.start_button is not None:  # drawn under the button
+            p.rect(theme.FOCUS, self.start_rect.inflate(8, 8), 2, radius=6)
         for i, b in enumerate(self.mode_buttons):
             m = MODES[i]
             b.label = m.label
@@ -359,7 +394,7 @@ class LauncherView(View):
                 p.rect(theme.FOCUS, box, 2, radius=6)
             if not self.entries:
                 p.paragraph(
-                    "No scenarios to offer in this mode. " + self._no_assessment_text(),
+                    self._empty_list_text(),
                     box.inflate(-32, -32),
                     theme.BODY,
                     theme.ORANGE,
@@ -486,8 +521,12 @@ class LauncherView(View):
             if not self.history:
                 p.text("None yet.", (x, y), theme.SMALL, theme.TEXT_DIM)
                 return
+            titles = {e.scenario.id: e.scenario.title for e in self.all_entries if e.scenario}
             for row in self.history[:3]:
-                p.text(attempt_line(row), (x, y), theme.SMALL, result_colour(row), max_width=width)
+                line = attempt_line(row, titles)
+                p.text(  # a preview: the debrief and the instructor show attempts in full
+                    line, (x, y), theme.SMALL, result_colour(row), max_width=width, may_shorten=True
+                )
                 y += 26
 
     def _draw_details(self, p: Painter) -> None:
@@ -554,8 +593,8 @@ class LauncherView(View):
                 )
 
 
-def attempt_line(row: dict) -> str:
-    """One stored attempt as a short line: when, scenario, mode, score, result."""
+def attempt_line(row: dict, titles: dict[str, str] | None = None) -> str:
+    """One stored attempt as a short line: when, score and result, mode, scenario title."""
     when = str(row.get("started") or "")[:16].replace("T", " ")
     if row.get("status") == "incomplete":
         result = "unfinished"
@@ -565,7 +604,9 @@ def attempt_line(row: dict) -> str:
         pct = 100.0 * row["score_total"] / (row.get("score_max") or 100.0)
         verdict = {True: "pass", False: "not yet"}.get(row.get("passed"), "")
         result = f"{pct:.0f}%" + (f" {verdict}" if verdict else "")
-    return f"{when}   {row.get('scenario_id', '')}   {row.get('mode', '')}   {result}"
+    sid = row.get("scenario_id", "")
+    scenario = (titles or {}).get(sid, sid)
+    return f"{when}   {result}   {row.get('mode', '')}   {scenario}"  # a long title is cut
 
 
 def result_colour(row: dict):

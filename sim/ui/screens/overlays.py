@@ -152,6 +152,7 @@ class ConfirmOverlay(Overlay):
         self.title, self.detail, self.on_yes = title, detail, on_yes
         self.yes = Button(label="Yes", key_hint="Y")
         self.no = Button(label="No", key_hint="N")
+        self.yes.focused = True  # Enter answers yes
 
     def layout(self, size: tuple[int, int]) -> None:
         cx = size[0] // 2

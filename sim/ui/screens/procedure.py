@@ -517,6 +517,35 @@ class ProcedureView(View):
     def on_exit(self) -> None:
         self.release_inputs()
 
+    # ---------------------------------------------------------------- redraw
+    def animating(self) -> bool:
+        """A push held or easing off, a push not yet applied, the flash and shake of the give:
+        frames at full rate."""
+        held = self.push_key or self.mouse_push or self.pull_key
+        fx = self.effects.flash_s > 0 or self.effects.shake_s > 0
+        return held or fx or self.hand.force_n > 0 or self.session.pending is not None
+
+    def redraw_key(self) -> object:
+        """What changes on screen without input: the clock's second (and par, limit), events
+        (a timed scenario event, a settled redirect; not the idle ``wait`` commands, which
+        change nothing shown), the message line, the banner and the tutorial panel."""
+        s = self.session
+        t = s.clock_s
+        tm = s.attempt.scenario.time
+        panel = self.tutorial_panel
+        rec = s.recording
+        return (
+            int(t),
+            t > tm.par_s,
+            t > tm.limit_s,
+            len(s.sim.events),
+            s.message,
+            s.message_kind,
+            self.effects.banner_s > 0,
+            None if panel is None else (panel.expanded, panel.flash_s > 0, s.guide.number),
+            rec.error if rec is not None else "",
+        )
+
     def _resistance(self, twist: bool) -> float | None:
         n = self.session.needle
         if not n.inserted:
