@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pygame
 
@@ -17,6 +18,34 @@ from sim.ui import theme
 from sim.ui.theme import Colour
 
 Point = tuple[float, float]
+
+
+def inset(points: Sequence[Point], d: float) -> list[Point]:
+    """The polygon with every edge moved ``d`` pixels inward (mitred, clamped at sharp tips)."""
+    n = len(points)
+    twice_area = sum(
+        points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1]
+        for i in range(n)
+    )
+    sign = 1.0 if twice_area >= 0 else -1.0
+    out: list[Point] = []
+    for i in range(n):
+        (ax, ay), (bx, by), (cx, cy) = points[i - 1], points[i], points[(i + 1) % n]
+        l1, l2 = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+        if l1 < 1e-9 or l2 < 1e-9:
+            out.append((bx, by))
+            continue
+        n1 = (-sign * (by - ay) / l1, sign * (bx - ax) / l1)
+        n2 = (-sign * (cy - by) / l2, sign * (cx - bx) / l2)
+        mx, my = n1[0] + n2[0], n1[1] + n2[1]
+        m = math.hypot(mx, my)
+        if m < 1e-9:
+            out.append((bx + n1[0] * d, by + n1[1] * d))
+            continue
+        mx, my = mx / m, my / m
+        k = d / max(0.35, mx * n1[0] + my * n1[1])
+        out.append((bx + mx * k, by + my * k))
+    return out
 
 
 class Fonts:
@@ -247,6 +276,63 @@ class Painter:
             else:
                 x = rect.x + round(rect.width * m)
                 self.line(theme.TEXT, (x, rect.y - 4), (x, rect.bottom + 4), 2)
+
+    # ---------------------------------------------------------------- anti-aliased drawing
+    def aaline(self, colour: Colour, a: Point, b: Point, width: int = 1) -> None:
+        """An anti-aliased line (float end points: sub-pixel positions show)."""
+        self._log("aaline", colour, a, b)
+        pygame.draw.aaline(self.surface, colour, a, b, width)
+
+    def aapolygon(self, colour: Colour, points: Sequence[Point], tag: str = "") -> None:
+        """A filled polygon with an anti-aliased edge; ``tag`` names it in the transcript."""
+        if len(points) < 3:
+            return
+        self._log("aapolygon", colour, len(points), tag)
+        # The fill is inset half a pixel so its stair-steps stay under the anti-aliased edge.
+        pygame.draw.polygon(self.surface, colour, inset(points, 0.5))
+        pygame.draw.aalines(self.surface, colour, True, points)
+
+    def aacircle(self, colour: Colour, centre: Point, radius: float, width: int = 0) -> None:
+        self._log("aacircle", colour, centre, radius)
+        pygame.draw.aacircle(self.surface, colour, centre, radius, width)
+
+    def translucent(self, colour: Colour, alpha: int, points: Sequence[Point], tag: str = ""):
+        """A polygon blended over what is drawn (``alpha`` 0-255), for shadows and glints."""
+        if len(points) < 3:
+            return
+        self._log("translucent", colour, alpha, tag)
+        xs = [q[0] for q in points]
+        ys = [q[1] for q in points]
+        box = pygame.Rect(
+            math.floor(min(xs)),
+            math.floor(min(ys)),
+            math.ceil(max(xs) - min(xs)) + 2,
+            math.ceil(max(ys) - min(ys)) + 2,
+        )
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        local = [(q[0] - box.x, q[1] - box.y) for q in points]
+        pygame.draw.polygon(layer, (*colour, alpha), inset(local, 0.5))
+        pygame.draw.aalines(layer, (*colour, alpha), True, local)
+        self.surface.blit(layer, box)
+
+    @contextmanager
+    def supersampled(self, rect: pygame.Rect, factor: int) -> Iterator[Painter | None]:
+        """Draw finely anti-aliased art into ``rect``: yields a Painter over a copy of that part
+        of the surface ``factor`` times larger (so coordinates and widths are ``factor`` times
+        too; None if ``rect`` is off the clip), then scales it smoothly back into place."""
+        clip = self.surface.get_clip()
+        rect = pygame.Rect(rect).clip(clip)
+        if rect.width <= 0 or rect.height <= 0:
+            yield None
+            return
+        big = pygame.transform.scale(
+            self.surface.subsurface(rect), (rect.width * factor, rect.height * factor)
+        )
+        sub = Painter(big, self.fonts, self.record)
+        sub.transcript = self.transcript  # one transcript: tests see what was drawn
+        yield sub
+        self._log("blit", "supersampled", rect.topleft)
+        self.surface.blit(pygame.transform.smoothscale(big, rect.size), rect)
 
 
 class Button:

@@ -1,8 +1,16 @@
-"""The needle view: a section along the needle, the needle to scale, gauges and the syringe."""
+"""The needle view: a section along the needle, the needle to scale, gauges and the syringe.
+
+The panel keeps a little animation state of its own (:class:`NeedleMotion`), fed by the attempt's
+events and the screen's fixed steps: the stylet slides out or back over a few hundred ms, the
+needle jolts forward at the give and the gauge shows the give, the syringe fills over the pull
+with the colour of what came back, and the bag's level rises as the syringe empties into it.
+Views that do not feed it (the replay) simply draw the needle as it is.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import pygame
 
@@ -10,32 +18,183 @@ from sim.model.anatomy import direction
 from sim.model.needle import NeedleState
 from sim.model.tissue import Tissue
 from sim.ui import theme
+from sim.ui.art import gauges, instrument
 from sim.ui.input import FORCE_MAX_N, PULL_CHOICES_ML
 from sim.ui.render import Painter
-from sim.ui.screens.section import SectionCache, describe_axis
+from sim.ui.screens.section import SectionCache, describe_axis, section_scale
 from sim.vocabulary.technique import Thresholds
 
 AREA = pygame.Rect(10, 78, 880, 522)
 SIDE = pygame.Rect(900, 78, 370, 522)
-NEEDLE_OD_MM = 3.05  # 11 G outer diameter
+NEEDLE_OD_MM = instrument.OD_MM  # 11 G outer diameter
 SYRINGE_MAX_ML = 20.0
 GHOST_DEPTH_MM = 75.0  # the ghost needle's length below the skin
 GHOST = theme.SKY_BLUE
+
+GIVE_CUE_S = 1.2  # the gauge says "GIVE - let go" this long after the give (tip in marrow)
+JOLT_S = 0.25  # the needle's lurch at the give
+JOLT_MM = 2.2
+STYLET_SLIDE_S = 0.45
+FILL_S = 0.7  # the syringe fills over the pull
+HOLD_S = 1.4  # then shows what came back
+DRAIN_S = 0.5  # then empties into the bag
+TRACE_S = 3.0  # felt force shown over the last seconds
+TRACE_HZ = 30
+#: Commands after which the give cue stops (the hand has let go and is doing the next thing).
+LET_GO = ("stylet_removed", "aspirated", "dry_tap", "rotated", "withdrawn", "redirected")
+DANGER = (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
+
+
+def _ease(k: float) -> float:
+    k = min(1.0, max(0.0, k))
+    return k * k * (3 - 2 * k)
+
+
+class NeedleMotion:
+    """Animation state of the needle view, on its own clock (advanced by ``tick``)."""
+
+    def __init__(self) -> None:
+        self.clock = 0.0
+        self.give_at: float | None = None
+        self.give_over = False
+        self.stylet: tuple[float, bool] | None = None  # (started, going in)
+        self.pull: tuple[float, float, theme.Colour | None] | None = None  # (start, ml, colour)
+        self.bag = (0.0, 0.0, 0.0)  # (from mL, to mL, when the rise starts)
+        self.bag_fluid: theme.Colour = theme.MARROW_FLUID
+
+    def tick(self, dt_s: float) -> None:
+        self.clock += dt_s
+
+    def on_events(self, events: list[dict]) -> None:
+        for ev in events:
+            t = ev["type"]
+            if t == "loss_of_resistance":
+                self.give_at, self.give_over = self.clock, False
+            elif t == "stylet_removed":
+                self.stylet = (self.clock, False)
+            elif t == "stylet_replaced":
+                self.stylet = (self.clock, True)
+            elif t in ("skin_punctured", "needle_reinserted", "needle_removed"):
+                self.stylet = None
+                self.give_at = None
+            elif t == "aspirated":
+                colour = gauges.pull_colour(ev["ml"], ev["marrow_ml"])
+                self.pull = (self.clock, float(ev["ml"]), colour)
+                self.bag = (self.bag_ml(), float(ev["bag_ml"]), self.clock + FILL_S + HOLD_S)
+                self.bag_fluid = colour if self.bag[0] <= 0 else self._bag_mix(colour, ev)
+            elif t == "dry_tap":
+                self.pull = (self.clock, 0.0, None)
+            if t in LET_GO:  # the hand has let go and moved on: the give cue has done its work
+                self.give_over = True
+
+    def _bag_mix(self, colour: theme.Colour, ev: dict) -> theme.Colour:
+        old, new = self.bag[0], float(ev["ml"])
+        k = new / max(1e-6, old + new)
+        return tuple(
+            round(self.bag_fluid[i] + (colour[i] - self.bag_fluid[i]) * k) for i in range(3)
+        )  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ what to draw now
+    def give_active(self, needle: NeedleState) -> bool:
+        return (
+            self.give_at is not None
+            and not self.give_over
+            and needle.inserted
+            and needle.tissue == Tissue.MARROW
+            and self.clock - self.give_at <= GIVE_CUE_S
+        )
+
+    def jolt_mm(self) -> tuple[float, float]:
+        """(along, across) offset of the needle in its lurch at the give."""
+        if self.give_at is None:
+            return (0.0, 0.0)
+        k = (self.clock - self.give_at) / JOLT_S
+        if not 0.0 <= k < 1.0:
+            return (0.0, 0.0)
+        decay = (1.0 - k) ** 2  # forward at once by JOLT_MM, then a damped shudder back
+        return (JOLT_MM * decay * math.cos(k * 20.0), 0.5 * decay * math.sin(k * 38.0 + 1.0))
+
+    def stylet_out_mm(self, needle: NeedleState, travel_mm: float) -> float | None:
+        """How far back the stylet is: 0 seated, None out of the needle."""
+        if self.stylet is not None:
+            start, going_in = self.stylet
+            k = (self.clock - start) / STYLET_SLIDE_S
+            if 0.0 <= k < 1.0:
+                e = _ease(k)
+                return travel_mm * (1.0 - e) if going_in else travel_mm * e
+        return 0.0 if needle.stylet_in else None
+
+    def syringe(self) -> tuple[float, theme.Colour | None]:
+        """(mL in the barrel, its colour) now."""
+        if self.pull is None:
+            return (0.0, None)
+        start, ml, colour = self.pull
+        age = self.clock - start
+        if age < FILL_S:
+            return (ml * _ease(age / FILL_S), colour)
+        if age < FILL_S + HOLD_S:
+            return (ml, colour)
+        if age < FILL_S + HOLD_S + DRAIN_S:
+            return (ml * (1.0 - _ease((age - FILL_S - HOLD_S) / DRAIN_S)), colour)
+        return (0.0, None)
+
+    def lumen_fill(
+        self, needle: NeedleState, length_mm: float
+    ) -> tuple[theme.Colour, float] | None:
+        """What fills the open lumen: the last pull's colour all the way up while the syringe
+        holds it; marrow a few mm into the bevel while the open tip sits in marrow."""
+        if needle.stylet_in or not needle.inserted:
+            return None
+        fluid_ml, colour = self.syringe()
+        if colour is not None and fluid_ml > 0:
+            return (colour, length_mm)
+        if needle.tissue == Tissue.MARROW:
+            return (instrument.LUMEN_MARROW, 7.0)
+        return None
+
+    def bag_ml(self) -> float:
+        old, new, at = self.bag
+        return old + (new - old) * _ease((self.clock - at) / DRAIN_S)
 
 
 class NeedlePanel:
     """Draws the section for the current site and aim, with the needle and its readouts."""
 
-    def __init__(self, anatomy, shows_hints: bool, length_mm: float) -> None:
+    def __init__(
+        self,
+        anatomy,
+        shows_hints: bool,
+        length_mm: float,
+        *,
+        area: pygame.Rect = AREA,
+        side: pygame.Rect = SIDE,
+        target_ml: float = 1000.0,
+        limit_ml: float = 1400.0,
+    ) -> None:
         self.anatomy = anatomy
         self.shows_hints = shows_hints
         self.length_mm = length_mm
+        self.area = area
+        self.side = side
+        self.target_ml = target_ml
+        self.limit_ml = limit_ml
         self.cache = SectionCache()
+        self.motion = NeedleMotion()
+        self.trace: deque[tuple[float, str]] = deque(maxlen=round(TRACE_S * TRACE_HZ))
+        self._traced_at = -1.0
         self._veil: pygame.Surface | None = None
+        self.syringe_barrel: pygame.Rect | None = None  # where the syringe was drawn (tests)
+
+    # ---------------------------------------------------------------- feeding the animation
+    def tick(self, dt_s: float) -> None:
+        self.motion.tick(dt_s)
+
+    def on_events(self, events: list[dict]) -> None:
+        self.motion.on_events(events)
 
     def section_for(self, site, lateral_deg: float, cranial_deg: float):
         entry = (site.lateral_mm, site.cranial_mm)
-        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, AREA)
+        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, self.area)
 
     # ---------------------------------------------------------------- main area
     def draw_section(
@@ -49,11 +208,12 @@ class NeedlePanel:
         ghost: tuple[float, float] | None = None,
     ) -> None:
         """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track."""
+        area = self.area
         if site is None:
-            p.rect(theme.PANEL, AREA, radius=6)
+            p.rect(theme.PANEL, area, radius=6)
             p.text(
                 "Mark a skin site on the back first (D or Tab for the dorsal view)",
-                AREA.center,
+                area.center,
                 theme.BODY,
                 theme.TEXT_DIM,
                 anchor="center",
@@ -62,21 +222,20 @@ class NeedlePanel:
         lat, cra = (needle.lateral_deg, needle.cranial_deg) if needle.inserted else aim
         sec = self.section_for(site, lat, cra)
         clip = p.surface.get_clip()
-        p.surface.set_clip(AREA)
-        p.blit(sec.surface, (AREA.x + shake[0], AREA.y + shake[1]), "section")
+        p.surface.set_clip(area)
+        p.blit(sec.surface, (area.x + shake[0], area.y + shake[1]), "section")
         cam = sec.camera
+        ox, oy = cam.origin_px[0] + shake[0], cam.origin_px[1] + shake[1]
+        ppm = cam.px_per_mm
 
         def at(s_mm: float, t_mm: float) -> tuple[int, int]:
             x, y = cam.to_px(s_mm, t_mm)
             return (x + shake[0], y + shake[1])
 
-        for tissue, pos in sec.labels:
-            size = p.fonts.size(tissue.label, theme.SMALL)
-            pill = pygame.Rect(0, 0, size[0] + 10, size[1] + 4)
-            pill.center = (pos[0] + shake[0], pos[1] + shake[1])
-            pill.clamp_ip(AREA)
-            p.rect((24, 26, 32), pill, radius=4)
-            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
+        def at_f(s_mm: float, t_mm: float) -> tuple[float, float]:
+            return (ox + s_mm * ppm, oy + t_mm * ppm)
+
+        self._draw_labels(p, sec.labels, shake)
         # The needle in the plane: along (horizontal, depth) components of its direction.
         d = needle.direction if needle.inserted else None
         if d is None:
@@ -88,24 +247,77 @@ class NeedlePanel:
             p.dashed(theme.YELLOW, at(0, 0), at(axis[0] * 80, axis[1] * 80), 6, 2)
         if ghost is not None:
             self._draw_ghost(p, at, sec.axis, ghost)
-        self._draw_needle(p, at, axis, depth, needle)
+        tip = self._draw_needle(p, at_f, axis, depth, needle)
+        if needle.inserted:
+            p.circle(theme.YELLOW, tip, 7, 2)
         right, left = describe_axis(sec.axis)
-        p.text("<  " + left, (AREA.x + 10, AREA.y + 8), theme.SMALL, theme.TEXT)
+        p.text("<  " + left, (area.x + 10, area.y + 8), theme.SMALL, theme.TEXT)
         p.text(
-            right + "  >", (AREA.right - 10, AREA.y + 8), theme.SMALL, theme.TEXT, anchor="topright"
+            right + "  >", (area.right - 10, area.y + 8), theme.SMALL, theme.TEXT, anchor="topright"
         )
         self._draw_scale(p, cam)
         if flash > 0:
-            if self._veil is None:
-                self._veil = pygame.Surface(AREA.size).convert()
+            if self._veil is None or self._veil.get_size() != area.size:
+                self._veil = pygame.Surface(area.size).convert()
                 self._veil.fill((255, 255, 255))
             self._veil.set_alpha(int(110 * flash))
-            p.blit(self._veil, AREA.topleft, "flash")
+            p.blit(self._veil, area.topleft, "flash")
         p.surface.set_clip(clip)
-        p.rect(theme.PANEL_EDGE, AREA, 1, radius=6)
+        p.rect(theme.PANEL_EDGE, area, 1, radius=6)
+
+    def _draw_needle(self, p: Painter, at_f, axis, depth: float, needle: NeedleState):
+        """The instrument, supersampled where it shows (its edges are finer than a pixel);
+        returns the tip's pixel position."""
+        along, across = self.motion.jolt_mm()
+        ux, uy = axis
+
+        def placed(s: float, t: float) -> tuple[float, float]:
+            return at_f(s + ux * along - uy * across, t + uy * along + ux * across)
+
+        stylet = self.motion.stylet_out_mm(needle, self.length_mm + 30.0)
+        fill = self.motion.lumen_fill(needle, self.length_mm)
+        frame = instrument.NeedleFrame(placed, axis)
+        bounds = instrument.footprint(frame, depth, self.length_mm, stylet, self.area)
+        if bounds is not None:
+            x0, y0, x1, y1 = bounds
+            rect = pygame.Rect(int(x0) - 2, int(y0) - 2, int(x1 - x0) + 5, int(y1 - y0) + 5)
+            k = 3 if self.cache_ppm() < 5.5 else 2
+            with p.supersampled(rect, k) as fine:
+                if fine is not None:
+                    ox, oy = rect.clip(p.surface.get_clip()).topleft
+
+                    def fine_px(s: float, t: float) -> tuple[float, float]:
+                        x, y = placed(s, t)
+                        return ((x - ox) * k, (y - oy) * k)
+
+                    fine_frame = instrument.NeedleFrame(fine_px, axis, k)
+                    instrument.draw_needle(fine, fine_frame, depth, self.length_mm, stylet, fill)
+        return frame.at(depth, 0.0)
+
+    def cache_ppm(self) -> float:
+        """Pixels per millimetre of the section in this panel's area."""
+        return section_scale(self.area)
+
+    def _draw_labels(self, p: Painter, labels, shake) -> None:
+        """Each region's name on a dark pill, nudged so no two pills overlap."""
+        placed: list[pygame.Rect] = []
+        for tissue, pos in labels:
+            size = p.fonts.size(tissue.label, theme.SMALL)
+            pill = pygame.Rect(0, 0, size[0] + 10, size[1] + 4)
+            pill.center = (pos[0] + shake[0], pos[1] + shake[1])
+            pill.clamp_ip(self.area)
+            for k in range(1, 7):
+                if pill.collidelist(placed) < 0:
+                    break
+                step = (pill.height + 2) * ((k + 1) // 2) * (1 if k % 2 else -1)
+                pill.centery = pos[1] + shake[1] + step
+                pill.clamp_ip(self.area)
+            placed.append(pill)
+            p.rect((24, 26, 32), pill, radius=4)
+            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
 
     def _draw_scale(self, p: Painter, cam) -> None:
-        x0, y0 = AREA.x + 16, AREA.bottom - 20
+        x0, y0 = self.area.x + 16, self.area.bottom - 20
         px = 10 * cam.px_per_mm
         p.line(theme.TEXT, (x0, y0), (x0 + px, y0), 3)
         p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
@@ -128,38 +340,27 @@ class NeedlePanel:
         label = "ghost needle: the ideal track"
         size = p.fonts.size(label, theme.SMALL, bold=True)
         pill = pygame.Rect(tip[0] + 12, tip[1] - size[1] // 2 - 2, size[0] + 10, size[1] + 4)
-        pill.clamp_ip(AREA)
+        pill.clamp_ip(self.area)
         p.rect((18, 22, 30), pill, radius=4)
         p.rect(GHOST, pill, 1, radius=4)
         p.text(label, pill.center, theme.SMALL, GHOST, bold=True, anchor="center")
 
-    def _draw_needle(self, p: Painter, at, axis, depth: float, needle: NeedleState) -> None:
-        ux, uy = axis
-        nx, ny = -uy, ux  # normal in (s, t)
-        half = NEEDLE_OD_MM / 2
-        tip = (ux * depth, uy * depth)
-        hub_d = depth - self.length_mm
-        hub = (ux * hub_d, uy * hub_d)
-        bevel = 2.5
-        body = [
-            at(hub[0] + nx * half, hub[1] + ny * half),
-            at(tip[0] - ux * bevel + nx * half, tip[1] - uy * bevel + ny * half),
-            at(tip[0] - nx * half, tip[1] - ny * half),
-            at(hub[0] - nx * half, hub[1] - ny * half),
-        ]
-        p.polygon((190, 198, 210), body)
-        p.polygon((40, 44, 52), body, 2)
-        lumen_end = depth - (0.5 if needle.stylet_in else 1.5)
-        lumen_colour = (90, 96, 110) if needle.stylet_in else (120, 20, 40)
-        p.line(lumen_colour, at(hub[0], hub[1]), at(ux * lumen_end, uy * lumen_end), 3)
-        # The T-handle sits on the hub (off screen while the needle is shallow).
-        hx, hy = at(*hub)
-        p.line((60, 66, 80), (hx - nx * 40, hy - ny * 40), (hx + nx * 40, hy + ny * 40), 10)
-        if needle.inserted:
-            tx, ty = at(*tip)
-            p.circle(theme.YELLOW, (tx, ty), 7, 2)
-
     # ---------------------------------------------------------------- side panel
+    def gauge_state(self, needle: NeedleState) -> str:
+        """What the gauge shows: out, soft, cortex, give, marrow or danger."""
+        if not needle.inserted:
+            return "out"
+        if self.motion.give_active(needle):
+            return "give"
+        tissue = needle.tissue
+        if tissue in DANGER:
+            return "danger"
+        if tissue.is_cortex:
+            return "cortex"
+        if tissue == Tissue.MARROW:
+            return "marrow"
+        return "soft"
+
     def draw_side(
         self,
         p: Painter,
@@ -174,8 +375,10 @@ class NeedlePanel:
         last_pull: dict | None,
         twist: bool,
     ) -> None:
-        p.panel(SIDE)
-        x, y = SIDE.x + 14, SIDE.y + 10
+        side = self.side
+        p.panel(side)
+        x, y = side.x + 14, side.y + 10
+        inner_w = side.width - 28
         if site is None:
             p.text("No site marked", (x, y), theme.BODY, theme.TEXT_DIM)
             return
@@ -199,15 +402,11 @@ class NeedlePanel:
                 theme.SMALL,
                 theme.TEXT_DIM,
             )
-        y += 30
+        y += 28
         # Tip.
         if needle.inserted:
             tissue = needle.tissue
-            colour = (
-                theme.VERMILLION
-                if tissue in (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
-                else theme.TEXT
-            )
+            colour = theme.VERMILLION if tissue in DANGER else theme.TEXT
             p.text("Tip in", (x, y), theme.SMALL, theme.TEXT_DIM)
             p.text(tissue.label, (x + 60, y - 2), theme.BODY, colour, bold=True)
             y += 26
@@ -222,26 +421,49 @@ class NeedlePanel:
             p.text("Needle out: Enter to insert at this site", (x, y), theme.BODY, theme.YELLOW)
             y += 26
             p.text("1-4 choose site   arrows aim", (x, y), theme.SMALL, theme.TEXT_DIM)
-        y += 34
-        # Force gauge with the layer's resistance marked.
+        y += 30
+        # Force: what the hand feels, against the layer's resistance.
+        state = self.gauge_state(needle)
+        felt = min(force_n, resistance_n) if resistance_n is not None and needle.inserted else 0.0
+        self._sample(felt / FORCE_MAX_N, state)
         p.text(
             f"Hand force {force_n:.0f} N" + ("  + twist" if twist else ""),
             (x, y),
             theme.SMALL,
             theme.TEXT,
         )
-        y += 22
-        gauge = pygame.Rect(x, y, SIDE.width - 28, 22)
-        over = resistance_n is not None and force_n > resistance_n
-        colour = theme.GOOD if over else theme.ORANGE
-        marker = resistance_n / FORCE_MAX_N if resistance_n is not None else None
-        p.bar(gauge, force_n / FORCE_MAX_N, colour, marker=marker)
-        y += 28
+        if needle.inserted:
+            p.text(
+                f"felt {felt:.0f} N",
+                (x + inner_w, y),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="topright",
+            )
+        y += 26
+        gauges.draw_force_gauge(
+            p,
+            pygame.Rect(x, y, inner_w, 52),
+            force_n=force_n,
+            felt_n=felt,
+            resistance_n=resistance_n,
+            full_n=FORCE_MAX_N,
+            state=state,
+            trace=self.trace,
+        )
+        y += 56
         if resistance_n is not None and needle.inserted:
             move = f"moving {speed_mm_s:.1f} mm/s" if speed_mm_s > 0.05 else "not moving"
             p.text(f"resistance {resistance_n:.0f} N · {move}", (x, y), theme.SMALL, theme.TEXT_DIM)
-        y += 30
-        self._draw_syringe(p, pygame.Rect(x, y, SIDE.width - 28, 120), pull_ml, last_pull)
+        y += 28
+        self._draw_syringe(p, pygame.Rect(x, y, inner_w, side.bottom - 88 - y), pull_ml, last_pull)
+
+    def _sample(self, felt_frac: float, state: str) -> None:
+        """One point of the felt-force trace per 1/TRACE_HZ of the panel's clock."""
+        now = self.motion.clock
+        if now - self._traced_at >= 1.0 / TRACE_HZ - 1e-9 or not self.trace:
+            self.trace.append((felt_frac, state))
+            self._traced_at = now
 
     def _draw_syringe(self, p: Painter, box: pygame.Rect, pull_ml: float, last: dict | None):
         p.text(
@@ -250,33 +472,37 @@ class NeedlePanel:
             theme.SMALL,
             theme.TEXT,
         )
-        barrel = pygame.Rect(box.x, box.y + 26, box.width - 20, 30)
-        p.rect((220, 226, 232), barrel)
-        frac = pull_ml / SYRINGE_MAX_ML
-        fill = pygame.Rect(barrel.x, barrel.y, round(barrel.width * frac), barrel.height)
-        p.rect(theme.REDDISH_PURPLE, fill)
-        p.rect((40, 44, 52), barrel, 2)
-        for ml in range(0, int(SYRINGE_MAX_ML) + 1):
-            tx = barrel.x + round(barrel.width * ml / SYRINGE_MAX_ML)
-            h = 10 if ml % 5 == 0 else 5
-            p.line((40, 44, 52), (tx, barrel.bottom - h), (tx, barrel.bottom), 1)
-            if ml % 5 == 0:
-                p.text(
-                    str(ml), (tx, barrel.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
-                )
-        # Plunger handle at the pull mark.
-        px = fill.right
-        p.rect((60, 66, 80), pygame.Rect(px, barrel.y + 8, 16, barrel.height - 16))
-        p.text("mL", (barrel.right + 4, barrel.y + 6), theme.SMALL, theme.TEXT_DIM)
-        y = barrel.bottom + 26
+        bag_w = max(34, box.width // 8)
+        fluid_ml, fluid = self.motion.syringe()
+        self.syringe_barrel = gauges.draw_syringe(
+            p,
+            pygame.Rect(box.x, box.y + 36, box.width - bag_w - 16, 26),
+            capacity_ml=SYRINGE_MAX_ML,
+            chosen_ml=pull_ml,
+            fluid_ml=fluid_ml,
+            fluid=fluid,
+        )
+        y = box.y + 36 + 26 + 24  # the last pull's lines, under the syringe's scale
+        bag = pygame.Rect(box.right - bag_w, box.y + 2, bag_w, y - box.y - 24)
+        gauges.draw_bag(
+            p,
+            bag,
+            bag_ml=self.motion.bag_ml(),
+            target_ml=self.target_ml,
+            limit_ml=self.limit_ml,
+            fluid=self.motion.bag_fluid,
+        )
+        p.text("bag", (bag.centerx, bag.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop")
         if last is not None:
             if last.get("dry"):
                 p.text(
                     "Last pull: dry tap (nothing came back)", (box.x, y), theme.SMALL, theme.ORANGE
                 )
             else:
+                share = last["marrow_ml"] / last["ml"] if last["ml"] else 0.0
+                kind = "marrow-rich" if share >= 0.5 else "mostly blood" if share < 0.2 else "mixed"
                 p.text(
-                    f"Last pull {last['ml']:g} mL: {last['marrow_ml']:.1f} mL marrow,",
+                    f"Last pull {last['ml']:g} mL: {last['marrow_ml']:.1f} mL marrow ({kind}),",
                     (box.x, y),
                     theme.SMALL,
                     theme.TEXT,

@@ -133,7 +133,13 @@ class ProcedureView(View):
         sc = session.attempt.scenario
         self.hand = NeedleHand()
         self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, mode.shows_hints)
-        self.needle_panel = NeedlePanel(sim.anatomy, mode.shows_hints, sim.motion.length_mm)
+        self.needle_panel = NeedlePanel(
+            sim.anatomy,
+            mode.shows_hints,
+            sim.motion.length_mm,
+            target_ml=sc.target_volume_ml,
+            limit_ml=sim.donor_limit_ml,
+        )
         self.hud = Hud()
         self.effects = Effects()
         self.sub = "dorsal"
@@ -169,6 +175,7 @@ class ProcedureView(View):
             TutorialPanel(session.guide, AREA) if mode.guided and session.guide else None
         )
         session.listeners.append(self._on_events)
+        session.listeners.append(self.needle_panel.on_events)  # stylet, give, pull animations
         self.nursing = session.attempt.scenario.kind == "nursing"
         self._care_list_shown = False
         if self.nursing:
@@ -466,6 +473,7 @@ class ProcedureView(View):
             self._care_list_shown = True
             self.press(Intent.STEPS)
         self.effects.tick(dt_s)
+        self.needle_panel.tick(dt_s)
         if self.tutorial_panel is not None:
             self.tutorial_panel.tick(dt_s)
         if self.session.ended:
