@@ -253,3 +253,48 @@ def test_pull_colour_blends_blood_to_marrow():
         min(a, b) <= h <= max(a, b)
         for a, b, h in zip(theme.BLOOD_FLUID, theme.MARROW_FLUID, half, strict=True)
     )
+
+
+# ----------------------------------------------------------------------------- the back
+def tagged(app, tag: str) -> int:
+    return sum(1 for t in app.painter.transcript if t[0] == "aapolygon" and t[3] == tag)
+
+
+def test_the_whole_patient_is_drawn_and_strips_and_dressing_appear_after_their_steps(app):
+    proc = to_needle_view(app)
+    s = proc.session
+    s.submit(c.MarkSite(landmark="right_psis"))
+    for site in (0, 1):
+        s.submit(c.Insert(site=site, lateral_deg=24.0))
+        s.submit(c.RemoveNeedle())
+    key(app, pygame.K_d)
+    assert proc.sub == "dorsal"
+    run(app)
+    assert tagged(app, "patient under the drape") == 1 and tagged(app, "sterile window") == 1
+    assert any(t[0] == "blit" and t[1] == "draped back" for t in app.painter.transcript)
+    assert tagged(app, "steri-strip") == 0 and tagged(app, "pressure dressing") == 0
+    s.submit(c.SteriStrips(count=2))
+    run(app)
+    assert tagged(app, "steri-strip") == 2 and tagged(app, "pressure dressing") == 0
+    s.submit(c.PressureDressing())
+    run(app)
+    assert tagged(app, "pressure dressing") == 1
+    assert "pressure dressing" in app.painter.texts()
+
+
+def test_the_handover_punctures_get_their_strips_in_the_nursing_scenario():
+    from sim.ui.render import Fonts, Painter
+    from sim.ui.screens.dorsal import AREA, DorsalPanel
+
+    pygame.init()
+    a = attempt("post-procedure-care")
+    a.apply(c.SteriStrips(count=4))
+    surf = pygame.Surface((AREA.right, AREA.bottom))
+    p = Painter(surf, Fonts(), record=True)
+    panel = DorsalPanel(a.sim.anatomy, 4, False)
+    panel.draw(p, a.sim.sites, -1, {}, events=a.sim.events)
+    strips = [t for t in p.transcript if t[0] == "aapolygon" and t[3] == "steri-strip"]
+    assert len(strips) == 4
+    spots = panel.strip_positions(a.sim.sites)
+    assert sorted(side for _x, _y, side in spots) == ["left", "left", "right", "right"]
+    assert len({(round(x), round(y)) for x, y, _s in spots}) == 4  # four separate punctures

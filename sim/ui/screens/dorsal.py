@@ -12,6 +12,7 @@ import pygame
 
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
+from sim.ui.art import patient
 from sim.ui.camera import MmCamera
 from sim.ui.render import Painter
 from sim.vocabulary import commands as c
@@ -36,42 +37,32 @@ ZONE_TEXT = {
     "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
 }
 
-# Half-outline of the lower back and buttocks (donor's right; mirrored for the left), in mm.
-SILHOUETTE_RIGHT = (
-    (0, 190),
-    (150, 190),
-    (158, 150),
-    (170, 110),
-    (188, 70),
-    (204, 30),
-    (214, -10),
-    (220, -50),
-    (218, -90),
-    (208, -125),
-    (190, -152),
-    (162, -172),
-    (120, -182),
-    (70, -180),
-    (30, -172),
-    (0, -160),
-)
-
-
-def _mirror(points):
-    return [(-x, y) for x, y in points]
+VIEW_HEIGHT_MM = 400.0  # the area's height shows this much of the back
 
 
 class DorsalPanel:
     """Draws the back and turns clicks or the keyboard cursor into mark_site commands."""
 
-    def __init__(self, anatomy: Anatomy, max_sites: int, shows_hints: bool) -> None:
+    def __init__(
+        self, anatomy: Anatomy, max_sites: int, shows_hints: bool, *, area: pygame.Rect = AREA
+    ) -> None:
         self.anatomy = anatomy
         self.map = anatomy.dorsal_map()
         self.max_sites = max_sites
         self.shows_hints = shows_hints
-        self.camera = MmCamera((AREA.centerx, AREA.centery + 8), 1.3, flip_y=True)
+        self.area = area
+        ppm = area.height / VIEW_HEIGHT_MM
+        self.camera = MmCamera((area.centerx, area.centery + 6 * ppm), ppm, flip_y=True)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
+        self._back: pygame.Surface | None = None
+        self._back_key: tuple | None = None
+        # What the attempt's events have put on the skin so far.
+        self._seen = 0
+        self.punctures: set[int] = set()
+        self.strips = 0
+        self.strip_sites = 0
+        self.dressed = False
 
     # ---------------------------------------------------------------- palpation
     def palpate(self, x_mm: float, y_mm: float) -> str:
@@ -119,76 +110,137 @@ class DorsalPanel:
         x, y = self.cursor_mm
         self.cursor_mm = (max(-200.0, min(200.0, x + dx)), max(-160.0, min(170.0, y + dy)))
 
+    # ---------------------------------------------------------------- care on the skin
+    def read_events(self, events) -> None:
+        """Take in new events: skin punctures, Steri-Strips and the pressure dressing."""
+        if events is None:
+            return
+        if len(events) < self._seen:  # another attempt's events
+            self._seen = 0
+        for ev in events[self._seen :]:
+            t = ev["type"]
+            if t == "skin_punctured":
+                self.punctures.add(ev["site"])
+            elif t == "step_done" and ev.get("step") == "steri_strips":
+                self.strips = int(ev.get("count", 1))
+                self.strip_sites = int(ev.get("skin_sites", self.strips))
+            elif t == "step_done" and ev.get("step") == "pressure_dressing":
+                self.dressed = True
+        self._seen = len(events)
+
+    def strip_positions(self, sites) -> list[tuple[float, float, str]]:
+        """Where the Steri-Strips go (dorsal mm and side): over each punctured site, then over
+        the handover's puncture sites (two over each crest) when no site was marked here."""
+        spots = [(st.x_mm, st.y_mm, st.side) for st in sites if st.index in self.punctures]
+        spots += [(st.x_mm, st.y_mm, st.side) for st in sites if st.index not in self.punctures]
+        s = self.anatomy.scale
+        defaults = [
+            ("left", 2.0, 4.0),
+            ("right", 2.0, 4.0),
+            ("left", 20.0, 16.0),
+            ("right", 20.0, 16.0),
+        ]
+        for side, lat, cra in defaults:
+            if len(spots) >= self.strips:
+                break
+            x, y = self.anatomy.to_dorsal(side, lat * s, cra * s)
+            spots.append((x, y, side))
+        return spots[: self.strips]
+
     # ---------------------------------------------------------------- draw
-    def draw(self, p: Painter, sites, selected: int, entries) -> None:
-        cam, m = self.camera, self.map
-        p.rect(theme.DRAPE, AREA, radius=6)
-        right = list(SILHOUETTE_RIGHT)
-        outline = right + _mirror(right)[::-1]
-        p.polygon(theme.SKIN_SHADE, [cam.to_px(x, y) for x, y in outline])
-        inner = [cam.to_px(x * 0.9, y * 0.96 + 4) for x, y in outline]
-        p.polygon(theme.SKIN_TONE, inner)  # lighter centre: the back curves away at the flanks
-        p.text("Dorsal view: donor prone,", (AREA.x + 12, AREA.y + 8), theme.SMALL, theme.TEXT)
-        p.text("head at the top", (AREA.x + 12, AREA.y + 30), theme.SMALL, theme.TEXT)
-        p.text("donor's left", (AREA.x + 12, AREA.bottom - 28), theme.SMALL, theme.TEXT)
+    def _background(self) -> pygame.Surface:
+        cam = self.camera
+        key = (self.area.size, cam.origin_px, cam.px_per_mm, id(self.anatomy))
+        if self._back is None or self._back_key != key:
+            origin = (cam.origin_px[0] - self.area.x, cam.origin_px[1] - self.area.y)
+            self._back = patient.paint_back(self.anatomy, self.area.size, origin, cam.px_per_mm)
+            self._back_key = key
+        return self._back
+
+    def view_mm(self) -> tuple[float, float, float, float]:
+        """The dorsal-map rectangle the area shows (x0, y0, x1, y1)."""
+        x0, y1 = self.camera.to_mm(self.area.left, self.area.top)
+        x1, y0 = self.camera.to_mm(self.area.right, self.area.bottom)
+        return (x0, y0, x1, y1)
+
+    def draw(self, p: Painter, sites, selected: int, entries, events=None) -> None:
+        cam, area = self.camera, self.area
+        self.read_events(events)
+        clip = p.surface.get_clip()
+        p.surface.set_clip(area)
+        p.blit(self._background(), area.topleft, "draped back")
+        ppm = cam.px_per_mm
+        for site in sites:
+            if site.index in self.punctures:
+                patient.draw_puncture(p, self._px(site.x_mm, site.y_mm), ppm)
+        for x, y, side in self.strip_positions(sites):
+            if not sites:  # the handover's punctures, closed by these strips
+                patient.draw_puncture(p, self._px(x, y), ppm)
+            patient.draw_strip(p, self._px(x, y), ppm, 28.0 if side == "left" else -28.0)
+        if self.dressed:
+            self._draw_dressing(p)
+        box_h = round(area.height * 0.42)
+        overview = pygame.Rect(area.x + 10, area.y + 10, round(box_h * 0.56), box_h)
+        patient.draw_overview(p, overview, self.view_mm())
+        p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
         p.text(
             "donor's right",
-            (AREA.right - 12, AREA.bottom - 28),
+            (area.right - 12, area.bottom - 28),
             theme.SMALL,
             theme.TEXT,
             anchor="topright",
         )
-        for sign in (-1, 1):
-            fold = [
-                cam.to_px(sign * x, y)
-                for x, y in ((8, -104), (40, -128), (90, -150), (140, -160), (175, -158))
-            ]
-            p.lines(theme.SKIN_SHADE, fold, 2)
-        # Midline: spinous processes above the sacrum, then the gluteal cleft below it.
-        p.line(theme.SKIN_SHADE, cam.to_px(0, 185), cam.to_px(0, 30), 2)
-        for y in (48, 88, 128, 168):
-            x0, y0 = cam.to_px(-5, y + 6)
-            p.ellipse(
-                (196, 150, 118),
-                pygame.Rect(x0, y0, round(10 * cam.px_per_mm), round(12 * cam.px_per_mm)),
-            )
-        p.line((150, 104, 80), cam.to_px(0, -95), cam.to_px(0, -168), 4)
-        # Sacrum: a flat triangle between the PSIS.
-        sac = [cam.to_px(x, y) for x, y in m.sacrum]
-        p.polygon((204, 160, 126), sac)
-        p.lines(theme.SKIN_SHADE, sac, 2, closed=True)
-        # Iliac crests: firm ridges curving up and out from each PSIS.
-        for side in ("left", "right"):
-            crest = [cam.to_px(x, y) for x, y in m.crest[side][:11]]
-            p.lines((170, 122, 92), crest, 7)
-            p.lines((232, 196, 164), crest, 2)
-            px, py = cam.to_px(*m.psis[side])
-            p.ellipse((150, 100, 74), pygame.Rect(px - 9, py - 7, 18, 14))  # dimple
         if self.shows_hints:
             self._draw_hints(p)
         for site in sites:
             self._draw_site(p, site, site.index == selected, entries.get(site.index, 0))
         self._draw_cursor(p, len(sites))
+        p.surface.set_clip(clip)
+        p.rect(theme.PANEL_EDGE, area, 1, radius=6)
+
+    def _px(self, x_mm: float, y_mm: float) -> tuple[float, float]:
+        """Dorsal mm to pixels without rounding (anti-aliased shapes)."""
+        cam = self.camera
+        return (cam.origin_px[0] + x_mm * cam.px_per_mm, cam.origin_px[1] - y_mm * cam.px_per_mm)
+
+    def _draw_dressing(self, p: Painter) -> None:
+        s = self.anatomy.scale
+        a = self._px(-125 * s, 70 * s)
+        b = self._px(125 * s, -80 * s)
+        rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
+        patient.draw_dressing(p, rect, self.camera.px_per_mm)
+        p.text(
+            "pressure dressing",
+            (rect.centerx, rect.bottom - 10),
+            theme.SMALL,
+            (120, 116, 104),
+            bold=True,
+            anchor="midbottom",
+        )
 
     def _zone_outline(self, side: str):
         a = self.anatomy
         s = a.scale
         corners = ((-8 * s, -15 * s), (35 * s, -15 * s), (35 * s, 30 * s), (-8 * s, 30 * s))
-        return [self.camera.to_px(*a.to_dorsal(side, u, v)) for u, v in corners]
+        return [self._px(*a.to_dorsal(side, u, v)) for u, v in corners]
 
     def _draw_hints(self, p: Painter) -> None:
         cam, m = self.camera, self.map
+        ppm = cam.px_per_mm
         for side in ("left", "right"):
             zone = self._zone_outline(side)
-            p.lines(theme.GOOD, zone, 2, closed=True)
+            for a, b in zip(zone, zone[1:] + zone[:1], strict=True):
+                p.aaline(theme.GOOD, a, b, 2)
+            crest = [self._px(x, y) for x, y in m.crest[side][:11]]
+            for a, b in zip(crest, crest[1:], strict=False):
+                p.dashed((120, 84, 60), a, b, 4, 1)
             a, b = m.si_joint[side]
-            p.line(theme.ORANGE, cam.to_px(*a), cam.to_px(*b), 5)
-            nx, ny = cam.to_px(*m.notch[side])
-            r = round(16 * cam.px_per_mm)
-            p.circle(theme.VERMILLION, (nx, ny), r, 3)
-            p.hatch(theme.VERMILLION, pygame.Rect(nx - r // 2, ny - r // 2, r, r), 6)
-            cx, cy = cam.to_px(*m.cluneal[side])
-            p.circle(theme.REDDISH_PURPLE, (cx, cy), round(14 * cam.px_per_mm), 3)
+            p.aaline(theme.ORANGE, self._px(*a), self._px(*b), 5)
+            centre = self._px(*m.notch[side])
+            r = 16 * ppm
+            _hatched_disc(p, theme.VERMILLION, centre, r, 6.0)
+            p.aacircle(theme.VERMILLION, centre, r, 3)
+            p.aacircle(theme.REDDISH_PURPLE, self._px(*m.cluneal[side]), 14 * ppm, 3)
             px, py = cam.to_px(*m.psis[side])
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
@@ -209,23 +261,22 @@ class DorsalPanel:
         kx, ky = cam.to_px(*crest)
         p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
 
-    @staticmethod
-    def _danger_label(p: Painter, text: str, midleft, colour) -> None:
+    def _danger_label(self, p: Painter, text: str, midleft, colour) -> None:
         """A danger region's name: light text on a dark pill edged in the region's colour
         (as the needle view's section labels), readable on skin of any tone."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
         pill = pygame.Rect(0, 0, w + 12, h + 4)
         pill.midleft = midleft
-        pill.clamp_ip(AREA)
+        pill.clamp_ip(self.area)
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
         p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
-        x, y = self.camera.to_px(site.x_mm, site.y_mm)
+        x, y = self._px(site.x_mm, site.y_mm)
         colour = theme.BLUE if not selected else theme.YELLOW
-        p.circle(theme.BLACK, (x, y), 12)
-        p.circle(colour, (x, y), 10, 3)
+        p.aacircle(theme.BLACK, (x, y), 12, 4)
+        p.aacircle(colour, (x, y), 10, 3)
         p.text(
             str(site.index + 1), (x, y - 24), theme.BODY, theme.BLACK, bold=True, anchor="center"
         )
@@ -242,4 +293,21 @@ class DorsalPanel:
         p.line(col, (x, y + 4), (x, y + 14), 2)
 
     def in_area(self, pos) -> bool:
-        return AREA.collidepoint(pos)
+        return self.area.collidepoint(pos)
+
+
+def _hatched_disc(p: Painter, colour, centre, radius: float, spacing: float) -> None:
+    """Anti-aliased diagonal hatching inside a circle (a danger zone without relying on colour)."""
+    cx, cy = centre
+    k = -radius
+    while k < radius:
+        half = math.sqrt(max(0.0, radius * radius - k * k)) - 1.0
+        if half > 0:
+            # A chord at distance k from the centre, along the (1, -1) diagonal.
+            mx, my = cx + k * 0.7071, cy + k * 0.7071
+            p.aaline(
+                colour,
+                (mx - half * 0.7071, my + half * 0.7071),
+                (mx + half * 0.7071, my - half * 0.7071),
+            )
+        k += spacing

@@ -542,7 +542,9 @@ class ProcedureView(View):
             b.draw(p, hover=b.rect.collidepoint(self.hover))
 
     def _draw_dorsal(self, p: Painter) -> None:
-        self.dorsal.draw(p, self.sites, self.hand.site, self.entries_by_site)
+        self.dorsal.draw(
+            p, self.sites, self.hand.site, self.entries_by_site, events=self.session.sim.events
+        )
         p.panel(SIDE)
         x, y = SIDE.x + 14, SIDE.y + 10
         p.text("Palpation", (x, y), theme.BODY, bold=True)
