@@ -34,7 +34,7 @@ LIGHT = np.array([-0.42, 0.55, 0.72])
 LIGHT = LIGHT / np.linalg.norm(LIGHT)
 
 #: The drape's window: centre and half sizes (mm, scaled with the pelvis), corner radius.
-WINDOW = ((0.0, -10.0), (165.0, 128.0), 34.0)
+WINDOW = ((0.0, -10.0), (145.0, 122.0), 34.0)
 STRIP: theme.Colour = (246, 244, 236)
 STRIP_EDGE: theme.Colour = (196, 192, 180)
 DRESSING: theme.Colour = (250, 250, 246)
@@ -97,14 +97,15 @@ def back_height(anatomy: Anatomy, x: np.ndarray, y: np.ndarray) -> tuple[np.ndar
     s = anatomy.scale
     k = body_scale(anatomy)
     hw = half_width(y, k)
-    u = np.clip(np.abs(x) / hw, 0.0, 1.2)
+    u = np.abs(x) / hw
     thick = 190.0 * k
-    body = thick * np.sqrt(np.clip(1.0 - u * u, 0.0, 1.0))
+    # A rounded (elliptic) section, its edge eased so the flank's shading turns over smoothly.
+    body = thick * np.sqrt(0.05 * np.logaddexp(0.0, (1.0 - u * u) / 0.05))
     # Buttocks: two broad mounds below the PSIS line.
     glute = sum(
         _gauss((x - sx * 84.0 * k) ** 2 + ((y + 175.0 * s) * 1.1) ** 2, 62.0 * k) for sx in (-1, 1)
     )
-    body = body + 46.0 * k * glute * (u < 1)
+    body = body + 46.0 * k * glute * np.exp(-(u**8))
     drape = body.copy()
     # What the drape bridges over: the grooves, the processes, the dimples and the crests.
     lumbar = _smoothstep((y - 10.0 * s) / (80.0 * s))
@@ -140,54 +141,99 @@ def _shade(z: np.ndarray, ppm: float) -> tuple[np.ndarray, np.ndarray]:
     return diffuse, spec
 
 
+def _upsample(a: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Bilinear: a half-resolution field (pixel centres of 2x2 blocks; any trailing axes) to
+    ``w`` x ``h``."""
+    hw_, hh = a.shape[:2]
+
+    def axis(n: int, m: int):
+        c = np.clip((np.arange(n) + 0.5) / 2.0 - 0.5, 0.0, m - 1.0)
+        i0 = np.minimum(np.floor(c).astype(int), max(0, m - 2))
+        f = (c - i0).astype(np.float32)
+        return i0, np.minimum(i0 + 1, m - 1), f
+
+    ix0, ix1, fx = axis(w, hw_)
+    iy0, iy1, fy = axis(h, hh)
+    extra = (None,) * (a.ndim - 2)
+    fy = fy[(None, slice(None), *extra)]
+    fx = fx[(slice(None), None, *extra)]
+    rows0, rows1 = a[ix0], a[ix1]
+    top = rows0[:, iy0] * (1 - fy) + rows0[:, iy1] * fy
+    bot = rows1[:, iy0] * (1 - fy) + rows1[:, iy1] * fy
+    return top * (1 - fx) + bot * fx
+
+
+def _grid_mm(w: int, h: int, origin, ppm: float, step: int):
+    px = (np.arange(0, w, step, dtype=np.float32) + step / 2)[:, None]
+    py = (np.arange(0, h, step, dtype=np.float32) + step / 2)[None, :]
+    shape = (px.shape[0], py.shape[1])
+    return (
+        np.broadcast_to((px - origin[0]) / ppm, shape),
+        np.broadcast_to(-(py - origin[1]) / ppm, shape),
+    )
+
+
+def _px(p, origin, ppm: float) -> tuple[int, int]:
+    return (int(origin[0] + p[0] * ppm), int(origin[1] - p[1] * ppm))
+
+
 def paint_back(
     anatomy: Anatomy, size: tuple[int, int], origin: tuple[float, float], ppm: float
 ) -> pygame.Surface:
-    """The draped back as a Surface of ``size`` px; dorsal-map (0, 0) at pixel ``origin``."""
+    """The draped back as a Surface of ``size`` px; dorsal-map (0, 0) at pixel ``origin``.
+
+    The smooth fields (heights and their light) are made at half resolution and interpolated;
+    the window's edge, the skin's grain and the drape's weave at full resolution."""
     w, h = size
-    px = np.arange(w, dtype=np.float64)[:, None] + 0.5
-    py = np.arange(h, dtype=np.float64)[None, :] + 0.5
-    x = np.broadcast_to((px - origin[0]) / ppm, (w, h))
-    y = np.broadcast_to(-(py - origin[1]) / ppm, (w, h))
     s = anatomy.scale
-    skin_z, drape_z = back_height(anatomy, x, y)
-    # The drape: lifted by the body and falling beside it, matte, with soft folds beside the
-    # body and the creases it was folded along.
-    hw = half_width(y, body_scale(anatomy))
-    beside = np.clip((np.abs(x) - hw) / 90.0, 0.0, 1.0)
+    # Half resolution: the body, the drape's folds and creases, and how both catch the light.
+    x2, y2 = _grid_mm(w, h, origin, ppm, 2)
+    skin_z, drape_z = back_height(anatomy, x2, y2)
+    hw = half_width(y2, body_scale(anatomy))
+    beside = np.clip((np.abs(x2) - hw) / 90.0, 0.0, 1.0)
     rng = np.random.default_rng(7)
     tile = 512
-    warp = value_noise(tile, 3, rng)[np.arange(w) % tile][:, np.arange(h) % tile]
-    ripple = np.sin(2 * np.pi * (y / 75.0 + 0.8 * warp))
-    creases = sum(_gauss((x - cx) ** 2, 2.5) for cx in (-260.0, 260.0)) + sum(
-        _gauss((y - cy) ** 2, 2.5) for cy in (-190.0, 170.0)
+    n2w, n2h = x2.shape
+    warp = value_noise(tile, 3, rng)[np.arange(n2w) * 2 % tile][:, np.arange(n2h) * 2 % tile]
+    ripple = np.sin(2 * np.pi * (y2 / 75.0 + 0.8 * warp))
+    creases = sum(_gauss((x2 - cx) ** 2, 2.5) for cx in (-260.0, 260.0)) + sum(
+        _gauss((y2 - cy) ** 2, 2.5) for cy in (-190.0, 170.0)
     )
     drape_z = drape_z + 3.0 + (0.6 + 5.0 * beside) * ripple - 1.2 * creases
     drape_z = drape_z - 50.0 * beside  # it hangs down toward the table's edge
-    d_diff, _ = _shade(drape_z, ppm)
-    weave = fbm(tile, 32, rng, octaves=2)[np.arange(w) % tile][:, np.arange(h) % tile]
-    drape = np.asarray(DRAPE)[None, None, :] * (0.45 + 0.7 * d_diff)[..., None]
-    drape = drape * (0.97 + 0.05 * weave)[..., None]
-    # The skin: lit, warm in shadow, a faint sheen and grain, the antiseptic's light tint.
-    s_diff, s_spec = _shade(skin_z, ppm)
-    lit = 0.42 + 0.66 * s_diff
-    base = np.asarray(SKIN)[None, None, :]
-    shadow = np.asarray(SKIN_SHADOW)[None, None, :]
-    t = np.clip((lit - 0.42) / 0.66, 0.0, 1.0)[..., None]
-    skin = shadow + (base * 1.06 - shadow) * t
-    grain = fbm(tile, 48, rng, octaves=2)[np.arange(w) % tile][:, np.arange(h) % tile]
-    skin = skin * (0.97 + 0.05 * grain)[..., None] + 40.0 * s_spec[..., None]
-    skin = skin * np.array([1.0, 0.98, 0.96])[None, None, :]  # the antiseptic prep
-    # The window: the skin inside, the drape's cut edge raised and casting a soft shadow.
+    d_diff, _ = _shade(drape_z, ppm / 2)
+    s_diff, s_spec = _shade(skin_z, ppm / 2)
+    light = _upsample(np.stack((d_diff, s_diff, s_spec), axis=-1).astype(np.float32), w, h)
+    # Full resolution: colours, the weave and grain, the window's edge.
+    noise = fbm(tile, 40, rng, octaves=2).astype(np.float32)
+    noise = noise[np.arange(w) % tile][:, np.arange(h) % tile]
+    drape = (
+        np.asarray(DRAPE, np.float32)
+        * ((0.45 + 0.7 * light[..., 0]) * (0.97 + 0.05 * noise))[..., None]
+    )
+    # The skin, only around the window: lit, warm in shadow, a faint sheen and grain, the
+    # antiseptic's light tint; the drape's cut edge raised and casting a soft shadow on it.
+    (cx, cy), (hx, hy), _r = WINDOW
+    x0, y0 = _px(((cx - hx) * s - 12, (cy + hy) * s + 12), origin, ppm)
+    x1, y1 = _px(((cx + hx) * s + 12, (cy - hy) * s - 12), origin, ppm)
+    box = (slice(max(0, x0), min(w, x1)), slice(max(0, y0), min(h, y1)))
+    x, y = _grid_mm(w, h, origin, ppm, 1)
+    x, y = x[box], y[box]
+    t = np.clip(light[box][..., 1], 0.0, 1.0)[..., None]
+    base = np.asarray(SKIN, np.float32) * 1.06 * np.asarray((1.0, 0.98, 0.96), np.float32)
+    shadow = np.asarray(SKIN_SHADOW, np.float32)
+    skin = (shadow + (base - shadow) * t) * (0.97 + 0.05 * noise[box])[..., None]
+    skin += (40.0 * light[box][..., 2])[..., None]
     d = window_distance(x, y, s)
-    cover = np.clip(0.5 - d * ppm, 0.0, 1.0)[..., None]
     lx, ly = -LIGHT[0] * 5.0, -LIGHT[1] * 5.0  # the edge's shadow falls away from the light
     d_shadow = window_distance(x - lx, y - ly, s)
-    shade = 1.0 - 0.45 * np.clip(1.0 - (-d_shadow) / 7.0, 0.0, 1.0) * (d < 0)
-    skin = skin * shade[..., None]
-    lip = np.clip(1.0 - np.abs(d - 2.5) / 2.5, 0.0, 1.0) * (d > 0)
-    drape = drape + (np.asarray((196.0, 220.0, 226.0)) - drape) * (0.35 * lip)[..., None]
-    rgb = drape + (skin - drape) * cover
+    skin *= (1.0 - 0.45 * np.clip(1.0 + d_shadow / 7.0, 0.0, 1.0) * (d < 0))[..., None]
+    lip = (0.35 * np.clip(1.0 - np.abs(d - 2.5) / 2.5, 0.0, 1.0) * (d > 0))[..., None]
+    near = drape[box]
+    near += (np.asarray((196.0, 220.0, 226.0), np.float32) - near) * lip
+    cover = np.clip(0.5 - d * ppm, 0.0, 1.0)[..., None]
+    drape[box] = near + (skin - near) * cover
+    rgb = drape
     surf = pygame.Surface((w, h))
     if pygame.display.get_surface() is not None:
         surf = surf.convert()

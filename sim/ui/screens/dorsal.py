@@ -7,6 +7,7 @@ on the right of the screen, as the operator standing behind sees it).
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import pygame
 
@@ -55,8 +56,6 @@ class DorsalPanel:
         self.camera = MmCamera((area.centerx, area.centery + 6 * ppm), ppm, flip_y=True)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
-        self._back: pygame.Surface | None = None
-        self._back_key: tuple | None = None
         # What the attempt's events have put on the skin so far.
         self._seen = 0
         self.punctures: set[int] = set()
@@ -150,12 +149,8 @@ class DorsalPanel:
     # ---------------------------------------------------------------- draw
     def _background(self) -> pygame.Surface:
         cam = self.camera
-        key = (self.area.size, cam.origin_px, cam.px_per_mm, id(self.anatomy))
-        if self._back is None or self._back_key != key:
-            origin = (cam.origin_px[0] - self.area.x, cam.origin_px[1] - self.area.y)
-            self._back = patient.paint_back(self.anatomy, self.area.size, origin, cam.px_per_mm)
-            self._back_key = key
-        return self._back
+        origin = (cam.origin_px[0] - self.area.x, cam.origin_px[1] - self.area.y)
+        return _painted_back(self.anatomy, self.area.size, origin, cam.px_per_mm)
 
     def view_mm(self) -> tuple[float, float, float, float]:
         """The dorsal-map rectangle the area shows (x0, y0, x1, y1)."""
@@ -294,6 +289,21 @@ class DorsalPanel:
 
     def in_area(self, pos) -> bool:
         return self.area.collidepoint(pos)
+
+
+_BACKS: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+
+def _painted_back(anatomy: Anatomy, size, origin, ppm: float) -> pygame.Surface:
+    """The draped back for this donor's build and this size, made once (a retry, the replay and
+    the debrief reuse it)."""
+    key = (round(anatomy.scale, 6), round(anatomy.soft_mm, 6), tuple(size), origin, ppm)
+    surf = _BACKS.get(key)
+    if surf is None:
+        surf = _BACKS[key] = patient.paint_back(anatomy, size, origin, ppm)
+        while len(_BACKS) > 2:
+            _BACKS.popitem(last=False)
+    return surf
 
 
 def _hatched_disc(p: Painter, colour, centre, radius: float, spacing: float) -> None:
