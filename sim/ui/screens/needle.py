@@ -42,6 +42,9 @@ TRACE_S = 3.0  # felt force shown over the last seconds
 TRACE_HZ = 30
 #: Commands after which the give cue stops (the hand has let go and is doing the next thing).
 LET_GO = ("stylet_removed", "aspirated", "dry_tap", "rotated", "withdrawn", "redirected")
+#: Layers too thin to hold their name: it stands beside them, with a leader line.
+THIN_LAYERS = (Tissue.OUTER_CORTEX, Tissue.INNER_CORTEX)
+LEADERS = ((40, -36), (46, 0), (40, 36), (-40, 36), (-46, 0), (-40, -36))
 DANGER = (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
 
 
@@ -299,20 +302,37 @@ class NeedlePanel:
         return section_scale(self.area)
 
     def _draw_labels(self, p: Painter, labels, shake) -> None:
-        """Each region's name on a dark pill, nudged so no two pills overlap."""
+        """Each region's name on a dark pill, nudged so no two pills overlap; a thin layer's
+        (the cortex) stands beside it with a leader line to a dot on the layer."""
         placed: list[pygame.Rect] = []
         for tissue, pos in labels:
+            x, y = pos[0] + shake[0], pos[1] + shake[1]
             size = p.fonts.size(tissue.label, theme.SMALL)
             pill = pygame.Rect(0, 0, size[0] + 10, size[1] + 4)
-            pill.center = (pos[0] + shake[0], pos[1] + shake[1])
-            pill.clamp_ip(self.area)
-            for k in range(1, 7):
+            thin = tissue in THIN_LAYERS
+            if thin:
+                spots = [(x + dx, y + dy) for dx, dy in LEADERS]
+            else:
+                spots = [
+                    (x, y + (pill.height + 2) * ((k + 1) // 2) * (1 if k % 2 else -1))
+                    for k in range(7)
+                ]
+            for spot in spots:
+                pill.center = spot
+                if thin and spot[0] < x:
+                    pill.right = round(spot[0])
+                elif thin:
+                    pill.left = round(spot[0])
+                pill.clamp_ip(self.area)
                 if pill.collidelist(placed) < 0:
                     break
-                step = (pill.height + 2) * ((k + 1) // 2) * (1 if k % 2 else -1)
-                pill.centery = pos[1] + shake[1] + step
-                pill.clamp_ip(self.area)
             placed.append(pill)
+            if thin:
+                end = (pill.left if pill.centerx > x else pill.right, pill.centery)
+                p.aaline((24, 26, 32), (x, y), end, 3)
+                p.aaline(theme.TEXT, (x, y), end, 1)
+                p.aacircle((24, 26, 32), (x, y), 4)
+                p.aacircle(theme.TEXT, (x, y), 2.5)
             p.rect((24, 26, 32), pill, radius=4)
             p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
 
