@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from sim.model.tissue import Tissue
 from sim.ui import theme
 from sim.ui.art.section_geometry import Line, clip
 from sim.ui.render import Painter
@@ -200,3 +201,79 @@ def footprint(
     if not xs:
         return None
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+def draw_whole(
+    p: Painter,
+    box,
+    depth: float,
+    length: float,
+    stylet_out_mm: float | None,
+    k: int = 1,
+) -> None:
+    """The whole needle as held, from the side (the T-handle seen end-on), lying left to right
+    with the skin as a line and the body beyond it: hub, handle and the stylet's cap always in
+    view, however deep the tip.  ``box`` is in the painter's pixels; ``k`` scales line widths
+    (drawing supersampled)."""
+    span = length + HUB_MM + HANDLE_MM[1] + CAP_MM[1] + 14.0
+    scale = box.width / span
+    cy = box.y + box.height * 0.5
+    hub = depth - length
+    left = hub - HUB_MM - HANDLE_MM[1] - CAP_MM[1] - 4.0
+    skin_x = box.x + (0.0 - left) * scale
+
+    def to_px(d: float, r: float) -> tuple[float, float]:
+        return (box.x + (d - left) * scale, cy + r * scale)
+
+    f = NeedleFrame(to_px, (1.0, 0.0), k)  # along +x; across (r) is up the screen
+    # The body beyond the skin.
+    body = [(skin_x, box.y), (box.right, box.y), (box.right, box.bottom), (skin_x, box.bottom)]
+    if skin_x < box.right:
+        p.aapolygon((150, 112, 84), body, "body")
+        p.aaline(theme.TISSUE_COLOURS[Tissue.SKIN], (skin_x, box.y), (skin_x, box.bottom), 2 * k)
+    ro, ri = OD_MM / 2, ID_MM / 2
+    p.aapolygon(LUMEN_OPEN, _strip(f, hub, depth, -ri, ri), "lumen")
+    if stylet_out_mm is not None:
+        off = max(0.0, stylet_out_mm)
+        top = hub - HUB_MM - HANDLE_MM[1] - off
+        p.aapolygon(STYLET, _strip(f, max(top, left - 200), depth - off, -ri, ri), "stylet")
+    p.aapolygon(STEEL, _strip(f, hub, depth, 0.0, ro), "cannula")
+    p.aapolygon(STEEL_DARK, _strip(f, hub, depth, -ro, 0.0), "cannula")
+    p.aapolygon(STEEL_LIGHT, _strip(f, hub, depth, ro * 0.35, ro * 0.7), "cannula")
+    outline = [f.at(hub, ro), f.at(bevel_end(depth, ro), ro), f.at(depth, -ro), f.at(hub, -ro)]
+    for a, b in zip(outline, outline[1:] + outline[:1], strict=True):
+        p.aaline(OUTLINE, a, b, k)
+    for cm in range(1, int(length // 10)):
+        d = depth - 10.0 * cm
+        p.aaline(STEEL_DARK, f.at(d, ro * 0.2), f.at(d, -ro), k * (2 if cm % 5 == 0 else 1))
+    # Hub and the handle end-on (a rounded block across the needle).
+    p.aapolygon(
+        HANDLE,
+        [
+            f.at(hub, ro + 0.3),
+            f.at(hub - HUB_MM, 3.5),
+            f.at(hub - HUB_MM, -3.5),
+            f.at(hub, -ro - 0.3),
+        ],
+        "hub",
+    )
+    d0, d1 = hub - HUB_MM, hub - HUB_MM - HANDLE_MM[1]
+    block = _round_box(f, d1, d0, -8.0, 8.0, 2.5)
+    p.aapolygon(HANDLE, block, "handle")
+    p.aaline(HANDLE_LIGHT, f.at(d1 + 1.5, -6.5), f.at(d0 - 1.5, -6.5), 2 * k)
+    if stylet_out_mm is not None:
+        draw_cap(p, f, d1 - max(0.0, stylet_out_mm))
+
+
+def _round_box(f: NeedleFrame, d0: float, d1: float, r0: float, r1: float, rad: float):
+    pts = []
+    for cd, cr, a0 in (
+        (d1 - rad, r1 - rad, 0.0),
+        (d0 + rad, r1 - rad, 90.0),
+        (d0 + rad, r0 + rad, 180.0),
+        (d1 - rad, r0 + rad, 270.0),
+    ):
+        for i in range(5):
+            a = math.radians(a0 + 90.0 * i / 4)
+            pts.append(f.at(cd + rad * math.cos(a), cr + rad * math.sin(a)))
+    return pts

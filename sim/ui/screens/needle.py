@@ -42,6 +42,7 @@ TRACE_S = 3.0  # felt force shown over the last seconds
 TRACE_HZ = 30
 #: Commands after which the give cue stops (the hand has let go and is doing the next thing).
 LET_GO = ("stylet_removed", "aspirated", "dry_tap", "rotated", "withdrawn", "redirected")
+INSET_BG = (18, 22, 30)
 #: Layers too thin to hold their name: it stands beside them, with a leader line.
 THIN_LAYERS = (Tissue.OUTER_CORTEX, Tissue.INNER_CORTEX)
 LEADERS = ((40, -36), (46, 0), (40, 36), (-40, 36), (-46, 0), (-40, -36))
@@ -186,6 +187,7 @@ class NeedlePanel:
         self.trace: deque[tuple[float, str]] = deque(maxlen=round(TRACE_S * TRACE_HZ))
         self._traced_at = -1.0
         self._veil: pygame.Surface | None = None
+        self._whole: tuple[tuple, pygame.Surface] | None = None
         self.syringe_barrel: pygame.Rect | None = None  # where the syringe was drawn (tests)
 
     # ---------------------------------------------------------------- feeding the animation
@@ -253,6 +255,7 @@ class NeedlePanel:
         tip = self._draw_needle(p, at_f, axis, depth, needle)
         if needle.inserted:
             p.circle(theme.YELLOW, tip, 7, 2)
+        self._draw_whole_needle(p, depth, needle)
         right, left = describe_axis(sec.axis)
         p.text("<  " + left, (area.x + 10, area.y + 8), theme.SMALL, theme.TEXT)
         p.text(
@@ -296,6 +299,27 @@ class NeedlePanel:
                     fine_frame = instrument.NeedleFrame(fine_px, axis, k)
                     instrument.draw_needle(fine, fine_frame, depth, self.length_mm, stylet, fill)
         return frame.at(depth, 0.0)
+
+    def _draw_whole_needle(self, p: Painter, depth: float, needle: NeedleState) -> None:
+        """An inset at the top right: the whole needle from the side, hub, handle and stylet
+        cap in view however deep the tip, with the skin as a line (drawn supersampled, kept
+        while the depth moves less than a quarter millimetre)."""
+        area = self.area
+        box = pygame.Rect(0, 0, round(area.width * 0.34), max(40, round(area.height * 0.1)))
+        box.topright = (area.right - 10, area.y + 32)
+        p.rect(INSET_BG, box, radius=6)
+        p.rect(theme.PANEL_EDGE, box, 1, radius=6)
+        stylet = self.motion.stylet_out_mm(needle, self.length_mm + 30.0)
+        inner = box.inflate(-12, -8)
+        key = (inner.size, round(depth * 4), None if stylet is None else round(stylet, 1))
+        if self._whole is None or self._whole[0] != key:
+            k = 3
+            big = pygame.Surface((inner.w * k, inner.h * k))
+            big.fill(INSET_BG)
+            fine = Painter(big, p.fonts, p.record)
+            instrument.draw_whole(fine, big.get_rect(), depth, self.length_mm, stylet, k)
+            self._whole = (key, pygame.transform.smoothscale(big, inner.size))
+        p.blit(self._whole[1], inner.topleft, "whole needle")
 
     def cache_ppm(self) -> float:
         """Pixels per millimetre of the section in this panel's area."""
