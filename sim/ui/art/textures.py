@@ -113,7 +113,7 @@ def _cells(size_mm: float, ppm: float) -> int:
 # ----------------------------------------------------------------------------- tissues
 MARROW_RED: Colour = (150, 28, 40)
 MARROW_DEEP: Colour = (112, 16, 30)
-MARROW_FAT: Colour = (236, 204, 140)
+MARROW_FAT: Colour = (234, 206, 160)
 TRABECULA: Colour = (236, 222, 192)
 TRABECULA_SHADE: Colour = (196, 176, 146)
 CORTEX: Colour = (240, 232, 210)
@@ -135,8 +135,8 @@ def marrow(ppm: float, seed: int = SEED) -> np.ndarray:
     rgb = _mix(_solid(MARROW_RED, n), MARROW_DEEP, np.clip(tone * 1.4 - 0.3, 0, 1))
     # Fat vacuoles (adult iliac marrow is part fat): small pale rounds in some cells.
     f1, _f2, ids = worley(n, _cells(max(0.8, 5.0 / ppm), ppm), rng, warp_px=2.0)
-    radius = max(1.2, 0.22 * ppm)
-    pick = (np.sin(ids * 12.9898) * 43758.5453) % 1.0 < 0.25
+    radius = max(1.4, 0.26 * ppm)
+    pick = (np.sin(ids * 12.9898) * 43758.5453) % 1.0 < 0.2
     fat = _coverage(f1, radius) * pick
     rgb = _mix(rgb, MARROW_FAT, fat * 0.85)
     # Trabeculae: the edges of a bent cellular lattice; struts vary in thickness, some break.
@@ -144,7 +144,7 @@ def marrow(ppm: float, seed: int = SEED) -> np.ndarray:
     f1, f2, _ids = worley(n, cells, rng, warp_px=0.35 * n / cells)
     edge = (f2 - f1) / 2.0
     thick = fbm(n, 3, rng)
-    half = max(0.5, 0.08 * ppm) * (0.45 + 1.3 * thick**1.5)
+    half = max(0.55, 0.1 * ppm) * (0.45 + 1.4 * thick**1.5)
     broken = fbm(n, 2 * cells // 3 or 2, rng, octaves=1) > 0.6
     strut = _coverage(edge, half) * ~broken
     halo = _coverage(edge, half + 1.2) * ~broken
