@@ -95,3 +95,55 @@ def test_a_wrong_first_aim_can_be_put_right_by_redirecting():
     assert tut.current.id == "aim"
     assert drive(tut, a, [{"do": "redirect", "lateral_deg": 24, "cranial_deg": 8}]) is None
     assert tut.current.id == "penetrate"
+
+
+def tutorial_session():
+    from sim.trainer.guide import Guide
+    from sim.trainer.session import Session
+    from sim.vocabulary import commands as c
+
+    s = Session(attempt(), guide=Guide())
+    for cmd in (
+        c.TimeOut(checks=list(c.TIME_OUT_CHECKS)),
+        c.MarkSite(landmark="left_psis"),
+        c.MarkSite(landmark="right_psis"),
+        c.Insert(site=0, lateral_deg=24, cranial_deg=10),
+    ):
+        s.submit(cmd)
+    assert s.guide.current.id == "penetrate"
+    return s
+
+
+def press_past_the_give(s, after_s: float) -> float:
+    """Hold the push in the window's fixed steps, ``after_s`` past the give; the give's depth."""
+    lor, held_after = None, 0.0
+    for _ in range(3000):
+        s.press(True, True, 1 / 60)
+        lor = lor or next(
+            (e["depth_mm"] for e in s.sim.events if e["type"] == "loss_of_resistance"), None
+        )
+        if lor is not None:
+            held_after += 1 / 60
+            if held_after >= after_s:
+                break
+    s.press(False, True, 1 / 60)
+    return lor
+
+
+def test_the_tutorial_never_stops_the_needle_for_the_trainee():
+    """Pressing on after the give runs on as in practice (the tutorial teaches letting go)."""
+    s = tutorial_session()
+    lor = press_past_the_give(s, 1.0)
+    assert s.sim.needle.depth_mm - lor > 5.0  # a second late: well past the limit
+    s.idle(3.0)  # the hand has let go: the pass is over and the window says how it went
+    assert s.guide.current.id == "stylet_out"
+    assert "mm past the give: more than 5 mm. Let go sooner." in s.message
+
+
+def test_the_tutorial_praises_a_timely_let_go_with_the_distance():
+    s = tutorial_session()
+    lor = press_past_the_give(s, 0.2)
+    over = s.sim.needle.depth_mm - lor
+    assert over <= 5.0
+    s.idle(3.0)
+    assert f"You let go {over:.1f} mm past the give: within the 5 mm allowed." == s.message

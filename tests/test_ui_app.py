@@ -68,11 +68,14 @@ def test_full_session_with_keyboard(app):
     # Stylet out, two pulls with a rotation between.
     key(app, pygame.K_s)
     key(app, pygame.K_a)
+    key(app, pygame.K_a, up=True)
     key(app, pygame.K_r)
     key(app, pygame.K_a)
+    key(app, pygame.K_a, up=True)
     assert sim.aspirations == 2 and sim.bag.volume_ml == 10.0
     # Section drawn: the main area is not blank.
-    px = pygame.surfarray.array3d(app.logical)[10:890, 78:600]
+    area = app.painter.px_rect(proc.lay.area)
+    px = pygame.surfarray.array3d(app.window)[area.left : area.right, area.top : area.bottom]
     assert px.std() > 20
     # Help and pause freeze the clock.
     key(app, pygame.K_F1)
@@ -144,12 +147,36 @@ def test_ctrl_q_asks_only_during_an_attempt(app):
     assert other.top.name == "procedure"
 
 
-def test_window_resize_scales_and_maps_the_mouse(app):
+def test_window_resize_relayouts_at_native_size_and_maps_the_mouse(app):
     run(app)
-    app.viewport.window_size = (1366, 768)
-    assert app.viewport.to_logical(app.viewport.offset) == (0, 0)
-    w, h = app.viewport.target_size
-    assert abs(w / h - 1280 / 720) < 0.01
+    launcher = app.top
+    app.resize((1920, 1080))
+    run(app)
+    assert app.window.get_size() == (1920, 1080) and app.painter.scale == 1.5
+    assert app.canvas_size == (1280, 720)  # 720 units tall, as wide as the aspect
+    # pygame_gui's elements follow, in window pixels.
+    assert launcher.name_entry.get_abs_rect() == app.painter.px_rect(launcher.name_rect)
+    # A click in window pixels reaches the view in layout units.
+    centre = app.painter.px(launcher.mode_buttons[1].rect.center)
+    click(app, centre)
+    assert launcher.mode.id == "tutorial"
+    # A wider aspect widens the canvas and the panels reflow; a narrow one keeps 720 units.
+    app.resize((2560, 1080))
+    run(app)
+    assert app.canvas_size[0] > 1700 and launcher.details.right == app.canvas_size[0] - 40
+    app.resize((1024, 600))
+    run(app)
+    assert app.canvas_size == (1228, 720)
+
+
+def test_f11_returns_to_the_previous_window_size(app):
+    run(app)
+    app.resize((1500, 900))
+    key(app, pygame.K_F11)
+    assert app.fullscreen
+    key(app, pygame.K_F11)
+    assert not app.fullscreen and app.window.get_size() == (1500, 900)
+    assert app.painter.scale == 900 / 720
 
 
 def test_broken_scenario_is_listed_with_its_error(tmp_path):

@@ -25,13 +25,13 @@ def test_idle_time_becomes_coalesced_waits():
     assert abs(s.clock_s - t0 - (IDLE_FLUSH_S + 0.5)) < 1e-6
 
 
-def test_steady_pushes_merge_and_boundaries_flush():
+def test_steady_presses_merge_and_boundaries_flush():
     s = make_session()
-    for _ in range(240):
-        s.push(450.0, True, 1 / 60)  # firm pressure with twisting (~375 N cortex)
+    for _ in range(360):  # 6 s: through 30 mm of fat and the 3 mm outer table
+        s.press(True, True, 1 / 60)  # Space held: advance firmly, twisting
     s.flush_push()
-    pushes = [e for e in s.attempt.log if e["cmd"]["do"] == "push"]
-    assert 2 <= len(pushes) < 40
+    presses = [e for e in s.attempt.log if e["cmd"]["do"] == "press"]
+    assert 2 <= len(presses) < 40
     assert s.sim.bone_penetrations == 1
     types = [e["type"] for e in s.sim.events]
     assert "loss_of_resistance" in types

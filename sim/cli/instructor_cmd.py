@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--passing", type=float, required=True, help="passing standard, percent")
     create.add_argument("--attempts", type=int, default=1, help="attempts allowed (default 1)")
     create.add_argument("--name", help="a name for the cohort table and reports")
+    create.add_argument(
+        "--length",
+        default="full",
+        help="full (default) or skills-lab: the same cases at a proportionally smaller target",
+    )
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=handle_assessment_create)
     ls = sa.add_parser("list", help="all assessments")
@@ -67,26 +72,32 @@ def handle_set_passphrase(args: argparse.Namespace) -> int:
 
 def handle_assessment_create(args: argparse.Namespace) -> int:
     from sim.scenario import resolve_scenario
+    from sim.scenario.length import LABELS, at_length, parse_length
 
     ids = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     if not ids:
         raise InputError("give at least one scenario id", field="scenarios")
     ids = [resolve_scenario(ref).id for ref in ids]  # unknown ids are refused here
+    length = parse_length(args.length)
+    if length != "full":  # every scenario must have a harvest to shorten
+        for ref in ids:
+            at_length(resolve_scenario(ref), length)
     with _store() as store:
         inst = instructor_access(store, os.environ)
-        a = inst.create_assessment(ids, args.passing, args.attempts, args.name)
+        a = inst.create_assessment(ids, args.passing, args.attempts, args.name, length)
     if args.json:
         json.dump(a, sys.stdout, sort_keys=True)
         sys.stdout.write("\n")
     else:
         print(
             f"assessment {a['id']}: {', '.join(a['scenarios'])}; pass at {a['passing']:g}%,"
-            f" {a['attempts_allowed']} attempt(s) per scenario"
+            f" {a['attempts_allowed']} attempt(s) per scenario, {LABELS[a['length']]}"
         )
     return 0
 
 
 def handle_assessment_list(args: argparse.Namespace) -> int:
+    from sim.scenario.length import LABELS
     with _store() as store:
         rows = instructor_access(store, os.environ).assessments()
     if args.json:
@@ -97,6 +108,7 @@ def handle_assessment_list(args: argparse.Namespace) -> int:
         state = "open" if a["active"] else "closed"
         print(
             f"{a['id']}  {state:6} pass {a['passing']:g}%  attempts {a['attempts_allowed']}"
+            f"  {LABELS[a['length']]}"
             f"  {', '.join(a['scenarios'])}  ({a['name']})"
         )
     return 0

@@ -19,11 +19,12 @@ from sim.cli import (
     run_cmd,
     scenarios_cmd,
     screenshots_cmd,
+    trainee_model_cmd,
 )
 from sim.errors import InputError
 
 COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd, screenshots_cmd]
-COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd]
+COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd, trainee_model_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

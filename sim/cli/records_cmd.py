@@ -109,12 +109,13 @@ def handle_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'mode':10} {'status':10}"
-          f" {'score':>5}  result  started")  # fmt: skip
+    print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'length':10} {'mode':10}"
+          f" {'status':10} {'score':>5}  result  started")  # fmt: skip
     for r in rows:
+        length = "skills-lab" if r.get("length") == "skills_lab" else "full"
         print(
-            f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {r['mode']:10}"
-            f" {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
+            f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {length:10}"
+            f" {r['mode']:10} {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
         )
     return 0
 
@@ -123,14 +124,18 @@ def handle_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         inst = instructor_access(store, os.environ)
         row = inst.attempt(args.attempt)
-        row.pop("scenario", None)
+        row["length"] = (row.pop("scenario", None) or {}).get("length", "full")
         if args.commands:
             row["commands"] = inst.commands(args.attempt)
     if args.json:
         _print_json(row)
         return 0
     print(f"attempt {row['id']}  trainee {row['trainee_id']}  {row['mode']}  {row['status']}")
-    print(f"  scenario {row['scenario_id']} v{row['scenario_version']}, seed {row['seed']}")
+    length = row["length"].replace("_", "-")
+    print(
+        f"  scenario {row['scenario_id']} v{row['scenario_version']} ({length} length),"
+        f" seed {row['seed']}"
+    )
     print(f"  started {row['started']}, ended {row['ended'] or '-'}")
     print(f"  score {_pct(row)} ({_verdict(row)}, minimum {row['minimum_passing'] or '-'})")
     if row["critical_errors"]:

@@ -13,6 +13,7 @@ from sim.run.attempt import Attempt
 from sim.run.replay import replay
 from sim.run.runlog import LogWriter
 from sim.scenario import resolve_scenario
+from sim.scenario.length import at_length, parse_length
 from sim.scoring import score_attempt
 
 
@@ -21,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scenario", required=True, help="scenario id or path to a .toml file")
     p.add_argument("--actions", required=True, help="JSON Lines file of commands")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--length",
+        default="full",
+        help="full (default) or skills-lab: the same case at a proportionally smaller target",
+    )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--record", metavar="LOG", help="also write a replayable JSONL log")
     p.add_argument("--trainee", metavar="ID", help="store the attempt in this trainee's records")
@@ -30,9 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_attempt(
-    scenario_ref: str, actions_path: str, seed: int, record: str | None = None, on_start=None
+    scenario_ref: str,
+    actions_path: str,
+    seed: int,
+    record: str | None = None,
+    on_start=None,
+    length: str = "full",
 ):
-    scenario = resolve_scenario(scenario_ref)
+    scenario = at_length(resolve_scenario(scenario_ref), parse_length(length))
     commands = list(read_actions(actions_path))  # validate the whole file before running
     attempt = Attempt(scenario, seed)
     if on_start is not None:  # e.g. the records store starts recording here
@@ -59,7 +70,9 @@ def handle(args: argparse.Namespace) -> int:
 
     recording = start_recording(args)  # None without --trainee
     hook = recording.attach if recording else None
-    attempt = run_attempt(args.scenario, args.actions, args.seed, args.record, on_start=hook)
+    attempt = run_attempt(
+        args.scenario, args.actions, args.seed, args.record, on_start=hook, length=args.length
+    )
     result = attempt.result()
     result["score"] = score_attempt(attempt)
     if recording:

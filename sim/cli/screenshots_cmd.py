@@ -9,12 +9,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screenshots", help="save a PNG of every trainer screen (headless)")
     p.add_argument("dir", help="folder to write the PNG files to")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--size",
+        default="1920x1080",
+        metavar="WxH",
+        help="window size in pixels, drawn at that resolution (default 1920x1080)",
+    )
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from sim.ui.screenshots import render_all  # imports pygame only for this command
+    from sim.errors import InputError
+    from sim.ui.screenshots import parse_size, render_all  # imports pygame only for this command
 
-    for path in render_all(args.dir, seed=args.seed):
+    try:
+        size = parse_size(args.size)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    for path in render_all(args.dir, seed=args.seed, size=size):
         print(path)
     return 0

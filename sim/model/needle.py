@@ -20,10 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.model.anatomy import Side, TrackProfile, Vec3
+from sim.model.hand import HandModel
 from sim.model.parameters import table
 from sim.model.tissue import Tissue
 
 EPS_MM = 1e-9
+#: Integration step while the hand eases off after a give (its force changes continuously).
+PRESS_STEP_S = 0.001
 
 
 @dataclass
@@ -46,6 +49,10 @@ class NeedleState:
     notch_warned: bool = False
     skive_reported: bool = False
     force_n: float = 0.0
+    #: The pressing hand (``press``): seconds since the cortex gave under it, while its force
+    #: is still easing off (None otherwise), and the force it had at that moment.
+    hand_since_give_s: float | None = None
+    hand_give_force_n: float = 0.0
 
     @property
     def inserted(self) -> bool:
@@ -237,6 +244,68 @@ class NeedleMotion:
             if force_n > 0
             else MoveResult(elapsed_s=s)
         )
+
+    def press(
+        self,
+        needle: NeedleState,
+        hand: HandModel,
+        twist: bool,
+        s: float,
+        on_boundary: BoundaryHook,
+    ) -> MoveResult:
+        """The trainee's hand pressing on for ``s`` seconds (sim/model/hand.py).
+
+        Motion is integrated exactly from boundary to boundary while the hand's force is steady;
+        while it eases off after a give, in steps of at most ``PRESS_STEP_S``.  The hand's state
+        (time since the give) stays on the needle, so consecutive presses continue one motion.
+        """
+        assert needle.profile is not None
+        prof = needle.profile
+        p = self.mechanics.params
+        res = MoveResult()
+        for _ in range(100_000):
+            if res.elapsed_s >= s - 1e-12:
+                break
+            seg = prof.segment_at(needle.depth_mm + EPS_MM)
+            tissue = seg.tissue
+            since = needle.hand_since_give_s
+            force = hand.force_n(tissue, twist, since, needle.hand_give_force_n)
+            res.peak_force_n = max(res.peak_force_n, force)
+            needle.force_n = force
+            speed = min(self.mechanics.layer(tissue, twist).speed_mm_s(force), p.max_tip_speed_mm_s)
+            if speed > 0.0 and self.skids(prof, needle.depth_mm + EPS_MM):
+                speed, res.skived = 0.0, True
+            room = self.length_mm - needle.depth_mm
+            if room <= EPS_MM:
+                res.hub_at_skin = True
+                speed = 0.0
+            left_s = s - res.elapsed_s
+            if speed <= 0.0:
+                res.stalled = res.stalled or not res.hub_at_skin
+                if hand.decaying(since):  # the hand is still easing off: let that time pass
+                    dt = min(left_s, PRESS_STEP_S)
+                    needle.hand_since_give_s = since + dt
+                    res.elapsed_s += dt
+                    continue
+                res.elapsed_s = s
+                break
+            dt = min(left_s, PRESS_STEP_S) if hand.decaying(since) else left_s
+            step = min(seg.end_mm - needle.depth_mm, room, speed * dt)
+            step = max(step, 0.0)
+            dt = step / speed if step < speed * dt else dt
+            needle.depth_mm += step
+            res.moved_mm += step
+            res.elapsed_s += dt
+            if since is not None:
+                needle.hand_since_give_s = since + dt
+                if not hand.decaying(needle.hand_since_give_s):
+                    needle.hand_since_give_s = None
+            new_tissue = prof.tissue_at(needle.depth_mm + EPS_MM)
+            if new_tissue != tissue and step > 0.0:
+                on_boundary(tissue, new_tissue, needle.depth_mm, res.elapsed_s)
+                if tissue.is_cortex and not new_tissue.is_cortex:
+                    needle.hand_since_give_s, needle.hand_give_force_n = 0.0, force
+        return res
 
     def advance(
         self,

@@ -21,6 +21,7 @@ from sim.errors import CommandRejected
 from sim.model.anatomy import Anatomy, Side, Vec3, direction
 from sim.model.bag import CollectionBag
 from sim.model.donor import Donor
+from sim.model.hand import HandModel
 from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
 from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
 from sim.model.parameters import table
@@ -68,6 +69,10 @@ class Simulation:
             self.mechanics,
             table("needle").length_mm,
             skive_limit_mm=table("needle").skive_ratio * donor.outer_cortex_mm,
+        )
+        needle_params = table("needle")
+        self.hand = HandModel(
+            self.mechanics, needle_params.hand_give_decay_s, needle_params.hand_marrow_speed_mm_s
         )
         self.yield_model = YieldModel(donor)
         self.timing = table("timing")
@@ -169,6 +174,8 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         if self.ended:
             raise CommandRejected("the procedure has ended; no further commands")
         start = len(self.events)
+        if cmd.do != "press":  # any other command: the hand has let go of the needle
+            self.needle.hand_since_give_s = None
         handler = getattr(self, "_do_" + cmd.do)
         handler(cmd)
         return self.events[start:]
@@ -288,6 +295,12 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         n = self._require_needle("push")
         start = self.t_s
         res = self.motion.push(n, cmd.force_n, cmd.twist, cmd.s, self._on_boundary(start))
+        self._moved(start, res, report_stall=False)
+
+    def _do_press(self, cmd: c.Press) -> None:
+        n = self._require_needle("press")
+        start = self.t_s
+        res = self.motion.press(n, self.hand, cmd.twist, cmd.s, self._on_boundary(start))
         self._moved(start, res, report_stall=False)
 
     def _do_withdraw(self, cmd: c.Withdraw) -> None:

@@ -119,9 +119,10 @@ class InstructorRecords:
         passing: float,
         attempts_allowed: int = 1,
         name: str | None = None,
+        length: str = "full",
     ) -> dict:
-        """A new open assessment (scenario ids, passing %, attempts allowed)."""
-        return self.store.create_assessment(scenarios, passing, attempts_allowed, name)
+        """A new open assessment (scenario ids, passing %, attempts allowed, length)."""
+        return self.store.create_assessment(scenarios, passing, attempts_allowed, name, length)
 
     def close_assessment(self, assessment_id: str) -> dict:
         """Close an assessment to new attempts."""

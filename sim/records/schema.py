@@ -96,5 +96,12 @@ V2 = [
     "CREATE INDEX xapi_queue_status ON xapi_queue(status, attempt_id, idx)",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2]
+#: Version 3: an assessment is set at a length (the whole case or its skills-lab length,
+#: sim/scenario/length.py); assessments made before it are full-length.
+V3 = [
+    "ALTER TABLE assessments ADD COLUMN length TEXT NOT NULL DEFAULT 'full'"
+    " CHECK (length IN ('full', 'skills_lab'))",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3]
 SCHEMA_VERSION = len(MIGRATIONS)

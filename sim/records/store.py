@@ -33,12 +33,16 @@ from sim.records.passphrase import PassphraseRefused, check_passphrase, hash_pas
 from sim.records.paths import db_path
 from sim.records.results import outcome, pulls_array, pulls_blob, summarize
 
+#: The lengths an assessment can be set at (sim/scenario/length.py; the schema's CHECK).
+ASSESSMENT_LENGTHS = ("full", "skills_lab")
 MODES = ("tutorial", "practice", "assessment")
 TRAINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 PASSPHRASE_KEY = "instructor_passphrase"
 STATION_KEY = "station_id"
 #: Columns decoded from JSON text when an attempt is read.
 JSON_COLUMNS = ("criteria", "critical_errors", "metrics", "summary", "scenario")
+#: An attempt's length (full or skills_lab) as stored in its scenario; older rows are full.
+LENGTH_COLUMN = "coalesce(json_extract(a.scenario, '$.length'), 'full') AS length"
 LIST_COLUMNS = (
     "id, trainee_id, station, scenario_id, scenario_version, mode, assessment_id, seed, started,"
     " ended, status, score_total, score_max, minimum_passing, passed, criteria, critical_errors,"
@@ -218,19 +222,23 @@ class RecordStore:
         passing: float,
         attempts_allowed: int = 1,
         name: str | None = None,
+        length: str = "full",
     ) -> dict:
-        """A new active assessment (scenario ids, passing standard in percent, attempts)."""
+        """A new active assessment (scenario ids, passing standard in percent, attempts, and the
+        length every attempt is made at: ``full`` or ``skills_lab``)."""
         if not scenarios or not all(isinstance(s, str) and s for s in scenarios):
             raise InputError("an assessment needs at least one scenario", field="scenarios")
         if not 0 < passing <= 100:
             raise InputError("the passing standard must be in (0, 100]", field="passing")
         if attempts_allowed < 1:
             raise InputError("at least one attempt must be allowed", field="attempts")
+        if length not in ASSESSMENT_LENGTHS:
+            raise InputError(f"unknown length {length!r} (full or skills_lab)", field="length")
         assessment_id = str(uuid.uuid4())
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO assessments (id, name, scenarios, passing, attempts_allowed, created)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO assessments (id, name, scenarios, passing, attempts_allowed, created,"
+                " length) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     assessment_id,
                     name or ", ".join(scenarios),
@@ -238,6 +246,7 @@ class RecordStore:
                     float(passing),
                     int(attempts_allowed),
                     self.now(),
+                    length,
                 ),
             )
         return self.assessment(assessment_id)
@@ -272,10 +281,10 @@ class RecordStore:
         with self.guard():
             return [self._assessment(r) for r in self.conn.execute(sql + " ORDER BY created")]
 
-    def assessment_for(self, scenario_id: str) -> dict | None:
-        """The newest active assessment that lists this scenario, if any."""
+    def assessment_for(self, scenario_id: str, length: str | None = None) -> dict | None:
+        """The newest active assessment that lists this scenario (at this length, if given)."""
         for a in reversed(self.assessments(active_only=True)):
-            if scenario_id in a["scenarios"]:
+            if scenario_id in a["scenarios"] and length in (None, a["length"]):
                 return a
         return None
 
@@ -294,10 +303,10 @@ class RecordStore:
         return max(0, allowed - self.attempts_used(trainee_id, assessment_id, scenario_id))
 
     def _check_assessment(
-        self, trainee_id: str, scenario_id: str, assessment_id: str | None
+        self, trainee_id: str, scenario_id: str, assessment_id: str | None, length: str = "full"
     ) -> str | None:
         if assessment_id is None:
-            found = self.assessment_for(scenario_id)
+            found = self.assessment_for(scenario_id, length) or self.assessment_for(scenario_id)
             if found is None:
                 return None  # an unscheduled assessment attempt: the scenario's own standard
             assessment_id = found["id"]
@@ -308,6 +317,12 @@ class RecordStore:
             raise InputError(
                 f"scenario {scenario_id!r} is not part of assessment {a['name']!r}",
                 field="scenario",
+            )
+        if a["length"] != length:
+            raise InputError(
+                f"assessment {a['name']!r} is set at {a['length'].replace('_', '-')} length; "
+                f"this attempt is {length.replace('_', '-')}",
+                field="length",
             )
         if self.attempts_used(trainee_id, assessment_id, scenario_id) >= a["attempts_allowed"]:
             raise InputError(
@@ -339,7 +354,9 @@ class RecordStore:
         attempt_id = str(uuid.uuid4())
         with self.transaction() as conn:
             if mode == "assessment":
-                assessment_id = self._check_assessment(trainee_id, scenario.id, assessment_id)
+                assessment_id = self._check_assessment(
+                    trainee_id, scenario.id, assessment_id, getattr(scenario, "length", "full")
+                )
             elif assessment_id is not None:
                 raise InputError("only assessment attempts belong to an assessment", field="mode")
             conn.execute(
@@ -451,6 +468,7 @@ class RecordStore:
     ) -> list[dict]:
         """Attempts, oldest first, each with its trainee's cohort; optionally filtered."""
         cols = ", ".join(f"a.{c.strip()}" for c in LIST_COLUMNS.split(","))
+        cols += ", " + LENGTH_COLUMN
         if with_summary:
             cols += ", a.summary"
         sql = f"SELECT {cols}, t.cohort FROM attempts a JOIN trainees t ON t.id = a.trainee_id"

@@ -82,7 +82,10 @@ def _collect(data: ReportData, pulls: np.ndarray) -> None:
             if c.get("max"):
                 data.criteria.setdefault(c["id"], []).append(100.0 * c["score"] / c["max"])
         if a.get("passed") is not None:
-            key = (a["scenario_id"], a["mode"])
+            scenario = a["scenario_id"]
+            if a.get("length") == "skills_lab":
+                scenario += " (skills-lab length)"
+            key = (scenario, a["mode"])
             passes[key][0] += int(bool(a["passed"]))
             passes[key][1] += 1
         for code in a.get("critical_errors") or []:

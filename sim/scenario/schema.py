@@ -15,6 +15,7 @@ from sim.model.donor import Donor
 from sim.model.marrow import DryTapZone
 from sim.vocabulary.commands import OBSERVATION_CHECKS, TEACHING_ITEMS
 from sim.vocabulary.events import CRITICAL_EVENTS, EVENT_TYPES
+from sim.vocabulary.technique import Thresholds
 
 PROCEDURE_STEPS = (
     "time_out",
@@ -396,6 +397,26 @@ class Care(_Model):
     )
 
 
+#: How much of a harvest an attempt does: the whole case, or its skills-lab length.
+LENGTHS = ("full", "skills_lab")
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def technique_text(text: str) -> str:
+    """``text`` with each ``{name}`` replaced by that technique-table value (``:g``)."""
+    table = Thresholds()
+
+    def number(m: re.Match) -> str:
+        name = m.group(1)
+        value = getattr(table, name, None)
+        if not isinstance(value, int | float):
+            raise ValueError(f"unknown technique number {{{name}}} (see docs/scoring.md)")
+        return f"{value:g}"
+
+    return _PLACEHOLDER.sub(number, text)
+
+
 class Scenario(_Model):
     """One training scenario."""
 
@@ -404,6 +425,9 @@ class Scenario(_Model):
     version: Annotated[int, Field(ge=1)]
     difficulty: Literal["introductory", "core", "advanced"]
     kind: Literal["harvest", "nursing"] = "harvest"
+    #: ``skills_lab``: the same case at a proportionally smaller target (sim/scenario/length.py);
+    #: set by the trainer or the instructor, not in scenario files.
+    length: Literal[LENGTHS] = "full"
     objectives: Annotated[list[str], Field(min_length=1)]
     briefing: Annotated[str, Field(min_length=1)]
     sources: list[str] = Field(default_factory=list)
@@ -417,6 +441,15 @@ class Scenario(_Model):
     events: list[ScriptedEvent] = Field(default_factory=list)
     handover: Handover | None = None
     care: Care = Care()
+
+    @field_validator("objectives", "briefing")
+    @classmethod
+    def _technique_numbers(cls, value: str | list[str]) -> str | list[str]:
+        """``{name}`` in an objective or the briefing is the technique table's number (e.g.
+        ``{pull_good_ml}``), so what a briefing asks for is what the scoring judges."""
+        if isinstance(value, list):
+            return [technique_text(v) for v in value]
+        return technique_text(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

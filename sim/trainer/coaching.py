@@ -1,12 +1,21 @@
 """Practice-mode warnings: what an instructor at the trainee's shoulder would say (no pygame).
 
 They are computed from the simulation state only and never change it; assessment mode hides them.
+Every warning about technique uses the scoring's own rules: the technique table's bands for the
+aim and the pull, and, as each pull or procedure step happens, the scoring's own judgement of it
+(``event_feedback``: the penetration's volume, whether the pull reached fresh marrow, a step done
+too early or wrongly), so practice warns about exactly what the debrief will take points for.
 """
 
 from __future__ import annotations
 
 from sim.model.tissue import Tissue
+from sim.scoring.context import ScoringContext
+from sim.scoring.criteria.aspiration import is_fresh
+from sim.scoring.criteria.steps import step_quality
+from sim.scoring.metrics import read_metrics
 from sim.trainer.session import Session
+from sim.vocabulary.events import ASPIRATED, STEP_DONE
 from sim.vocabulary.technique import Thresholds
 
 INNER_TABLE_WARN_MM = 8.0
@@ -110,4 +119,43 @@ def warnings(
         )
     if sim.bag.volume_ml > 0.9 * sim.donor_limit_ml:
         out.append(("Close to the donor volume limit", "danger"))
+    return out
+
+
+def event_feedback(
+    session: Session, events: list, thresholds: Thresholds | None = None
+) -> list[tuple[str, str]]:
+    """What the score will take off for what ``events`` just did, said as it happens: (text,
+    severity) pairs.  Reads the scoring's metrics and rules, never its own copy of them."""
+    kinds = {ev["type"] for ev in events}
+    if not kinds & {ASPIRATED, STEP_DONE}:
+        return []
+    t = thresholds or Thresholds()
+    m = read_metrics(session.sim.events, t)
+    out: list[tuple[str, str]] = []
+    if ASPIRATED in kinds and m.pulls:
+        pull = m.pulls[-1]
+        pen = m.penetrations.get(pull.penetration)
+        if pen is not None and pen.ml > t.penetration_ok_ml:
+            out.append(
+                (
+                    f"{pen.ml:g} mL from this bone entry: more than {t.penetration_ok_ml:g} mL "
+                    "from one penetration is mostly blood. Back out (B) and enter somewhere new.",
+                    "warn",
+                )
+            )
+        if pull.in_marrow and pull.moved_mm is not None and not is_fresh(pull, t):
+            out.append(
+                (
+                    f"Same spot: turn {t.fresh_rotation_deg:g} degrees or move "
+                    f"{t.fresh_move_mm:g} mm before the next pull (this one was mostly blood).",
+                    "warn",
+                )
+            )
+    for ev in events:
+        if ev["type"] == STEP_DONE:
+            ctx = ScoringContext.from_scenario(session.attempt.scenario, t)
+            quality, notes = step_quality(str(ev.get("step")), ev, m, ctx)
+            if quality < 1.0 and notes:
+                out.append((" ".join(notes), "warn"))
     return out

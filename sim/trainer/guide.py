@@ -16,12 +16,18 @@ from typing import Any
 
 from sim.trainer.tutorial import Tutorial, TutorialStep
 from sim.vocabulary.commands import RESPONSE_NAMES, STEP_NAMES
+from sim.vocabulary.events import LOSS_OF_RESISTANCE
+from sim.vocabulary.technique import Thresholds
 
 #: Commands that are allowed in every step in the window.
 WINDOW_ALWAYS = (frozenset(RESPONSE_NAMES) | frozenset(STEP_NAMES) | {"end"}) - {
     "pressure_dressing",
     "steri_strips",
 }
+
+#: Steps that end with the needle at rest in the marrow: the window then says how far past the
+#: give the trainee let it run.
+PASS_STEPS = ("penetrate", "repenetrate")
 
 #: How to do each step with this trainer's controls.
 HOW = {
@@ -31,15 +37,32 @@ HOW = {
     "mark_right": "Click over the right PSIS dimple, or press R then Enter.",
     "aim": "Press 1 and Tab for the needle view. Right arrow aims lateral, Up aims cranial: "
     "match the dashed ghost needle, then press Enter to insert.",
-    "penetrate": "Hold Space to push; on the bone also hold Shift to twist. Let go at the 'give'.",
+    "penetrate": "Hold Space (or the mouse button on the section) to advance, twisting. Let go "
+    "the moment it gives: the click, the gauge collapsing, the needle's jolt.",
     "stylet_out": "Press S to take the stylet out.",
-    "small_pull": "Choose 5 mL or less with [ and ], then press A to pull.",
-    "fresh_spot": "Press R to rotate the needle 90 degrees, then A to pull again.",
-    "repenetrate": "S puts the stylet back; Shift+W withdraws 10 mm into the fat; arrows "
-    "change the angle a little; then Space + Shift through the cortex again.",
+    "small_pull": "Choose the pull size with [ and ], then press A to pull.",
+    "fresh_spot": "Press R to turn the needle a quarter turn, then A to pull again (holding A "
+    "does both, pull after pull).",
+    "repenetrate": "B backs out: the stylet goes in and the tip back into the fat. The arrows "
+    "change the angle a little; then hold Space through the cortex again.",
     "dressing": "Press X to take the needle out, then T: 'steri strips', then 'pressure dressing'.",
     "finish": "Press E and confirm with Y to end the procedure.",
 }
+
+
+def overshoot_note(sim: Any) -> tuple[str, bool]:
+    """How far past the last give the trainee let the needle run, against the score's limit."""
+    lor = next((e for e in reversed(sim.events) if e["type"] == LOSS_OF_RESISTANCE), None)
+    if lor is None:
+        return "", True
+    over = sim.needle.depth_mm - lor["depth_mm"]
+    limit = Thresholds().overshoot_ok_mm
+    if over <= limit:
+        return f"You let go {over:.1f} mm past the give: within the {limit:g} mm allowed.", True
+    return (
+        f"You let go {over:.1f} mm past the give: more than {limit:g} mm. Let go sooner.",
+        False,
+    )
 
 
 @dataclass
@@ -50,6 +73,8 @@ class Guide:
     refusal: str = ""  # the hint for the last refused command (cleared when a step is done)
     done: list[TutorialStep] = field(default_factory=list)
     acted: int = 0  # commands (not waits) accepted in the current step without finishing it
+    note: str = ""  # what the last finished pass showed (how far past the give), for the window
+    note_ok: bool = True
 
     @property
     def current(self) -> TutorialStep | None:
@@ -96,6 +121,8 @@ class Guide:
             self.done.append(step)
             self.refusal = ""
             self.acted = 0
+            if step.id in PASS_STEPS:
+                self.note, self.note_ok = overshoot_note(sim)
             return True
         if cmd.do != "wait":
             self.acted += 1

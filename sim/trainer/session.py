@@ -5,10 +5,12 @@ kinds of wall time become commands:
 
 * idle wall time (the trainee thinking, palpating) is added as ``wait`` commands, coalesced and
   flushed before the next command or every ``IDLE_FLUSH_S`` so timed scenario events still fire;
-* held pressure becomes ``push`` commands of one fixed step each; consecutive steps with the same
-  force and twist merge into one command while the tip stays in one tissue.  A preview copy of
-  the needle shows the merged push as it grows, and the push is applied the moment the preview
-  crosses into another tissue, so events (the 'give') are never late.
+* a held push (Space or the mouse button) becomes ``press`` commands: the hand's intent to advance,
+  whose force the hand model (sim/model/hand.py) makes follow the resistance.  Consecutive
+  steps with the same twist merge into one command while the tip stays in one tissue.  A
+  preview copy of the needle shows the merged press as it grows, and the press is applied the
+  moment the preview crosses into another tissue, so events (the 'give') are never late: the
+  trainer can cue the give on the very frame the tip enters the marrow.
 """
 
 from __future__ import annotations
@@ -34,8 +36,7 @@ def _no_hook(*_args) -> None:
 
 
 @dataclass
-class PendingPush:
-    force_n: float
+class PendingPress:
     twist: bool
     s: float = 0.0
 
@@ -48,7 +49,7 @@ class Session:
     trainee: str = ""
     mode: str = "practice"
     idle_s: float = 0.0
-    pending: PendingPush | None = None
+    pending: PendingPress | None = None
     message: str = ""
     message_kind: str = "info"
     listeners: list[Callable[[list[Event]], None]] = field(default_factory=list)
@@ -92,8 +93,10 @@ class Session:
         except CommandRejected as exc:
             self.say(exc.message, "warn")
             return None
-        if self.guide is not None:
-            self.guide.observe(cmd, events, self.sim)
+        finished = self.guide is not None and self.guide.observe(cmd, events, self.sim)
+        if finished and self.guide.note:  # a pass finished: how far past the give it ran
+            self.say(self.guide.note, "good" if self.guide.note_ok else "warn")
+            self.guide.note = ""
         for listener in self.listeners:
             listener(events)
         return events
@@ -109,9 +112,10 @@ class Session:
                 self._apply(c.Wait(s=s))
 
     def flush_push(self) -> None:
+        """Apply the press held back so far (the hand may still be pressing)."""
         p, self.pending, self._preview = self.pending, None, None
         if p is not None and p.s > 0 and not self.ended:
-            self._apply(c.Push(force_n=p.force_n, s=round(p.s, 6), twist=p.twist))
+            self._apply(c.Press(s=round(p.s, 6), twist=p.twist))
 
     def submit(self, cmd: Any) -> list[Event] | None:
         """Apply one command now (after any held-back push and idle time)."""
@@ -130,30 +134,30 @@ class Session:
         if self.idle_s >= IDLE_FLUSH_S:
             self.flush_idle()
 
-    def push(self, force_n: float, twist: bool, dt_s: float) -> None:
-        """One fixed step of the hand pushing with ``force_n`` (0 means not pushing)."""
+    def press(self, pressing: bool, twist: bool, dt_s: float) -> None:
+        """One fixed step of the hand: pressing the needle on (Space or the mouse held) or not."""
         if self.ended:
             return
-        if force_n <= 0 or not self.sim.needle.inserted:
+        if not pressing or not self.sim.needle.inserted:
             self.idle(dt_s)
             return
         if self.guide is not None and self.pending is None:
-            hint = self.guide.check(c.Push(force_n=force_n, s=dt_s, twist=twist))
+            hint = self.guide.check(c.Press(s=dt_s, twist=twist))
             if hint is not None:
                 self.say("Not yet: " + hint, "warn")
                 self.idle(dt_s)
                 return
         p = self.pending
-        if p is not None and (p.force_n != force_n or p.twist != twist):
+        if p is not None and p.twist != twist:
             self.flush_push()
             p = None
         if p is None:
             self.flush_idle()
-            p = self.pending = PendingPush(force_n, twist)
+            p = self.pending = PendingPress(twist)
         p.s += dt_s
         real = self.sim.needle
         preview = copy.copy(real)
-        self.sim.motion.push(preview, force_n, twist, p.s, _no_hook)
+        self.sim.motion.press(preview, self.sim.hand, twist, p.s, _no_hook)
         self._preview = preview
         crossed = preview.tissue != real.tissue
         if crossed or p.s >= PUSH_FLUSH_S or preview.depth_mm >= self.sim.motion.length_mm:

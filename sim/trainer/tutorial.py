@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.model.simulation import Event, Simulation
+from sim.model.tissue import Tissue
+from sim.scoring.criteria.aspiration import is_fresh
+from sim.scoring.metrics import read_metrics
 from sim.vocabulary.commands import COMMAND_NAMES
+from sim.vocabulary.events import LOSS_OF_RESISTANCE
 from sim.vocabulary.technique import Thresholds
 
 Done = Callable[[Any, list[Event], Simulation], bool]
@@ -70,10 +74,23 @@ def _aimed(cmd: Any, events: list[Event], sim: Simulation) -> bool:
     )
 
 
+#: The trainee's hand moving the needle on: a step that needs the needle at rest waits until the
+#: hand lets go (any other command), so the tutorial never stops the needle for the trainee.
+HAND_MOVES = ("press", "push")
+
+
+def _at_rest_in_marrow(cmd: Any, events: list[Event], sim: Simulation) -> bool:
+    """The tip is in the marrow and the hand has let go: a scripted ``advance`` that stopped at
+    the give, or the first other command after the trainee let go of the needle there."""
+    if cmd.do in HAND_MOVES:
+        return False
+    if cmd.do == "advance" and LOSS_OF_RESISTANCE in _types(events):
+        return True
+    return sim.needle.tissue == Tissue.MARROW and sim.bone_penetrations >= 1
+
+
 def _in_marrow(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    return "loss_of_resistance" in _types(events) or (
-        sim.needle.tissue.value == "marrow" and cmd.do in ("advance", "push")
-    )
+    return _at_rest_in_marrow(cmd, events, sim)
 
 
 def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
@@ -86,26 +103,18 @@ def _small_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
 
 
 def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    """A small pull from fresh marrow: turned or moved since the last pull by the scoring's
-    fresh-marrow thresholds (the technique table)."""
+    """A small pull from fresh marrow, as the scoring judges it: turned or moved far enough from
+    every earlier pull of this penetration (the technique table's fresh-marrow thresholds)."""
     if not _small_pull(cmd, events, sim):
         return False
-    pulls = [e for e in sim.events if e["type"] == "aspirated"]
-    if len(pulls) < 2:
+    pulls = read_metrics(sim.events).marrow_pulls
+    if len(pulls) < 2 or pulls[-1].moved_mm is None:
         return False
-    last, before = pulls[-1], pulls[-2]
-    t = Thresholds()
-    turn = abs((last["rotation_deg"] - before["rotation_deg"] + 180) % 360 - 180)
-    turned = turn >= t.fresh_rotation_deg
-    moved = (
-        abs(last["depth_mm"] - before["depth_mm"]) >= t.fresh_move_mm
-        or last["site"] != before["site"]
-    )
-    return turned or moved
+    return is_fresh(pulls[-1], Thresholds())
 
 
 def _new_penetration(cmd: Any, events: list[Event], sim: Simulation) -> bool:
-    return sim.bone_penetrations >= 2 and sim.needle.tissue.value == "marrow"
+    return sim.bone_penetrations >= 2 and _at_rest_in_marrow(cmd, events, sim)
 
 
 def _is(name: str) -> Done:
@@ -175,11 +184,12 @@ def _steps() -> list[TutorialStep]:
             "penetrate",
             "Through the cortex",
             "Push through the skin and fat to the bone. On the bone, push firmly while twisting "
-            "the needle back and forth. Stop as soon as you feel the 'give'.",
+            "the needle back and forth. Let go the moment you feel the 'give': nothing stops "
+            f"the needle for you, and the score allows {th.overshoot_ok_mm:g} mm past it.",
             "Advance through the cortex with firm pressure and an alternating twisting motion; "
             "entering the marrow is felt as a sudden ease of advance. A push that does not stop "
             "there can run on through the inner table (clinical.md §1).",
-            frozenset({"advance", "push", "rotate", "withdraw", "redirect"}),
+            frozenset({"advance", "push", "press", "rotate", "withdraw", "redirect"}),
             _in_marrow,
             "Keep pushing with a twist until the resistance gives way.",
         ),
@@ -221,7 +231,9 @@ def _steps() -> list[TutorialStep]:
             "bone again.",
             "Take at most 5-10 mL from each penetration of the bone, from sites as far apart as "
             "possible (harvest protocol; Batinic 1990).",
-            frozenset({"replace_stylet", "withdraw", "redirect", "advance", "push", "rotate"}),
+            frozenset(
+                {"replace_stylet", "withdraw", "redirect", "advance", "push", "press", "rotate"}
+            ),
             _new_penetration,
             "Stylet in, withdraw into fat, redirect, then through the cortex.",
         ),

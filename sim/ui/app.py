@@ -1,8 +1,10 @@
-"""The trainer window: a fixed-step loop, a stack of views, and scaling to any window size.
+"""The trainer window: a fixed-step loop, a stack of views, drawn at the window's own size.
 
-Everything is drawn on a 1280x720 logical surface and scaled (letterboxed) into the window, so
-the window can be resized or made fullscreen (F11) without changing any layout.  Global keys:
-F1 help, F11 fullscreen, Ctrl+Q quit (asking first only while an attempt is in progress).
+Views lay out in layout units (a canvas 720 units tall, as wide as the window's aspect makes
+it; ``sim/ui/camera.py``) and the Painter draws them straight onto the window at its native
+resolution: no intermediate surface, no scaling.  Resizing the window (or F11 fullscreen, which
+returns to the previous window size) lays the views out again.  Global keys: F1 help, F11
+fullscreen, Ctrl+Q quit (asking first only while an attempt is in progress).
 
 Screens switch by name through the router's table (``sim/ui/router.py``): ``go`` swaps the
 current screen, ``restart`` empties the stack first, ``open`` puts an overlay (or the replay)
@@ -22,7 +24,7 @@ import pygame_gui
 
 from sim.trainer.station import StationRecords
 from sim.ui import router, theme
-from sim.ui.camera import LOGICAL_SIZE, Viewport
+from sim.ui.camera import DEFAULT_WINDOW, MIN_WINDOW, Viewport
 from sim.ui.clock import STEP_S, FixedStepper
 from sim.ui.render import Fonts, Painter
 from sim.ui.screens.base import View
@@ -30,17 +32,6 @@ from sim.ui.sound import Sounds
 
 MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
 FPS = 60
-
-
-class ScaledUIManager(pygame_gui.UIManager):
-    """pygame_gui manager that maps window mouse positions through the letterbox viewport."""
-
-    def __init__(self, viewport: Viewport, *args, **kwargs) -> None:
-        self.viewport = viewport
-        super().__init__(*args, **kwargs)
-
-    def calculate_scaled_mouse_position(self, position):
-        return self.viewport.to_logical(position)
 
 
 class App:
@@ -58,19 +49,23 @@ class App:
     ) -> None:
         pygame.init()
         pygame.key.set_repeat(350, 70)
-        self.viewport = Viewport(window_size or LOGICAL_SIZE)
+        self.viewport = Viewport(window_size or DEFAULT_WINDOW)
         self.window = pygame.display.set_mode(self.viewport.window_size, pygame.RESIZABLE)
         pygame.display.set_caption("Marrowsim - bone marrow harvest trainer")
-        self.logical = pygame.Surface(LOGICAL_SIZE).convert()
-        self.fonts = Fonts()
-        self.painter = Painter(self.logical, self.fonts, record=record_draw)
-        self.gui = ScaledUIManager(self.viewport, LOGICAL_SIZE, theme.gui_theme())
+        self.windowed_size = self.viewport.window_size  # what F11 returns to
+        self.fonts = Fonts(self.viewport.scale)
+        self.painter = Painter(self.window, self.fonts, record=record_draw)
+        # pygame_gui draws in window pixels: its elements are placed with ``place`` and its
+        # fonts follow the scale (``theme.gui_theme``).
+        self._gui_scale = self.viewport.scale
+        self.gui = pygame_gui.UIManager(self.viewport.window_size, theme.gui_theme(self._gui_scale))
+        self.stack: list[View] = []
+        self._set_target()
         self.sounds = Sounds(enabled=sound)
         self.stepper = FixedStepper()
         self.seed = seed
         self.scenario_dir = scenario_dir
         self.records = StationRecords(data_dir)  # opened on first use; MARROWSIM_DATA_DIR
-        self.stack: list[View] = []
         self.running = True
         self.fullscreen = False
         self.frames = 0
@@ -91,6 +86,7 @@ class App:
             if not view.overlay:
                 self.stack[-1].on_exit()
         self.stack.append(view)
+        self._lay_out(view)
         view.on_enter()
 
     def pop(self) -> View:
@@ -146,14 +142,57 @@ class App:
         return any(v.attempt_in_progress for v in self.stack)
 
     # ---------------------------------------------------------------- window
+    @property
+    def canvas_size(self) -> tuple[int, int]:
+        """The canvas in layout units (720 tall, as wide as the window's aspect makes it)."""
+        return self.viewport.size
+
     def toggle_fullscreen(self) -> None:
+        """F11: fullscreen at the desktop's size, or back to the window size it had before."""
         self.fullscreen = not self.fullscreen
         if self.fullscreen:
+            self.windowed_size = self.window.get_size()
             info = pygame.display.get_desktop_sizes()[0]
             self.window = pygame.display.set_mode(info, pygame.FULLSCREEN)
         else:
-            self.window = pygame.display.set_mode(LOGICAL_SIZE, pygame.RESIZABLE)
+            self.window = pygame.display.set_mode(self.windowed_size, pygame.RESIZABLE)
+        self._set_target()
+
+    def resize(self, size: tuple[int, int]) -> None:
+        """Make the window ``size`` pixels (tests and screenshots; a user drags the edge)."""
+        size = (max(MIN_WINDOW[0], size[0]), max(MIN_WINDOW[1], size[1]))
+        flags = pygame.FULLSCREEN if self.fullscreen else pygame.RESIZABLE
+        self.window = pygame.display.set_mode(size, flags)
+        self._set_target()
+
+    def _set_target(self) -> None:
+        """The window changed size (or was made): draw on it at its scale, move pygame_gui's
+        elements and fonts, and lay the views out again."""
         self.viewport.window_size = self.window.get_size()
+        vp = self.viewport
+        self.painter.set_target(self.window, vp.scale, vp.offset, vp.size)
+        self.gui.set_window_resolution(vp.window_size)
+        if abs(vp.scale - self._gui_scale) > 1e-6:
+            self._gui_scale = vp.scale
+            self.gui.set_ui_theme(
+                self.gui.create_new_theme(theme.gui_theme(vp.scale)), update_all_sprites=True
+            )
+        for view in self.stack:
+            self._lay_out(view)
+
+    def _lay_out(self, view: View) -> None:
+        vp = self.viewport
+        view.ensure_layout(vp.size, (vp.scale, vp.offset))
+
+    def gui_rect(self, rect) -> pygame.Rect:
+        """Window pixels of a rect in layout units (where a pygame_gui element goes)."""
+        return self.painter.px_rect(rect)
+
+    def place(self, element, rect) -> None:
+        """Move and size a pygame_gui ``element`` to ``rect`` (layout units)."""
+        r = self.gui_rect(rect)
+        element.set_relative_position(r.topleft)
+        element.set_dimensions(r.size)
 
     def request_quit(self) -> None:
         """Ctrl+Q: quit now, or ask first while an attempt is in progress."""
@@ -200,16 +239,18 @@ class App:
                 view.release_inputs()
         if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.window = pygame.display.get_surface()
-            self.viewport.window_size = self.window.get_size()
+            if self.window.get_size() != self.viewport.window_size:
+                self._set_target()
             return
         if event.type == pygame.KEYDOWN and self._global_key(event):
             return
         top = self.top
+        self._lay_out(top)
         if getattr(top, "uses_gui", False) and self.gui.process_events(event):
             return
         if event.type in MOUSE_EVENTS:
             attrs = dict(event.dict)
-            attrs["pos"] = self.viewport.to_logical(event.pos)
+            attrs["pos"] = self.viewport.to_units(event.pos)
             event = pygame.event.Event(event.type, attrs)
         top.handle_event(event)
 
@@ -240,17 +281,13 @@ class App:
         while base > 0 and self.stack[base].overlay:
             base -= 1
         for view in self.stack[base:]:
-            view.draw(p)
+            self._lay_out(view)
+            with p.layer(view.name):
+                view.draw(p)
             if getattr(view, "uses_gui", False):
-                self.gui.draw_ui(self.logical)
+                self.gui.draw_ui(self.window)
 
     def present(self) -> None:
-        if self.window.get_size() == LOGICAL_SIZE:
-            self.window.blit(self.logical, (0, 0))
-        else:
-            self.window.fill(theme.BLACK)
-            scaled = pygame.transform.smoothscale(self.logical, self.viewport.target_size)
-            self.window.blit(scaled, self.viewport.offset)
         pygame.display.flip()
 
     def run(self, max_frames: int = 0) -> None:

@@ -8,7 +8,7 @@ from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.render import Painter
 
-BAR = pygame.Rect(0, 0, 1280, 70)
+BAR = pygame.Rect(0, 0, 1280, 70)  # the bar's height; it spans the canvas's width
 
 #: Event fields or values that mean a midway cell count was done (procedure steps / responses).
 CELL_COUNT_MARKERS = ("cell_count", "request_cell_count")
@@ -76,72 +76,151 @@ class Hud:
         if found:
             self._count = found
 
-    def draw(self, p: Painter, session: Session) -> None:
+    def draw(self, p: Painter, session: Session, bar: pygame.Rect | None = None) -> None:
+        """The top bar across ``bar`` (default: the canvas's width, ``BAR.height`` tall): the
+        title, the clock, the volume, the cell dose and the site, spread across its width."""
         self._scan(session)
+        bar = bar or pygame.Rect(0, 0, p.width, BAR.height)
         sim, sc = session.sim, session.attempt.scenario
-        p.rect((28, 33, 42), BAR)
-        p.line(theme.PANEL_EDGE, (0, BAR.bottom - 1), (BAR.right, BAR.bottom - 1))
-        p.text(sc.title, (12, 8), theme.BODY, bold=True, max_width=306)
-        who = session.trainee or "trainee"
-        p.text(f"{who} · {session.mode}", (12, 38), theme.SMALL, theme.TEXT_DIM)
-        # Clock against par.
+        p.rect((28, 33, 42), bar)
+        p.line(theme.PANEL_EDGE, (bar.x, bar.bottom - 1), (bar.right, bar.bottom - 1))
+        nursing = sc.kind == "nursing"
+        with p.area(bar, "hud"):
+            blocks = [self._time(p, session)]
+            if nursing:  # the harvest is over: show the handover, not a collection
+                blocks += [self._handover(p, session), self._care(p, session)]
+            else:
+                blocks += [
+                    self._volume(p, sim, sc.target_volume_ml),
+                    self._dose(p, sc),
+                    self._site(p, session),
+                ]
+            who = f"{session.trainee or 'trainee'} · {session.mode}"
+            title_w = max(
+                p.fonts.size(sc.title, theme.BODY, True)[0], p.fonts.size(who, theme.SMALL)[0]
+            )
+            room = bar.width - 24
+            fixed = sum(w for w, _draw in blocks)
+            min_gap = 20
+            title_w = max(150, min(title_w, room - fixed - min_gap * len(blocks)))
+            gap = max(min_gap, (room - fixed - title_w) / len(blocks))
+            x = bar.x + 12
+            p.text(
+                sc.title, (x, bar.y + 8), theme.BODY, bold=True, max_width=title_w, may_shorten=True
+            )
+            p.text(
+                who,
+                (x, bar.y + 38),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                max_width=title_w,
+                may_shorten=True,
+            )
+            x += title_w + gap
+            for w, draw in blocks:
+                draw(round(x), bar.y)
+                x += w + gap
+
+    # Each block: (its width, a function drawing it at x, y).
+    def _time(self, p: Painter, session: Session):
+        sc = session.attempt.scenario
         t = session.clock_s
         par = sc.time.par_s
         colour = (
             theme.TEXT if t <= par else (theme.ORANGE if t <= sc.time.limit_s else theme.VERMILLION)
         )
-        p.text("Time", (330, 8), theme.SMALL, theme.TEXT_DIM)
-        p.text(
-            f"{clock_text(t)} / par {clock_text(par)}", (330, 30), theme.LARGE, colour, bold=True
-        )
-        if sc.kind == "nursing":  # the harvest is over: show the handover, not a collection
-            self._draw_handover(p, session)
-            return
-        # Volume against target.
-        target = sc.target_volume_ml
+        text = f"{clock_text(t)} / par {clock_text(par)}"
+        # wide enough for a clock one digit longer, so the blocks do not shift as it runs
+        w = p.fonts.size("0" + text, theme.LARGE, True)[0]
+
+        def draw(x: int, y: int) -> None:
+            p.text("Time", (x, y + 8), theme.SMALL, theme.TEXT_DIM)
+            p.text(text, (x, y + 30), theme.LARGE, colour, bold=True)
+
+        return w, draw
+
+    def _volume(self, p: Painter, sim, target: float):
         vol = sim.bag.volume_ml
-        p.text(f"Collected {vol:.0f} of {target:.0f} mL", (560, 6), theme.SMALL, theme.TEXT)
-        bar = pygame.Rect(560, 32, 250, 18)
-        p.bar(
-            bar,
-            vol / target if target else 0,
-            theme.SKY_BLUE,
-            marker=min(1.0, sim.donor_limit_ml / target) if target else None,
-        )
-        if sim.donor_limit_ml <= target * 1.0:
-            p.text("limit", (bar.right + 4, 30), theme.SMALL, theme.TEXT_DIM)
-        # Cell dose: only known after a midway count.
-        p.text("Cell dose (TNC/kg)", (838, 6), theme.SMALL, theme.TEXT_DIM)
+        text = f"Collected {vol:.0f} of {target:.0f} mL"
+        limit = sim.donor_limit_ml <= target * 1.0
+        bar_w = 230
+        w = max(p.fonts.size(text, theme.SMALL)[0], bar_w + (44 if limit else 8))
+
+        def draw(x: int, y: int) -> None:
+            p.text(text, (x, y + 6), theme.SMALL, theme.TEXT)
+            bar = pygame.Rect(x, y + 32, bar_w, 18)
+            p.bar(
+                bar,
+                vol / target if target else 0,
+                theme.SKY_BLUE,
+                marker=min(1.0, sim.donor_limit_ml / target) if target else None,
+            )
+            if limit:
+                p.text("limit", (bar.right + 6, y + 32), theme.SMALL, theme.TEXT_DIM)
+
+        return w, draw
+
+    def _dose(self, p: Painter, sc):
+        """Cell dose: only known after a midway count."""
         if self._count:
             est = self._count["tnc_per_kg"] / 1e8
             goal = sc.targets.tnc_per_kg_recipient / 1e8
-            p.text(
-                f"{est:.2f} of {goal:.1f} x10^8 at {self._count['ml']:.0f} mL",
-                (838, 30),
-                theme.BODY,
-                theme.GOOD if est >= goal else theme.TEXT,
-            )
+            text = f"{est:.2f} of {goal:.1f} x10^8 at {self._count['ml']:.0f} mL"
+            colour = theme.GOOD if est >= goal else theme.TEXT
         else:
-            p.text("unknown until a cell count", (838, 30), theme.BODY, theme.TEXT_DIM)
-        # Site and penetrations.
-        n = session.needle
-        site = f"site {n.site + 1}" if n.inserted else "needle out"
-        p.text(site, (1100, 6), theme.SMALL, theme.TEXT)
-        p.text(f"bone entries {sim.bone_penetrations}", (1100, 26), theme.SMALL, theme.TEXT)
-        p.text(f"pulls {sim.aspirations}", (1100, 46), theme.SMALL, theme.TEXT_DIM)
+            text, colour = "unknown until a cell count", theme.TEXT_DIM
+        head = "Cell dose (TNC/kg)"
+        w = max(p.fonts.size(text, theme.BODY)[0], p.fonts.size(head, theme.SMALL)[0])
 
-    def _draw_handover(self, p: Painter, session: Session) -> None:
-        """Nursing scenarios: what the harvest left for the nurse, and the care done so far."""
-        sc = session.attempt.scenario
-        h = sc.handover
-        p.text("Handover from theatre", (560, 6), theme.SMALL, theme.TEXT_DIM)
-        if h is not None:
-            p.text(
-                f"{h.skin_sites} skin puncture sites · {h.collected_ml:.0f} mL harvested",
-                (560, 30),
-                theme.BODY,
-                theme.TEXT,
-            )
+        def draw(x: int, y: int) -> None:
+            p.text(head, (x, y + 6), theme.SMALL, theme.TEXT_DIM)
+            p.text(text, (x, y + 30), theme.BODY, colour)
+
+        return w, draw
+
+    def _site(self, p: Painter, session: Session):
+        """Site and penetrations."""
+        sim = session.sim
+        n = session.needle
+        lines = [
+            (f"site {n.site + 1}" if n.inserted else "needle out", theme.TEXT),
+            (f"bone entries {sim.bone_penetrations}", theme.TEXT),
+            (f"pulls {sim.aspirations}", theme.TEXT_DIM),
+        ]
+        w = max(p.fonts.size(t, theme.SMALL)[0] for t, _c in lines)
+
+        def draw(x: int, y: int) -> None:
+            for i, (t, c) in enumerate(lines):
+                p.text(t, (x, y + 6 + 20 * i), theme.SMALL, c)
+
+        return w, draw
+
+    def _handover(self, p: Painter, session: Session):
+        """Nursing scenarios: what the harvest left for the nurse."""
+        h = session.attempt.scenario.handover
+        head = "Handover from theatre"
+        text = (
+            f"{h.skin_sites} skin puncture sites · {h.collected_ml:.0f} mL harvested"
+            if h is not None
+            else ""
+        )
+        w = max(p.fonts.size(head, theme.SMALL)[0], p.fonts.size(text, theme.BODY)[0])
+
+        def draw(x: int, y: int) -> None:
+            p.text(head, (x, y + 6), theme.SMALL, theme.TEXT_DIM)
+            if text:
+                p.text(text, (x, y + 30), theme.BODY, theme.TEXT)
+
+        return w, draw
+
+    def _care(self, p: Painter, session: Session):
+        """Nursing scenarios: the care done so far."""
         done = sum(1 for e in session.sim.events if e.get("type") == "step_done")
-        p.text(f"care steps done {done}", (1100, 6), theme.SMALL, theme.TEXT)
-        p.text("T: care steps", (1100, 26), theme.SMALL, theme.TEXT_DIM)
+        lines = [(f"care steps done {done}", theme.TEXT), ("T: care steps", theme.TEXT_DIM)]
+        w = max(p.fonts.size(t, theme.SMALL)[0] for t, _c in lines)
+
+        def draw(x: int, y: int) -> None:
+            for i, (t, c) in enumerate(lines):
+                p.text(t, (x, y + 6 + 20 * i), theme.SMALL, c)
+
+        return w, draw

@@ -14,7 +14,9 @@ import pygame
 
 from sim.model.needle import NeedleState
 from sim.model.parameters import table
+from sim.model.tissue import Tissue
 from sim.vocabulary import commands as c
+from sim.vocabulary.technique import Thresholds
 
 
 class Intent(StrEnum):
@@ -33,7 +35,8 @@ class Intent(StrEnum):
     STYLET = "stylet"
     PULL_SMALLER = "pull_smaller"
     PULL_LARGER = "pull_larger"
-    ASPIRATE = "aspirate"
+    ASPIRATE = "aspirate"  # held: the set pull, then a turn and the next pull while held
+    BACK_OUT = "back_out"  # stylet in and withdraw into the soft tissue, ready to re-enter
     REMOVE = "remove"
     DORSAL = "dorsal"
     NEEDLE = "needle"
@@ -76,6 +79,7 @@ NEEDLE_KEYS: dict[tuple[int, bool], Intent] = {
     (pygame.K_KP_PLUS, False): Intent.PULL_LARGER,
     (pygame.K_a, False): Intent.ASPIRATE,
     (pygame.K_p, False): Intent.ASPIRATE,
+    (pygame.K_b, False): Intent.BACK_OUT,
     (pygame.K_x, False): Intent.REMOVE,
     (pygame.K_d, False): Intent.DORSAL,
     (pygame.K_TAB, False): Intent.DORSAL,
@@ -104,6 +108,9 @@ DORSAL_KEYS: dict[tuple[int, bool], Intent] = {
     (pygame.K_4, False): Intent.SITE_4,
 }
 
+#: Keys that take a pull: held, they repeat it with a turn between pulls.
+PULL_KEYS = (pygame.K_a, pygame.K_p)
+
 SITE_INTENTS = (Intent.SITE_1, Intent.SITE_2, Intent.SITE_3, Intent.SITE_4)
 
 
@@ -124,34 +131,31 @@ WITHDRAW_MM = 2.0
 WITHDRAW_MORE_MM = 10.0
 ROTATE_DEG = 90.0
 PULL_CHOICES_ML = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
-FORCE_RAMP_N_PER_S = 200.0  # holding the push key leans harder at this rate
-FORCE_RELEASE_N_PER_S = 2500.0  # letting go eases off at this rate (about 0.1 s from 250 N)
 FORCE_MAX_N = table("needle").hand_max_force_n  # the most a hand pushes (IEEE 8579919)
-FORCE_QUANTUM_N = 10.0  # forces are sent in steps of this, so a steady hand makes one command
-DRAG_N_PER_PX = 2.5  # mouse: dragging down this many newtons per pixel
 REDIRECT_SETTLE_S = 0.4  # aim changes in soft tissue become one redirect after this pause
+#: Holding the pull key: a further pull, after a quarter turn to fresh marrow, this often.  The
+#: turn is the scoring's own fresh-marrow rotation (the technique table).
+PULL_REPEAT_S = 0.6
+#: Backing out leaves the tip this far short of the outer table, in the soft tissue.
+BACK_OUT_CLEAR_MM = 3.0
 
 
 @dataclass
 class HeldControls:
     """What the trainee is holding during one fixed step."""
 
-    push: bool = False
-    twist: bool = False
-    drag_force_n: float | None = None  # mouse drag sets the force directly
-
-
-def quantize_force(force_n: float) -> float:
-    q = FORCE_QUANTUM_N
-    return min(FORCE_MAX_N, max(0.0, round(force_n / q) * q))
+    push: bool = False  # Space or the mouse button: "advance, firmly"
+    twist: bool = True
+    pull: bool = False  # the pull key held: repeated pulls with a turn between them
 
 
 class NeedleHand:
     """The trainee's hand on the needle: aim, pressure, pull size; produces commands.
 
     Call :meth:`press` for a key or button intent and :meth:`step` once per fixed step with the
-    held controls; both return commands to submit.  ``step`` returns ``(force_n, twist)`` for
-    the session's push (merged there) plus any settled redirect.
+    held controls; both return commands to submit.  ``step`` returns ``(pressing, twist)`` for
+    the session's press (merged there; the hand model in the core gives the force) plus any
+    settled redirect.
     """
 
     def __init__(self) -> None:
@@ -159,9 +163,10 @@ class NeedleHand:
         self.lateral_deg = 0.0
         self.cranial_deg = 0.0
         self.pull_ml = 5.0
-        self.force_n = 0.0
+        self.force_n = 0.0  # what the hand applies now, for the gauge (set from the needle)
         self.notice = ""
         self._aim_dirty_s: float | None = None
+        self._pull_held_s: float | None = None
 
     # ---------------------------------------------------------------- intents
     def press(self, intent: Intent, needle: NeedleState, n_sites: int) -> list:
@@ -221,7 +226,21 @@ class NeedleHand:
             return out + [c.Aspirate(ml=self.pull_ml)]
         if intent == Intent.REMOVE:
             return out + [c.RemoveNeedle()]
+        if intent == Intent.BACK_OUT:
+            return out + self.back_out(needle)
         return out
+
+    @staticmethod
+    def back_out(needle: NeedleState) -> list:
+        """One practised gesture: stylet back in, then withdraw until the tip is in the soft
+        tissue just short of the outer table, ready for a new bone entry."""
+        cmds: list = [] if needle.stylet_in else [c.ReplaceStylet()]
+        if needle.profile is None or needle.tissue.is_soft:
+            return cmds
+        cortex = needle.profile.first(Tissue.OUTER_CORTEX)
+        target = (cortex.start_mm if cortex is not None else needle.depth_mm) - BACK_OUT_CLEAR_MM
+        mm = round(min(needle.depth_mm - max(target, 1.0), needle.depth_mm - 1.0), 3)
+        return cmds + ([c.Withdraw(mm=mm)] if mm > 0 else [])
 
     def _next_pull(self, step: int) -> float:
         choices = PULL_CHOICES_ML
@@ -242,21 +261,23 @@ class NeedleHand:
         self._aim_dirty_s = None
 
     # ---------------------------------------------------------------- held
-    def step(self, dt_s: float, held: HeldControls) -> tuple[float, bool, list]:
-        """Advance the hand one fixed step: returns (force_n, twist, commands)."""
+    def step(self, dt_s: float, held: HeldControls) -> tuple[bool, bool, list]:
+        """Advance the hand one fixed step: returns (pressing, twist, commands)."""
         cmds: list = []
         if self._aim_dirty_s is not None:
             self._aim_dirty_s += dt_s
-            pushing = held.push or bool(held.drag_force_n)
-            if self._aim_dirty_s >= REDIRECT_SETTLE_S or pushing:
+            if self._aim_dirty_s >= REDIRECT_SETTLE_S or held.push:
                 cmds = self.settle_aim()  # re-aim before the hand pushes on
-        if held.drag_force_n is not None:
-            self.force_n = min(FORCE_MAX_N, max(0.0, held.drag_force_n))
-        elif held.push:
-            self.force_n = min(FORCE_MAX_N, self.force_n + FORCE_RAMP_N_PER_S * dt_s)
+        if held.pull and not held.push:
+            # The first pull went with the key press; each repeat turns to fresh marrow first.
+            self._pull_held_s = (self._pull_held_s or 0.0) + dt_s
+            if self._pull_held_s >= PULL_REPEAT_S:
+                self._pull_held_s -= PULL_REPEAT_S
+                turn = Thresholds().fresh_rotation_deg
+                cmds += [c.Rotate(deg=turn), c.Aspirate(ml=self.pull_ml)]
         else:
-            self.force_n = max(0.0, self.force_n - FORCE_RELEASE_N_PER_S * dt_s)
-        return quantize_force(self.force_n), held.twist, cmds
+            self._pull_held_s = None
+        return held.push, held.twist, cmds
 
 
 #: Dorsal marking cursor step (mm) without / with Shift.

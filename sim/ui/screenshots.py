@@ -1,7 +1,8 @@
 """Headless screenshots of every screen, from a scripted attempt (``python -m sim screenshots``).
 
 The script drives the real App with posted key events, exactly as a trainee at the keyboard
-would, and saves the logical 1280x720 surface after each step: a practice attempt (01-13), the
+would, and saves the window (drawn at its own size, 1920x1080 unless told) after each step: a
+practice attempt (01-13), the
 instructor setting a passphrase and an assessment (14-16), an assessment attempt (17-19), the
 tutorial (20-23) and the instructor's cohort table, attempt list and an attempt's debrief
 (24-26).  The records go to a fresh temporary folder unless ``data_dir`` is given.
@@ -15,6 +16,7 @@ from pathlib import Path
 from sim.vocabulary.technique import Thresholds
 
 STEP = 1.0 / 60.0
+DEFAULT_SIZE = (1920, 1080)
 
 
 def _post(pygame, key: int, mod: int = 0, up: bool = False) -> None:
@@ -25,8 +27,26 @@ def _post(pygame, key: int, mod: int = 0, up: bool = False) -> None:
 PASSPHRASE = "screenshot-pass"
 
 
-def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None) -> list[Path]:
-    """Render each screen to ``out_dir``; returns the files written."""
+def parse_size(text: str) -> tuple[int, int]:
+    """'1920x1080' as (1920, 1080)."""
+    w, _, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h))
+    except ValueError:
+        raise ValueError(f"a size is WIDTHxHEIGHT, such as 1920x1080, not {text!r}") from None
+    if size[0] < 320 or size[1] < 240:
+        raise ValueError(f"{text!r} is too small a window")
+    return size
+
+
+def render_all(
+    out_dir: Path | str,
+    seed: int = 1,
+    data_dir: Path | None = None,
+    size: tuple[int, int] = DEFAULT_SIZE,
+) -> list[Path]:
+    """Render each screen to ``out_dir`` in a window of ``size`` pixels; returns the files
+    written."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import tempfile
@@ -40,7 +60,7 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     records = data_dir or Path(tempfile.mkdtemp(prefix="marrowsim-shots-"))
-    app = App(seed=seed, sound=False, data_dir=records)
+    app = App(window_size=size, seed=seed, sound=False, data_dir=records)
     written: list[Path] = []
 
     def frames(n: int = 1) -> None:
@@ -50,7 +70,7 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
     def shot(name: str) -> None:
         frames(1)
         path = out / f"{name}.png"
-        pygame.image.save(app.logical, str(path))
+        pygame.image.save(app.window, str(path))
         written.append(path)
 
     def key(k: int, mod: int = 0, n: int = 1) -> None:
@@ -73,7 +93,7 @@ def render_all(out_dir: Path | str, seed: int = 1, data_dir: Path | None = None)
     pygame.event.post(
         pygame.event.Event(
             pygame.MOUSEMOTION,
-            pos=d.camera.to_px(*d.map.psis["right"]),
+            pos=app.painter.px(d.camera.to_px(*d.map.psis["right"])),
             rel=(0, 0),
             buttons=(0, 0, 0),
         )

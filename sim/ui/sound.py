@@ -52,6 +52,8 @@ class Sounds:
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = False
+        #: How often each sound was played (also when muted): what a listener would have heard.
+        self.heard: dict[str, int] = {}
         self._sounds: dict[str, pygame.mixer.Sound] = {}
         self._grind_channel: pygame.mixer.Channel | None = None
         if not enabled:
@@ -81,6 +83,7 @@ class Sounds:
             self.enabled = False
 
     def play(self, name: str) -> None:
+        self.heard[name] = self.heard.get(name, 0) + 1
         if self.enabled and name in self._sounds:
             self._sounds[name].play()
 

@@ -32,7 +32,7 @@ WARN: Colour = ORANGE
 DANGER: Colour = VERMILLION
 INFO: Colour = SKY_BLUE
 
-# Text sizes (pixels on the 1280x720 logical surface; readable at 1366x768).
+# Text sizes in layout units (the canvas is 720 units tall, so text follows the window's height).
 SMALL = 18
 BODY = 22
 LARGE = 28
@@ -74,8 +74,13 @@ def yield_colour(fraction: float) -> Colour:
     return tuple(round(a[i] + (b[i] - a[i]) * t) for i in range(3))  # type: ignore[return-value]
 
 
-def gui_theme() -> dict:
-    """The pygame_gui theme (typed here; pygame_gui wants strings)."""
+def gui_theme(scale: float = 1.0) -> dict:
+    """The pygame_gui theme (typed here; pygame_gui wants strings), its fonts at ``scale``
+    pixels per layout unit (pygame_gui draws in window pixels)."""
+
+    def px(size: int) -> str:
+        return str(max(8, round(size * scale)))
+
     return {
         "defaults": {
             "colours": {
@@ -93,8 +98,8 @@ def gui_theme() -> dict:
                 "active_border": "#F0E442",
                 "text_cursor": "#F0E442",
             },
-            "font": {"name": "noto_sans", "size": "18"},
+            "font": {"name": "noto_sans", "size": px(18)},
         },
-        "button": {"font": {"name": "noto_sans", "size": "20", "style": "bold"}},
-        "text_entry_line": {"font": {"name": "noto_sans", "size": "20"}},
+        "button": {"font": {"name": "noto_sans", "size": px(20), "style": "bold"}},
+        "text_entry_line": {"font": {"name": "noto_sans", "size": px(20)}},
     }

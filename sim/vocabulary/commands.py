@@ -55,6 +55,20 @@ class Push(_Command):
     twist: bool = False
 
 
+class Press(_Command):
+    """The trainee's hand pressing the needle on for ``s`` seconds: "advance, firmly".
+
+    The hand's force follows the resistance it meets, and eases off by itself only over the
+    hand's own time after a give (sim/model/hand.py); the trainer sends it while Space or the
+    mouse button is held.  Consecutive presses continue one motion; any other command means the
+    hand let go.
+    """
+
+    do: Literal["press"] = "press"
+    s: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
+    twist: bool = True
+
+
 class Withdraw(_Command):
     do: Literal["withdraw"] = "withdraw"
     mm: Annotated[float, Field(gt=0, le=150, allow_inf_nan=False)]
@@ -104,6 +118,7 @@ NEEDLE_COMMANDS = (
     Insert,
     Advance,
     Push,
+    Press,
     Withdraw,
     Redirect,
     Rotate,
@@ -275,6 +290,7 @@ Command = Annotated[
     | Insert
     | Advance
     | Push
+    | Press
     | Withdraw
     | Redirect
     | Rotate

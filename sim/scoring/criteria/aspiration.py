@@ -118,7 +118,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         drop = pct_drop(big_q, ref)
         if big_q > 0 and drop > 0:
             line += f": TNC/mL fell {drop}% ({e6(big_q)} against {e6(ref)} in {ref_name})"
-        feedback.append(line + ". Pull 5 mL or less at a time.")
+        feedback.append(line + f". Pull {t.pull_good_ml:g} mL or less at a time.")
 
     # volume per penetration: the mean credit of the penetrations that gave marrow (a mean,
     # not volume-weighted, so a larger pull can never raise it)
@@ -133,7 +133,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         feedback.append(
             f"{len(heavy)} of {len(pens)} bone penetrations gave more than "
             f"{t.penetration_ok_ml:g} mL (up to {ml(max(p.ml for p in heavy))}): take at most "
-            f"5-{t.penetration_ok_ml:g} mL from each, then enter the bone somewhere new."
+            f"{t.penetration_ok_ml:g} mL from each, then enter the bone somewhere new."
         )
 
     # fresh marrow for repeat pulls within one penetration

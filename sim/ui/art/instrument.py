@@ -8,8 +8,8 @@ T-handle sit at the outer end; depth marks ring the cannula every centimetre fro
 needle), so sliding it out or in is a few frames of a growing or shrinking offset.
 
 Positions are millimetres along the needle (``d``, from the skin entry; the tip at ``depth``)
-and across it (``r``), mapped to pixels by the caller's function, so the needle is to scale at
-any size.
+and across it (``r``), mapped to the painter's layout units by the caller's function (floats, so
+anti-aliased edges keep their sub-pixel place), so the needle is to scale at any size.
 """
 
 from __future__ import annotations
@@ -48,13 +48,13 @@ ToPx = Callable[[float, float], tuple[float, float]]
 
 
 class NeedleFrame:
-    """Millimetres along (``d``) and across (``r``) the needle to pixels."""
+    """Millimetres along (``d``) and across (``r``) the needle to the painter's units."""
 
     def __init__(self, to_px: ToPx, axis: tuple[float, float], k: int = 1) -> None:
         self.to_px = to_px
         self.ux, self.uy = axis
         self.nx, self.ny = -self.uy, self.ux
-        self.k = k  # line widths are multiplied by this (drawing supersampled)
+        self.k = k  # line widths are multiplied by this (a painter in finer units)
 
     def w(self, px: float) -> int:
         return max(1, round(px * self.k))
@@ -213,8 +213,8 @@ def draw_whole(
 ) -> None:
     """The whole needle as held, from the side (the T-handle seen end-on), lying left to right
     with the skin as a line and the body beyond it: hub, handle and the stylet's cap always in
-    view, however deep the tip.  ``box`` is in the painter's pixels; ``k`` scales line widths
-    (drawing supersampled)."""
+    view, however deep the tip.  ``box`` is in the painter's units; ``k`` scales line widths
+    (a painter in finer units)."""
     span = length + HUB_MM + HANDLE_MM[1] + CAP_MM[1] + 14.0
     scale = box.width / span
     cy = box.y + box.height * 0.5

@@ -117,21 +117,24 @@ class AssessmentSetup:
         p.text("Scenarios (Space ticks)", (x, y), theme.SMALL, theme.TEXT_DIM, bold=True)
         y += 26
         self.rects = []
-        width = 640
+        width = min(840, box.width - 48 - 320)  # the rest (at least 320) lists what is open
         for i, s in enumerate(self.scenarios):
             r = pygame.Rect(x, y, width, ROW_H - 2)
             self._row_bg(p, r, i)
             tick = "[x]" if s.id in self.ticked else "[  ]"
-            clip = p.surface.get_clip()
-            p.surface.set_clip(pygame.Rect(r.x, r.y, r.width - 110, r.height))
-            p.text(f"{tick}  {s.title}", (r.x + 8, r.centery), theme.BODY, anchor="midleft")
-            p.surface.set_clip(clip)
-            p.text(
+            d = p.text(
                 s.difficulty,
                 (r.right - 8, r.centery),
                 theme.SMALL,
                 theme.TEXT_DIM,
                 anchor="midright",
+            )
+            p.text(
+                f"{tick}  {s.title}",
+                (r.x + 8, r.centery),
+                theme.BODY,
+                anchor="midleft",
+                max_width=d.x - 12 - (r.x + 8),
             )
             self.rects.append(r)
             y += ROW_H
@@ -146,6 +149,9 @@ class AssessmentSetup:
             r = pygame.Rect(x, y, width, ROW_H + 4)
             self._row_bg(p, r, n + j)
             bold = j == 2
+            h = p.text(
+                hint, (r.right - 8, r.centery), theme.SMALL, theme.TEXT_DIM, anchor="midright"
+            )
             p.text(
                 label,
                 (r.x + 8, r.centery),
@@ -153,19 +159,20 @@ class AssessmentSetup:
                 theme.YELLOW if bold else theme.TEXT,
                 bold=bold,
                 anchor="midleft",
+                max_width=h.x - 12 - (r.x + 8),
             )
-            p.text(hint, (r.right - 8, r.centery), theme.SMALL, theme.TEXT_DIM, anchor="midright")
             self.rects.append(r)
             y += ROW_H + 8
         if self.notice:
-            p.text(
+            p.paragraph(
                 self.notice,
-                (x, y + 4),
+                pygame.Rect(x, y + 4, width, box.bottom - y - 8),
                 theme.SMALL,
                 theme.GOOD if self.notice_ok else theme.VERMILLION,
                 bold=True,
             )
-        self._draw_active(p, pygame.Rect(box.x + 690, box.y + 14, box.width - 706, box.height - 28))
+        ax = x + width + 24
+        self._draw_active(p, pygame.Rect(ax, box.y + 14, box.right - 16 - ax, box.height - 28))
 
     def _row_bg(self, p: Painter, r: pygame.Rect, i: int) -> None:
         if i == self.row:
@@ -173,7 +180,10 @@ class AssessmentSetup:
             p.rect(theme.FOCUS, r, 2, radius=4)
 
     def _draw_active(self, p: Painter, box: pygame.Rect) -> None:
-        p.panel(box, "Open now (what trainees get)")
+        with p.panel(box, "Open now (what trainees get)"):
+            self._draw_active_list(p, box)
+
+    def _draw_active_list(self, p: Painter, box: pygame.Rect) -> None:
         y = box.y + 32
         active = self.active()
         if not active:
@@ -185,13 +195,14 @@ class AssessmentSetup:
             )
             return
         for a in active[-3:]:
-            p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True)
+            p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True, max_width=box.width - 24)
             y += 26
             p.text(
                 f"pass at {a['passing']:g}%  ·  {a['attempts_allowed']} attempt(s) each",
                 (box.x + 12, y),
                 theme.SMALL,
                 theme.TEXT,
+                max_width=box.width - 24,
             )
             y += 22
             y = (

@@ -13,8 +13,11 @@ if TYPE_CHECKING:
 
 
 class View:
-    """A screen.  The App sends it events (mouse positions already in logical pixels), calls
+    """A screen.  The App sends it events (mouse positions already in layout units), calls
     ``fixed_update`` at the fixed step while it is on top, and draws the stack bottom-up.
+
+    The canvas is ``UNITS_H`` (720) layout units tall and as wide as the window's aspect makes
+    it (``sim/ui/camera.py``): a view places its panels in :meth:`layout`, from the canvas size.
     """
 
     #: An overlay is drawn over the view below it (which stays visible but frozen).
@@ -24,6 +27,19 @@ class View:
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self._laid_out: tuple | None = None
+
+    def ensure_layout(self, size: tuple[int, int], key: tuple = ()) -> None:
+        """Lay the view out for a canvas of ``size`` units unless it already is (``key``: what
+        else the layout depends on, such as the window's scale for pygame_gui elements)."""
+        if getattr(self, "_laid_out", None) != (size, key):
+            self._laid_out = (size, key)
+            self.layout(size)
+
+    def layout(self, size: tuple[int, int]) -> None:
+        """Place the view's panels, buttons and pygame_gui elements on a canvas of ``size``
+        (width, height) layout units.  Called before the view is first entered or drawn and
+        again whenever the window's size changes, so panels reflow with the aspect."""
 
     @property
     def attempt_in_progress(self) -> bool:
@@ -51,4 +67,4 @@ class View:
         """Once per frame, with the frame's wall time (animations)."""
 
     def draw(self, p: Painter) -> None:
-        """Draw the view on the logical surface."""
+        """Draw the view through the Painter, in layout units."""

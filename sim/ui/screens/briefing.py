@@ -29,9 +29,17 @@ class BriefingView(View):
         self.mode = mode
         self.assessment = assessment
         self.notice = ""
-        self.begin = Button(pygame.Rect(1010, 650, 230, 46), "Begin procedure", "Enter")
-        self.back = Button(pygame.Rect(40, 650, 200, 46), "Back", "Backspace")
+        self.begin = Button(label="Begin procedure", key_hint="Enter")
+        self.back = Button(label="Back", key_hint="Backspace")
         self.begin.focused = True
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        self.begin.rect = pygame.Rect(w - 40 - 240, 650, 240, 46)
+        self.back.rect = pygame.Rect(40, 650, 200, 46)
+        half = (w - 80 - 30) // 2
+        self.left = pygame.Rect(40, 144, half, 490)
+        self.right = pygame.Rect(40 + half + 30, 144, w - 40 - (40 + half + 30), 490)
 
     def start(self) -> None:
         refused = begin_attempt(self.app, self.scenario, self.trainee, self.mode, self.assessment)
@@ -61,90 +69,130 @@ class BriefingView(View):
     def draw(self, p: Painter) -> None:
         s = self.scenario
         d = s.donor.to_donor()
-        p.text("Briefing", (40, 24), theme.SMALL, theme.TEXT_DIM, bold=True)
-        p.text(s.title, (40, 46), theme.TITLE, bold=True)
-        who = self.trainee or f"{GUEST_ID} (no ID entered)"
-        p.text(
-            f"{who}  ·  {self.mode.label} mode  ·  {s.difficulty}",
-            (40, 96),
-            theme.BODY,
-            theme.SKY_BLUE,
-        )
-        if self.assessment is not None:
-            a = self.assessment
+        w = p.width
+        with p.area(pygame.Rect(30, 16, w - 60, 124), "header"):
+            p.text("Briefing", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(s.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
+            who = self.trainee or f"{GUEST_ID} (no ID entered)"
             p.text(
-                f"Assessment '{a['name']}': pass at {a['passing']:g}% with no critical error. "
-                "No hints or warnings are shown; the result is stored and locked.",
-                (40, 120),
-                theme.SMALL,
-                theme.ORANGE,
+                f"{who}  ·  {self.mode.label} mode  ·  {s.difficulty}",
+                (40, 86),
+                theme.BODY,
+                theme.SKY_BLUE,
+                max_width=w - 80,
             )
-
-        left = pygame.Rect(40, 140, 580, 490)
-        p.panel(left, "The case")
-        rows = [
-            (
-                "Donor",
-                f"{d.sex}, {d.age_years:.0f} y, {_kg(d.weight_kg)}, "
-                f"{d.height_cm:.0f} cm (BMI {d.bmi:.1f})",
-            ),
-            ("Position", "prone, under general anaesthesia"),
-            ("Recipient", _kg(s.recipient.weight_kg)),
-            (
-                "Donor limit",
-                f"{s.donor_limit_ml:.0f} mL ({s.targets.donor_limit_ml_per_kg:g} mL/kg)",
-            ),
-            ("Skin sites", f"{s.sites.min}-{s.sites.max}"),
-        ]
-        if s.kind == "nursing" and s.handover is not None:  # after the harvest, in recovery
-            rows = [
-                rows[0],
-                ("Where", "recovery, waking from anaesthesia"),
-                ("Skin sites", f"{s.handover.skin_sites} puncture sites"),
-                ("Harvested", f"{s.handover.collected_ml:.0f} mL"),
-            ]
-        # The case text takes the room the rows below it leave (a long briefing is not cut).
-        room = 622 - 172 - 14 - 32 * len(rows)
-        y = p.paragraph(" ".join(s.briefing.split()), pygame.Rect(56, 172, 548, room), theme.BODY)
-        y += 14
-        for k, v in rows:
-            p.text(k, (56, y), theme.BODY, theme.TEXT_DIM)
-            p.text(v, (200, y), theme.BODY)
-            y += 32
-
-        right = pygame.Rect(650, 140, 590, 490)
-        p.panel(right, "Targets and objectives")
-        t = s.targets
-        y = 176
-        targets = [
-            ("Volume", f"{s.target_volume_ml:.0f} mL"),
-            ("Cell dose", f"{t.tnc_per_kg_recipient / 1e8:.1f} x10^8 TNC per kg recipient"),
-        ]
-        if s.kind == "nursing":
-            targets = [("Task", "dressing, observations, teaching")]
-        elif t.cd34_per_kg_recipient:
-            targets.append(("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient"))
-        targets.append(
-            ("Time par", f"{s.time.par_s / 60:.0f} min (limit {s.time.limit_s / 60:.0f})")
-        )
-        for k, v in targets:
-            p.text(k, (666, y), theme.BODY, theme.TEXT_DIM)
-            p.text(v, (800, y), theme.BODY, bold=True)
-            y += 32
-        y += 10
-        for obj in s.objectives:
-            y = p.paragraph("•  " + obj, pygame.Rect(666, y, 556, 80), theme.BODY) + 6
-        if s.steps:
-            y += 6
-            steps = ", ".join(x.replace("_", " ") for x in s.steps)
-            p.paragraph(
-                "Procedure steps expected: " + steps,
-                pygame.Rect(666, y, 556, 60),
-                theme.SMALL,
-                theme.TEXT_DIM,
-            )
+            if self.assessment is not None:
+                a = self.assessment
+                p.paragraph(
+                    f"Assessment '{a['name']}': pass at {a['passing']:g}% with no critical "
+                    "error. No hints or warnings are shown; the result is stored and locked.",
+                    pygame.Rect(40, 110, w - 80, 30),
+                    theme.SMALL,
+                    theme.ORANGE,
+                    line_gap=1,
+                )
+        self._draw_case(p, s, d)
+        self._draw_targets(p, s)
         self.begin.draw(p)
         self.back.draw(p)
-        if self.notice:
-            p.text(self.notice, (260, 636), theme.SMALL, theme.VERMILLION, bold=True)
-        p.text("F1: controls", (640, 672), theme.SMALL, theme.TEXT_DIM, anchor="midtop")
+        between = pygame.Rect(
+            self.back.rect.right + 10, 640, self.begin.rect.x - 20 - self.back.rect.right, 76
+        )
+        with p.area(between, "notice"):
+            if self.notice:
+                p.paragraph(
+                    self.notice,
+                    pygame.Rect(between.x, 644, between.width, 44),
+                    theme.SMALL,
+                    theme.VERMILLION,
+                    bold=True,
+                    line_gap=2,
+                )
+            p.text(
+                "F1: controls", (between.centerx, 694), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
+            )
+
+    @staticmethod
+    def _rows(p: Painter, rows, x: int, y: int, right: int, bold: bool = False) -> int:
+        """Label and value rows; the values start after the widest label.  Returns the y below."""
+        label_w = max(p.fonts.size(k, theme.BODY)[0] for k, _v in rows)
+        vx = x + label_w + 18
+        for k, v in rows:
+            p.text(k, (x, y), theme.BODY, theme.TEXT_DIM)
+            y = p.paragraph(
+                v, pygame.Rect(vx, y, right - vx, 200), theme.BODY, bold=bold, line_gap=4
+            )
+            y += 6
+        return y
+
+    def _draw_case(self, p: Painter, s: Scenario, d) -> None:
+        left = self.left
+        with p.panel(left, "The case"):
+            rows = [
+                (
+                    "Donor",
+                    f"{d.sex}, {d.age_years:.0f} y, {_kg(d.weight_kg)}, "
+                    f"{d.height_cm:.0f} cm (BMI {d.bmi:.1f})",
+                ),
+                ("Position", "prone, under general anaesthesia"),
+                ("Recipient", _kg(s.recipient.weight_kg)),
+                (
+                    "Donor limit",
+                    f"{s.donor_limit_ml:.0f} mL ({s.targets.donor_limit_ml_per_kg:g} mL/kg)",
+                ),
+                ("Skin sites", f"{s.sites.min}-{s.sites.max}"),
+            ]
+            if s.kind == "nursing" and s.handover is not None:  # after the harvest, in recovery
+                rows = [
+                    rows[0],
+                    ("Where", "recovery, waking from anaesthesia"),
+                    ("Skin sites", f"{s.handover.skin_sites} puncture sites"),
+                    ("Harvested", f"{s.handover.collected_ml:.0f} mL"),
+                ]
+            x, right = left.x + 16, left.right - 16
+            # The case text takes the room the rows below it leave (a long one is not cut).
+            label_w = max(p.fonts.size(k, theme.BODY)[0] for k, _v in rows)
+            rows_h = sum(
+                p.paragraph_height(v, right - (x + label_w + 18), theme.BODY) + 10 for _k, v in rows
+            )
+            top = left.y + 34
+            room = left.bottom - 12 - rows_h - 14 - top
+            y = p.paragraph(
+                " ".join(s.briefing.split()), pygame.Rect(x, top, right - x, room), theme.BODY
+            )
+            self._rows(p, rows, x, y + 14, right)
+
+    def _draw_targets(self, p: Painter, s: Scenario) -> None:
+        right = self.right
+        with p.panel(right, "Targets and objectives"):
+            t = s.targets
+            targets = [
+                ("Volume", f"{s.target_volume_ml:.0f} mL"),
+                ("Cell dose", f"{t.tnc_per_kg_recipient / 1e8:.1f} x10^8 TNC per kg recipient"),
+            ]
+            if s.kind == "nursing":
+                targets = [("Task", "dressing, observations, teaching")]
+            elif t.cd34_per_kg_recipient:
+                targets.append(
+                    ("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient")
+                )
+            targets.append(
+                ("Time par", f"{s.time.par_s / 60:.0f} min (limit {s.time.limit_s / 60:.0f})")
+            )
+            x, r = right.x + 16, right.right - 16
+            y = self._rows(p, targets, x, right.y + 36, r, bold=True)
+            y += 8
+            for obj in s.objectives:
+                y = (
+                    p.paragraph("•  " + obj, pygame.Rect(x, y, r - x, right.bottom - y), theme.BODY)
+                    + 6
+                )
+            if s.steps:
+                y += 4
+                steps = ", ".join(x.replace("_", " ") for x in s.steps)
+                p.paragraph(
+                    "Procedure steps expected: " + steps,
+                    pygame.Rect(x, y, r - x, right.bottom - 8 - y),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )

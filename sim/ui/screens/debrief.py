@@ -19,21 +19,30 @@ from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.camera import MmCamera
 from sim.ui.hud import Hud, clock_text
+from sim.ui.layout import procedure_layout
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
 from sim.ui.screens.dorsal import DorsalPanel
 from sim.ui.screens.needle import NeedlePanel
 
-MAP = pygame.Rect(640, 84, 300, 300)
-TRACE = pygame.Rect(956, 84, 304, 300)
-PULLS = pygame.Rect(640, 400, 620, 230)
 GOOD_TNC_PER_ML = 25e6  # top of the yield colour ramp (cells/mL)
+TOP = 84  # the panels' top; the score panel ends at SCORE_BOTTOM, the charts at CHARTS_BOTTOM
+SCORE_BOTTOM = 640
+CHARTS_BOTTOM = 636
+BUTTON_Y = 650
+#: The buttons' widths in proportion (Replay, Retry, Quit, Launcher).
+BUTTON_WEIGHTS = (140, 140, 110, 200)
 
 
-SCORE_BOX = pygame.Rect(20, 84, 600, 556)
-NAME_H = 25
-LINE_H = 20
-GAP = 6
+def score_width(canvas_w: int) -> int:
+    """The score panel's width (left column); the charts take the rest."""
+    least = 600 if canvas_w >= 1180 else 560  # the charts need about 500 too
+    return max(least, min(780, round((canvas_w - 60) * 0.47)))
+
+
+NAME_H = 24
+LINE_H = 19
+GAP = 4
 
 
 def criterion_feedback(cr: dict) -> str:
@@ -63,13 +72,39 @@ class DebriefView(View):
         self.criteria: list[dict] = list((self.score or {}).get("criteria", []))
         self.selected = self._first_to_read()
         self.rows: list[pygame.Rect] = []
-        self.replay_btn = Button(pygame.Rect(640, 650, 140, 46), "Replay", "P")
-        self.retry_btn = Button(pygame.Rect(790, 650, 140, 46), "Retry", "R")
-        self.quit_btn = Button(pygame.Rect(940, 650, 110, 46), "Quit", "^Q")
+        self.replay_btn = Button(label="Replay", key_hint="P")
+        self.retry_btn = Button(label="Retry", key_hint="R")
+        self.quit_btn = Button(label="Quit", key_hint="^Q")
         label = "Back" if back else "Launcher"
-        self.new_btn = Button(pygame.Rect(1060, 650, 200, 46), label, "Enter")
+        self.new_btn = Button(label=label, key_hint="Enter")
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        sw = score_width(w)
+        self.score_box = pygame.Rect(20, TOP, sw, SCORE_BOTTOM - TOP)
+        rx = 20 + sw + 20
+        rw = w - 20 - rx
+        mw = (rw - 16) // 2
+        self.map_rect = pygame.Rect(rx, TOP, mw, 300)
+        self.trace_rect = pygame.Rect(rx + mw + 16, TOP, rw - mw - 16, 300)
+        self.pulls_rect = pygame.Rect(rx, TOP + 316, rw, CHARTS_BOTTOM - TOP - 316)
+        shown = [
+            (b, weight)
+            for b, weight in zip(
+                (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn),
+                BUTTON_WEIGHTS,
+                strict=True,
+            )
+            if b.enabled  # no Retry (assessment, or from the instructor view): no gap for it
+        ]
+        k = (rw - 10 * (len(shown) - 1)) / sum(weight for _b, weight in shown)
+        x = rx
+        for b, weight in shown:
+            bw = round(weight * k) if b is not self.new_btn else rx + rw - x
+            b.rect = pygame.Rect(x, BUTTON_Y, bw, 46)
+            x += bw + 10
 
     @property
     def unfinished(self) -> bool:
@@ -163,23 +198,35 @@ class DebriefView(View):
     def draw(self, p: Painter) -> None:
         d = self.data
         sc = self.session.attempt.scenario
-        p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
-        st = self.stored
-        if st is not None:
-            status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
-            p.text(
-                f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
-                f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
-                (110, 14),
-                theme.SMALL,
-                theme.SKY_BLUE,
-            )
-        p.text(sc.title, (20, 34), theme.LARGE, bold=True)
+        with p.area(pygame.Rect(10, 8, p.width - 20, TOP - 12), "header"):
+            r = p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
+            st = self.stored
+            if st is not None:
+                status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+                p.text(
+                    f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
+                    f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
+                    (r.right + 20, 14),
+                    theme.SMALL,
+                    theme.SKY_BLUE,
+                    max_width=p.width - 30 - (r.right + 20),
+                    may_shorten=True,
+                )
+            title = p.text(sc.title, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
+            # What was collected: beside the title when it fits, else under the score panel.
+            summary = self._summary_text(d)
+            in_header = title.right + 30 + p.fonts.size(summary, theme.SMALL)[0] <= p.width - 20
+            if in_header:
+                p.text(summary, (p.width - 20, title.bottom - 3), theme.SMALL, anchor="bottomright")
+        line_h = p.fonts.line_height(theme.SMALL) + 3
+        below = (0 if in_header else 2) + (2 if d.messages else 0)
+        bottom = p.height - 4 - (below * line_h + 8 if below else 0)
+        self.score_box.height = bottom - self.score_box.y
         self._draw_score(p, d)
         self._draw_map(p, d)
         self._draw_trace(p, d)
         self._draw_pulls(p, d)
-        self._draw_summary(p, d)
+        self._draw_summary(p, d, "" if in_header else summary)
         for b in (self.replay_btn, self.retry_btn, self.quit_btn, self.new_btn):
             if b is self.retry_btn and not b.enabled:
                 continue
@@ -231,36 +278,40 @@ class DebriefView(View):
         return shown
 
     def _draw_score(self, p: Painter, d: Debrief) -> None:
-        box = SCORE_BOX
-        p.panel(box)
+        box = self.score_box
+        with p.panel(box, name="score"):
+            self._draw_score_in(p, d, box)
+
+    def _draw_score_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         x, y = box.x + 16, box.y + 12
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
         if self.score is not None:
             s = self.score
             passed, verdict, standard = self._verdict(s)
-            p.text(
+            r = p.text(
                 f"{s.get('total', 0):.0f} / {s.get('max', 100):g}", (x, y), theme.TITLE, bold=True
             )
+            vx = max(x + 190, r.right + 24)
             p.text(
                 verdict,
-                (x + 190, y + 2),
+                (vx, y + 6),
                 theme.LARGE,
                 theme.GOOD if passed else theme.VERMILLION,
                 bold=True,
             )
-            p.text(standard, (x + 190, y + 34), theme.SMALL, theme.TEXT_DIM)
-            y += 62
+            p.text(standard, (x, y + 44), theme.SMALL, theme.TEXT_DIM, max_width=box.width - 32)
+            y += 70
             for crit in s.get("critical_errors", []):
                 label = crit if isinstance(crit, str) else crit.get("id", str(crit))
-                p.text(
+                y = p.paragraph(
                     f"Critical error: {label.replace('_', ' ')}",
-                    (x, y),
+                    pygame.Rect(x, y, box.width - 32, box.height),
                     theme.BODY,
                     theme.VERMILLION,
                     bold=True,
                 )
-                y += 28
+                y += 4
             for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
                 y = p.paragraph(  # as many lines as it takes: the reason is read in full
                     reason,
@@ -289,18 +340,28 @@ class DebriefView(View):
                 name = str(cr.get("id", "")).replace("_", " ")
                 got, best = float(cr.get("score", 0)), float(cr.get("max", 0))
                 colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
-                p.text(("v " if i == self.selected else "> ") + name, (x, y), theme.BODY, bold=True)
-                p.text(
+                pts = p.text(
                     f"{got:.1f} / {best:g}",
                     (box.right - 16, y),
                     theme.BODY,
                     colour,
                     anchor="topright",
                 )
+                p.text(
+                    ("v " if i == self.selected else "> ") + name,
+                    (x, y),
+                    theme.BODY,
+                    bold=True,
+                    max_width=pts.x - 12 - x,
+                )
                 y += NAME_H
                 text_colour = theme.TEXT if i == self.selected else theme.TEXT_DIM
-                for line in lines:
-                    p.text(line, (x + 16, y), theme.SMALL, text_colour)
+                # the chosen criterion is promised in full: cutting it is a layout fault
+                whole = p.fonts.wrap(criterion_feedback(cr), theme.SMALL, box.width - 52)
+                cut = i == self.selected and len(lines) < len([ln for ln in whole if ln])
+                for j, line in enumerate(lines):
+                    last = j == len(lines) - 1
+                    p.text(line, (x + 16, y), theme.SMALL, text_colour, shortened=cut and last)
                     y += LINE_H
                 y += GAP
             return
@@ -327,7 +388,7 @@ class DebriefView(View):
         ]
         for k, v in rows:
             p.text(k, (x, y), theme.BODY, theme.TEXT_DIM)
-            p.text(v, (x + 170, y), theme.BODY)
+            p.text(v, (x + 170, y), theme.BODY, max_width=box.right - 16 - (x + 170))
             y += 30
         crit = m.get("critical_errors", [])
         if crit:
@@ -340,36 +401,59 @@ class DebriefView(View):
             )
             y += 28
         for msg in d.messages[-3:]:
-            p.text("Event: " + msg[:70], (x, y), theme.SMALL, theme.ORANGE)
-            y += 24
-
-    def _draw_summary(self, p: Painter, d: Debrief) -> None:
-        """One line under the score: what was collected, against the target."""
-        m = d.metrics
-        target = self.session.attempt.scenario.target_volume_ml
-        p.text(
-            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
-            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
-            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}",
-            (20, 652),
-            theme.SMALL,
-            theme.TEXT,
-        )
-        if d.messages:
-            p.text(
-                "Scenario events: " + "; ".join(d.messages[-2:])[:64],
-                (20, 680),
+            y = p.paragraph(
+                "Event: " + msg,
+                pygame.Rect(x, y, box.width - 32, box.bottom - 10 - y),
                 theme.SMALL,
                 theme.ORANGE,
+                line_gap=3,
             )
+            y += 6
+
+    def _summary_text(self, d: Debrief) -> str:
+        m = d.metrics
+        target = self.session.attempt.scenario.target_volume_ml
+        return (
+            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
+            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
+            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}"
+        )
+
+    def _draw_summary(self, p: Painter, d: Debrief, summary: str) -> None:
+        """Under the score: the summary (when the header has no room for it) and the
+        scenario's events."""
+        box = self.score_box
+        area = pygame.Rect(box.x, box.bottom + 4, box.width, p.height - box.bottom - 6)
+        if area.height < 8:
+            return
+        with p.area(area, "summary"):
+            y = area.y + 4
+            if summary:
+                y = p.paragraph(
+                    summary, pygame.Rect(area.x, y, area.width, 40), theme.SMALL, line_gap=3
+                )
+            if d.messages and area.bottom - y >= p.fonts.line_height(theme.SMALL):
+                p.paragraph(  # the replay (P) shows each event as it happened
+                    "Scenario events: " + "; ".join(d.messages[-2:]),
+                    pygame.Rect(area.x, y, area.width, area.bottom - y),
+                    theme.SMALL,
+                    theme.ORANGE,
+                    line_gap=3,
+                    may_shorten=True,
+                )
 
     def _draw_map(self, p: Painter, d: Debrief) -> None:
-        p.panel(MAP, "Sites and bone entries by yield")
+        box = self.map_rect
+        with p.panel(box, "Sites and entries by yield"):
+            self._draw_map_in(p, d, box)
+
+    def _draw_map_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         anatomy = self.session.sim.anatomy
         m = anatomy.dorsal_map()
-        cam = MmCamera((MAP.centerx, MAP.centery + 10), 0.68, flip_y=True)
-        clip = p.surface.get_clip()
-        p.surface.set_clip(MAP.inflate(-4, -4))
+        ppm = min(0.68 * box.width / 300, 0.68 * box.height / 300)
+        cam = MmCamera((box.centerx, box.centery + 10), ppm, flip_y=True)
+        clip = p.get_clip()
+        p.set_clip(box.inflate(-4, -4))
         sac = [cam.to_px(x, y) for x, y in m.sacrum]
         p.polygon((70, 64, 60), sac)
         for side in ("left", "right"):
@@ -383,17 +467,29 @@ class DebriefView(View):
             pos = cam.to_px(site.x_mm, site.y_mm)
             p.circle(theme.TEXT, pos, 9, 2)
             p.text(str(site.index + 1), (pos[0], pos[1] - 20), theme.SMALL, anchor="center")
-        p.surface.set_clip(clip)
+        p.set_clip(clip)
         # Legend: the colour ramp.
-        lx, ly = MAP.x + 12, MAP.bottom - 26
+        lx, ly = box.x + 12, box.bottom - 26
         for i in range(100):
             p.line(theme.yield_colour(i / 99), (lx + i, ly), (lx + i, ly + 10))
         p.text("TNC/mL: low", (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
         p.text(f"{GOOD_TNC_PER_ML / 1e6:.0f}x10^6", (lx + 108, ly - 4), theme.SMALL, theme.TEXT_DIM)
 
     def _draw_trace(self, p: Painter, d: Debrief) -> None:
-        p.panel(TRACE, "Needle depth over time")
-        plot = TRACE.inflate(-50, -70).move(14, 10)
+        box = self.trace_rect
+        with p.panel(box, "Needle depth over time"):
+            self._draw_trace_in(p, d, box)
+
+    def _draw_trace_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
+        left = p.fonts.size("000 mm", theme.SMALL)[0] + 18
+        p.text(
+            "yellow: loss of resistance",
+            (box.x + 12, box.y + 28),
+            theme.SMALL,
+            theme.TEXT_DIM,
+            max_width=box.width - 24,
+        )
+        plot = pygame.Rect(box.x + left, box.y + 54, box.width - left - 14, box.height - 54 - 28)
         p.rect((16, 19, 24), plot)
         if not d.trace:
             return
@@ -431,11 +527,34 @@ class DebriefView(View):
             theme.TEXT_DIM,
             anchor="topright",
         )
-        p.text("yellow: loss of resistance", (plot.x, plot.bottom + 4), theme.SMALL, theme.TEXT_DIM)
+        p.text("0:00", (plot.x, plot.bottom + 4), theme.SMALL, theme.TEXT_DIM)
 
     def _draw_pulls(self, p: Painter, d: Debrief) -> None:
-        p.panel(PULLS, "Pulls: size (bar height) and cells per mL (colour)")
-        plot = PULLS.inflate(-40, -80).move(0, 6)
+        box = self.pulls_rect
+        with p.panel(box, "Pulls: size (bar height) and cells per mL (colour)"):
+            self._draw_pulls_in(p, d, box)
+
+    def _draw_pulls_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
+        small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
+        large = [pl for pl in d.pulls if pl["ml"] > 5 and not pl.get("dry")]
+
+        def mean(rows) -> str:
+            if not rows:
+                return "none"
+            ml = sum(r["ml"] for r in rows)
+            return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
+
+        # The two means under the chart: side by side, or one above the other when narrow.
+        parts = [
+            f"pulls up to 5 mL: {len(small)}, {mean(small)}",
+            f"pulls > 5 mL: {len(large)}, {mean(large)}",
+        ]
+        widths = [p.fonts.size(t, theme.SMALL)[0] for t in parts]
+        line_h = p.fonts.line_height(theme.SMALL) + 4
+        stacked = sum(widths) + 30 > box.width - 24
+        foot = line_h * (2 if stacked else 1) + 10
+        right = p.fonts.size("5 mL", theme.SMALL)[0] + 20  # the 5 mL line's label
+        plot = pygame.Rect(box.x + 12, box.y + 36, box.width - 12 - right, box.height - 36 - foot)
         if not d.pulls:
             p.text("No pulls taken.", plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
             return
@@ -452,22 +571,12 @@ class DebriefView(View):
         y5 = plot.bottom - round(plot.height * 5 / max_ml)
         p.dashed(theme.TEXT, (plot.x, y5), (plot.right, y5), 6)
         p.text("5 mL", (plot.right + 4, y5), theme.SMALL, theme.TEXT_DIM, anchor="midleft")
-        small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
-        large = [pl for pl in d.pulls if pl["ml"] > 5 and not pl.get("dry")]
-
-        def mean(rows) -> str:
-            if not rows:
-                return "none"
-            ml = sum(r["ml"] for r in rows)
-            return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
-
-        p.text(
-            f"pulls up to 5 mL: {len(small)}, {mean(small)}    pulls > 5 mL: {len(large)}, "
-            f"{mean(large)}",
-            (PULLS.x + 12, PULLS.bottom - 26),
-            theme.SMALL,
-            theme.TEXT,
-        )
+        x, y = box.x + 12, plot.bottom + 8
+        r = p.text(parts[0], (x, y), theme.SMALL, theme.TEXT)
+        if stacked:
+            p.text(parts[1], (x, y + line_h), theme.SMALL, theme.TEXT)
+        else:
+            p.text(parts[1], (r.right + 30, y), theme.SMALL, theme.TEXT)
 
 
 class ReplayView(View):
@@ -503,31 +612,47 @@ class ReplayView(View):
     def update(self, dt_s: float) -> None:
         self.player.tick(dt_s)
 
+    def layout(self, size: tuple[int, int]) -> None:
+        self.lay = procedure_layout(size)
+        self.dorsal.set_area(self.lay.area)
+        self.needle.set_rects(self.lay.area, self.lay.side)
+
     def draw(self, p: Painter) -> None:
         s = self.view_session
-        self.hud.draw(p, s)
+        lay = self.lay
+        self.hud.draw(p, s, lay.hud)
         sim = s.sim
         n = sim.needle
-        if n.inserted:
-            site = sim.sites[n.site]
-            self.needle.draw_section(p, site, n, (n.lateral_deg, n.cranial_deg), (0, 0), 0.0)
-        else:
-            self.dorsal.draw(p, sim.sites, -1, {})
+        with p.area(lay.area, "section" if n.inserted else "back"):
+            if n.inserted:
+                site = sim.sites[n.site]
+                self.needle.draw_section(p, site, n, (n.lateral_deg, n.cranial_deg), (0, 0), 0.0)
+            else:
+                self.dorsal.draw(p, sim.sites, -1, {})
         pl = self.player
         state = "paused" if pl.paused else ("finished" if pl.done else "playing")
-        p.rect((20, 22, 28), pygame.Rect(900, 78, 370, 522), radius=6)
-        x, y = 914, 90
-        p.text("Replay", (x, y), theme.LARGE, bold=True)
-        p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
-        p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
-        if n.inserted:
-            p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY)
-            p.text(f"depth {n.depth_mm:.1f} mm", (x, y + 134), theme.BODY)
-        p.paragraph(
-            "+/- or Left/Right: speed · Space: pause · Esc: back to the debrief",
-            pygame.Rect(x, 540, 340, 60),
-            theme.SMALL,
-            theme.TEXT_DIM,
-        )
+        side = lay.side
+        p.rect((20, 22, 28), side, radius=6)
+        with p.area(side, "replay"):
+            x, y = side.x + 14, side.y + 12
+            width = side.width - 28
+            p.text("Replay", (x, y), theme.LARGE, bold=True)
+            p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
+            p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
+            if n.inserted:
+                p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY, max_width=width)
+                p.text(f"depth {n.depth_mm:.1f} mm", (x, y + 134), theme.BODY)
+            keys = "+/- or Left/Right: speed · Space: pause · Esc: back to the debrief"
+            h = p.paragraph_height(keys, width, theme.SMALL)
+            p.paragraph(
+                keys, pygame.Rect(x, side.bottom - 12 - h, width, h), theme.SMALL, theme.TEXT_DIM
+            )
         ev = sim.events[-1]["type"].replace("_", " ") if sim.events else ""
-        p.text(f"last event: {ev}", (14, 612), theme.BODY, theme.TEXT)
+        with p.area(lay.status, "status"):
+            p.text(
+                f"last event: {ev}",
+                (lay.status.x + 4, lay.status.bottom - 4),
+                theme.BODY,
+                theme.TEXT,
+                anchor="bottomleft",
+            )

@@ -1,7 +1,9 @@
 """The dorsal view: the prone donor's lower back, palpation on hover, and marking skin sites.
 
 Everything is drawn from :meth:`Anatomy.dorsal_map` (millimetres, cranial up, the donor's right
-on the right of the screen, as the operator standing behind sees it).
+on the right of the screen, as the operator standing behind sees it).  Positions are layout
+units; the draped back is painted at the window's pixel size (``sim.ui.art.patient``) and kept
+per donor build and pixel size.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.art import patient
 from sim.ui.camera import MmCamera
+from sim.ui.layout import place_label
 from sim.ui.render import Painter
 from sim.vocabulary import commands as c
 
-AREA = pygame.Rect(10, 78, 880, 522)
+AREA = pygame.Rect(10, 78, 880, 522)  # the default area; the screen sets its own (set_area)
+PX_PER_MM = 1.3  # the back's scale where the area allows (layout units per mm)
+FIT_MM = (440.0, 384.0)  # the back's width and height with a margin, for smaller areas
 PALPATE_PSIS_MM = 14.0
 PALPATE_CREST_MM = 10.0
 CURSOR_STEP_MM = 2.0
@@ -38,22 +43,16 @@ ZONE_TEXT = {
     "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
 }
 
-VIEW_HEIGHT_MM = 400.0  # the area's height shows this much of the back
-
 
 class DorsalPanel:
     """Draws the back and turns clicks or the keyboard cursor into mark_site commands."""
 
-    def __init__(
-        self, anatomy: Anatomy, max_sites: int, shows_hints: bool, *, area: pygame.Rect = AREA
-    ) -> None:
+    def __init__(self, anatomy: Anatomy, max_sites: int, shows_hints: bool) -> None:
         self.anatomy = anatomy
         self.map = anatomy.dorsal_map()
         self.max_sites = max_sites
         self.shows_hints = shows_hints
-        self.area = area
-        ppm = area.height / VIEW_HEIGHT_MM
-        self.camera = MmCamera((area.centerx, area.centery + 6 * ppm), ppm, flip_y=True)
+        self.set_area(AREA)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
         # What the attempt's events have put on the skin so far.
@@ -62,6 +61,12 @@ class DorsalPanel:
         self.strips = 0
         self.strip_sites = 0
         self.dressed = False
+
+    def set_area(self, area: pygame.Rect) -> None:
+        """Draw the back in ``area`` (layout units), as large as fits up to ``PX_PER_MM``."""
+        self.area = pygame.Rect(area)
+        ppm = min(PX_PER_MM, area.width / FIT_MM[0], area.height / FIT_MM[1])
+        self.camera = MmCamera((area.centerx, area.centery + 8 * ppm / PX_PER_MM), ppm, flip_y=True)
 
     # ---------------------------------------------------------------- palpation
     def palpate(self, x_mm: float, y_mm: float) -> str:
@@ -147,10 +152,12 @@ class DorsalPanel:
         return spots[: self.strips]
 
     # ---------------------------------------------------------------- draw
-    def _background(self) -> pygame.Surface:
-        cam = self.camera
-        origin = (cam.origin_px[0] - self.area.x, cam.origin_px[1] - self.area.y)
-        return _painted_back(self.anatomy, self.area.size, origin, cam.px_per_mm)
+    def _background(self, p: Painter) -> pygame.Surface:
+        """The draped back painted at the area's size in window pixels."""
+        cam, s = self.camera, p.scale
+        size = p.px_rect(self.area).size
+        origin = ((cam.origin_px[0] - self.area.x) * s, (cam.origin_px[1] - self.area.y) * s)
+        return _painted_back(self.anatomy, size, origin, cam.px_per_mm * s)
 
     def view_mm(self) -> tuple[float, float, float, float]:
         """The dorsal-map rectangle the area shows (x0, y0, x1, y1)."""
@@ -161,9 +168,9 @@ class DorsalPanel:
     def draw(self, p: Painter, sites, selected: int, entries, events=None) -> None:
         cam, area = self.camera, self.area
         self.read_events(events)
-        clip = p.surface.get_clip()
-        p.surface.set_clip(area)
-        p.blit(self._background(), area.topleft, "draped back")
+        clip = p.get_clip()
+        p.set_clip(area)
+        p.blit(self._background(p), area.topleft, "draped back")
         ppm = cam.px_per_mm
         for site in sites:
             if site.index in self.punctures:
@@ -172,39 +179,51 @@ class DorsalPanel:
             if not sites:  # the handover's punctures, closed by these strips
                 patient.draw_puncture(p, self._px(x, y), ppm)
             patient.draw_strip(p, self._px(x, y), ppm, 28.0 if side == "left" else -28.0)
+        # What the movable labels keep off: the inset, the corner texts, the dressing's name.
+        taken = []
         if self.dressed:
-            self._draw_dressing(p)
-        box_h = round(area.height * 0.42)
-        overview = pygame.Rect(area.x + 10, area.y + 10, round(box_h * 0.56), box_h)
+            taken.append(self._draw_dressing(p))
+        overview = self.overview_rect()
         patient.draw_overview(p, overview, self.view_mm())
-        p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
-        p.text(
-            "donor's right",
-            (area.right - 12, area.bottom - 28),
-            theme.SMALL,
-            theme.TEXT,
-            anchor="topright",
+        taken.append(overview.inflate(8, 8))
+        taken.append(
+            p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
+        )
+        taken.append(
+            p.text(
+                "donor's right",
+                (area.right - 12, area.bottom - 28),
+                theme.SMALL,
+                theme.TEXT,
+                anchor="topright",
+            )
         )
         if self.shows_hints:
-            self._draw_hints(p)
+            self._draw_hints(p, sites, taken)
         for site in sites:
             self._draw_site(p, site, site.index == selected, entries.get(site.index, 0))
         self._draw_cursor(p, len(sites))
-        p.surface.set_clip(clip)
+        p.set_clip(clip)
         p.rect(theme.PANEL_EDGE, area, 1, radius=6)
 
+    def overview_rect(self) -> pygame.Rect:
+        """The whole patient's inset at the area's top left."""
+        area = self.area
+        box_h = round(area.height * 0.42)
+        return pygame.Rect(area.x + 10, area.y + 10, round(box_h * 0.56), box_h)
+
     def _px(self, x_mm: float, y_mm: float) -> tuple[float, float]:
-        """Dorsal mm to pixels without rounding (anti-aliased shapes)."""
+        """Dorsal mm to layout units without rounding (anti-aliased shapes)."""
         cam = self.camera
         return (cam.origin_px[0] + x_mm * cam.px_per_mm, cam.origin_px[1] - y_mm * cam.px_per_mm)
 
-    def _draw_dressing(self, p: Painter) -> None:
+    def _draw_dressing(self, p: Painter) -> pygame.Rect:
         s = self.anatomy.scale
         a = self._px(-125 * s, 70 * s)
         b = self._px(125 * s, -80 * s)
         rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
         patient.draw_dressing(p, rect, self.camera.px_per_mm)
-        p.text(
+        return p.text(
             "pressure dressing",
             (rect.centerx, rect.bottom - 10),
             theme.SMALL,
@@ -219,9 +238,15 @@ class DorsalPanel:
         corners = ((-8 * s, -15 * s), (35 * s, -15 * s), (35 * s, 30 * s), (-8 * s, 30 * s))
         return [self._px(*a.to_dorsal(side, u, v)) for u, v in corners]
 
-    def _draw_hints(self, p: Painter) -> None:
+    def _draw_hints(self, p: Painter, sites=(), taken=None) -> None:
         cam, m = self.camera, self.map
         ppm = cam.px_per_mm
+        # The sites' numbers and the labels so far: the movable labels keep off them.
+        taken = list(taken or [])
+        for site in sites:
+            w, h = p.fonts.size(str(site.index + 1), theme.BODY, bold=True)
+            x, y = self.camera.to_px(site.x_mm, site.y_mm)
+            taken.append(pygame.Rect(round(x - w / 2), round(y - 24 - h / 2), w, h))
         for side in ("left", "right"):
             zone = self._zone_outline(side)
             for a, b in zip(zone, zone[1:] + zone[:1], strict=True):
@@ -239,24 +264,38 @@ class DorsalPanel:
             px, py = cam.to_px(*m.psis[side])
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
-            p.text("PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor)
+            r = p.text(
+                "PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor
+            )
+            taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])
-        self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION)
+        taken.append(self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION))
         cx, cy = cam.to_px(*m.cluneal["right"])
-        self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
-        sx, sy = cam.to_px(0, -40)
-        p.text("sacrum", (sx, sy), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        taken.append(
+            self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
+        )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
         size = p.fonts.size("SI joint", theme.SMALL, bold=True)
-        self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        taken.append(
+            self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+        )
         zx, zy = self._zone_outline("left")[3]
-        p.text("safe zone", (zx - 50, zy - 20), theme.SMALL, (0, 100, 70), bold=True)
-        crest = m.crest["left"][7]
-        kx, ky = cam.to_px(*crest)
-        p.text("iliac crest", (kx, ky - 22), theme.SMALL, (110, 70, 40), bold=True, anchor="center")
+        kx, ky = cam.to_px(*m.crest["left"][7])
+        sw, sh = p.fonts.size("safe zone", theme.SMALL, bold=True)
+        bone = (110, 70, 40)
+        for text, centre, colour in (
+            ("sacrum", cam.to_px(0, -62), bone),
+            # above the zone's medial top corner, ending past it
+            ("safe zone", (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
+            ("iliac crest", (kx, ky - 22), bone),
+        ):
+            w, h = p.fonts.size(text, theme.SMALL, bold=True)
+            r = place_label((w + 6, h + 2), centre, self.area, taken)
+            p.text(text, r.center, theme.SMALL, colour, bold=True, anchor="center")
+            taken.append(r)
 
-    def _danger_label(self, p: Painter, text: str, midleft, colour) -> None:
+    def _danger_label(self, p: Painter, text: str, midleft, colour) -> pygame.Rect:
         """A danger region's name: light text on a dark pill edged in the region's colour
         (as the needle view's section labels), readable on skin of any tone."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
@@ -266,6 +305,7 @@ class DorsalPanel:
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
         p.text(text, pill.center, theme.SMALL, theme.TEXT, bold=True, anchor="center")
+        return pill
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
         x, y = self._px(site.x_mm, site.y_mm)

@@ -22,11 +22,12 @@ from sim.ui.screens.assessment_setup import AssessmentSetup
 from sim.ui.screens.base import View
 
 TABS = ("Cohort", "Attempts", "Assessment")
-BOX = pygame.Rect(20, 124, 1240, 510)
+BOX_Y, BOX_H = 124, 510  # the table's panel, as wide as the canvas less 20 each side
 ROW_H = 30
-HEAD_Y = BOX.y + 12
-FIRST_Y = BOX.y + 46
-VISIBLE = (BOX.bottom - FIRST_Y - 10) // ROW_H
+HEAD_Y = BOX_Y + 12
+FIRST_Y = BOX_Y + 46
+VISIBLE = (BOX_Y + BOX_H - FIRST_Y - 10) // ROW_H
+TABLE_W = 1208  # the width the column offsets below are given for (they stretch with it)
 
 COHORT_COLS = (
     ("Trainee", 0),
@@ -93,9 +94,15 @@ class InstructorHomeView(View):
             Button(pygame.Rect(20 + i * 210, 74, 200, 40), label, str(i + 1))
             for i, label in enumerate(TABS)
         ]
-        self.out_btn = Button(pygame.Rect(1060, 22, 200, 40), "Sign out", "Esc")
+        self.out_btn = Button(label="Sign out", key_hint="Esc")
+        self.box = pygame.Rect(20, BOX_Y, 1240, BOX_H)
         self.hover = (0, 0)
         self.refresh()
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        self.out_btn.rect = pygame.Rect(w - 20 - 200, 22, 200, 40)
+        self.box = pygame.Rect(20, BOX_Y, w - 40, BOX_H)
 
     def refresh(self) -> None:
         self.cohort = self.inst.cohort_table()
@@ -200,7 +207,7 @@ class InstructorHomeView(View):
                 return True
         if self.tab == 2:
             return self.setup.click(pos)
-        if BOX.collidepoint(pos) and pos[1] >= FIRST_Y:
+        if self.box.collidepoint(pos) and pos[1] >= FIRST_Y:
             rows = self.cohort if self.tab == 0 else self.attempts
             sel = self.cohort_sel if self.tab == 0 else self.attempt_sel
             i = first_row(sel, len(rows)) + (pos[1] - FIRST_Y) // ROW_H
@@ -218,54 +225,81 @@ class InstructorHomeView(View):
 
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter) -> None:
-        p.text("Instructor", (20, 18), theme.TITLE, bold=True)
-        p.text(
-            "Results stay locked: this view reads them, it cannot change them.",
-            (250, 34),
-            theme.SMALL,
-            theme.TEXT_DIM,
-        )
+        w = p.width
+        with p.area(pygame.Rect(14, 12, self.out_btn.rect.x - 30, 56), "header"):
+            r = p.text("Instructor", (20, 18), theme.TITLE, bold=True)
+            p.text(
+                "Results stay locked: this view reads them, it cannot change them.",
+                (r.right + 20, r.bottom - 6),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="bottomleft",
+                max_width=self.out_btn.rect.x - 20 - (r.right + 20),
+            )
         self.out_btn.draw(p, hover=self.out_btn.rect.collidepoint(self.hover))
         for i, b in enumerate(self.tab_buttons):
             b.focused = i == self.tab
             b.draw(p, hover=b.rect.collidepoint(self.hover))
-        p.panel(BOX)
-        if self.tab == 0:
-            self._draw_cohort(p)
-            keys = "Up/Down: trainee   Enter: their attempts   Tab or 1-3: tabs   Esc: sign out"
-        elif self.tab == 1:
-            self._draw_attempts(p)
-            keys = (
-                "Up/Down: attempt   Enter: debrief   P: replay   A: all trainees   "
-                "Tab or 1-3: tabs   Esc: sign out"
-            )
-        else:
-            self.setup.draw(p, BOX)
-            keys = "Up/Down: row   Space: tick   Left/Right: change   Enter: create   Esc: sign out"
-        if self.notice:
-            p.text(self.notice, (20, 646), theme.BODY, theme.VERMILLION)
-        p.text(keys, (20, 690), theme.SMALL, theme.TEXT_DIM)
+        box = self.box
+        with p.panel(box, name="instructor " + TABS[self.tab]):
+            if self.tab == 0:
+                self._draw_cohort(p)
+                keys = "Up/Down: trainee   Enter: their attempts   Tab or 1-3: tabs   Esc: sign out"
+            elif self.tab == 1:
+                self._draw_attempts(p)
+                keys = (
+                    "Up/Down: attempt   Enter: debrief   P: replay   A: all trainees   "
+                    "Tab or 1-3: tabs   Esc: sign out"
+                )
+            else:
+                self.setup.draw(p, box)
+                keys = (
+                    "Up/Down: row   Space: tick   Left/Right: change   Enter: create   "
+                    "Esc: sign out"
+                )
+        with p.area(pygame.Rect(14, box.bottom + 6, w - 28, p.height - box.bottom - 8), "footer"):
+            if self.notice:
+                p.text(self.notice, (20, 646), theme.BODY, theme.VERMILLION, max_width=w - 40)
+            p.text(keys, (20, 690), theme.SMALL, theme.TEXT_DIM, max_width=w - 40)
+
+    def _columns(self, cols) -> list[tuple[str, int, int]]:
+        """(label, x, width) of each column, the offsets stretched to the table's width."""
+        box = self.box
+        k = (box.width - 32) / TABLE_W
+        xs = [box.x + 16 + round(dx * k) for _label, dx in cols] + [box.right - 16]
+        return [(label, xs[i], xs[i + 1] - xs[i] - 12) for i, (label, _dx) in enumerate(cols)]
 
     def _header(self, p: Painter, cols) -> None:
-        for label, dx in cols:
-            p.text(label, (BOX.x + 16 + dx, HEAD_Y), theme.SMALL, theme.SKY_BLUE, bold=True)
-        p.line(theme.PANEL_EDGE, (BOX.x + 10, FIRST_Y - 6), (BOX.right - 10, FIRST_Y - 6))
+        for label, x, width in self._columns(cols):
+            p.text(label, (x, HEAD_Y), theme.SMALL, theme.SKY_BLUE, bold=True, max_width=width)
+        box = self.box
+        p.line(theme.PANEL_EDGE, (box.x + 10, FIRST_Y - 6), (box.right - 10, FIRST_Y - 6))
 
     def _rows(self, p: Painter, cols, rows: list[list[str]], sel: int, colours=None) -> None:
+        box = self.box
         start = first_row(sel, len(rows))
+        placed = self._columns(cols)
         for n, i in enumerate(range(start, min(len(rows), start + VISIBLE))):
             y = FIRST_Y + n * ROW_H
-            r = pygame.Rect(BOX.x + 6, y - 2, BOX.width - 12, ROW_H - 2)
+            r = pygame.Rect(box.x + 6, y - 2, box.width - 12, ROW_H - 2)
             if i == sel:
                 p.rect((30, 70, 110), r, radius=4)
                 p.rect(theme.FOCUS, r, 2, radius=4)
             colour = colours[i] if colours else theme.TEXT
-            for (_label, dx), value in zip(cols, rows[i], strict=True):
-                p.text(value, (BOX.x + 16 + dx, r.centery), theme.BODY, colour, anchor="midleft")
+            for (_label, x, width), value in zip(placed, rows[i], strict=True):
+                p.text(  # free data (ids, names) may be longer than a column
+                    value,
+                    (x, r.centery),
+                    theme.BODY,
+                    colour,
+                    anchor="midleft",
+                    max_width=width,
+                    may_shorten=True,
+                )
         if len(rows) > VISIBLE:
             p.text(
                 f"{start + 1}-{min(len(rows), start + VISIBLE)} of {len(rows)}",
-                (BOX.right - 12, BOX.bottom - 24),
+                (box.right - 12, box.bottom - 24),
                 theme.SMALL,
                 theme.TEXT_DIM,
                 anchor="topright",
@@ -274,7 +308,7 @@ class InstructorHomeView(View):
     def _draw_cohort(self, p: Painter) -> None:
         self._header(p, COHORT_COLS)
         if not self.cohort:
-            p.text("No trainees yet.", (BOX.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            p.text("No trainees yet.", (self.box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
             return
         rows = [
             [
@@ -293,16 +327,17 @@ class InstructorHomeView(View):
 
     def _draw_attempts(self, p: Painter) -> None:
         self._header(p, ATTEMPT_COLS)
+        box = self.box
         if self.trainee_filter:
             p.text(
                 f"only {self.trainee_filter} (A: all)",
-                (BOX.right - 16, HEAD_Y),
+                (box.right - 16, HEAD_Y),
                 theme.SMALL,
                 theme.YELLOW,
                 anchor="topright",
             )
         if not self.attempts:
-            p.text("No attempts stored.", (BOX.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            p.text("No attempts stored.", (box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
             return
         rows = [
             [

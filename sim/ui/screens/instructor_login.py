@@ -35,12 +35,20 @@ class InstructorLoginView(View):
         self.notice = ""
         self.notice_colour = theme.VERMILLION
         self.ok_btn = Button(
-            pygame.Rect(430, 480, 420, 46),
-            "Set passphrase" if self.setting_up else "Sign in",
-            "Enter",
+            label="Set passphrase" if self.setting_up else "Sign in", key_hint="Enter"
         )
-        self.back_btn = Button(pygame.Rect(40, 630, 220, 46), "Back to launcher", "Esc")
+        self.back_btn = Button(label="Back to launcher", key_hint="Esc")
         self.hover = (0, 0)
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        self.box = pygame.Rect(w // 2 - 260, 170, 520, 380)
+        x = self.box.x + 50
+        self.field_rects = [pygame.Rect(x, 336 + i * 76, FIELD_W, 44) for i in range(2)]
+        self.ok_btn.rect = pygame.Rect(x, 480, FIELD_W, 46)
+        self.back_btn.rect = pygame.Rect(40, 630, 220, 46)
+        for e, r in zip(self.entries, self.field_rects, strict=False):
+            self.app.place(e, r)
 
     # ---------------------------------------------------------------- gui
     def on_enter(self) -> None:
@@ -49,7 +57,7 @@ class InstructorLoginView(View):
         n = 2 if self.setting_up else 1
         for i in range(n):
             e = pygame_gui.elements.UITextEntryLine(
-                pygame.Rect(430, 336 + i * 76, FIELD_W, 44), self.app.gui
+                self.app.gui_rect(self.field_rects[i]), self.app.gui
             )
             e.set_text_hidden(True)
             e.set_text_length_limit(128)
@@ -123,47 +131,61 @@ class InstructorLoginView(View):
 
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter) -> None:
-        p.text("Instructor", (40, 24), theme.TITLE, bold=True)
-        p.text(
-            "Assessments, the cohort's results, and any attempt's debrief and replay.",
-            (40, 76),
-            theme.BODY,
-            theme.TEXT_DIM,
-        )
-        box = pygame.Rect(380, 170, 520, 380)
-        p.panel(box)
-        if self.store is None:
-            p.paragraph(
-                self.app.records.error or "Records unavailable.",
-                box.inflate(-40, -60),
-                theme.BODY,
-                theme.VERMILLION,
-            )
-        elif self.setting_up:
+        w = p.width
+        with p.area(pygame.Rect(30, 14, w - 60, 100), "header"):
+            p.text("Instructor", (40, 24), theme.TITLE, bold=True)
             p.text(
-                "Set the instructor passphrase", (box.x + 50, box.y + 20), theme.LARGE, bold=True
+                "Assessments, the cohort's results, and any attempt's debrief and replay.",
+                (40, 76),
+                theme.BODY,
+                theme.TEXT_DIM,
+                max_width=w - 80,
             )
-            p.paragraph(
-                "No passphrase is set on this station yet. Choose one (at least 8 characters) "
-                "and type it twice. Trainees must not know it.",
-                pygame.Rect(box.x + 50, box.y + 56, 420, 70),
+        box = self.box
+        x = box.x + 50
+        with p.panel(box, name="passphrase"):
+            if self.store is None:
+                p.paragraph(
+                    self.app.records.error or "Records unavailable.",
+                    box.inflate(-40, -60),
+                    theme.BODY,
+                    theme.VERMILLION,
+                )
+            elif self.setting_up:
+                p.text(
+                    "Set the instructor passphrase",
+                    (x, box.y + 20),
+                    theme.LARGE,
+                    bold=True,
+                    max_width=FIELD_W,
+                )
+                p.paragraph(
+                    "No passphrase is set on this station yet. Choose one (at least 8 "
+                    "characters) and type it twice. Trainees must not know it.",
+                    pygame.Rect(x, box.y + 56, FIELD_W, 70),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )
+                p.text("New passphrase", (x, 312), theme.SMALL, theme.TEXT_DIM)
+                p.text("Type it again", (x, 388), theme.SMALL, theme.TEXT_DIM)
+            else:
+                p.text("Sign in", (x, box.y + 24), theme.LARGE, bold=True)
+                p.text("Instructor passphrase", (x, 312), theme.SMALL, theme.TEXT_DIM)
+            if self.store is not None:
+                self.ok_btn.draw(p, hover=self.ok_btn.rect.collidepoint(self.hover))
+        if self.notice:
+            with p.area(pygame.Rect(box.x - 100, 560, box.width + 200, 64), "notice"):
+                y = 566
+                for line in p.fonts.wrap(self.notice, theme.BODY, box.width + 180)[:2]:
+                    p.text(line, (box.centerx, y), theme.BODY, self.notice_colour, anchor="midtop")
+                    y += 26
+        self.back_btn.draw(p, hover=self.back_btn.rect.collidepoint(self.hover))
+        with p.area(pygame.Rect(30, 684, w - 60, 30), "footer"):
+            p.text(
+                "Tab: next field   Enter: confirm   Esc: back   (the passphrase is never shown)",
+                (40, 704),
                 theme.SMALL,
                 theme.TEXT_DIM,
+                anchor="bottomleft",
+                max_width=w - 80,
             )
-            p.text("New passphrase", (430, 312), theme.SMALL, theme.TEXT_DIM)
-            p.text("Type it again", (430, 388), theme.SMALL, theme.TEXT_DIM)
-        else:
-            p.text("Sign in", (box.x + 50, box.y + 24), theme.LARGE, bold=True)
-            p.text("Instructor passphrase", (430, 272), theme.SMALL, theme.TEXT_DIM)
-        if self.store is not None:
-            self.ok_btn.draw(p, hover=self.ok_btn.rect.collidepoint(self.hover))
-        if self.notice:
-            p.text(self.notice, (640, 580), theme.BODY, self.notice_colour, anchor="midtop")
-        self.back_btn.draw(p, hover=self.back_btn.rect.collidepoint(self.hover))
-        p.text(
-            "Tab: next field   Enter: confirm   Esc: back   (the passphrase is never shown)",
-            (40, 704),
-            theme.SMALL,
-            theme.TEXT_DIM,
-            anchor="bottomleft",
-        )

@@ -20,12 +20,19 @@ from sim.ui import theme
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
 
-LIST_RECT = pygame.Rect(40, 206, 560, 434)
-ROW_H = 62
-DETAILS = pygame.Rect(630, 84, 610, 550)
-HISTORY_H = 150
-ERROR_W = 980  # the records error, wrapped, from x 40 to the Start button
+MARGIN = 40
+LIST_TOP = 226  # below the mode buttons and two lines of the mode's description
+LIST_BOTTOM = 640
+ROW_H = 52
+FOOT_H = 26  # the strip under the rows that says how many more are above or below
+HISTORY_H = 122  # three attempts
+START_W = 200
 FOCUS_ORDER = ("name", "mode", "list", "start")
+
+
+def list_width(canvas_w: int) -> int:
+    """The scenario list's width: about half the canvas, never narrower than a long title."""
+    return max(700, min(800, round((canvas_w - 2 * MARGIN - 30) * 0.5)))
 
 
 class LauncherView(View):
@@ -45,26 +52,43 @@ class LauncherView(View):
         self.assessment: dict | None = None
         self.history: list[dict] = []
         self._history_for: str | None = None
-        self.instructor_btn = Button(pygame.Rect(1070, 22, 170, 40), "Instructor", "F2")
+        self.instructor_btn = Button(label="Instructor", key_hint="F2")
         self.name_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.start_button: pygame_gui.elements.UIButton | None = None
-        self.mode_buttons = [
-            Button(pygame.Rect(40 + i * 190, 136, 180, 38), m.label, action=m.id)
-            for i, m in enumerate(MODES)
-        ]
+        self.mode_buttons = [Button(label=m.label, action=m.id) for m in MODES]
         self.notice = ""
         self._hover = (0, 0)
+
+    # ---------------------------------------------------------------- layout
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        lw = list_width(w)
+        self.instructor_btn.rect = pygame.Rect(w - MARGIN - 170, 22, 170, 40)
+        self.name_rect = pygame.Rect(300, 84, MARGIN + lw - 300, 40)
+        bw = (lw - 2 * 10) // len(MODES)
+        for i, b in enumerate(self.mode_buttons):
+            b.rect = pygame.Rect(MARGIN + i * (bw + 10), 136, bw, 38)
+        self.list_rect = pygame.Rect(MARGIN, LIST_TOP, lw, LIST_BOTTOM - LIST_TOP)
+        self.rows_rect = pygame.Rect(MARGIN, LIST_TOP, lw, self.list_rect.height - FOOT_H)
+        self.details = pygame.Rect(
+            MARGIN + lw + 30, 84, w - MARGIN - (MARGIN + lw + 30), LIST_BOTTOM - 84
+        )
+        self.start_rect = pygame.Rect(w - MARGIN - START_W, 650, START_W, 46)
+        if self.name_entry is not None:
+            self.app.place(self.name_entry, self.name_rect)
+        if self.start_button is not None:
+            self.app.place(self.start_button, self.start_rect)
 
     # ---------------------------------------------------------------- gui
     def on_enter(self) -> None:
         gui = self.app.gui
         self.name_entry = pygame_gui.elements.UITextEntryLine(
-            pygame.Rect(300, 84, 300, 40), gui, placeholder_text="name or ID"
+            self.app.gui_rect(self.name_rect), gui, placeholder_text="name or ID"
         )
         self.name_entry.set_text(self.trainee)
         self.name_entry.set_text_length_limit(40)
         self.start_button = pygame_gui.elements.UIButton(
-            pygame.Rect(1040, 650, 200, 46), "Start  (Enter)", gui
+            self.app.gui_rect(self.start_rect), "Start  (Enter)", gui
         )
         self._sync_focus()
 
@@ -171,8 +195,12 @@ class LauncherView(View):
         self.scroll = 0
         self._keep_visible()
 
+    @property
+    def visible_rows(self) -> int:
+        return self.rows_rect.height // ROW_H
+
     def _keep_visible(self) -> None:
-        rows = LIST_RECT.height // ROW_H
+        rows = self.visible_rows
         if self.selected < self.scroll:
             self.scroll = self.selected
         elif self.selected >= self.scroll + rows:
@@ -212,8 +240,8 @@ class LauncherView(View):
                     self.focus = "mode"
                     self._sync_focus()
                     return True
-            if LIST_RECT.collidepoint(event.pos):
-                row = (event.pos[1] - LIST_RECT.y) // ROW_H + self.scroll
+            if self.rows_rect.collidepoint(event.pos):
+                row = (event.pos[1] - self.rows_rect.y - 4) // ROW_H + self.scroll
                 if 0 <= row < len(self.entries):
                     if row == self.selected and event.dict.get("clicks", 1) >= 2:
                         self.start()
@@ -258,17 +286,23 @@ class LauncherView(View):
         self._refresh_history()
 
     def draw(self, p: Painter) -> None:
-        p.text("Marrowsim", (40, 24), theme.TITLE, bold=True)
+        w = p.width
+        head = pygame.Rect(MARGIN, 14, self.instructor_btn.rect.x - 20 - MARGIN, 60)
+        with p.area(head, "header"):
+            r = p.text("Marrowsim", (MARGIN, 24), theme.TITLE, bold=True)
+            p.text(
+                "Bone marrow harvest trainer: posterior iliac crest, prone donor",
+                (r.right + 12, r.bottom - 6),
+                theme.BODY,
+                theme.TEXT_DIM,
+                anchor="bottomleft",
+                max_width=head.right - r.right - 12,
+            )
         self.instructor_btn.draw(p, hover=self.instructor_btn.rect.collidepoint(self._hover))
-        p.text(
-            "Bone marrow harvest trainer: posterior iliac crest, prone donor",
-            (250, 36),
-            theme.BODY,
-            theme.TEXT_DIM,
-        )
-        p.text("Trainee name or ID", (40, 90), theme.BODY)
+        with p.area(pygame.Rect(MARGIN, 84, self.name_rect.x - MARGIN - 8, 40), "name label"):
+            p.text("Trainee name or ID", (MARGIN, 94), theme.BODY)
         if self.focus == "name":
-            p.rect(theme.FOCUS, pygame.Rect(296, 80, 308, 48), 2, radius=4)
+            p.rect(theme.FOCUS, self.name_rect.inflate(8, 8), 2, radius=4)
         for i, b in enumerate(self.mode_buttons):
             m = MODES[i]
             b.label = m.label
@@ -276,35 +310,70 @@ class LauncherView(View):
             b.draw(p, hover=b.rect.collidepoint(self._hover))
             if i == self.mode_index:
                 p.rect(theme.BLUE, b.rect.inflate(-6, -6), 2, radius=4)
-        p.text(self._mode_line(), (40, 180), theme.SMALL, theme.SKY_BLUE, max_width=560)
-        p.panel(LIST_RECT)
-        if self.focus == "list":
-            p.rect(theme.FOCUS, LIST_RECT, 2, radius=6)
-        if not self.entries:
+        lw = self.list_rect.width
+        with p.area(pygame.Rect(MARGIN, 178, lw, LIST_TOP - 178 - 4), "mode description"):
             p.paragraph(
-                "No scenarios to offer in this mode. " + self._no_assessment_text(),
-                LIST_RECT.inflate(-32, -32),
-                theme.BODY,
-                theme.ORANGE,
+                self._mode_line(),
+                pygame.Rect(MARGIN, 180, lw, LIST_TOP - 180 - 4),
+                theme.SMALL,
+                theme.SKY_BLUE,
+                line_gap=2,
             )
-        for i, e in enumerate(self.entries):
-            if i < self.scroll:
-                continue
-            r = pygame.Rect(
-                LIST_RECT.x + 4,
-                LIST_RECT.y + 4 + (i - self.scroll) * ROW_H,
-                LIST_RECT.width - 8,
-                ROW_H - 6,
-            )
-            if r.bottom > LIST_RECT.bottom:
-                break
-            clip = p.surface.get_clip()
-            p.surface.set_clip(r)
-            if i == self.selected:
+        self._draw_list(p)
+        self._draw_details(p)
+        self._draw_history(p)
+        self._draw_footer(p, w)
+
+    def _draw_list(self, p: Painter) -> None:
+        box = self.list_rect
+        with p.panel(box, name="scenario list"):
+            if self.focus == "list":
+                p.rect(theme.FOCUS, box, 2, radius=6)
+            if not self.entries:
+                p.paragraph(
+                    "No scenarios to offer in this mode. " + self._no_assessment_text(),
+                    box.inflate(-32, -32),
+                    theme.BODY,
+                    theme.ORANGE,
+                )
+            rows = self.visible_rows
+            for i, e in enumerate(self.entries[self.scroll : self.scroll + rows]):
+                i += self.scroll
+                r = pygame.Rect(
+                    box.x + 4,
+                    self.rows_rect.y + 4 + (i - self.scroll) * ROW_H,
+                    box.width - 8,
+                    ROW_H - 4,
+                )
+                self._draw_row(p, e, r, i == self.selected)
+            hidden = len(self.entries) - self.scroll - rows
+            foot = pygame.Rect(box.x + 4, self.rows_rect.bottom, box.width - 8, FOOT_H - 2)
+            with p.area(foot, "list footer"):
+                if self.scroll:
+                    p.text(
+                        f"^ {self.scroll} more above",
+                        (foot.x + 8, foot.centery),
+                        theme.SMALL,
+                        theme.YELLOW,
+                        anchor="midleft",
+                    )
+                if hidden > 0:
+                    p.text(
+                        f"v {hidden} more below",
+                        (foot.right - 8, foot.centery),
+                        theme.SMALL,
+                        theme.YELLOW,
+                        anchor="midright",
+                    )
+
+    def _draw_row(self, p: Painter, e: LibraryEntry, r: pygame.Rect, selected: bool) -> None:
+        with p.area(r, "scenario row"):
+            if selected:
                 p.rect((30, 70, 110), r, radius=4)
+            x, width = r.x + 10, r.width - 20
             if e.scenario is not None:
                 s = e.scenario
-                p.text(s.title, (r.x + 10, r.y + 6), theme.BODY, bold=True)
+                p.text(s.title, (x, r.y + 4), theme.BODY, bold=True, max_width=width)
                 goal = (
                     f"target {s.target_volume_ml:.0f} mL"
                     if s.kind == "harvest"
@@ -312,63 +381,58 @@ class LauncherView(View):
                 )
                 p.text(
                     f"{s.difficulty}  ·  {goal}  ·  par {s.time.par_s / 60:.0f} min",
-                    (r.x + 10, r.y + 34),
+                    (x, r.y + 28),
                     theme.SMALL,
                     theme.TEXT_DIM,
+                    max_width=width,
                 )
             else:
                 p.text(
                     f"{e.path.name}: cannot be used",
-                    (r.x + 10, r.y + 6),
+                    (x, r.y + 4),
                     theme.BODY,
                     theme.VERMILLION,
                     bold=True,
+                    max_width=width,
                 )
                 msg = str(e.error).replace(str(e.path.parent) + "/", "")
-                p.text(msg[:70], (r.x + 10, r.y + 34), theme.SMALL, theme.ORANGE)
-            p.surface.set_clip(clip)
-        rows = LIST_RECT.height // ROW_H
-        hidden = len(self.entries) - self.scroll - rows
-        if self.scroll:
-            y = LIST_RECT.y + 38
-            p.text(
-                f"^ {self.scroll} more above",
-                (LIST_RECT.right - 12, y),
-                theme.SMALL,
-                theme.YELLOW,
-                anchor="topright",
-            )
-        if hidden > 0:
-            y = LIST_RECT.y + 4 + (rows - 1) * ROW_H + 34
-            p.text(
-                f"v {hidden} more below",
-                (LIST_RECT.right - 12, y),
-                theme.SMALL,
-                theme.YELLOW,
-                anchor="topright",
-            )
-        self._draw_details(p)
-        self._draw_history(p)
-        error_lines: list[str] = []
-        if self.notice:
-            p.text(self.notice, (40, 652), theme.BODY, theme.ORANGE)
-        elif self.app.records.error:  # wrapped in full, left of the Start button
-            error_lines = p.fonts.wrap(self.app.records.error, theme.SMALL, ERROR_W)
-            line_h = p.fonts.size("Ag", theme.SMALL)[1]
-            y = min(652, 716 - line_h * len(error_lines))
-            if len(error_lines) > 2:
-                p.rect(theme.BG, pygame.Rect(30, y - 4, ERROR_W + 20, 720 - y + 4))
-            for line in error_lines:
-                p.text(line, (40, y), theme.SMALL, theme.VERMILLION)
+                p.text(  # the details panel shows the error in full
+                    msg, (x, r.y + 28), theme.SMALL, theme.ORANGE, max_width=width, may_shorten=True
+                )
+
+    def _draw_footer(self, p: Painter, w: int) -> None:
+        """Under the list, left of Start: a notice, or the records error (wrapped in full; a
+        long one covers the list's bottom), and the keys when there is room (F1 lists them)."""
+        right = self.start_rect.x - 20
+        room = right - MARGIN
+        line_h = p.fonts.line_height(theme.SMALL) + 2
+        bottom = p.height - 4
+        lines = []
+        if not self.notice and self.app.records.error:
+            lines = p.fonts.wrap(self.app.records.error, theme.SMALL, room)
+        top = min(650, bottom - line_h * len(lines))
+        foot = pygame.Rect(MARGIN - 10, top - 6, right - (MARGIN - 10), bottom - top + 6)
+        if top < 650:
+            p.rect(theme.BG, foot)
+        with p.area(foot, "footer"):
+            y = top
+            if self.notice:
+                y = p.paragraph(
+                    self.notice, pygame.Rect(MARGIN, y, room, 44), theme.BODY, theme.ORANGE
+                )
+            for line in lines:
+                p.text(line, (MARGIN, y), theme.SMALL, theme.VERMILLION)
                 y += line_h
-        if len(error_lines) <= 2:  # a longer error takes this line (F1 lists the keys too)
-            p.text(
-                "Tab: next field   Up/Down: scenario   Left/Right: mode   Enter: start   "
-                "F2: instructor   F1: help   Ctrl+Q: quit",
-                (40, 694),
-                theme.SMALL,
-                theme.TEXT_DIM,
-            )
+            keys_y = max(y + 2, 692)
+            if keys_y + line_h <= bottom + 2:
+                p.text(
+                    "Tab: next field   Up/Down: scenario   Left/Right: mode   Enter: start   "
+                    "F2: instructor   F1: help   Ctrl+Q: quit",
+                    (MARGIN, keys_y),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                    max_width=room,
+                )
 
     def _mode_line(self) -> str:
         m = self.mode
@@ -379,58 +443,80 @@ class LauncherView(View):
         return m.description
 
     def _draw_history(self, p: Painter) -> None:
-        box = pygame.Rect(DETAILS.x, DETAILS.bottom - HISTORY_H, DETAILS.width, HISTORY_H)
+        d = self.details
+        box = pygame.Rect(d.x, d.bottom - HISTORY_H, d.width, HISTORY_H)
         trainee = self.trainee_id
         title = f"Your recent attempts ({trainee})" if trainee else "Your recent attempts"
-        p.panel(box, title)
-        x, y = box.x + 16, box.y + 32
-        if not trainee:
-            p.text("Enter your ID to see your own results.", (x, y), theme.SMALL, theme.TEXT_DIM)
-            return
-        if not self.history:
-            p.text("None yet.", (x, y), theme.SMALL, theme.TEXT_DIM)
-            return
-        for row in self.history[:4]:
-            p.text(attempt_line(row), (x, y), theme.SMALL, result_colour(row))
-            y += 26
+        with p.panel(box, title, name="recent attempts"):
+            x, y = box.x + 16, box.y + 32
+            width = box.width - 32
+            if not trainee:
+                p.text(
+                    "Enter your ID to see your own results.", (x, y), theme.SMALL, theme.TEXT_DIM
+                )
+                return
+            if not self.history:
+                p.text("None yet.", (x, y), theme.SMALL, theme.TEXT_DIM)
+                return
+            for row in self.history[:3]:
+                p.text(attempt_line(row), (x, y), theme.SMALL, result_colour(row), max_width=width)
+                y += 26
 
     def _draw_details(self, p: Painter) -> None:
-        box = pygame.Rect(DETAILS.x, DETAILS.y, DETAILS.width, DETAILS.height - HISTORY_H - 8)
-        p.panel(box, "Scenario")
-        e = self.entry
-        if e is None:
-            p.text("No scenario files found.", (box.x + 16, box.y + 40))
-            return
-        x, y = box.x + 16, box.y + 36
-        if e.scenario is None:
-            p.text(e.path.name, (x, y), theme.LARGE, theme.VERMILLION, bold=True)
-            p.paragraph(
-                str(e.error), pygame.Rect(x, y + 44, box.width - 32, 300), theme.BODY, theme.ORANGE
+        d = self.details
+        box = pygame.Rect(d.x, d.y, d.width, d.height - HISTORY_H - 8)
+        with p.panel(box, "Scenario"):
+            e = self.entry
+            if e is None:
+                p.text("No scenario files found.", (box.x + 16, box.y + 40))
+                return
+            x, y = box.x + 16, box.y + 34
+            width = box.width - 32
+            if e.scenario is None:
+                p.text(
+                    e.path.name, (x, y), theme.LARGE, theme.VERMILLION, bold=True, max_width=width
+                )
+                p.paragraph(
+                    str(e.error),
+                    pygame.Rect(x, y + 40, width, box.bottom - y - 50),
+                    theme.BODY,
+                    theme.ORANGE,
+                )
+                return
+            s = e.scenario
+            y = p.paragraph(
+                s.title, pygame.Rect(x, y, width, box.bottom - y), theme.LARGE, bold=True
             )
-            return
-        s = e.scenario
-        p.text(s.title, (x, y), theme.LARGE, bold=True)
-        y += 40
-        p.text(f"Difficulty: {s.difficulty}", (x, y), theme.BODY, theme.SKY_BLUE)
-        left = self._attempts_left(s.id) if self.mode.assessed else None
-        if left is not None:
-            colour = theme.GOOD if left else theme.VERMILLION
-            p.text(
-                f"attempts left: {left}", (box.right - 16, y), theme.BODY, colour, anchor="topright"
-            )
-        y += 36
-        p.text("Objectives", (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
-        y += 30
-        for obj in s.objectives:
-            y = p.paragraph("•  " + obj, pygame.Rect(x, y, box.width - 32, 90), theme.BODY)
-            y += 6
-        y += 8
-        p.paragraph(
-            " ".join(s.briefing.split()),
-            pygame.Rect(x, y, box.width - 32, box.bottom - y - 10),
-            theme.SMALL,
-            theme.TEXT_DIM,
-        )
+            left = self._attempts_left(s.id) if self.mode.assessed else None
+            r = p.text(f"Difficulty: {s.difficulty}", (x, y + 2), theme.BODY, theme.SKY_BLUE)
+            if left is not None:
+                colour = theme.GOOD if left else theme.VERMILLION
+                p.text(
+                    f"attempts left: {left}",
+                    (box.right - 16, y + 2),
+                    theme.BODY,
+                    colour,
+                    anchor="topright",
+                )
+            y = r.bottom + 12
+            p.text("Objectives", (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
+            y += 28
+            objectives = ["•  " + obj for obj in s.objectives]
+            size = theme.BODY  # smaller when a narrow window leaves no room for them
+            if y + sum(p.paragraph_height(o, width, size) + 4 for o in objectives) > box.bottom:
+                size = theme.SMALL
+            for obj in objectives:
+                y = p.paragraph(obj, pygame.Rect(x, y, width, box.bottom - y), size)
+                y += 4
+            y += 8
+            if box.bottom - y - 10 >= p.fonts.line_height(theme.SMALL):
+                p.paragraph(  # a preview: the briefing screen shows the case in full
+                    " ".join(s.briefing.split()),
+                    pygame.Rect(x, y, width, box.bottom - y - 10),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                    may_shorten=True,
+                )
 
 
 def attempt_line(row: dict) -> str:

@@ -20,11 +20,12 @@ from sim.model.tissue import Tissue
 from sim.ui import theme
 from sim.ui.art import gauges, instrument
 from sim.ui.input import FORCE_MAX_N, PULL_CHOICES_ML
+from sim.ui.layout import along, place_label, track_boxes
 from sim.ui.render import Painter
-from sim.ui.screens.section import SectionCache, describe_axis, section_scale
+from sim.ui.screens.section import SectionCache, aim_axis, describe_axis, section_scale
 from sim.vocabulary.technique import Thresholds
 
-AREA = pygame.Rect(10, 78, 880, 522)
+AREA = pygame.Rect(10, 78, 880, 522)  # defaults; the screen sets its own (set_rects)
 SIDE = pygame.Rect(900, 78, 370, 522)
 NEEDLE_OD_MM = instrument.OD_MM  # 11 G outer diameter
 SYRINGE_MAX_ML = 20.0
@@ -45,7 +46,8 @@ LET_GO = ("stylet_removed", "aspirated", "dry_tap", "rotated", "withdrawn", "red
 INSET_BG = (18, 22, 30)
 #: Layers too thin to hold their name: it stands beside them, with a leader line.
 THIN_LAYERS = (Tissue.OUTER_CORTEX, Tissue.INNER_CORTEX)
-LEADERS = ((40, -36), (46, 0), (40, 36), (-40, 36), (-46, 0), (-40, -36))
+LEADERS = ((40, -36), (46, 0), (40, 36), (-40, 36), (-46, 0), (-40, -36))  # units
+LABEL_BG = (24, 26, 32)
 DANGER = (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
 
 
@@ -170,25 +172,25 @@ class NeedlePanel:
         shows_hints: bool,
         length_mm: float,
         *,
-        area: pygame.Rect = AREA,
-        side: pygame.Rect = SIDE,
         target_ml: float = 1000.0,
         limit_ml: float = 1400.0,
     ) -> None:
         self.anatomy = anatomy
         self.shows_hints = shows_hints
         self.length_mm = length_mm
-        self.area = area
-        self.side = side
         self.target_ml = target_ml
         self.limit_ml = limit_ml
         self.cache = SectionCache()
+        self.area, self.side = AREA, SIDE
         self.motion = NeedleMotion()
         self.trace: deque[tuple[float, str]] = deque(maxlen=round(TRACE_S * TRACE_HZ))
         self._traced_at = -1.0
-        self._veil: pygame.Surface | None = None
         self._whole: tuple[tuple, pygame.Surface] | None = None
         self.syringe_barrel: pygame.Rect | None = None  # where the syringe was drawn (tests)
+
+    def set_rects(self, area: pygame.Rect, side: pygame.Rect) -> None:
+        """Draw the section in ``area`` and the readouts in ``side`` (layout units)."""
+        self.area, self.side = pygame.Rect(area), pygame.Rect(side)
 
     # ---------------------------------------------------------------- feeding the animation
     def tick(self, dt_s: float) -> None:
@@ -197,9 +199,14 @@ class NeedlePanel:
     def on_events(self, events: list[dict]) -> None:
         self.motion.on_events(events)
 
-    def section_for(self, site, lateral_deg: float, cranial_deg: float):
+    def section_for(self, site, lateral_deg: float, cranial_deg: float, scale: float = 1.0):
+        """The section for a site and aim, painted at ``scale`` pixels per layout unit."""
         entry = (site.lateral_mm, site.cranial_mm)
-        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, self.area)
+        return self.cache.get(self.anatomy, entry, lateral_deg, cranial_deg, self.area, scale)
+
+    def px_per_mm(self, p: Painter) -> float:
+        """Window pixels per millimetre of the section in this panel's area."""
+        return section_scale(self.area) * p.scale
 
     # ---------------------------------------------------------------- main area
     def draw_section(
@@ -211,8 +218,11 @@ class NeedlePanel:
         shake: tuple[int, int],
         flash: float,
         ghost: tuple[float, float] | None = None,
+        avoid: list[pygame.Rect] | tuple = (),
     ) -> None:
-        """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track."""
+        """The section, the needle and, in the tutorial, the ``ghost`` (lateral, cranial) track.
+        The tissue labels keep off the needle, the ghost, the whole-needle inset, the other
+        labels and ``avoid``."""
         area = self.area
         if site is None:
             p.rect(theme.PANEL, area, radius=6)
@@ -222,25 +232,25 @@ class NeedlePanel:
                 theme.BODY,
                 theme.TEXT_DIM,
                 anchor="center",
+                max_width=area.width - 20,
             )
             return
         lat, cra = (needle.lateral_deg, needle.cranial_deg) if needle.inserted else aim
-        sec = self.section_for(site, lat, cra)
-        clip = p.surface.get_clip()
-        p.surface.set_clip(area)
+        sec = self.section_for(site, lat, cra, p.scale)
+        clip = p.get_clip()
+        p.set_clip(area)
         p.blit(sec.surface, (area.x + shake[0], area.y + shake[1]), "section")
         cam = sec.camera
         ox, oy = cam.origin_px[0] + shake[0], cam.origin_px[1] + shake[1]
         ppm = cam.px_per_mm
 
-        def at(s_mm: float, t_mm: float) -> tuple[int, int]:
+        def at(s_mm: float, t_mm: float) -> tuple[float, float]:
             x, y = cam.to_px(s_mm, t_mm)
             return (x + shake[0], y + shake[1])
 
         def at_f(s_mm: float, t_mm: float) -> tuple[float, float]:
             return (ox + s_mm * ppm, oy + t_mm * ppm)
 
-        self._draw_labels(p, sec.labels, shake)
         # The needle in the plane: along (horizontal, depth) components of its direction.
         d = needle.direction if needle.inserted else None
         if d is None:
@@ -248,37 +258,123 @@ class NeedlePanel:
         horiz = math.hypot(d[0], d[1])
         axis = (horiz, d[2])
         depth = needle.depth_mm if needle.inserted else 0.0
+        # Labels never overlap each other (``taken``) and keep off the needle, its tip and the
+        # ghost where they can (``track``).
+        taken = [self._draw_scale(p, cam), *avoid]
+        far = max(depth, 80.0 if not needle.inserted and self.shows_hints else 0.0)
+        taken += track_boxes([at(axis[0] * depth, axis[1] * depth)], 12)  # the tip
+        track = track_boxes(
+            along(at(-axis[0] * 30, -axis[1] * 30), at(axis[0] * far, axis[1] * far))
+        )
         if not needle.inserted and self.shows_hints:
             p.dashed(theme.YELLOW, at(0, 0), at(axis[0] * 80, axis[1] * 80), 6, 2)
+        ghost_tip = None
         if ghost is not None:
-            self._draw_ghost(p, at, sec.axis, ghost)
+            ghost_tip, ghost_track = self._draw_ghost(p, at, sec.axis, ghost)
+            track += track_boxes(ghost_track, 10)
         tip = self._draw_needle(p, at_f, axis, depth, needle)
         if needle.inserted:
             p.circle(theme.YELLOW, tip, 7, 2)
-        self._draw_whole_needle(p, depth, needle)
-        right, left = describe_axis(sec.axis)
-        p.text("<  " + left, (area.x + 10, area.y + 8), theme.SMALL, theme.TEXT)
-        p.text(
-            right + "  >", (area.right - 10, area.y + 8), theme.SMALL, theme.TEXT, anchor="topright"
-        )
-        self._draw_scale(p, cam)
+        names = self._draw_axis_names(p, sec.axis)
+        taken += names
+        whole = self.whole_rect(p, sec.axis)
+        self._draw_whole_needle(p, whole, depth, needle)
+        taken.append(whole.inflate(6, 6))
+        if ghost_tip is not None:
+            taken.append(self._draw_ghost_label(p, ghost_tip, taken, track))
+        self._draw_labels(p, sec, shake, taken, track)
         if flash > 0:
-            if self._veil is None or self._veil.get_size() != area.size:
-                self._veil = pygame.Surface(area.size).convert()
-                self._veil.fill((255, 255, 255))
-            self._veil.set_alpha(int(110 * flash))
-            p.blit(self._veil, area.topleft, "flash")
-        p.surface.set_clip(clip)
+            p.shade((255, 255, 255), int(110 * flash), area)
+        p.set_clip(clip)
         p.rect(theme.PANEL_EDGE, area, 1, radius=6)
+
+    def _draw_labels(self, p: Painter, sec, shake, taken: list, track: list) -> None:
+        """Each region's name on a dark pill, on its region where it fits, never over another
+        label and off the needle where it can; a thin layer's (the cortex) stands beside it, and
+        a name off its region has a leader line to a dot on it."""
+        for tissue, pos in sec.labels:
+            size = p.fonts.size(tissue.label, theme.SMALL)
+            size = (size[0] + 10, size[1] + 4)
+            anchor = (pos[0] + shake[0], pos[1] + shake[1])
+            if tissue in THIN_LAYERS:
+                places = []
+                for dx, dy in LEADERS:
+                    r = pygame.Rect(0, 0, *size)
+                    r.centery = round(anchor[1] + dy)
+                    if dx < 0:
+                        r.right = round(anchor[0] + dx)
+                    else:
+                        r.left = round(anchor[0] + dx)
+                    places.append(r)
+            else:
+                places = sec.label_places(tissue, size)
+                if shake != (0, 0):
+                    places = [r.move(shake) for r in places]
+            pill = place_label(size, anchor, self.area, taken, track, places=places)
+            taken.append(pill)
+            if not sec.covers(tissue, pill.move(-shake[0], -shake[1])):
+                # off its region: a leader line to a dot on it
+                end = _nearest_edge(pill, anchor)
+                p.aaline(LABEL_BG, anchor, end, 3)
+                p.aaline(theme.TEXT, anchor, end, 1)
+                p.aacircle(LABEL_BG, anchor, 4)
+                p.aacircle(theme.TEXT, anchor, 2.5)
+            p.rect(LABEL_BG, pill, radius=4)
+            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
+
+    def _axis_names(self, p: Painter, axis) -> list[tuple[str, tuple[int, int], str, pygame.Rect]]:
+        """The section's two end names: (text, position, anchor, pill) along the top, one under
+        the other when the section is too narrow for both on one line."""
+        area = self.area
+        right, left = describe_axis(axis)
+        texts = ("<  " + left, right + "  >")
+        (w1, h), (w2, _h) = (p.fonts.size(t, theme.SMALL) for t in texts)
+        y2 = area.y + 8 if area.x + 10 + w1 + 24 + w2 <= area.right - 10 else area.y + 14 + h
+        out = []
+        for text, w, pos, anchor in (
+            (texts[0], w1, (area.x + 10, area.y + 8), "topleft"),
+            (texts[1], w2, (area.right - 10, y2), "topright"),
+        ):
+            pill = pygame.Rect(0, 0, w + 8, h + 2)
+            setattr(pill, anchor, (pos[0] + (-4 if anchor == "topleft" else 4), pos[1] - 1))
+            out.append((text, pos, anchor, pill))
+        return out
+
+    def _draw_axis_names(self, p: Painter, axis) -> list[pygame.Rect]:
+        """The names of the section's two ends along its top, on dark pills over the needle's
+        shaft."""
+        placed = []
+        for text, pos, anchor, pill in self._axis_names(p, axis):
+            p.rect(LABEL_BG, pill, radius=4)
+            p.text(text, pos, theme.SMALL, theme.TEXT, anchor=anchor)
+            placed.append(pill.inflate(4, 4))
+        return placed
+
+    def whole_rect(self, p: Painter, axis) -> pygame.Rect:
+        """Where the whole-needle inset goes: the top right of the section, in the air above the
+        skin (the needle's outer end always leans to the left), under the right end's name."""
+        area = self.area
+        names = self._axis_names(p, axis)
+        box = pygame.Rect(0, 0, round(area.width * 0.34), max(40, round(area.height * 0.1)))
+        box.topright = (area.right - 10, max(area.y + 32, names[1][3].bottom + 6))
+        return box
+
+    def inset_for(self, p: Painter, site, needle: NeedleState, aim) -> pygame.Rect | None:
+        """The whole-needle inset's rect as :meth:`draw_section` will place it (None without a
+        site), for what the screen draws over the section (the practice warnings)."""
+        if site is None:
+            return None
+        lat, cra = (needle.lateral_deg, needle.cranial_deg) if needle.inserted else aim
+        return self.whole_rect(p, aim_axis(lat, cra))
 
     def _draw_needle(self, p: Painter, at_f, axis, depth: float, needle: NeedleState):
         """The instrument, supersampled where it shows (its edges are finer than a pixel);
-        returns the tip's pixel position."""
-        along, across = self.motion.jolt_mm()
+        returns the tip's position (units)."""
+        forward, across = self.motion.jolt_mm()
         ux, uy = axis
 
         def placed(s: float, t: float) -> tuple[float, float]:
-            return at_f(s + ux * along - uy * across, t + uy * along + ux * across)
+            return at_f(s + ux * forward - uy * across, t + uy * forward + ux * across)
 
         stylet = self.motion.stylet_out_mm(needle, self.length_mm + 30.0)
         fill = self.motion.lumen_fill(needle, self.length_mm)
@@ -286,88 +382,56 @@ class NeedlePanel:
         bounds = instrument.footprint(frame, depth, self.length_mm, stylet, self.area)
         if bounds is not None:
             x0, y0, x1, y1 = bounds
-            rect = pygame.Rect(int(x0) - 2, int(y0) - 2, int(x1 - x0) + 5, int(y1 - y0) + 5)
-            k = 3 if self.cache_ppm() < 5.5 else 2
+            rect = pygame.Rect(
+                math.floor(x0) - 2,
+                math.floor(y0) - 2,
+                math.ceil(x1 - x0) + 5,
+                math.ceil(y1 - y0) + 5,
+            )
+            k = 3 if self.px_per_mm(p) < 5.5 else 2
             with p.supersampled(rect, k) as fine:
                 if fine is not None:
-                    ox, oy = rect.clip(p.surface.get_clip()).topleft
-
-                    def fine_px(s: float, t: float) -> tuple[float, float]:
-                        x, y = placed(s, t)
-                        return ((x - ox) * k, (y - oy) * k)
-
-                    fine_frame = instrument.NeedleFrame(fine_px, axis, k)
-                    instrument.draw_needle(fine, fine_frame, depth, self.length_mm, stylet, fill)
+                    instrument.draw_needle(fine, frame, depth, self.length_mm, stylet, fill)
         return frame.at(depth, 0.0)
 
-    def _draw_whole_needle(self, p: Painter, depth: float, needle: NeedleState) -> None:
-        """An inset at the top right: the whole needle from the side, hub, handle and stylet
-        cap in view however deep the tip, with the skin as a line (drawn supersampled, kept
-        while the depth moves less than a quarter millimetre)."""
-        area = self.area
-        box = pygame.Rect(0, 0, round(area.width * 0.34), max(40, round(area.height * 0.1)))
-        box.topright = (area.right - 10, area.y + 32)
+    def _draw_whole_needle(
+        self, p: Painter, box: pygame.Rect, depth: float, needle: NeedleState
+    ) -> None:
+        """An inset: the whole needle from the side, hub, handle and stylet cap in view however
+        deep the tip, with the skin as a line (drawn supersampled at the window's pixel size,
+        kept while the depth moves less than a quarter millimetre)."""
         p.rect(INSET_BG, box, radius=6)
         p.rect(theme.PANEL_EDGE, box, 1, radius=6)
         stylet = self.motion.stylet_out_mm(needle, self.length_mm + 30.0)
         inner = box.inflate(-12, -8)
-        key = (inner.size, round(depth * 4), None if stylet is None else round(stylet, 1))
+        px = p.px_rect(inner)
+        if px.width <= 0 or px.height <= 0:
+            return
+        key = (
+            px.size,
+            p.scale,
+            round(depth * 4),
+            None if stylet is None else round(stylet, 1),
+        )
         if self._whole is None or self._whole[0] != key:
             k = 3
-            big = pygame.Surface((inner.w * k, inner.h * k))
+            big = pygame.Surface((px.width * k, px.height * k))
             big.fill(INSET_BG)
-            fine = Painter(big, p.fonts, p.record)
-            instrument.draw_whole(fine, big.get_rect(), depth, self.length_mm, stylet, k)
-            self._whole = (key, pygame.transform.smoothscale(big, inner.size))
+            instrument.draw_whole(p.fine(big, k, px.topleft), inner, depth, self.length_mm, stylet)
+            self._whole = (key, pygame.transform.smoothscale(big, px.size))
         p.blit(self._whole[1], inner.topleft, "whole needle")
 
-    def cache_ppm(self) -> float:
-        """Pixels per millimetre of the section in this panel's area."""
-        return section_scale(self.area)
-
-    def _draw_labels(self, p: Painter, labels, shake) -> None:
-        """Each region's name on a dark pill, nudged so no two pills overlap; a thin layer's
-        (the cortex) stands beside it with a leader line to a dot on the layer."""
-        placed: list[pygame.Rect] = []
-        for tissue, pos in labels:
-            x, y = pos[0] + shake[0], pos[1] + shake[1]
-            size = p.fonts.size(tissue.label, theme.SMALL)
-            pill = pygame.Rect(0, 0, size[0] + 10, size[1] + 4)
-            thin = tissue in THIN_LAYERS
-            if thin:
-                spots = [(x + dx, y + dy) for dx, dy in LEADERS]
-            else:
-                spots = [
-                    (x, y + (pill.height + 2) * ((k + 1) // 2) * (1 if k % 2 else -1))
-                    for k in range(7)
-                ]
-            for spot in spots:
-                pill.center = spot
-                if thin and spot[0] < x:
-                    pill.right = round(spot[0])
-                elif thin:
-                    pill.left = round(spot[0])
-                pill.clamp_ip(self.area)
-                if pill.collidelist(placed) < 0:
-                    break
-            placed.append(pill)
-            if thin:
-                end = (pill.left if pill.centerx > x else pill.right, pill.centery)
-                p.aaline((24, 26, 32), (x, y), end, 3)
-                p.aaline(theme.TEXT, (x, y), end, 1)
-                p.aacircle((24, 26, 32), (x, y), 4)
-                p.aacircle(theme.TEXT, (x, y), 2.5)
-            p.rect((24, 26, 32), pill, radius=4)
-            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
-
-    def _draw_scale(self, p: Painter, cam) -> None:
-        x0, y0 = self.area.x + 16, self.area.bottom - 20
+    def _draw_scale(self, p: Painter, cam) -> pygame.Rect:
+        area = self.area
+        x0, y0 = area.x + 16, area.bottom - 20
         px = 10 * cam.px_per_mm
         p.line(theme.TEXT, (x0, y0), (x0 + px, y0), 3)
-        p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
+        r = p.text("10 mm", (x0 + px + 8, y0), theme.SMALL, theme.TEXT, anchor="midleft")
+        return pygame.Rect(x0 - 4, r.y - 4, r.right - x0 + 8, r.height + 8)
 
-    def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost) -> None:
-        """The ideal track, projected into the section plane, as a dashed outline."""
+    def _draw_ghost(self, p: Painter, at, plane: tuple[float, float], ghost):
+        """The ideal track, projected into the section plane, as a dashed outline; returns its
+        tip and points along it."""
         g = direction(*ghost)
         u = (g[0] * plane[0] + g[1] * plane[1], g[2])
         norm = math.hypot(*u) or 1.0
@@ -381,13 +445,18 @@ class NeedlePanel:
             p.dashed(GHOST, a, b, 8, 3)
         tip = at(ux * end, uy * end)
         p.circle(GHOST, tip, 6, 3)
+        return tip, along(at(0, 0), tip)
+
+    def _draw_ghost_label(self, p: Painter, tip, taken, track) -> pygame.Rect:
         label = "ghost needle: the ideal track"
         size = p.fonts.size(label, theme.SMALL, bold=True)
-        pill = pygame.Rect(tip[0] + 12, tip[1] - size[1] // 2 - 2, size[0] + 10, size[1] + 4)
-        pill.clamp_ip(self.area)
+        pill = place_label(
+            (size[0] + 10, size[1] + 4), tip, self.area, taken, track, prefer="right"
+        )
         p.rect((18, 22, 30), pill, radius=4)
         p.rect(GHOST, pill, 1, radius=4)
         p.text(label, pill.center, theme.SMALL, GHOST, bold=True, anchor="center")
+        return pill
 
     # ---------------------------------------------------------------- side panel
     def gauge_state(self, needle: NeedleState) -> str:
@@ -420,7 +489,35 @@ class NeedlePanel:
         twist: bool,
     ) -> None:
         side = self.side
-        p.panel(side)
+        with p.panel(side, name="needle readouts"):
+            self._draw_side(
+                p,
+                side,
+                site,
+                needle,
+                aim,
+                force_n,
+                resistance_n,
+                speed_mm_s,
+                pull_ml,
+                last_pull,
+                twist,
+            )
+
+    def _draw_side(
+        self,
+        p,
+        side,
+        site,
+        needle,
+        aim,
+        force_n,
+        resistance_n,
+        speed_mm_s,
+        pull_ml,
+        last_pull,
+        twist,
+    ) -> None:
         x, y = side.x + 14, side.y + 10
         inner_w = side.width - 28
         if site is None:
@@ -446,7 +543,7 @@ class NeedlePanel:
                 theme.SMALL,
                 theme.TEXT_DIM,
             )
-        y += 28
+        y += 30
         # Tip.
         if needle.inserted:
             tissue = needle.tissue
@@ -462,10 +559,10 @@ class NeedlePanel:
                 theme.TEXT,
             )
         else:
-            p.text("Needle out: Enter to insert at this site", (x, y), theme.BODY, theme.YELLOW)
+            p.text("Needle out: Enter inserts here", (x, y), theme.BODY, theme.YELLOW)
             y += 26
             p.text("1-4 choose site   arrows aim", (x, y), theme.SMALL, theme.TEXT_DIM)
-        y += 30
+        y += 32
         # Force: what the hand feels, against the layer's resistance.
         state = self.gauge_state(needle)
         felt = min(force_n, resistance_n) if resistance_n is not None and needle.inserted else 0.0
@@ -545,14 +642,10 @@ class NeedlePanel:
             else:
                 share = last["marrow_ml"] / last["ml"] if last["ml"] else 0.0
                 kind = "marrow-rich" if share >= 0.5 else "mostly blood" if share < 0.2 else "mixed"
+                p.text(f"Last pull {last['ml']:g} mL: {kind}", (box.x, y), theme.SMALL, theme.TEXT)
                 p.text(
-                    f"Last pull {last['ml']:g} mL: {last['marrow_ml']:.1f} mL marrow ({kind}),",
-                    (box.x, y),
-                    theme.SMALL,
-                    theme.TEXT,
-                )
-                p.text(
-                    f"{last['tnc_per_ml'] / 1e6:.1f} x10^6 cells/mL",
+                    f"{last['marrow_ml']:.1f} mL marrow, {last['tnc_per_ml'] / 1e6:.1f} x10^6"
+                    " cells/mL",
                     (box.x, y + 22),
                     theme.SMALL,
                     theme.TEXT,
@@ -561,3 +654,8 @@ class NeedlePanel:
     @staticmethod
     def pull_choices() -> tuple[float, ...]:
         return PULL_CHOICES_ML
+
+
+def _nearest_edge(rect: pygame.Rect, pt) -> tuple[float, float]:
+    """The point of ``rect``'s outline nearest ``pt`` (where a leader line meets a label)."""
+    return (min(max(pt[0], rect.left), rect.right), min(max(pt[1], rect.top), rect.bottom))

@@ -54,14 +54,14 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("Left / Right", "aim medial / lateral"),
             ("Up / Down", "aim cranial / caudal (redirect in soft tissue)"),
             ("Enter or I", "insert at the site"),
-            ("Space (hold)", "push: harder while held, eases off when let go"),
-            ("drag down (mouse)", "push with force set by the drag"),
-            ("Shift or right mouse (hold)", "twist while pushing"),
+            ("Space or mouse (hold)", "advance; let go at the give"),
+            ("Twist button", "twisting on / off"),
             ("W / Shift+W", "withdraw 2 / 10 mm"),
             ("R / Shift+R", "rotate 90° / back"),
             ("S", "stylet out / in"),
             ("[ ] - + or wheel", "syringe pull size"),
-            ("A or P", "pull the plunger (aspirate)"),
+            ("A or P (hold)", "pull; held: turn, pull again"),
+            ("B", "back out: stylet in, tip to the fat"),
             ("X", "remove the needle"),
             ("D or Tab", "back to the dorsal view"),
             ("T", "procedure steps"),
@@ -86,14 +86,8 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 class Overlay(View):
     overlay = True
 
-    _veil_surface: pygame.Surface | None = None
-
     def _veil(self, p: Painter) -> None:
-        if self._veil_surface is None:
-            self._veil_surface = pygame.Surface(p.surface.get_size())
-            self._veil_surface.fill((0, 0, 0))
-            self._veil_surface.set_alpha(170)
-        p.blit(self._veil_surface, (0, 0), "veil")
+        p.shade((0, 0, 0), 170)
 
 
 class HelpOverlay(Overlay):
@@ -115,29 +109,37 @@ class HelpOverlay(Overlay):
 
     def draw(self, p: Painter) -> None:
         self._veil(p)
-        box = pygame.Rect(30, 20, 1220, 680)
-        p.panel(box)
-        p.text("Controls", (box.x + 20, box.y + 12), theme.LARGE, bold=True)
-        p.text(
-            "Esc, F1 or a click closes this help",
-            (box.right - 20, box.y + 18),
-            theme.SMALL,
-            theme.TEXT_DIM,
-            anchor="topright",
-        )
-        cols = [(box.x + 20, box.y + 56), (box.x + 630, box.y + 56)]
-        col, (x, y) = 0, cols[0]
-        for title, rows in CONTROLS:
-            need = 30 + 23 * len(rows)
-            if y + need > box.bottom - 10 and col == 0:
-                col, (x, y) = 1, cols[1]
-            p.text(title, (x, y), theme.BODY, theme.SKY_BLUE, bold=True)
-            y += 28
-            for key, what in rows:
-                p.text(key, (x, y), theme.SMALL, theme.YELLOW)
-                p.text(what, (x + 250, y), theme.SMALL, theme.TEXT)
-                y += 23
-            y += 10
+        box = pygame.Rect(30, 20, p.width - 60, 680)
+        with p.panel(box, name="help"):
+            p.text("Controls", (box.x + 20, box.y + 12), theme.LARGE, bold=True)
+            p.text(
+                "Esc, F1 or a click closes this help",
+                (box.right - 20, box.y + 18),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="topright",
+            )
+            col_w = (box.width - 60) // 2
+            line_h = p.fonts.line_height(theme.SMALL) + 5
+            sections = []
+            for title, rows in CONTROLS:  # each section's keys as wide as its longest key
+                key_w = 16 + max(p.fonts.size(k, theme.SMALL)[0] for k, _w in rows)
+                wrapped = [(k, p.fonts.wrap(w, theme.SMALL, col_w - key_w)) for k, w in rows]
+                need = 30 + line_h * sum(len(lines) for _k, lines in wrapped)
+                sections.append((title, key_w, wrapped, need))
+            cols = [(box.x + 20, box.y + 56), (box.x + 40 + col_w, box.y + 56)]
+            col, (x, y) = 0, cols[0]
+            for title, key_w, wrapped, need in sections:
+                if y + need > box.bottom - 10 and col == 0:
+                    col, (x, y) = 1, cols[1]
+                p.text(title, (x, y), theme.BODY, theme.SKY_BLUE, bold=True)
+                y += 28
+                for key, lines in wrapped:
+                    p.text(key, (x, y), theme.SMALL, theme.YELLOW)
+                    for line in lines:
+                        p.text(line, (x + key_w, y), theme.SMALL, theme.TEXT)
+                        y += line_h
+                y += 8
 
 
 class ConfirmOverlay(Overlay):
@@ -148,8 +150,14 @@ class ConfirmOverlay(Overlay):
     def __init__(self, app, title: str, detail: str, on_yes: Callable[[], None]) -> None:
         super().__init__(app)
         self.title, self.detail, self.on_yes = title, detail, on_yes
-        self.yes = Button(pygame.Rect(440, 390, 180, 44), "Yes", "Y")
-        self.no = Button(pygame.Rect(660, 390, 180, 44), "No", "N")
+        self.yes = Button(label="Yes", key_hint="Y")
+        self.no = Button(label="No", key_hint="N")
+
+    def layout(self, size: tuple[int, int]) -> None:
+        cx = size[0] // 2
+        self.box = pygame.Rect(cx - 280, 250, 560, 220)
+        self.yes.rect = pygame.Rect(cx - 200, 400, 180, 44)
+        self.no.rect = pygame.Rect(cx + 20, 400, 180, 44)
 
     def _answer(self, yes: bool) -> None:
         self.app.pop()
@@ -172,12 +180,23 @@ class ConfirmOverlay(Overlay):
 
     def draw(self, p: Painter) -> None:
         self._veil(p)
-        box = pygame.Rect(400, 260, 480, 200)
-        p.panel(box)
-        p.text(self.title, (box.centerx, box.y + 30), theme.LARGE, bold=True, anchor="midtop")
-        p.text(self.detail, (box.centerx, box.y + 76), theme.BODY, theme.TEXT_DIM, anchor="midtop")
-        self.yes.draw(p)
-        self.no.draw(p)
+        box = self.box
+        with p.panel(box, name="confirm"):
+            width = box.width - 40
+            p.text(
+                self.title,
+                (box.centerx, box.y + 24),
+                theme.LARGE,
+                bold=True,
+                anchor="midtop",
+                max_width=width,
+            )
+            y = box.y + 66
+            for line in p.fonts.wrap(self.detail, theme.BODY, width)[:3]:
+                p.text(line, (box.centerx, y), theme.BODY, theme.TEXT_DIM, anchor="midtop")
+                y += 24
+            self.yes.draw(p)
+            self.no.draw(p)
 
 
 class PauseOverlay(Overlay):
@@ -189,10 +208,12 @@ class PauseOverlay(Overlay):
     def __init__(self, app) -> None:
         super().__init__(app)
         self.index = 0
-        self.buttons = [
-            Button(pygame.Rect(490, 250 + i * 58, 300, 46), label)
-            for i, label in enumerate(self.ITEMS)
-        ]
+        self.buttons = [Button(label=label) for label in self.ITEMS]
+
+    def layout(self, size: tuple[int, int]) -> None:
+        cx = size[0] // 2
+        for i, b in enumerate(self.buttons):
+            b.rect = pygame.Rect(cx - 150, 250 + i * 58, 300, 46)
 
     def _choose(self, i: int) -> None:
         item = self.ITEMS[i]
@@ -235,14 +256,16 @@ class PauseOverlay(Overlay):
 
     def draw(self, p: Painter) -> None:
         self._veil(p)
-        p.text("Paused", (640, 170), theme.TITLE, bold=True, anchor="midtop")
-        p.text(
-            "The simulated clock is stopped.",
-            (640, 214),
-            theme.BODY,
-            theme.TEXT_DIM,
-            anchor="midtop",
-        )
+        cx = p.width // 2
+        with p.area(pygame.Rect(cx - 300, 160, 600, 84), "pause"):
+            p.text("Paused", (cx, 166), theme.TITLE, bold=True, anchor="midtop")
+            p.text(
+                "The simulated clock is stopped.",
+                (cx, 212),
+                theme.BODY,
+                theme.TEXT_DIM,
+                anchor="midtop",
+            )
         for i, b in enumerate(self.buttons):
             b.focused = i == self.index
             b.draw(p)
@@ -265,7 +288,11 @@ class StepsOverlay(Overlay):
         """(action index, rect) of the rows in view: the chosen row is kept in view."""
         first = max(0, self.index - (self.VISIBLE - 1))
         shown = range(first, min(len(self.actions), first + self.VISIBLE))
-        return [(i, pygame.Rect(340, 150 + (i - first) * 40, 600, 34)) for i in shown]
+        x = self.box.x + 20
+        return [(i, pygame.Rect(x, 150 + (i - first) * 40, 600, 34)) for i in shown]
+
+    def layout(self, size: tuple[int, int]) -> None:
+        self.box = pygame.Rect(size[0] // 2 - 320, 80, 640, 580)
 
     def _site_count(self) -> int:
         """Skin sites to strip: those punctured in this attempt, or the handover's (nursing)."""
@@ -316,25 +343,33 @@ class StepsOverlay(Overlay):
 
     def draw(self, p: Painter) -> None:
         self._veil(p)
-        box = pygame.Rect(320, 80, 640, 580)
-        p.panel(box)
-        p.text("Procedure steps and responses", (box.x + 20, box.y + 14), theme.LARGE, bold=True)
-        if not self.actions:
-            p.paragraph(
-                "This build has no procedure-step or response commands yet; they arrive "
-                "with the scenario engine.",
-                box.inflate(-40, -120),
-                theme.BODY,
-                theme.TEXT_DIM,
+        box = self.box
+        with p.panel(box, name="steps"):
+            p.text(
+                "Procedure steps and responses", (box.x + 20, box.y + 14), theme.LARGE, bold=True
             )
-        for i, r in self.visible_rows():
-            if i == self.index:
-                p.rect((30, 70, 110), r, radius=4)
-            p.text(self.actions[i].label, (r.x + 10, r.centery), theme.BODY, anchor="midleft")
-        p.text(
-            "Up/Down, Enter to do it · Esc to close",
-            (box.centerx, box.bottom - 30),
-            theme.SMALL,
-            theme.TEXT_DIM,
-            anchor="midtop",
-        )
+            if not self.actions:
+                p.paragraph(
+                    "This build has no procedure-step or response commands yet; they arrive "
+                    "with the scenario engine.",
+                    box.inflate(-40, -120),
+                    theme.BODY,
+                    theme.TEXT_DIM,
+                )
+            for i, r in self.visible_rows():
+                if i == self.index:
+                    p.rect((30, 70, 110), r, radius=4)
+                p.text(
+                    self.actions[i].label,
+                    (r.x + 10, r.centery),
+                    theme.BODY,
+                    anchor="midleft",
+                    max_width=r.width - 20,
+                )
+            p.text(
+                "Up/Down, Enter to do it · Esc to close",
+                (box.centerx, box.bottom - 26),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="midtop",
+            )

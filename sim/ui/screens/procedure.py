@@ -21,35 +21,38 @@ from sim.ui.hud import Hud, vitals_text
 from sim.ui.input import (
     CURSOR_STEP,
     DORSAL_KEYS,
-    DRAG_N_PER_PX,
     NEEDLE_KEYS,
+    PULL_KEYS,
     SITE_INTENTS,
     HeldControls,
     Intent,
     NeedleHand,
     intent_for,
 )
+from sim.ui.layout import button_row, procedure_layout
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
-from sim.ui.screens.dorsal import AREA, ZONE_TEXT, DorsalPanel
-from sim.ui.screens.needle import SIDE, NeedlePanel
-from sim.ui.screens.tutorial_panel import TutorialPanel, draw_aim_guide
+from sim.ui.screens.dorsal import ZONE_TEXT, DorsalPanel
+from sim.ui.screens.needle import NeedlePanel
+from sim.ui.screens.section import T_RANGE_MM
+from sim.ui.screens.tutorial_panel import AIM_GUIDE_H, TutorialPanel, draw_aim_guide
 from sim.vocabulary import commands as c
 from sim.vocabulary.events import DONOR_VOLUME_LIMIT_EXCEEDED, NEEDLE_DANGER_EVENTS
 
 GIVE_FLASH_S = 0.35
 GIVE_SHAKE_S = 0.3
 BANNER_S = 8.0
-BUTTON_Y = 648
+WARNINGS_MAX = 3
 
 NEEDLE_BUTTONS = (
     ("Insert", "Enter", Intent.INSERT),
     ("Push", "Space", Intent.PUSH),
-    ("Twist", "Shift", None),
+    ("Twist", "", None),
     ("Withdraw", "W", Intent.WITHDRAW),
     ("Rotate", "R", Intent.ROTATE),
     ("Stylet", "S", Intent.STYLET),
     ("Pull", "A", Intent.ASPIRATE),
+    ("Back out", "B", Intent.BACK_OUT),
     ("Remove", "X", Intent.REMOVE),
     ("Back view", "D", Intent.DORSAL),
     ("Steps", "T", Intent.STEPS),
@@ -70,7 +73,6 @@ AIM_BUTTONS = (
     ("v caudal", Intent.AIM_CAUDAL),
 )
 PULL_BUTTONS = (("pull −", Intent.PULL_SMALLER), ("pull +", Intent.PULL_LARGER))
-AIM_GUIDE = pygame.Rect(AREA.right - 236, AREA.bottom - 196, 226, 186)
 
 
 def _mm(value: float) -> str:
@@ -80,11 +82,7 @@ def _mm(value: float) -> str:
 
 
 def _button_row(spec) -> list[Button]:
-    w = (1260 - (len(spec) - 1) * 6) // len(spec)
-    return [
-        Button(pygame.Rect(10 + i * (w + 6), BUTTON_Y, w, 40), label, key, action=str(intent))
-        for i, (label, key, intent) in enumerate(spec)
-    ]
+    return [Button(label=label, key_hint=key, action=str(intent)) for label, key, intent in spec]
 
 
 class Effects:
@@ -144,36 +142,26 @@ class ProcedureView(View):
         self.effects = Effects()
         self.sub = "dorsal"
         self.push_key = False
+        self.pull_key = False  # the pull key held: a pull, a turn, a pull... (NeedleHand.step)
         self.shift = False
         self.mouse_push = False
-        self.twist_toggle = False
+        self.twist_toggle = True  # Space and the mouse advance twisting, firmly
         self.rmb_twist = False
-        self.drag_y0: int | None = None
-        self.drag_force: float | None = None
         self.hover = (0, 0)
         self.last_pull: dict | None = None
         self.entries_by_site: dict[int, int] = {}
         self.needle_buttons = _button_row(NEEDLE_BUTTONS)
         self.dorsal_buttons = _button_row(DORSAL_BUTTONS)
         self.aim_buttons = [
-            Button(
-                pygame.Rect(SIDE.x + 14 + i * 88, SIDE.bottom - 40, 84, 32),
-                label,
-                action=str(intent),
-            )
-            for i, (label, intent) in enumerate(AIM_BUTTONS)
+            Button(label=label, action=str(intent)) for label, intent in AIM_BUTTONS
         ]
         self.pull_buttons = [
-            Button(
-                pygame.Rect(SIDE.right - 184 + i * 88, SIDE.bottom - 80, 84, 32),
-                label,
-                action=str(intent),
-            )
-            for i, (label, intent) in enumerate(PULL_BUTTONS)
+            Button(label=label, action=str(intent)) for label, intent in PULL_BUTTONS
         ]
         self.tutorial_panel = (
-            TutorialPanel(session.guide, AREA) if mode.guided and session.guide else None
+            TutorialPanel(session.guide) if mode.guided and session.guide else None
         )
+        self.lay = procedure_layout(app.canvas_size, self.tutorial_panel is not None)
         session.listeners.append(self._on_events)
         session.listeners.append(self.needle_panel.on_events)  # stylet, give, pull animations
         self.nursing = session.attempt.scenario.kind == "nursing"
@@ -188,6 +176,29 @@ class ProcedureView(View):
             session.say("Assessment: mark your skin sites (click or Enter). No hints are shown.")
         if notice:  # the warning comes first; the line above it keeps it in view
             session.say(notice, "warn")
+
+    def layout(self, size: tuple[int, int]) -> None:
+        """HUD on top; the tutorial's column (tutorial only), the back or the section, and the
+        side panel across the middle; the status lines and the buttons at the bottom."""
+        lay = self.lay = procedure_layout(size, self.tutorial_panel is not None)
+        self.dorsal.set_area(lay.area)
+        self.needle_panel.set_rects(lay.area, lay.side)
+        p = self.app.painter  # the buttons are as wide as their labels need, then equal shares
+
+        def place(buttons: list[Button], row: pygame.Rect, gap: int) -> None:
+            need = [b.min_width(p) for b in buttons]
+            for b, r in zip(buttons, button_row(row, len(buttons), gap, need), strict=True):
+                b.rect = r
+
+        place(self.needle_buttons, lay.buttons, 6)
+        place(self.dorsal_buttons, lay.buttons, 6)
+        side = lay.side
+        inner = pygame.Rect(side.x + 10, side.bottom - 42, side.width - 20, 32)
+        place(self.aim_buttons, inner, 4)
+        half = pygame.Rect(inner.centerx + 2, inner.y - 40, inner.right - inner.centerx - 2, 32)
+        place(self.pull_buttons, half, 4)
+        if self.tutorial_panel is not None and lay.column is not None:
+            self.tutorial_panel.set_area(lay.column)
 
     # ---------------------------------------------------------------- state
     @property
@@ -229,13 +240,13 @@ class ProcedureView(View):
                 self.entries_by_site[ev["site"]] = self.entries_by_site.get(ev["site"], 0) + 1
                 s.say(
                     "Loss of resistance: the tip is in the marrow cavity."
-                    + (" Stop pushing." if coach else ""),
+                    + (" Let go now." if coach else ""),
                     "good",
                 )
             elif t == "cortex_entered":
                 s.say(
                     "Bone contact: the outer table."
-                    + (" Push firmly and twist (hold Shift)." if coach else ""),
+                    + (" Keep pressing, twisting; let go the moment it gives." if coach else ""),
                     "info",
                 )
             elif t in NEEDLE_DANGER_EVENTS:
@@ -286,6 +297,9 @@ class ProcedureView(View):
             elif "message" in ev:
                 self.effects.announce(str(ev["message"]))
                 s.say(str(ev["message"]), "warn")
+        if self.mode.shows_hints:  # what the score will mark down, said as it happens
+            for text, kind in coaching.event_feedback(s, events):
+                s.say(text, kind)
 
     def press(self, intent: Intent) -> None:
         """A key or button intent in either sub-view."""
@@ -376,10 +390,10 @@ class ProcedureView(View):
             self.hover = event.pos
             if self.sub == "dorsal":
                 self.dorsal.hover_mm = (
-                    self.dorsal.camera.to_mm(*event.pos) if AREA.collidepoint(event.pos) else None
+                    self.dorsal.camera.to_mm(*event.pos)
+                    if self.lay.area.collidepoint(event.pos)
+                    else None
                 )
-            elif self.drag_y0 is not None:
-                self.drag_force = max(0.0, (event.pos[1] - self.drag_y0) * DRAG_N_PER_PX)
             return True
         if event.type == pygame.MOUSEWHEEL and self.sub == "needle":
             self.press(Intent.PULL_LARGER if event.y > 0 else Intent.PULL_SMALLER)
@@ -389,8 +403,6 @@ class ProcedureView(View):
         if event.type == pygame.MOUSEBUTTONUP:
             if event.button == 1:
                 self.mouse_push = False
-                self.drag_y0 = None
-                self.drag_force = None
             if event.button == 3:
                 self.rmb_twist = False
             return True
@@ -405,6 +417,9 @@ class ProcedureView(View):
             self.push_key = down
             if down:
                 self.shift = bool(event.mod & pygame.KMOD_SHIFT) or self.shift
+            return True
+        if event.key in PULL_KEYS and self.sub == "needle" and not down:
+            self.pull_key = False  # the pull's key-down is an intent (the first pull) below
             return True
         if not down:
             return False
@@ -430,6 +445,10 @@ class ProcedureView(View):
         intent = intent_for(event, keymap)
         if intent is None:
             return False
+        if intent == Intent.ASPIRATE and event.key in PULL_KEYS:
+            if self.pull_key:  # the key's own auto-repeat: the hand repeats pulls itself
+                return True
+            self.pull_key = True
         self.press(intent)
         return True
 
@@ -451,7 +470,7 @@ class ProcedureView(View):
                 else:
                     self.press(Intent(b.action))
                 return True
-        if self.sub == "dorsal" and AREA.collidepoint(pos):
+        if self.sub == "dorsal" and self.lay.area.collidepoint(pos):
             for site in self.sites:
                 if math.dist(pos, self.dorsal.camera.to_px(site.x_mm, site.y_mm)) < 12:
                     if not self.session.sim.needle.inserted:
@@ -461,9 +480,8 @@ class ProcedureView(View):
                     return True
             self.mark(self.dorsal.camera.to_mm(*pos))
             return True
-        if self.sub == "needle" and AREA.collidepoint(pos):
-            self.drag_y0 = pos[1]
-            self.drag_force = 0.0
+        if self.sub == "needle" and self.lay.area.collidepoint(pos):
+            self.mouse_push = True  # the mouse held on the section: "advance, firmly"
             return True
         return False
 
@@ -480,15 +498,15 @@ class ProcedureView(View):
             return
         if self.sub == "needle":
             held = HeldControls(
-                push=self.push_key or self.mouse_push,
-                twist=self.twist,
-                drag_force_n=self.drag_force,
+                push=self.push_key or self.mouse_push, twist=self.twist, pull=self.pull_key
             )
-            force, twist, cmds = self.hand.step(dt_s, held)
+            pressing, twist, cmds = self.hand.step(dt_s, held)
             for cmd in cmds:
                 self.submit(cmd)
-            self.session.push(force, twist, dt_s)
+            self.session.press(pressing, twist, dt_s)
             n = self.session.needle
+            self.hand.force_n = n.force_n if pressing and n.inserted else 0.0
+            force = self.hand.force_n
             self.app.sounds.grind(
                 force > 0 and n.inserted and n.tissue.is_cortex and self._speed(force, twist) > 0
             )
@@ -500,10 +518,8 @@ class ProcedureView(View):
     def release_inputs(self) -> None:
         """Covered (overlay, pause, another view) or the window lost focus: stop pushing,
         dragging and twisting, since the key-up or button-up will not come here."""
-        self.push_key = self.mouse_push = False
+        self.push_key = self.mouse_push = self.pull_key = False
         self.shift = self.rmb_twist = False
-        self.drag_y0 = None
-        self.drag_force = None
         self.app.sounds.grind(False)
 
     def on_exit(self) -> None:
@@ -524,15 +540,17 @@ class ProcedureView(View):
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter) -> None:
         s = self.session
-        self.hud.draw(p, s)
+        lay = self.lay
+        self.hud.draw(p, s, lay.hud)
         if self.sub == "dorsal":
             self._draw_dorsal(p)
         else:
             self._draw_needle(p)
-        if self.tutorial_panel is not None:
+        if self.tutorial_panel is not None and self.sub == "dorsal":
             self.tutorial_panel.draw(p)
         if self.effects.banner_s > 0:
-            self._draw_banner(p)
+            with p.layer("banner"):
+                self._draw_banner(p)
         self._draw_message(p)
         buttons = self.needle_buttons if self.sub == "needle" else self.dorsal_buttons
         for b in buttons:
@@ -542,30 +560,36 @@ class ProcedureView(View):
             b.draw(p, hover=b.rect.collidepoint(self.hover))
 
     def _draw_dorsal(self, p: Painter) -> None:
-        self.dorsal.draw(
-            p, self.sites, self.hand.site, self.entries_by_site, events=self.session.sim.events
-        )
-        p.panel(SIDE)
-        x, y = SIDE.x + 14, SIDE.y + 10
+        with p.area(self.lay.area, "back"):
+            self.dorsal.draw(
+                p, self.sites, self.hand.site, self.entries_by_site, events=self.session.sim.events
+            )
+        side = self.lay.side
+        with p.panel(side, name="palpation"):
+            self._draw_palpation(p, side)
+
+    def _draw_palpation(self, p: Painter, side: pygame.Rect) -> None:
+        x, y = side.x + 14, side.y + 10
+        width = side.width - 28
         p.text("Palpation", (x, y), theme.BODY, bold=True)
         y += 30
         pos = self.dorsal.hover_mm or self.dorsal.cursor_mm
         felt = self.dorsal.palpate(*pos)
-        y = p.paragraph(felt, pygame.Rect(x, y, SIDE.width - 28, 60), theme.BODY, theme.YELLOW)
+        y = p.paragraph(felt, pygame.Rect(x, y, width, 80), theme.BODY, theme.YELLOW)
         landmark, lat, cra = self.dorsal.local(*pos)
-        side = landmark.split("_")[0]
-        p.text(
-            f"{_mm(lat)} mm lateral, {_mm(cra)} mm cranial of the {side} PSIS",
-            (x, y + 4),
+        side_name = landmark.split("_")[0]
+        y = p.paragraph(
+            f"{_mm(lat)} mm lateral, {_mm(cra)} mm cranial of the {side_name} PSIS",
+            pygame.Rect(x, y + 2, width, 40),
             theme.SMALL,
             theme.TEXT_DIM,
         )
-        y += 34
+        y += 6
         if self.mode.shows_hints:
             zone = self.session.sim.anatomy.site_zone(lat, cra)
             text, colour = ZONE_TEXT[zone]
-            y = p.paragraph(text, pygame.Rect(x, y, SIDE.width - 28, 60), theme.SMALL, colour)
-        y += 14
+            y = p.paragraph(text, pygame.Rect(x, y, width, 60), theme.SMALL, colour)
+        y += 12
         sc = self.session.attempt.scenario
         p.text(f"Skin sites ({sc.sites.min}-{sc.sites.max})", (x, y), theme.BODY, bold=True)
         y += 30
@@ -577,17 +601,24 @@ class ProcedureView(View):
                 (x, y),
                 theme.SMALL,
                 theme.YELLOW if site.index == self.hand.site else theme.TEXT,
+                max_width=width,
             )
-            y += 24
+            y += 22
         if not self.sites:
-            p.text(
-                "none yet: click the back, or arrows + Enter", (x, y), theme.SMALL, theme.TEXT_DIM
+            y = p.paragraph(
+                "none yet: click the back, or arrows + Enter",
+                pygame.Rect(x, y, width, 40),
+                theme.SMALL,
+                theme.TEXT_DIM,
             )
-            y += 24
-        p.paragraph(
+        help_text = (
             "Arrows move the marker (Shift: faster). Click a site to choose it; Tab goes to "
-            "the needle view.",
-            pygame.Rect(x, SIDE.bottom - 64, SIDE.width - 28, 60),
+            "the needle view."
+        )
+        h = p.paragraph_height(help_text, width, theme.SMALL)
+        p.paragraph(
+            help_text,
+            pygame.Rect(x, max(y + 8, side.bottom - 10 - h), width, h),
             theme.SMALL,
             theme.TEXT_DIM,
         )
@@ -595,15 +626,33 @@ class ProcedureView(View):
     def _draw_needle(self, p: Painter) -> None:
         s = self.session
         n = s.needle
+        lay = self.lay
         aim = (self.hand.lateral_deg, self.hand.cranial_deg)
         guide = self.session.guide if self.tutorial_panel is not None else None
         ghost = guide.ideal_track() if guide is not None else None
-        self.needle_panel.draw_section(
-            p, self.current_site, n, aim, self.effects.shake, self.effects.flash, ghost
-        )
-        if ghost is not None and self.current_site is not None:
-            shown = (n.lateral_deg, n.cranial_deg) if n.inserted else aim
-            draw_aim_guide(p, AIM_GUIDE, shown, ghost)
+        warns: list[tuple[str, str]] = []
+        if self.mode.shows_hints:
+            warns = coaching.warnings(s, aim[0], aim[1], self.hand.pull_ml, self.hand.force_n)
+            warns = warns[:WARNINGS_MAX]
+        # Practice: the warnings sit over the section's upper right, below the skin line and
+        # clear of the needle; the tutorial has them in its column, above the aim guide.
+        in_column = self.tutorial_panel is not None and lay.column is not None
+        boxes = [] if in_column else self._warning_boxes(p, warns)
+        with p.area(lay.area, "section"):
+            self.needle_panel.draw_section(
+                p,
+                self.current_site,
+                n,
+                aim,
+                self.effects.shake,
+                self.effects.flash,
+                ghost,
+                avoid=[b for b, _lines in boxes],
+            )
+            for (box, lines), (_text, sev) in zip(boxes, warns, strict=False):
+                self._draw_warning(p, box, lines, sev)
+        if in_column:
+            self._draw_column(p, warns, ghost, aim)
         force = self.hand.force_n
         twist = self.twist
         self.needle_panel.draw_side(
@@ -620,49 +669,119 @@ class ProcedureView(View):
         )
         for b in self.aim_buttons + self.pull_buttons:
             b.draw(p, hover=b.rect.collidepoint(self.hover))
-        if self.mode.shows_hints:
-            warns = coaching.warnings(s, aim[0], aim[1], self.hand.pull_ml, self.hand.force_n)
-            y = 108 if self.tutorial_panel is None else self._panel_bottom() + 10
-            for text, sev in warns[:3]:
-                colour = theme.VERMILLION if sev == "danger" else theme.ORANGE
-                r = p.fonts.size(text, theme.BODY, bold=True)
-                box = pygame.Rect(18, y - 2, r[0] + 16, r[1] + 6)
-                p.rect((20, 22, 28), box, radius=4)
-                p.rect(colour, box, 2, radius=4)
-                p.text(text, (26, y + 1), theme.BODY, colour, bold=True)
-                y += r[1] + 12
 
-    def _panel_bottom(self) -> int:
-        """Where the tutorial panel ends (warnings are drawn below it)."""
-        return self.tutorial_panel.bottom if self.tutorial_panel is not None else AREA.y
+    def _draw_column(self, p: Painter, warns, ghost, aim) -> None:
+        """The tutorial's column beside the section: the step panel on top, then the warnings,
+        then the aim guide at the bottom (never over the needle, the skin or the tip).  While
+        the step panel is open and the column is short, the aim guide gives way to it."""
+        col = self.lay.column
+        panel = self.tutorial_panel
+        n = self.session.needle
+        width = col.width
+        wrapped = [p.fonts.wrap(text, theme.SMALL, width - 20, bold=True) for text, _sev in warns]
+        line_h = p.fonts.line_height(theme.SMALL, True) + 2
+        warn_h = sum(len(lines) * line_h + 10 + 6 for lines in wrapped)
+        bottom = col.bottom
+        guide = ghost is not None and self.current_site is not None
+        if guide and panel.expanded:
+            guide = panel.needed(p) + 8 + warn_h + AIM_GUIDE_H <= col.height
+        if guide:
+            guide_rect = pygame.Rect(col.x, col.bottom - AIM_GUIDE_H, col.width, AIM_GUIDE_H)
+            shown = (n.lateral_deg, n.cranial_deg) if n.inserted else aim
+            draw_aim_guide(p, guide_rect, shown, ghost)
+            bottom = guide_rect.y - 8
+        y = panel.draw(p, room=bottom - col.y - warn_h) - 2
+        for lines, (_text, sev) in zip(wrapped, warns, strict=True):
+            box = pygame.Rect(col.x, y, width, len(lines) * line_h + 10)
+            self._draw_warning(p, box, lines, sev)
+            y = box.bottom + 6
+
+    def _warning_boxes(self, p: Painter, warns) -> list[tuple[pygame.Rect, list[str]]]:
+        """Where the practice warnings go over the section: right-aligned, stacked from just
+        below the skin line and the whole-needle inset, at most about half the section wide."""
+        area = self.lay.area
+        skin_y = area.y + area.height * -T_RANGE_MM[0] / (T_RANGE_MM[1] - T_RANGE_MM[0])
+        most = max(200, round(area.width * 0.55))
+        line_h = p.fonts.line_height(theme.SMALL, True) + 2
+        y = round(skin_y) + 10
+        aim = (self.hand.lateral_deg, self.hand.cranial_deg)
+        inset = self.needle_panel.inset_for(p, self.current_site, self.session.needle, aim)
+        if inset is not None:
+            y = max(y, inset.bottom + 6)
+        boxes = []
+        for text, _sev in warns:
+            lines = p.fonts.wrap(text, theme.SMALL, most - 20, bold=True)
+            w = max(p.fonts.size(line, theme.SMALL, True)[0] for line in lines) + 20
+            box = pygame.Rect(area.right - 10 - w, y, w, len(lines) * line_h + 10)
+            boxes.append((box, lines))
+            y = box.bottom + 6
+        return boxes
+
+    def _draw_warning(self, p: Painter, box: pygame.Rect, lines: list[str], sev: str) -> None:
+        colour = theme.VERMILLION if sev == "danger" else theme.ORANGE
+        p.rect((20, 22, 28), box, radius=4)
+        p.rect(colour, box, 2, radius=4)
+        with p.area(box, "warning"):
+            y = box.y + 5
+            for line in lines:
+                p.text(line, (box.x + 10, y), theme.SMALL, colour, bold=True)
+                y += p.fonts.line_height(theme.SMALL, True) + 2
 
     def _draw_banner(self, p: Painter) -> None:
-        box = pygame.Rect(160, 250, 580, 110)
+        area = self.lay.area
+        w = min(580, area.width - 40)
+        lines = p.fonts.wrap(self.effects.banner, theme.BODY, w - 28)[:4]
+        h = 40 + len(lines) * 24 + 10
+        box = pygame.Rect(0, 0, w, h)
+        box.center = (area.centerx, area.y + area.height * 0.4)
         p.rect((20, 22, 28), box, radius=8)
         p.rect(theme.ORANGE, box, 3, radius=8)
-        p.text("Scenario event", (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True)
-        p.paragraph(self.effects.banner, box.inflate(-28, -44).move(0, 12), theme.BODY)
+        with p.area(box, "banner"):
+            p.text("Scenario event", (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True)
+            p.paragraph(
+                self.effects.banner, pygame.Rect(box.x + 14, box.y + 38, w - 28, h - 44), theme.BODY
+            )
 
     def _draw_message(self, p: Painter) -> None:
         s = self.session
+        status = self.lay.status
         colours = {"good": theme.GOOD, "warn": theme.ORANGE, "danger": theme.VERMILLION}
         rec = s.recording
         problem = rec.error if rec is not None and rec.error else self.notice
-        if problem:
-            p.text(problem, (14, 586), theme.SMALL, theme.VERMILLION, bold=True, max_width=1252)
-        room = 1252
-        vitals = vitals_text(self.hud.donor)
-        if vitals:  # the anaesthetic monitor, bottom right, red while hypotensive
-            low = self.hud.donor.get("systolic_mmhg", 120) < 90
-            colour = theme.VERMILLION if low else theme.TEXT
-            r = p.text(vitals, (1266, 615), theme.SMALL, colour, bold=low, anchor="topright")
-            room = r.x - 30
-        if s.message:
-            p.text(
-                s.message,
-                (14, 612),
-                theme.BODY,
-                colours.get(s.message_kind, theme.SKY_BLUE),
-                bold=s.message_kind in ("danger", "good"),
-                max_width=room,
-            )
+        with p.area(status, "status"):
+            if problem:
+                p.text(
+                    problem,
+                    (status.x + 4, status.y + 2),
+                    theme.SMALL,
+                    theme.VERMILLION,
+                    bold=True,
+                    max_width=status.width - 8,
+                    may_shorten=True,
+                )
+            y = status.bottom - 4
+            room = status.width - 8
+            vitals = vitals_text(self.hud.donor)
+            if vitals:  # the anaesthetic monitor, bottom right, red while hypotensive
+                low = self.hud.donor.get("systolic_mmhg", 120) < 90
+                colour = theme.VERMILLION if low else theme.TEXT
+                r = p.text(
+                    vitals,
+                    (status.right - 4, y),
+                    theme.SMALL,
+                    colour,
+                    bold=low,
+                    anchor="bottomright",
+                )
+                room = r.x - 30 - status.x
+            if s.message:
+                p.text(
+                    s.message,
+                    (status.x + 4, y),
+                    theme.BODY,
+                    colours.get(s.message_kind, theme.SKY_BLUE),
+                    bold=s.message_kind in ("danger", "good"),
+                    anchor="bottomleft",
+                    max_width=room,
+                    may_shorten=True,
+                )

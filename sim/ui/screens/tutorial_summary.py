@@ -22,13 +22,17 @@ class TutorialSummaryView(View):
         self.session = session
         self.mode = mode
         self.guide = session.guide
-        self.practice_btn = Button(
-            pygame.Rect(700, 650, 300, 46), "Practise this scenario", "Enter"
-        )
-        self.debrief_btn = Button(pygame.Rect(1010, 650, 250, 46), "Score and debrief", "D")
-        self.launcher_btn = Button(pygame.Rect(20, 650, 200, 46), "Launcher", "Esc")
+        self.practice_btn = Button(label="Practise this scenario", key_hint="Enter")
+        self.debrief_btn = Button(label="Score and debrief", key_hint="D")
+        self.launcher_btn = Button(label="Launcher", key_hint="Esc")
         self.practice_btn.focused = True
         self.hover = (0, 0)
+
+    def layout(self, size: tuple[int, int]) -> None:
+        w, _h = size
+        self.debrief_btn.rect = pygame.Rect(w - 20 - 250, 650, 250, 46)
+        self.practice_btn.rect = pygame.Rect(w - 20 - 250 - 10 - 300, 650, 300, 46)
+        self.launcher_btn.rect = pygame.Rect(20, 650, 200, 46)
 
     def practise(self) -> None:
         practice = mode_by_id("practice")
@@ -65,37 +69,57 @@ class TutorialSummaryView(View):
     def draw(self, p: Painter) -> None:
         g = self.guide
         sc = self.session.attempt.scenario
-        p.text("Tutorial summary", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
-        p.text(sc.title, (40, 40), theme.TITLE, bold=True)
-        done, total = len(g.done), g.total
-        if g.finished:
-            head, colour = f"All {total} steps done. Well done.", theme.GOOD
-        else:
-            left = g.current.title if g.current else ""
-            head = f"{done} of {total} steps done; the tutorial stopped at '{left}'."
-            colour = theme.ORANGE
-        p.text(head, (40, 92), theme.LARGE, colour, bold=True)
-        box = pygame.Rect(20, 132, 1240, 506)
-        p.panel(box, "What each step was for (green: done)")
-        steps = g.tutorial.steps
-        wx = box.x + 350
-        wraps = [p.fonts.wrap(s.why, theme.SMALL, box.right - 16 - wx) for s in steps]
-        room = box.height - 34
-        most = 3
-        while most > 1 and sum(min(most, len(w)) * 18 + 6 for w in wraps) > room:
-            most -= 1
-        y = box.y + 30
-        for i, (step, lines) in enumerate(zip(steps, wraps, strict=True)):
-            ok = step in g.done
-            colour = theme.GOOD if ok else theme.ORANGE
-            title = f"{i + 1}. {step.title}" + ("" if ok else "  (not done)")
-            p.text(title, (box.x + 14, y), theme.SMALL, colour, bold=True)
-            shown = lines[:most]
-            if len(lines) > most:
-                shown[-1] = shown[-1].rstrip(" .,;") + " ..."
-            for line in shown:
-                p.text(line, (wx, y), theme.SMALL, theme.TEXT_DIM)
-                y += 18
-            y += 6
+        w = p.width
+        with p.area(pygame.Rect(30, 14, w - 60, 114), "header"):
+            p.text("Tutorial summary", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(sc.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
+            done, total = len(g.done), g.total
+            if g.finished:
+                head, colour = f"All {total} steps done. Well done.", theme.GOOD
+            else:
+                left = g.current.title if g.current else ""
+                head = f"{done} of {total} steps done; the tutorial stopped at '{left}'."
+                colour = theme.ORANGE
+            p.text(head, (40, 90), theme.LARGE, colour, bold=True, max_width=w - 80)
+        box = pygame.Rect(20, 132, w - 40, 506)
+        with p.panel(box, "What each step was for (green: done)"):
+            steps = g.tutorial.steps
+            titles = [
+                f"{i + 1}. {s.title}" + ("" if s in g.done else "  (not done)")
+                for i, s in enumerate(steps)
+            ]
+            title_w = max(p.fonts.size(t, theme.SMALL, bold=True)[0] for t in titles)
+            wx = box.x + 14 + min(title_w + 20, box.width // 2)
+            wraps = [p.fonts.wrap(s.why, theme.SMALL, box.right - 16 - wx) for s in steps]
+            line_h = p.fonts.line_height(theme.SMALL) + 3
+            # One line of each reason, then more lines, step by step, while the panel has room.
+            shown_n = [1] * len(steps)
+            spare = (box.height - 38 - len(steps) * (line_h + 6)) // line_h
+            for _round in range(3):
+                for i, lines in enumerate(wraps):
+                    if spare > 0 and shown_n[i] < len(lines):
+                        shown_n[i] += 1
+                        spare -= 1
+            y = box.y + 30
+            for step, title, lines, n in zip(steps, titles, wraps, shown_n, strict=True):
+                ok = step in g.done
+                colour = theme.GOOD if ok else theme.ORANGE
+                p.text(
+                    title,
+                    (box.x + 14, y),
+                    theme.SMALL,
+                    colour,
+                    bold=True,
+                    max_width=wx - 20 - box.x - 14,
+                )
+                shown = lines[:n]
+                if len(lines) > n:  # the tutorial itself gives the whole reason
+                    shown[-1] = p.fonts.fit(
+                        shown[-1].rstrip(" .,;") + " ...", theme.SMALL, box.right - 16 - wx
+                    )
+                for line in shown:
+                    p.text(line, (wx, y), theme.SMALL, theme.TEXT_DIM)
+                    y += line_h
+                y += 6
         for b in (self.practice_btn, self.debrief_btn, self.launcher_btn):
             b.draw(p, hover=b.rect.collidepoint(self.hover))

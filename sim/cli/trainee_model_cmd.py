@@ -1,0 +1,108 @@
+"""``trainee-model``: a simulated trainee drives the real trainer window and measures the give.
+
+It reacts to what the window shows and plays (sim/ui/trainee_model.py), lets go ``--reaction-ms``
+after the give, and prints each pass's overshoot past the loss of resistance, the inputs it used
+and the real seconds it took, with their summary.  It records into a temporary folder, never the
+station's records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from sim.errors import InputError
+
+INPUTS = ("keyboard", "mouse")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "trainee-model", help="a simulated trainee makes needle passes in the trainer window"
+    )
+    p.add_argument("--scenario", default="adult-standard", help="harvest scenario id")
+    p.add_argument("--passes", default="10", help="bone penetrations to make (default 10)")
+    p.add_argument(
+        "--until-target",
+        action="store_true",
+        help="pass on until the scenario's target volume is collected (a full harvest)",
+    )
+    p.add_argument("--reaction-ms", default="250", help="let go this long after the give")
+    p.add_argument("--input", default="keyboard", help="keyboard (Space) or mouse (button)")
+    p.add_argument("--seed", default="1", help="random seed (default 1)")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.set_defaults(handler=handle)
+
+
+def _number(text: str, field: str, *, integer: bool = False) -> float:
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise InputError(f"must be {kind}, got {text!r}", field=field) from None
+    if not math.isfinite(value):
+        raise InputError(f"must be finite, got {text!r}", field=field)
+    return value
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.input not in INPUTS:
+        raise InputError(
+            f"unknown input {args.input!r} (expected one of: {', '.join(INPUTS)})", field="input"
+        )
+    reaction = _number(args.reaction_ms, "reaction-ms")
+    if reaction < 0:
+        raise InputError(f"must be >= 0 ms, got {args.reaction_ms}", field="reaction-ms")
+    passes = int(_number(args.passes, "passes", integer=True))
+    if passes < 1:
+        raise InputError(f"must be at least 1, got {args.passes}", field="passes")
+    seed = int(_number(args.seed, "seed", integer=True))
+    from sim.scenario import resolve_scenario
+
+    scenario = resolve_scenario(args.scenario)
+    if scenario.kind != "harvest":
+        raise InputError(
+            f"scenario {scenario.id!r} has no needle work (a {scenario.kind} scenario)",
+            field="scenario",
+        )
+    with tempfile.TemporaryDirectory(prefix="marrowsim-trainee-") as tmp:
+        os.environ["MARROWSIM_DATA_DIR"] = tmp  # never the station's records
+        from sim.ui.trainee_model import SimulatedTrainee  # imports pygame only here
+
+        trainee = SimulatedTrainee(
+            scenario.id,
+            reaction_ms=reaction,
+            input_kind=args.input,
+            seed=seed,
+            data_dir=Path(tmp),
+        )
+        run = trainee.harvest(None if args.until_target else passes)
+    if args.json:
+        sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True) + "\n")
+        return 0
+    print(f"{scenario.title}: {args.input}, let go {reaction:g} ms after the give (seed {seed})")
+    print(" pass  site  overshoot mm  inner table  inputs  real s")
+    for p in run.passes:
+        over = "no give" if p.overshoot_mm is None else f"{p.overshoot_mm:.1f}"
+        table = "REACHED" if p.inner_table else "-"
+        print(
+            f" {p.index + 1:4d}  {p.site + 1:4d}  {over:>12}  {table:>11}  {p.inputs:6d}"
+            f"  {p.real_s:6.1f}"
+        )
+    s = run.summary()
+    share = s["within_limit_share"] * 100
+    print(
+        f"{s['gives']} gives: {share:.0f}% within {s['overshoot_limit_mm']:g} mm "
+        f"(median {s['overshoot_median_mm']}, p90 {s['overshoot_p90_mm']}, "
+        f"max {s['overshoot_max_mm']} mm); {s['inner_table_passes']} reached the inner table"
+    )
+    print(
+        f"{s['inputs']} inputs, {s['real_min']} min of real time; "
+        f"collected {s['collected_ml']:g} of {s['target_ml']:g} mL"
+    )
+    return 0

@@ -1,0 +1,80 @@
+"""The skills-lab length: the same case at a proportionally smaller harvest, judged by the same
+rubric, stored with the attempt and shown wherever attempts are listed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sim.cli.main import main
+from sim.errors import InputError
+from sim.records import RecordStore
+from sim.run.attempt import Attempt
+from sim.scenario import resolve_scenario
+from sim.scenario.length import SKILLS_LAB_FRACTION, at_length
+from sim.scoring.context import ScoringContext
+
+F = SKILLS_LAB_FRACTION
+REFERENCE = "tests/reference/adult-standard-expert.jsonl"
+
+
+def test_skills_lab_scales_the_work_and_nothing_that_is_judged():
+    full = resolve_scenario("anesthesia-event")
+    short = at_length(full, "skills_lab")
+    assert short.length == "skills_lab" and full.length == "full"
+    assert short.target_volume_ml == pytest.approx(F * full.target_volume_ml)
+    assert short.targets.tnc_per_kg_recipient == pytest.approx(
+        F * full.targets.tnc_per_kg_recipient
+    )
+    assert short.time.par_s == pytest.approx(F * full.time.par_s)
+    assert short.time.limit_s == pytest.approx(F * full.time.limit_s)
+    assert short.events[0].trigger.collected_ml == pytest.approx(
+        F * full.events[0].trigger.collected_ml
+    )
+    # The same donor, limit, sites, steps and rubric: technique is judged exactly the same.
+    for part in ("donor", "recipient", "sites", "steps", "rubric"):
+        assert getattr(short, part) == getattr(full, part)
+    assert short.donor_limit_ml == full.donor_limit_ml
+    a, b = ScoringContext.from_scenario(full), ScoringContext.from_scenario(short)
+    assert a.thresholds == b.thresholds and a.weights == b.weights
+    assert short.briefing.startswith("Skills-lab length")
+    assert at_length(full, "full") is full
+
+
+def test_a_nursing_scenario_has_no_harvest_to_shorten():
+    with pytest.raises(InputError, match="no harvest to shorten"):
+        at_length(resolve_scenario("post-procedure-care"), "skills_lab")
+
+
+def test_the_stored_scenario_keeps_its_length_and_replays():
+    short = at_length(resolve_scenario("adult-standard"), "skills_lab")
+    again = type(short).model_validate(short.model_dump(mode="json"))
+    assert again == short and again.length == "skills_lab"
+    Attempt(again, 1)
+
+
+def test_run_takes_a_length_and_reports_bad_ones_in_one_line(capsys):
+    assert main(["run", "--scenario", "adult-standard", "--actions", REFERENCE, "--json",
+                 "--length", "skills-lab"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert out["score"]["passed"]  # the expert over-collects a skills-lab target: still passes
+    assert main(["run", "--scenario", "adult-standard", "--actions", REFERENCE,
+                 "--length", "half"]) == 2  # fmt: skip
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "field 'length'" in err[0]
+
+
+def test_an_assessment_is_set_at_a_length_and_only_takes_attempts_at_it(tmp_path):
+    with RecordStore.open(tmp_path) as store:
+        a = store.create_assessment(["adult-standard"], passing=80, length="skills_lab")
+        assert a["length"] == "skills_lab"
+        full = resolve_scenario("adult-standard")
+        with pytest.raises(InputError, match="skills-lab length"):
+            store.start_attempt("t-1", full, 1, "assessment", assessment_id=a["id"])
+        short = at_length(full, "skills_lab")
+        attempt_id = store.start_attempt("t-1", short, 1, "assessment")
+        assert store.attempt(attempt_id)["assessment_id"] == a["id"]
+        assert [r["length"] for r in store.attempts(trainee_id="t-1")] == ["skills_lab"]
+        with pytest.raises(InputError, match="unknown length"):
+            store.create_assessment(["adult-standard"], passing=80, length="half")
