@@ -298,3 +298,21 @@ def test_the_handover_punctures_get_their_strips_in_the_nursing_scenario():
     spots = panel.strip_positions(a.sim.sites)
     assert sorted(side for _x, _y, side in spots) == ["left", "left", "right", "right"]
     assert len({(round(x), round(y)) for x, y, _s in spots}) == 4  # four separate punctures
+
+
+def test_the_last_pull_is_named_by_the_scorings_rule(app):
+    """The side panel's word for the last pull follows the scoring's thin-pull threshold
+    (a good pull is not called 'mostly blood' because most of a syringe is blood)."""
+    from sim.vocabulary.technique import Thresholds
+
+    proc = to_needle_view(app)
+    s = proc.session
+    s.submit(c.Insert(site=0, lateral_deg=24.0))
+    s.submit(c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"))
+    s.submit(c.RemoveStylet())
+    s.submit(c.Aspirate(ml=5.0))
+    run(app)
+    ev = proc.last_pull
+    thin = ev["tnc_per_ml"] < Thresholds().thin_tnc_per_ml
+    lines = [t for t in app.painter.texts() if t.startswith("Last pull")]
+    assert lines == [f"Last pull 5 mL: {'thin, mostly blood' if thin else 'marrow'}"]

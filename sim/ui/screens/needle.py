@@ -640,8 +640,9 @@ class NeedlePanel:
                     "Last pull: dry tap (nothing came back)", (box.x, y), theme.SMALL, theme.ORANGE
                 )
             else:
-                share = last["marrow_ml"] / last["ml"] if last["ml"] else 0.0
-                kind = "marrow-rich" if share >= 0.5 else "mostly blood" if share < 0.2 else "mixed"
+                # In the scoring's own words (aspiration criterion): thin is mostly blood.
+                thin = last["tnc_per_ml"] < Thresholds().thin_tnc_per_ml
+                kind = "thin, mostly blood" if thin else "marrow"
                 p.text(f"Last pull {last['ml']:g} mL: {kind}", (box.x, y), theme.SMALL, theme.TEXT)
                 p.text(
                     f"{last['marrow_ml']:.1f} mL marrow, {last['tnc_per_ml'] / 1e6:.1f} x10^6"
