@@ -300,6 +300,54 @@ def test_the_handover_punctures_get_their_strips_in_the_nursing_scenario():
     assert len({(round(x), round(y)) for x, y, _s in spots}) == 4  # four separate punctures
 
 
+# ----------------------------------------------------------------------------- native pixels
+def test_the_pictures_are_made_at_the_windows_pixels_and_the_art_placed_in_units(app):
+    """At 1920x1080 (1.5 px per layout unit) the section, the back and the whole-needle inset
+    are painted at the window's pixel size (never scaled up), and the needle and gauge are
+    placed in layout units like the rest of the screen."""
+    from sim.ui.screens import dorsal
+
+    app.resize((1920, 1080))
+    proc = to_needle_view(app)
+    p = app.painter
+    assert p.scale == pytest.approx(1.5)
+    panel = proc.needle_panel
+    proc.session.submit(c.Insert(site=0, lateral_deg=24.0))
+    run(app)
+    site = proc.session.sim.sites[0]
+    n = proc.session.needle
+    sec = panel.section_for(site, n.lateral_deg, n.cranial_deg, p.scale)
+    assert sec.surface.get_size() == p.px_rect(panel.area).size
+    assert sec.camera.px_per_mm == pytest.approx(panel.area.height / 122.0)  # units per mm
+    whole = panel.whole_rect(p, sec.axis).inflate(-12, -8)
+    assert panel._whole[1].get_size() == p.px_rect(whole).size
+    walls = [t for t in p.transcript if t[0] == "aapolygon" and t[3] == "cannula"]
+    assert walls  # the needle, drawn supersampled in the same units
+    assert any(t[0] == "blit" and t[1] == "supersampled" for t in p.transcript)
+    fine = pygame.Rect(*[t for t in p.transcript if t[1] == "supersampled"][0][2])
+    assert panel.area.inflate(12, 12).contains(fine)  # where the needle shows, in units
+    tip = [t[2] for t in p.transcript if t[0] == "circle" and t[1] == theme.YELLOW][-1]
+    assert fine.collidepoint(tip)
+    key(app, pygame.K_d)
+    run(app)
+    back = [s for s in dorsal._BACKS.values() if s.get_size() == p.px_rect(proc.dorsal.area).size]
+    assert back
+
+
+def test_the_patient_inset_keeps_off_the_crest_and_the_hints_in_a_narrow_area(anatomy):
+    from sim.ui.screens.dorsal import DorsalPanel
+
+    panel = DorsalPanel(anatomy, 4, True)
+    m = panel.map
+    for area in (pygame.Rect(10, 78, 880, 506), pygame.Rect(388, 78, 450, 506)):
+        panel.set_area(area)
+        box = panel.overview_rect()
+        assert area.contains(box) and box.height >= 100
+        keep = [panel._px(x, y) for x, y in m.crest["left"][:11]]
+        keep += [panel._px(*m.cluneal["left"]), panel._px(*m.psis["left"])]
+        assert not any(box.collidepoint(pt) for pt in keep), area
+
+
 def test_the_last_pull_is_named_by_the_scorings_rule(app):
     """The side panel's word for the last pull follows the scoring's thin-pull threshold
     (a good pull is not called 'mostly blood' because most of a syringe is blood)."""

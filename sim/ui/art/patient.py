@@ -313,7 +313,12 @@ def draw_overview(p: Painter, box: pygame.Rect, view_mm: tuple[float, float, flo
     the lower back and ``view_mm`` (x0, y0, x1, y1 of the main view, dorsal-map mm) framed."""
     p.rect((18, 22, 28), box, radius=6)
     p.rect(theme.PANEL_EDGE, box, 1, radius=6)
+    caption = ["prone, head up"]
+    if p.fonts.size(caption[0], theme.SMALL)[0] > box.width - 8:  # a narrow inset: two lines
+        caption = ["prone,", "head up"]
+    line_h = p.fonts.line_height(theme.SMALL) + 2
     inner = box.inflate(-12, -30)
+    inner.height -= (len(caption) - 1) * line_h
     # Patient frame: 1900 mm from the top of the head to the feet fits the box's height.
     ppm = inner.height / 1900.0
     cx = inner.centerx
@@ -368,9 +373,9 @@ def draw_overview(p: Painter, box: pygame.Rect, view_mm: tuple[float, float, flo
     a, b = at(x0, y1), at(x1, y0)
     frame = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
     p.rect(theme.YELLOW, frame, 1)
-    p.text(
-        "prone, head up", (box.centerx, box.bottom - 4), theme.SMALL, theme.TEXT, anchor="midbottom"
-    )
+    for i, line in enumerate(reversed(caption)):
+        at = (box.centerx, box.bottom - 4 - i * line_h)
+        p.text(line, at, theme.SMALL, theme.TEXT, anchor="midbottom")
 
 
 def _limb(a, b, half_w: float) -> list[tuple[float, float]]:

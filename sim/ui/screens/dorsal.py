@@ -28,6 +28,7 @@ PALPATE_PSIS_MM = 14.0
 PALPATE_CREST_MM = 10.0
 CURSOR_STEP_MM = 2.0
 CURSOR_STEP_FAST_MM = 10.0
+OVERVIEW_ASPECT = 0.56  # the whole patient's inset, width over height
 
 ZONE_TEXT = {
     "safe": ("Over the PSIS and posterior crest: a good site", theme.GOOD),
@@ -207,10 +208,25 @@ class DorsalPanel:
         p.rect(theme.PANEL_EDGE, area, 1, radius=6)
 
     def overview_rect(self) -> pygame.Rect:
-        """The whole patient's inset at the area's top left."""
-        area = self.area
-        box_h = round(area.height * 0.42)
-        return pygame.Rect(area.x + 10, area.y + 10, round(box_h * 0.56), box_h)
+        """The whole patient's inset at the area's top left, clear of the left crest, PSIS and
+        cluneal region (where the trainee palpates and the hints are): beside it where the area
+        is wide, above it where it is narrow, whichever leaves the inset larger."""
+        area, m = self.area, self.map
+        ppm = self.camera.px_per_mm
+        pts = [self._px(x, y) for x, y in m.crest["left"][:11]]
+        pts += self._zone_outline("left")
+        cx, cy = self._px(*m.cluneal["left"])
+        r = 14 * ppm
+        pts += [(cx - r, cy - r), (cx + r, cy + r)]
+        left = min(x for x, _y in pts)
+        top = min(y for _x, y in pts)
+        tall = round(area.height * 0.42)
+        room_w = left - 12 - (area.x + 10)  # beside the region
+        room_h = top - 12 - (area.y + 10)  # above it
+        beside = min(tall, room_w / OVERVIEW_ASPECT)
+        above = min(tall, room_h, area.width * 0.3 / OVERVIEW_ASPECT)
+        box_h = max(60, round(max(beside, above)))
+        return pygame.Rect(area.x + 10, area.y + 10, round(box_h * OVERVIEW_ASPECT), box_h)
 
     def _px(self, x_mm: float, y_mm: float) -> tuple[float, float]:
         """Dorsal mm to layout units without rounding (anti-aliased shapes)."""
@@ -247,7 +263,11 @@ class DorsalPanel:
             w, h = p.fonts.size(str(site.index + 1), theme.BODY, bold=True)
             x, y = self.camera.to_px(site.x_mm, site.y_mm)
             taken.append(pygame.Rect(round(x - w / 2), round(y - 24 - h / 2), w, h))
+        circles = []  # the danger circles: the movable labels keep off them where they can
         for side in ("left", "right"):
+            for centre, r in ((m.notch[side], 16 * ppm), (m.cluneal[side], 14 * ppm)):
+                x, y = self._px(*centre)
+                circles.append(pygame.Rect(round(x - r), round(y - r), round(2 * r), round(2 * r)))
             zone = self._zone_outline(side)
             for a, b in zip(zone, zone[1:] + zone[:1], strict=True):
                 p.aaline(theme.GOOD, a, b, 2)
@@ -269,10 +289,22 @@ class DorsalPanel:
             )
             taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])
-        taken.append(self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION))
+        r = 16 * ppm
+        taken.append(
+            self._danger_label(
+                p, "sciatic notch", (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
+            )
+        )
         cx, cy = cam.to_px(*m.cluneal["right"])
         taken.append(
-            self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
+            self._danger_label(
+                p,
+                "cluneal nerves",
+                (cx + 24, cy - 6),
+                theme.REDDISH_PURPLE,
+                (cx, cy, 14 * ppm),
+                taken,
+            )
         )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
@@ -291,16 +323,31 @@ class DorsalPanel:
             ("iliac crest", (kx, ky - 22), bone),
         ):
             w, h = p.fonts.size(text, theme.SMALL, bold=True)
-            r = place_label((w + 6, h + 2), centre, self.area, taken)
+            r = place_label((w + 6, h + 2), centre, self.area, taken, circles)
             p.text(text, r.center, theme.SMALL, colour, bold=True, anchor="center")
             taken.append(r)
 
-    def _danger_label(self, p: Painter, text: str, midleft, colour) -> pygame.Rect:
+    def _danger_label(
+        self, p: Painter, text: str, midleft, colour, circle=None, taken=()
+    ) -> pygame.Rect:
         """A danger region's name: light text on a dark pill edged in the region's colour
-        (as the needle view's section labels), readable on skin of any tone."""
+        (as the needle view's section labels), readable on skin of any tone.  Beside the region
+        (``circle``: x, y, radius) on the right, or, where the area's edge is too close, away
+        from the PSIS line (above a region above it, below one below), then the other way, then
+        on its left, whichever is clear of ``taken``."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
         pill = pygame.Rect(0, 0, w + 12, h + 4)
         pill.midleft = midleft
+        if circle is not None and not self.area.contains(pill):
+            x, y, r = circle
+            above, below = ("midbottom", (x, y - r - 4)), ("midtop", (x, y + r + 4))
+            first = (below, above) if y > self.camera.origin_px[1] else (above, below)
+            for attr, pos in (*first, ("midright", (x - r - 4, y))):
+                trial = pill.copy()
+                setattr(trial, attr, (round(pos[0]), round(pos[1])))
+                if self.area.contains(trial) and trial.collidelist(list(taken)) < 0:
+                    pill = trial
+                    break
         pill.clamp_ip(self.area)
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
