@@ -311,8 +311,15 @@ class NeedlePanel:
                 if shake != (0, 0):
                     places = [r.move(shake) for r in places]
             pill = place_label(size, anchor, self.area, taken, track, places=places)
+            on_region = sec.covers(tissue, pill.move(-shake[0], -shake[1]))
+            if not on_region and pill.inflate(10, 10).collidepoint(anchor):
+                # off its region yet over the point it names: move it off that point, so the
+                # leader line shows which region it is
+                dot = pygame.Rect(round(anchor[0]) - 8, round(anchor[1]) - 8, 16, 16)
+                pill = place_label(size, anchor, self.area, [*taken, dot], track, places=places)
+                on_region = sec.covers(tissue, pill.move(-shake[0], -shake[1]))
             taken.append(pill)
-            if not sec.covers(tissue, pill.move(-shake[0], -shake[1])):
+            if not on_region:
                 # off its region: a leader line to a dot on it
                 end = _nearest_edge(pill, anchor)
                 p.aaline(LABEL_BG, anchor, end, 3)
