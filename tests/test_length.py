@@ -78,3 +78,53 @@ def test_an_assessment_is_set_at_a_length_and_only_takes_attempts_at_it(tmp_path
         assert [r["length"] for r in store.attempts(trainee_id="t-1")] == ["skills_lab"]
         with pytest.raises(InputError, match="unknown length"):
             store.create_assessment(["adult-standard"], passing=80, length="half")
+
+
+def test_the_launcher_chooses_the_length_and_an_assessment_sets_its_own(tmp_path):
+    import pygame
+
+    from tests.ui.driver import key, make_app, run
+
+    with RecordStore.open(tmp_path) as store:
+        store.create_assessment(["adult-standard"], passing=80, length="skills_lab")
+    app = make_app(data_dir=tmp_path)
+    run(app, 2)
+    launcher = app.top
+    assert launcher.shown_length(launcher.entry.scenario) == "full"
+    key(app, pygame.K_l)
+    assert launcher.shown_length(launcher.entry.scenario) == "skills_lab"
+    assert "Skills-lab length" in app.painter.texts()
+    key(app, pygame.K_RETURN)
+    assert app.top.name == "briefing" and app.top.scenario.length == "skills_lab"
+    key(app, pygame.K_ESCAPE)
+    # Assessment mode: the instructor's length, which the trainee cannot change.
+    launcher = app.top
+    launcher.name_entry.set_text("t-1")
+    key(app, pygame.K_RIGHT)
+    key(app, pygame.K_RIGHT)
+    assert launcher.mode.assessed and launcher.shown_length(launcher.entry.scenario) == "skills_lab"
+    launcher.length = "full"
+    assert launcher.shown_length(launcher.entry.scenario) == "skills_lab"
+    key(app, pygame.K_l)
+    assert "instructor sets" in launcher.notice
+    pygame.quit()
+
+
+def test_the_briefing_and_the_debrief_say_the_length():
+    import pygame
+
+    from sim.trainer.modes import mode_by_id
+    from sim.trainer.session import Session
+    from tests.ui.driver import make_app, run
+
+    app = make_app()
+    run(app, 2)
+    short = at_length(resolve_scenario("adult-standard"), "skills_lab")
+    app.go("briefing", scenario=short, trainee="t-2", mode=mode_by_id("practice"))
+    run(app)
+    assert "skills lab: 40% of the full harvest" in app.painter.texts()
+    session = Session(Attempt(short, 1), "t-2", "practice")
+    app.go("debrief", session=session, mode=mode_by_id("practice"))
+    run(app)
+    assert "Standard adult harvest (skills-lab length)" in app.painter.texts()
+    pygame.quit()

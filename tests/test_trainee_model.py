@@ -88,3 +88,12 @@ def test_a_full_adult_harvest_fits_in_twenty_minutes_of_real_time():
     assert s["collected_ml"] >= s["target_ml"]
     assert run.real_s <= 20 * 60
     assert s["within_limit_share"] >= 0.9 and s["inner_table_passes"] == 0
+
+
+@pytest.mark.slow
+def test_a_skills_lab_harvest_fits_in_ten_minutes_of_real_time():
+    trainee = SimulatedTrainee("adult-standard", reaction_ms=250, length="skills_lab")
+    run = trainee.harvest(None)
+    assert trainee.sim_scenario.length == "skills_lab"
+    assert run.collected_ml >= run.target_ml == pytest.approx(0.4 * 1050)
+    assert run.real_s <= 10 * 60

@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reaction-ms", default="250", help="let go this long after the give")
     p.add_argument("--input", default="keyboard", help="keyboard (Space) or mouse (button)")
     p.add_argument("--seed", default="1", help="random seed (default 1)")
+    p.add_argument("--length", default="full", help="full (default) or skills-lab")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.set_defaults(handler=handle)
 
@@ -63,7 +64,9 @@ def handle(args: argparse.Namespace) -> int:
         raise InputError(f"must be at least 1, got {args.passes}", field="passes")
     seed = int(_number(args.seed, "seed", integer=True))
     from sim.scenario import resolve_scenario
+    from sim.scenario.length import parse_length
 
+    length = parse_length(args.length)
     scenario = resolve_scenario(args.scenario)
     if scenario.kind != "harvest":
         raise InputError(
@@ -79,6 +82,7 @@ def handle(args: argparse.Namespace) -> int:
             reaction_ms=reaction,
             input_kind=args.input,
             seed=seed,
+            length=length,
             data_dir=Path(tmp),
         )
         run = trainee.harvest(None if args.until_target else passes)

@@ -51,6 +51,9 @@ class ParameterTable(Mapping[str, float]):
         except KeyError:
             raise AttributeError(f"{self.name} has no parameter {key!r}") from None
 
+    def __deepcopy__(self, memo: dict) -> ParameterTable:
+        return self  # read-only: a copied simulation shares its tables
+
     def entry(self, key: str) -> Parameter:
         return self._entries[key]
 

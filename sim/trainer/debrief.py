@@ -7,6 +7,7 @@ entry lay, the depth between events), re-runs the command log through the one re
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,11 +100,16 @@ def analyse(attempt: Attempt) -> Debrief:
 class ReplayPlayer:
     """Plays an attempt back from its command log on a fresh attempt, at an adjustable speed.
 
-    ``speed`` is simulated seconds per wall second; commands are applied when the replay clock
-    passes the simulated time at which they were originally given.
+    ``speed`` is simulated seconds per wall second; a command is applied when the replay clock
+    passes the simulated time at which it was given, and the needle is shown moving smoothly
+    through the command's own duration (``display_needle``) rather than jumping to its end.
+    ``seek`` moves the replay to any time for the instructor's timeline: forward by applying
+    commands, backward from the nearest snapshot (taken every ``SNAPSHOT_EVERY`` commands), so
+    no frame ever re-simulates the attempt from the start.
     """
 
     SPEEDS = (1.0, 4.0, 16.0, 64.0, 256.0)
+    SNAPSHOT_EVERY = 200
 
     def __init__(self, attempt: Attempt, speed_index: int = 2) -> None:
         self.source = attempt
@@ -112,6 +118,9 @@ class ReplayPlayer:
         self.clock_s = 0.0
         self.speed_index = speed_index
         self.paused = False
+        #: The last applied command's motion: (t0_s, t1_s, depth before, depth after).
+        self._motion: tuple[float, float, float, float] | None = None
+        self._snapshots: dict[int, Attempt] = {0: copy.deepcopy(self.attempt)}
 
     @property
     def speed(self) -> float:
@@ -121,15 +130,61 @@ class ReplayPlayer:
     def done(self) -> bool:
         return self.index >= len(self.source.log)
 
+    @property
+    def duration_s(self) -> float:
+        """The attempt's simulated length: the end of the timeline."""
+        return max(self.source.sim.t_s, self.source.log[-1]["t_s"] if self.source.log else 0.0)
+
     def faster(self, step: int) -> None:
         self.speed_index = max(0, min(len(self.SPEEDS) - 1, self.speed_index + step))
+
+    def _apply_next(self) -> None:
+        n = self.attempt.sim.needle
+        before = n.depth_mm if n.inserted else 0.0
+        t0 = self.source.log[self.index]["t_s"]
+        apply_entry(self.attempt, self.index + 1, self.source.log[self.index]["cmd"], where="log")
+        self.index += 1
+        n = self.attempt.sim.needle
+        after = n.depth_mm if n.inserted else 0.0
+        t1 = self.attempt.sim.t_s
+        self._motion = (t0, t1, before, after) if n.inserted and t1 > t0 else None
+        if self.index % self.SNAPSHOT_EVERY == 0 and self.index not in self._snapshots:
+            self._snapshots[self.index] = copy.deepcopy(self.attempt)
+
+    def _advance_to(self, clock_s: float) -> None:
+        log = self.source.log
+        while self.index < len(log) and log[self.index]["t_s"] <= clock_s:
+            self._apply_next()
 
     def tick(self, wall_s: float) -> None:
         if self.paused or self.done:
             return
         self.clock_s += wall_s * self.speed
-        log = self.source.log
-        while self.index < len(log) and log[self.index]["t_s"] <= self.clock_s:
-            apply_entry(self.attempt, self.index + 1, log[self.index]["cmd"], where="log")
-            self.index += 1
-        self.clock_s = max(self.clock_s, min(self.attempt.sim.t_s, self.clock_s))
+        self._advance_to(self.clock_s)
+
+    def seek(self, t_s: float) -> None:
+        """Show the attempt as it was at simulated time ``t_s`` (clamped to the timeline)."""
+        t_s = max(0.0, min(self.duration_s, t_s))
+        if t_s < self.clock_s:
+            log = self.source.log
+            target = next((i for i, e in enumerate(log) if e["t_s"] > t_s), len(log))
+            start = max(k for k in self._snapshots if k <= target)
+            self.attempt = copy.deepcopy(self._snapshots[start])
+            self.index = start
+            self._motion = None
+        self.clock_s = t_s
+        self._advance_to(t_s)
+
+    def display_needle(self):
+        """The needle as it should be drawn at the replay clock: part-way through the motion of
+        the command being played, not already at its end."""
+        n = self.attempt.sim.needle
+        if self._motion is None or not n.inserted:
+            return n
+        t0, t1, d0, d1 = self._motion
+        f = min(1.0, max(0.0, (self.clock_s - t0) / (t1 - t0)))
+        if f >= 1.0:
+            return n
+        shown = copy.copy(n)
+        shown.depth_mm = d0 + (d1 - d0) * f
+        return shown

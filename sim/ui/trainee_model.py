@@ -122,6 +122,7 @@ class SimulatedTrainee:
         deliberate_s: float = 0.5,
         data_dir: Path | None = None,
         time_frames: bool = False,
+        length: str = "full",
     ) -> None:
         if input_kind not in INPUTS:
             raise InputError(
@@ -138,6 +139,7 @@ class SimulatedTrainee:
         self.app = App(seed=seed, sound=False, record_draw=True, data_dir=folder)
         self.run = TraineeRun(scenario, input_kind, reaction_ms, seed)
         self.frames = 0
+        self.length = length
         self._open(scenario)
 
     # ---------------------------------------------------------------- the hands and eyes
@@ -205,15 +207,21 @@ class SimulatedTrainee:
                 f"scenario {scenario_id!r} has no needle work (a {entry.scenario.kind} scenario)",
                 field="scenario",
             )
-        self.run.target_ml = entry.scenario.target_volume_ml
         steps = ids.index(scenario_id) - launcher.selected
         for _ in range(abs(steps)):
             self.tap(pygame.K_DOWN if steps > 0 else pygame.K_UP)
+        if launcher.shown_length(entry.scenario) != self.length:
+            self.tap(pygame.K_l)  # the launcher's length: full or skills-lab
         self.tap(pygame.K_RETURN)  # practice is the launcher's first mode
         if self.app.top.name == "briefing":
             self.tap(pygame.K_RETURN)
         if self.app.top.name != "procedure":
             raise InputError(f"could not start {scenario_id!r} from the launcher", field="scenario")
+        self.run.target_ml = self.sim_scenario.target_volume_ml
+
+    @property
+    def sim_scenario(self):
+        return self.proc.session.attempt.scenario
 
     def mark_sites(self) -> None:
         """Dorsal view: the cursor to each PSIS and mark it."""
@@ -286,9 +294,7 @@ class SimulatedTrainee:
         self.wait(0.1)  # the needle settles; the trainee looks at where it is
         events = sim.events[start_events:]
         lor = next((e for e in events if e["type"] == LOSS_OF_RESISTANCE), None)
-        danger = any(
-            e["type"] in (INNER_CORTEX_CONTACT, *NEEDLE_DANGER_EVENTS) for e in events
-        )
+        danger = any(e["type"] in (INNER_CORTEX_CONTACT, *NEEDLE_DANGER_EVENTS) for e in events)
         if lor is None:
             return None, danger
         return sim.needle.depth_mm - lor["depth_mm"], danger

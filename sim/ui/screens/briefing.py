@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.scenario.length import SKILLS_LAB_FRACTION
 from sim.scenario.schema import Scenario
 from sim.trainer.modes import Mode
 from sim.trainer.station import GUEST_ID
@@ -172,6 +173,9 @@ class BriefingView(View):
             ]
             if s.kind == "nursing":
                 targets = [("Task", "dressing, observations, teaching")]
+            elif s.length == "skills_lab":
+                share = f"{SKILLS_LAB_FRACTION:.0%}"
+                targets.insert(0, ("Length", f"skills lab: {share} of the full harvest"))
             elif t.cd34_per_kg_recipient:
                 targets.append(
                     ("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient")

@@ -212,7 +212,8 @@ class DebriefView(View):
                     max_width=p.width - 30 - (r.right + 20),
                     may_shorten=True,
                 )
-            title = p.text(sc.title, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
+            heading = sc.title + (" (skills-lab length)" if sc.length == "skills_lab" else "")
+            title = p.text(heading, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
             # What was collected: beside the title when it fits, else under the score panel.
             summary = self._summary_text(d)
             in_header = title.right + 30 + p.fonts.size(summary, theme.SMALL)[0] <= p.width - 20

@@ -13,6 +13,7 @@ import pygame_gui
 
 from sim.errors import InputError
 from sim.scenario import ScenarioLibrary
+from sim.scenario.length import LABELS, at_length
 from sim.scenario.loader import LibraryEntry
 from sim.trainer.modes import MODES
 from sim.trainer.station import ID_CHARS, normalise_trainee
@@ -56,6 +57,10 @@ class LauncherView(View):
         self.name_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.start_button: pygame_gui.elements.UIButton | None = None
         self.mode_buttons = [Button(label=m.label, action=m.id) for m in MODES]
+        #: The harvest's length for practice and tutorial (an assessment sets its own): L or a
+        #: click on the button in the scenario panel switches full / skills-lab.
+        self.length = "full"
+        self.length_btn = Button(label="Full length", key_hint="L")
         self.notice = ""
         self._hover = (0, 0)
 
@@ -162,13 +167,30 @@ class LauncherView(View):
             if self._attempts_left(entry.scenario.id) == 0:
                 self.notice = "No attempts left on this scenario; ask the instructor."
                 return
+        length = self.shown_length(entry.scenario)
         self.app.go(
             "briefing",
-            scenario=entry.scenario,
+            scenario=at_length(entry.scenario, length),
             trainee=trainee,
             mode=mode,
             assessment=self.assessment if mode.assessed else None,
         )
+
+    def shown_length(self, scenario) -> str:
+        """The length an attempt at ``scenario`` would have: the assessment's, the trainee's
+        choice for a harvest, and always full for nursing care."""
+        if scenario is None or scenario.kind != "harvest":
+            return "full"
+        if self.mode.assessed:
+            return (self.assessment or {}).get("length", "full")
+        return self.length
+
+    def toggle_length(self) -> None:
+        if self.mode.assessed:
+            self.notice = "The instructor sets the assessment's length."
+            return
+        self.length = "skills_lab" if self.length == "full" else "full"
+        self.notice = ""
 
     def _no_assessment_text(self) -> str:
         if self.app.records.error:
@@ -234,6 +256,9 @@ class LauncherView(View):
             if self.instructor_btn.hit(event.pos):
                 self.open_instructor()
                 return True
+            if self.length_btn.hit(event.pos):
+                self.toggle_length()
+                return True
             for i, b in enumerate(self.mode_buttons):
                 if b.rect.collidepoint(event.pos):
                     self._select_mode(i)
@@ -267,6 +292,9 @@ class LauncherView(View):
             if self.focus == "mode" and event.key == pygame.K_SPACE:
                 return True
             self.start()
+            return True
+        if event.key == pygame.K_l:
+            self.toggle_length()
             return True
         if event.key in (pygame.K_UP, pygame.K_DOWN) and self.entries:
             self.focus = "list"
@@ -426,8 +454,8 @@ class LauncherView(View):
             keys_y = max(y + 2, 692)
             if keys_y + line_h <= bottom + 2:
                 p.text(
-                    "Tab: next field   Up/Down: scenario   Left/Right: mode   Enter: start   "
-                    "F2: instructor   F1: help   Ctrl+Q: quit",
+                    "Tab: field   Up/Down: scenario   Left/Right: mode   L: length   "
+                    "Enter: start   F2: instructor   F1: help",
                     (MARGIN, keys_y),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -489,6 +517,13 @@ class LauncherView(View):
             )
             left = self._attempts_left(s.id) if self.mode.assessed else None
             r = p.text(f"Difficulty: {s.difficulty}", (x, y + 2), theme.BODY, theme.SKY_BLUE)
+            self.length_btn.rect = pygame.Rect(0, 0, 0, 0)
+            if s.kind == "harvest" and left is None:
+                length = self.shown_length(s)
+                self.length_btn.label = LABELS[length].capitalize()
+                width_btn = p.fonts.size(self.length_btn.label, theme.SMALL)[0] + 64
+                self.length_btn.rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
+                self.length_btn.draw(p, hover=self.length_btn.rect.collidepoint(self._hover))
             if left is not None:
                 colour = theme.GOOD if left else theme.VERMILLION
                 p.text(
