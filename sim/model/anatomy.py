@@ -219,13 +219,26 @@ class Anatomy:
         """Distance from a point inside the ilium to the sciatic-notch border (negative beyond)."""
         return -self._notch.value(p) / self._notch.norm()
 
+    def axis_cuts(self) -> tuple[tuple[int, float], ...]:
+        """Where :meth:`classify` changes besides the faces and their cortex insets: each is
+        ``(axis, level)``, the plane where coordinate ``axis`` (0 lateral, 2 depth) equals
+        ``level`` (the skin's underside, the sacrum's depth, the SI line, the sacrum's edge).
+        Together with the faces they bound every region of one tissue (the section view draws
+        them)."""
+        a = table("anatomy")
+        return (
+            (2, self.skin_mm),
+            (2, self.soft_mm + a.sacrum_depth_mm * self.scale),
+            (0, a.si_joint_lateral_limit_mm * self.scale),
+            (0, -a.sacrum_medial_mm * self.scale),
+        )
+
     def profile(self, origin: Vec3, d: Vec3, length_mm: float) -> TrackProfile:
         """Tissues along the track ``origin + t d`` for ``0 <= t <= length_mm``.
 
         Breakpoints are where the track crosses a face, a cortex inset, the skin or the SI
         line; each stretch between them is classified at its midpoint, and equal neighbours merge.
         """
-        a = table("anatomy")
         cuts = {0.0, length_mm}
         for plane in self.planes + self.marrow_planes:
             denom = sum(plane.a[i] * d[i] for i in range(3))
@@ -233,12 +246,7 @@ class Anatomy:
                 t = (plane.c - sum(plane.a[i] * origin[i] for i in range(3))) / denom
                 if 0.0 < t < length_mm:
                     cuts.add(t)
-        for axis, level in (
-            (2, self.skin_mm),
-            (2, self.soft_mm + a.sacrum_depth_mm * self.scale),
-            (0, a.si_joint_lateral_limit_mm * self.scale),
-            (0, -a.sacrum_medial_mm * self.scale),
-        ):
+        for axis, level in self.axis_cuts():
             if abs(d[axis]) > 1e-12:
                 t = (level - origin[axis]) / d[axis]
                 if 0.0 < t < length_mm:

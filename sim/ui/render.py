@@ -4,8 +4,11 @@ Views draw only through a :class:`Painter`, in *layout units* (``sim/ui/camera.p
 is 720 units tall and as wide as the window's aspect makes it.  The Painter maps units to the
 window's pixels as it draws: shapes are drawn at native pixels (line widths and radii scaled)
 and text is rendered at the scaled font size, so everything is crisp at any window size.
-Surfaces a view makes itself (the section raster) are made at pixel size (``p.scale``) and blitted
-unscaled.
+Surfaces a view makes itself (the painted section, the draped back, the whole-needle inset) are
+made at pixel size (``p.scale``), cached per pixel size, and blitted unscaled.  The anti-aliased
+primitives (``aaline``, ``aapolygon``, ``aacircle``, ``translucent``) take float positions in
+units and keep their sub-pixel part; ``supersampled`` yields a Painter in the same units over a
+finer copy of part of the window.
 
 With ``record=True`` every call is appended to ``painter.transcript`` as a tuple
 (``("text", "marrow cavity", (x, y), ...)``...), so tests can check what a screen shows without
@@ -31,6 +34,34 @@ from sim.ui.theme import Colour
 
 Point = tuple[float, float]
 RectLike = pygame.Rect | tuple[float, float, float, float]
+
+
+def inset(points: Sequence[Point], d: float) -> list[Point]:
+    """The polygon with every edge moved ``d`` pixels inward (mitred, clamped at sharp tips)."""
+    n = len(points)
+    twice_area = sum(
+        points[i][0] * points[(i + 1) % n][1] - points[(i + 1) % n][0] * points[i][1]
+        for i in range(n)
+    )
+    sign = 1.0 if twice_area >= 0 else -1.0
+    out: list[Point] = []
+    for i in range(n):
+        (ax, ay), (bx, by), (cx, cy) = points[i - 1], points[i], points[(i + 1) % n]
+        l1, l2 = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+        if l1 < 1e-9 or l2 < 1e-9:
+            out.append((bx, by))
+            continue
+        n1 = (-sign * (by - ay) / l1, sign * (bx - ax) / l1)
+        n2 = (-sign * (cy - by) / l2, sign * (cx - bx) / l2)
+        mx, my = n1[0] + n2[0], n1[1] + n2[1]
+        m = math.hypot(mx, my)
+        if m < 1e-9:
+            out.append((bx + n1[0] * d, by + n1[1] * d))
+            continue
+        mx, my = mx / m, my / m
+        k = d / max(0.35, mx * n1[0] + my * n1[1])
+        out.append((bx + mx * k, by + my * k))
+    return out
 
 
 class Fonts:
@@ -163,7 +194,7 @@ class Painter:
         record: bool = False,
         *,
         scale: float = 1.0,
-        offset: tuple[int, int] = (0, 0),
+        offset: tuple[float, float] = (0, 0),
         size: tuple[int, int] | None = None,
     ) -> None:
         self.fonts = fonts
@@ -172,13 +203,14 @@ class Painter:
         self._panels: list[tuple[str, tuple[int, int, int, int]]] = []
         self._layers: list[str] = []
         self._shades: dict[tuple, pygame.Surface] = {}
+        self._fine_fonts: dict[float, Fonts] = {}
         self.set_target(surface, scale, offset, size or surface.get_size())
 
     def set_target(
         self,
         surface: pygame.Surface,
         scale: float,
-        offset: tuple[int, int] = (0, 0),
+        offset: tuple[float, float] = (0, 0),
         size: tuple[int, int] | None = None,
     ) -> None:
         """Draw on ``surface`` at ``scale`` pixels per unit, the canvas's top left at ``offset``
@@ -210,6 +242,12 @@ class Painter:
         """A point in units as window pixels."""
         s = self.scale
         return (round(self.offset[0] + pt[0] * s), round(self.offset[1] + pt[1] * s))
+
+    def px_f(self, pt: Point) -> tuple[float, float]:
+        """A point in units as window pixels, unrounded (anti-aliased shapes keep the sub-pixel
+        part)."""
+        s = self.scale
+        return (self.offset[0] + pt[0] * s, self.offset[1] + pt[1] * s)
 
     def px_rect(self, rect: RectLike) -> pygame.Rect:
         """A rect in units as window pixels (its edges rounded, so neighbours stay flush)."""
@@ -346,7 +384,7 @@ class Painter:
         if len(points) < 2:
             return
         self._log("lines", colour, len(points))
-        pygame.draw.aalines(self.surface, colour, closed, [self.px(pt) for pt in points])
+        pygame.draw.aalines(self.surface, colour, closed, [self.px_f(pt) for pt in points])
 
     def polygon(self, colour: Colour, points: Sequence[Point], width: int = 0) -> None:
         if len(points) < 3:
@@ -541,6 +579,89 @@ class Painter:
             else:
                 x = rect.x + round(rect.width * m)
                 self.line(theme.TEXT, (x, rect.y - 4), (x, rect.bottom + 4), 2)
+
+    # ---------------------------------------------------------------- anti-aliased drawing
+    def aaline(self, colour: Colour, a: Point, b: Point, width: float = 1) -> None:
+        """An anti-aliased line (float end points in units: sub-pixel positions show)."""
+        self._log("aaline", colour, a, b)
+        pygame.draw.aaline(self.surface, colour, self.px_f(a), self.px_f(b), self.px_len(width))
+
+    def aapolygon(self, colour: Colour, points: Sequence[Point], tag: str = "") -> None:
+        """A filled polygon with an anti-aliased edge; ``tag`` names it in the transcript."""
+        if len(points) < 3:
+            return
+        self._log("aapolygon", colour, len(points), tag)
+        pts = [self.px_f(pt) for pt in points]
+        # The fill is inset half a pixel so its stair-steps stay under the anti-aliased edge.
+        pygame.draw.polygon(self.surface, colour, inset(pts, 0.5))
+        pygame.draw.aalines(self.surface, colour, True, pts)
+
+    def aacircle(self, colour: Colour, centre: Point, radius: float, width: float = 0) -> None:
+        """An anti-aliased circle (or ring ``width`` units wide)."""
+        self._log("aacircle", colour, centre, radius)
+        pygame.draw.aacircle(
+            self.surface,
+            colour,
+            self.px_f(centre),
+            max(0.5, radius * self.scale),
+            self.px_len(width),
+        )
+
+    def translucent(self, colour: Colour, alpha: int, points: Sequence[Point], tag: str = ""):
+        """A polygon blended over what is drawn (``alpha`` 0-255), for shadows and glints."""
+        if len(points) < 3:
+            return
+        self._log("translucent", colour, alpha, tag)
+        pts = [self.px_f(pt) for pt in points]
+        xs = [q[0] for q in pts]
+        ys = [q[1] for q in pts]
+        box = pygame.Rect(
+            math.floor(min(xs)),
+            math.floor(min(ys)),
+            math.ceil(max(xs) - min(xs)) + 2,
+            math.ceil(max(ys) - min(ys)) + 2,
+        )
+        layer = pygame.Surface(box.size, pygame.SRCALPHA)
+        local = [(q[0] - box.x, q[1] - box.y) for q in pts]
+        pygame.draw.polygon(layer, (*colour, alpha), inset(local, 0.5))
+        pygame.draw.aalines(layer, (*colour, alpha), True, local)
+        self.surface.blit(layer, box)
+
+    def fine(self, surface: pygame.Surface, factor: float, origin: Point) -> Painter:
+        """A Painter in the same units over ``surface``, a copy of this one's pixels ``factor``
+        times finer whose top left is this painter's pixel ``origin`` (one transcript)."""
+        scale = self.scale * factor
+        fonts = self._fine_fonts.get(scale)
+        if fonts is None:
+            fonts = self._fine_fonts[scale] = Fonts(scale)
+        ox, oy = origin
+        sub = Painter(
+            surface,
+            fonts,
+            self.record,
+            scale=scale,
+            offset=((self.offset[0] - ox) * factor, (self.offset[1] - oy) * factor),
+            size=self.size,
+        )
+        sub.transcript = self.transcript  # one transcript: tests see what was drawn
+        return sub
+
+    @contextmanager
+    def supersampled(self, rect: RectLike, factor: int) -> Iterator[Painter | None]:
+        """Draw finely anti-aliased art into ``rect`` (units): yields a Painter in the same units
+        over a copy of that part of the window ``factor`` times finer (None if ``rect`` is off
+        the clip), then scales it smoothly back into place."""
+        clip = self.surface.get_clip()
+        r = self.px_rect(rect).clip(clip)
+        if r.width <= 0 or r.height <= 0:
+            yield None
+            return
+        big = pygame.transform.scale(
+            self.surface.subsurface(r), (r.width * factor, r.height * factor)
+        )
+        yield self.fine(big, factor, r.topleft)
+        self._log("blit", "supersampled", tuple(rect))
+        self.surface.blit(pygame.transform.smoothscale(big, r.size), r)
 
 
 PANEL_TITLE_H = 28

@@ -78,6 +78,13 @@ def render_all(
         _post(pygame, k, mod)
         frames(n)
 
+    def tap(k: int, n: int = 1) -> None:
+        """Press and let go (a held pull key repeats pulls, as a practised hand does)."""
+        _post(pygame, k)
+        frames(1)
+        _post(pygame, k, up=True)
+        frames(n)
+
     frames(2)
     app.top.name_entry.set_text("nurse.kim")
     frames(1)
@@ -125,11 +132,11 @@ def render_all(
     _post(pygame, pygame.K_LSHIFT, up=True)
     frames(30)
     key(pygame.K_s)
-    key(pygame.K_a, n=10)
+    tap(pygame.K_a, n=10)
     key(pygame.K_r)
     key(pygame.K_RIGHTBRACKET, n=1)
     key(pygame.K_RIGHTBRACKET, n=1)
-    key(pygame.K_a, n=10)
+    tap(pygame.K_a, n=50)  # the syringe fills over the pull
     shot("07-needle-aspiration")
     key(pygame.K_F1)
     shot("08-help")
@@ -194,8 +201,8 @@ def render_all(
     key(pygame.K_RETURN)
     session.submit(c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"))
     key(pygame.K_s)
-    key(pygame.K_a, n=10)
-    key(pygame.K_a, n=10)
+    tap(pygame.K_a, n=10)
+    tap(pygame.K_a, n=50)
     shot("18-assessment-needle")
     harvest(session, c, Tissue, frames, passes=6)
     key(pygame.K_e)

@@ -44,7 +44,7 @@ TISSUE_COLOURS: dict[Tissue, Colour] = {
     Tissue.FAT: (238, 214, 140),
     Tissue.MUSCLE: (168, 96, 90),
     Tissue.OUTER_CORTEX: (244, 240, 226),
-    Tissue.MARROW: (176, 70, 112),
+    Tissue.MARROW: (150, 28, 40),  # red marrow (drawn between trabeculae)
     Tissue.INNER_CORTEX: (214, 210, 196),
     Tissue.PELVIS: (60, 110, 150),
     Tissue.SI_JOINT: ORANGE,
@@ -57,6 +57,10 @@ HATCHED = (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
 SKIN_TONE: Colour = (214, 170, 136)
 SKIN_SHADE: Colour = (186, 140, 108)
 DRAPE: Colour = (38, 84, 98)
+
+# What a pull brings back: marrow is dark and deep red, blood thinner and brighter.
+MARROW_FLUID: Colour = (96, 10, 24)
+BLOOD_FLUID: Colour = (214, 40, 46)
 
 
 def yield_colour(fraction: float) -> Colour:

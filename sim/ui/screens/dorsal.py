@@ -1,17 +1,21 @@
 """The dorsal view: the prone donor's lower back, palpation on hover, and marking skin sites.
 
 Everything is drawn from :meth:`Anatomy.dorsal_map` (millimetres, cranial up, the donor's right
-on the right of the screen, as the operator standing behind sees it).
+on the right of the screen, as the operator standing behind sees it).  Positions are layout
+units; the draped back is painted at the window's pixel size (``sim.ui.art.patient``) and kept
+per donor build and pixel size.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import pygame
 
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
+from sim.ui.art import patient
 from sim.ui.camera import MmCamera
 from sim.ui.layout import place_label
 from sim.ui.render import Painter
@@ -24,6 +28,7 @@ PALPATE_PSIS_MM = 14.0
 PALPATE_CREST_MM = 10.0
 CURSOR_STEP_MM = 2.0
 CURSOR_STEP_FAST_MM = 10.0
+OVERVIEW_ASPECT = 0.56  # the whole patient's inset, width over height
 
 ZONE_TEXT = {
     "safe": ("Over the PSIS and posterior crest: a good site", theme.GOOD),
@@ -39,30 +44,6 @@ ZONE_TEXT = {
     "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
 }
 
-# Half-outline of the lower back and buttocks (donor's right; mirrored for the left), in mm.
-SILHOUETTE_RIGHT = (
-    (0, 190),
-    (150, 190),
-    (158, 150),
-    (170, 110),
-    (188, 70),
-    (204, 30),
-    (214, -10),
-    (220, -50),
-    (218, -90),
-    (208, -125),
-    (190, -152),
-    (162, -172),
-    (120, -182),
-    (70, -180),
-    (30, -172),
-    (0, -160),
-)
-
-
-def _mirror(points):
-    return [(-x, y) for x, y in points]
-
 
 class DorsalPanel:
     """Draws the back and turns clicks or the keyboard cursor into mark_site commands."""
@@ -75,6 +56,12 @@ class DorsalPanel:
         self.set_area(AREA)
         self.cursor_mm = self.map.psis["left"]
         self.hover_mm: tuple[float, float] | None = None
+        # What the attempt's events have put on the skin so far.
+        self._seen = 0
+        self.punctures: set[int] = set()
+        self.strips = 0
+        self.strip_sites = 0
+        self.dressed = False
 
     def set_area(self, area: pygame.Rect) -> None:
         """Draw the back in ``area`` (layout units), as large as fits up to ``PX_PER_MM``."""
@@ -128,82 +115,172 @@ class DorsalPanel:
         x, y = self.cursor_mm
         self.cursor_mm = (max(-200.0, min(200.0, x + dx)), max(-160.0, min(170.0, y + dy)))
 
+    # ---------------------------------------------------------------- care on the skin
+    def read_events(self, events) -> None:
+        """Take in new events: skin punctures, Steri-Strips and the pressure dressing."""
+        if events is None:
+            return
+        if len(events) < self._seen:  # another attempt's events
+            self._seen = 0
+        for ev in events[self._seen :]:
+            t = ev["type"]
+            if t == "skin_punctured":
+                self.punctures.add(ev["site"])
+            elif t == "step_done" and ev.get("step") == "steri_strips":
+                self.strips = int(ev.get("count", 1))
+                self.strip_sites = int(ev.get("skin_sites", self.strips))
+            elif t == "step_done" and ev.get("step") == "pressure_dressing":
+                self.dressed = True
+        self._seen = len(events)
+
+    def strip_positions(self, sites) -> list[tuple[float, float, str]]:
+        """Where the Steri-Strips go (dorsal mm and side): over each punctured site, then over
+        the handover's puncture sites (two over each crest) when no site was marked here."""
+        spots = [(st.x_mm, st.y_mm, st.side) for st in sites if st.index in self.punctures]
+        spots += [(st.x_mm, st.y_mm, st.side) for st in sites if st.index not in self.punctures]
+        s = self.anatomy.scale
+        defaults = [
+            ("left", 2.0, 4.0),
+            ("right", 2.0, 4.0),
+            ("left", 20.0, 16.0),
+            ("right", 20.0, 16.0),
+        ]
+        for side, lat, cra in defaults:
+            if len(spots) >= self.strips:
+                break
+            x, y = self.anatomy.to_dorsal(side, lat * s, cra * s)
+            spots.append((x, y, side))
+        return spots[: self.strips]
+
     # ---------------------------------------------------------------- draw
-    def draw(self, p: Painter, sites, selected: int, entries) -> None:
-        cam, m = self.camera, self.map
-        area = self.area
-        p.rect(theme.DRAPE, area, radius=6)
-        right = list(SILHOUETTE_RIGHT)
-        outline = right + _mirror(right)[::-1]
-        p.polygon(theme.SKIN_SHADE, [cam.to_px(x, y) for x, y in outline])
-        inner = [cam.to_px(x * 0.9, y * 0.96 + 4) for x, y in outline]
-        p.polygon(theme.SKIN_TONE, inner)  # lighter centre: the back curves away at the flanks
-        p.text("Dorsal view: donor prone,", (area.x + 12, area.y + 8), theme.SMALL, theme.TEXT)
-        p.text("head at the top", (area.x + 12, area.y + 30), theme.SMALL, theme.TEXT)
-        p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
-        p.text(
-            "donor's right",
-            (area.right - 12, area.bottom - 28),
-            theme.SMALL,
-            theme.TEXT,
-            anchor="topright",
+    def _background(self, p: Painter) -> pygame.Surface:
+        """The draped back painted at the area's size in window pixels."""
+        cam, s = self.camera, p.scale
+        size = p.px_rect(self.area).size
+        origin = ((cam.origin_px[0] - self.area.x) * s, (cam.origin_px[1] - self.area.y) * s)
+        return _painted_back(self.anatomy, size, origin, cam.px_per_mm * s)
+
+    def view_mm(self) -> tuple[float, float, float, float]:
+        """The dorsal-map rectangle the area shows (x0, y0, x1, y1)."""
+        x0, y1 = self.camera.to_mm(self.area.left, self.area.top)
+        x1, y0 = self.camera.to_mm(self.area.right, self.area.bottom)
+        return (x0, y0, x1, y1)
+
+    def draw(self, p: Painter, sites, selected: int, entries, events=None) -> None:
+        cam, area = self.camera, self.area
+        self.read_events(events)
+        clip = p.get_clip()
+        p.set_clip(area)
+        p.blit(self._background(p), area.topleft, "draped back")
+        ppm = cam.px_per_mm
+        for site in sites:
+            if site.index in self.punctures:
+                patient.draw_puncture(p, self._px(site.x_mm, site.y_mm), ppm)
+        for x, y, side in self.strip_positions(sites):
+            if not sites:  # the handover's punctures, closed by these strips
+                patient.draw_puncture(p, self._px(x, y), ppm)
+            patient.draw_strip(p, self._px(x, y), ppm, 28.0 if side == "left" else -28.0)
+        # What the movable labels keep off: the inset, the corner texts, the dressing's name.
+        taken = []
+        if self.dressed:
+            taken.append(self._draw_dressing(p))
+        overview = self.overview_rect()
+        patient.draw_overview(p, overview, self.view_mm())
+        taken.append(overview.inflate(8, 8))
+        taken.append(
+            p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
         )
-        for sign in (-1, 1):
-            fold = [
-                cam.to_px(sign * x, y)
-                for x, y in ((8, -104), (40, -128), (90, -150), (140, -160), (175, -158))
-            ]
-            p.lines(theme.SKIN_SHADE, fold, 2)
-        # Midline: spinous processes above the sacrum, then the gluteal cleft below it.
-        p.line(theme.SKIN_SHADE, cam.to_px(0, 185), cam.to_px(0, 30), 2)
-        for y in (48, 88, 128, 168):
-            x0, y0 = cam.to_px(-5, y + 6)
-            p.ellipse(
-                (196, 150, 118),
-                pygame.Rect(x0, y0, round(10 * cam.px_per_mm), round(12 * cam.px_per_mm)),
+        taken.append(
+            p.text(
+                "donor's right",
+                (area.right - 12, area.bottom - 28),
+                theme.SMALL,
+                theme.TEXT,
+                anchor="topright",
             )
-        p.line((150, 104, 80), cam.to_px(0, -95), cam.to_px(0, -168), 4)
-        # Sacrum: a flat triangle between the PSIS.
-        sac = [cam.to_px(x, y) for x, y in m.sacrum]
-        p.polygon((204, 160, 126), sac)
-        p.lines(theme.SKIN_SHADE, sac, 2, closed=True)
-        # Iliac crests: firm ridges curving up and out from each PSIS.
-        for side in ("left", "right"):
-            crest = [cam.to_px(x, y) for x, y in m.crest[side][:11]]
-            p.lines((170, 122, 92), crest, 7)
-            p.lines((232, 196, 164), crest, 2)
-            px, py = cam.to_px(*m.psis[side])
-            p.ellipse((150, 100, 74), pygame.Rect(px - 9, py - 7, 18, 14))  # dimple
+        )
         if self.shows_hints:
-            self._draw_hints(p, sites)
+            self._draw_hints(p, sites, taken)
         for site in sites:
             self._draw_site(p, site, site.index == selected, entries.get(site.index, 0))
         self._draw_cursor(p, len(sites))
+        p.set_clip(clip)
+        p.rect(theme.PANEL_EDGE, area, 1, radius=6)
+
+    def overview_rect(self) -> pygame.Rect:
+        """The whole patient's inset at the area's top left, clear of the left crest, PSIS and
+        cluneal region (where the trainee palpates and the hints are): beside it where the area
+        is wide, above it where it is narrow, whichever leaves the inset larger."""
+        area, m = self.area, self.map
+        ppm = self.camera.px_per_mm
+        pts = [self._px(x, y) for x, y in m.crest["left"][:11]]
+        pts += self._zone_outline("left")
+        cx, cy = self._px(*m.cluneal["left"])
+        r = 14 * ppm
+        pts += [(cx - r, cy - r), (cx + r, cy + r)]
+        left = min(x for x, _y in pts)
+        top = min(y for _x, y in pts)
+        tall = round(area.height * 0.42)
+        room_w = left - 12 - (area.x + 10)  # beside the region
+        room_h = top - 12 - (area.y + 10)  # above it
+        beside = min(tall, room_w / OVERVIEW_ASPECT)
+        above = min(tall, room_h, area.width * 0.3 / OVERVIEW_ASPECT)
+        box_h = max(60, round(max(beside, above)))
+        return pygame.Rect(area.x + 10, area.y + 10, round(box_h * OVERVIEW_ASPECT), box_h)
+
+    def _px(self, x_mm: float, y_mm: float) -> tuple[float, float]:
+        """Dorsal mm to layout units without rounding (anti-aliased shapes)."""
+        cam = self.camera
+        return (cam.origin_px[0] + x_mm * cam.px_per_mm, cam.origin_px[1] - y_mm * cam.px_per_mm)
+
+    def _draw_dressing(self, p: Painter) -> pygame.Rect:
+        s = self.anatomy.scale
+        a = self._px(-125 * s, 70 * s)
+        b = self._px(125 * s, -80 * s)
+        rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
+        patient.draw_dressing(p, rect, self.camera.px_per_mm)
+        return p.text(
+            "pressure dressing",
+            (rect.centerx, rect.bottom - 10),
+            theme.SMALL,
+            (120, 116, 104),
+            bold=True,
+            anchor="midbottom",
+        )
 
     def _zone_outline(self, side: str):
         a = self.anatomy
         s = a.scale
         corners = ((-8 * s, -15 * s), (35 * s, -15 * s), (35 * s, 30 * s), (-8 * s, 30 * s))
-        return [self.camera.to_px(*a.to_dorsal(side, u, v)) for u, v in corners]
+        return [self._px(*a.to_dorsal(side, u, v)) for u, v in corners]
 
-    def _draw_hints(self, p: Painter, sites=()) -> None:
+    def _draw_hints(self, p: Painter, sites=(), taken=None) -> None:
         cam, m = self.camera, self.map
-        taken = []  # the sites' numbers and the labels so far: the movable labels keep off them
+        ppm = cam.px_per_mm
+        # The sites' numbers and the labels so far: the movable labels keep off them.
+        taken = list(taken or [])
         for site in sites:
             w, h = p.fonts.size(str(site.index + 1), theme.BODY, bold=True)
             x, y = self.camera.to_px(site.x_mm, site.y_mm)
             taken.append(pygame.Rect(round(x - w / 2), round(y - 24 - h / 2), w, h))
+        circles = []  # the danger circles: the movable labels keep off them where they can
         for side in ("left", "right"):
+            for centre, r in ((m.notch[side], 16 * ppm), (m.cluneal[side], 14 * ppm)):
+                x, y = self._px(*centre)
+                circles.append(pygame.Rect(round(x - r), round(y - r), round(2 * r), round(2 * r)))
             zone = self._zone_outline(side)
-            p.lines(theme.GOOD, zone, 2, closed=True)
+            for a, b in zip(zone, zone[1:] + zone[:1], strict=True):
+                p.aaline(theme.GOOD, a, b, 2)
+            crest = [self._px(x, y) for x, y in m.crest[side][:11]]
+            for a, b in zip(crest, crest[1:], strict=False):
+                p.dashed((120, 84, 60), a, b, 4, 1)
             a, b = m.si_joint[side]
-            p.line(theme.ORANGE, cam.to_px(*a), cam.to_px(*b), 5)
-            nx, ny = cam.to_px(*m.notch[side])
-            r = round(16 * cam.px_per_mm)
-            p.circle(theme.VERMILLION, (nx, ny), r, 3)
-            p.hatch(theme.VERMILLION, pygame.Rect(nx - r // 2, ny - r // 2, r, r), 6)
-            cx, cy = cam.to_px(*m.cluneal[side])
-            p.circle(theme.REDDISH_PURPLE, (cx, cy), round(14 * cam.px_per_mm), 3)
+            p.aaline(theme.ORANGE, self._px(*a), self._px(*b), 5)
+            centre = self._px(*m.notch[side])
+            r = 16 * ppm
+            _hatched_disc(p, theme.VERMILLION, centre, r, 6.0)
+            p.aacircle(theme.VERMILLION, centre, r, 3)
+            p.aacircle(theme.REDDISH_PURPLE, self._px(*m.cluneal[side]), 14 * ppm, 3)
             px, py = cam.to_px(*m.psis[side])
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
@@ -212,10 +289,22 @@ class DorsalPanel:
             )
             taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])
-        taken.append(self._danger_label(p, "sciatic notch", (lx + 28, ly), theme.VERMILLION))
+        r = 16 * ppm
+        taken.append(
+            self._danger_label(
+                p, "sciatic notch", (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
+            )
+        )
         cx, cy = cam.to_px(*m.cluneal["right"])
         taken.append(
-            self._danger_label(p, "cluneal nerves", (cx + 24, cy - 6), theme.REDDISH_PURPLE)
+            self._danger_label(
+                p,
+                "cluneal nerves",
+                (cx + 24, cy - 6),
+                theme.REDDISH_PURPLE,
+                (cx, cy, 14 * ppm),
+                taken,
+            )
         )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
@@ -234,16 +323,31 @@ class DorsalPanel:
             ("iliac crest", (kx, ky - 22), bone),
         ):
             w, h = p.fonts.size(text, theme.SMALL, bold=True)
-            r = place_label((w + 6, h + 2), centre, self.area, taken)
+            r = place_label((w + 6, h + 2), centre, self.area, taken, circles)
             p.text(text, r.center, theme.SMALL, colour, bold=True, anchor="center")
             taken.append(r)
 
-    def _danger_label(self, p: Painter, text: str, midleft, colour) -> pygame.Rect:
+    def _danger_label(
+        self, p: Painter, text: str, midleft, colour, circle=None, taken=()
+    ) -> pygame.Rect:
         """A danger region's name: light text on a dark pill edged in the region's colour
-        (as the needle view's section labels), readable on skin of any tone."""
+        (as the needle view's section labels), readable on skin of any tone.  Beside the region
+        (``circle``: x, y, radius) on the right, or, where the area's edge is too close, away
+        from the PSIS line (above a region above it, below one below), then the other way, then
+        on its left, whichever is clear of ``taken``."""
         w, h = p.fonts.size(text, theme.SMALL, bold=True)
         pill = pygame.Rect(0, 0, w + 12, h + 4)
         pill.midleft = midleft
+        if circle is not None and not self.area.contains(pill):
+            x, y, r = circle
+            above, below = ("midbottom", (x, y - r - 4)), ("midtop", (x, y + r + 4))
+            first = (below, above) if y > self.camera.origin_px[1] else (above, below)
+            for attr, pos in (*first, ("midright", (x - r - 4, y))):
+                trial = pill.copy()
+                setattr(trial, attr, (round(pos[0]), round(pos[1])))
+                if self.area.contains(trial) and trial.collidelist(list(taken)) < 0:
+                    pill = trial
+                    break
         pill.clamp_ip(self.area)
         p.rect((24, 26, 32), pill, radius=4)
         p.rect(colour, pill, 2, radius=4)
@@ -251,10 +355,10 @@ class DorsalPanel:
         return pill
 
     def _draw_site(self, p: Painter, site, selected: bool, entries: int) -> None:
-        x, y = self.camera.to_px(site.x_mm, site.y_mm)
+        x, y = self._px(site.x_mm, site.y_mm)
         colour = theme.BLUE if not selected else theme.YELLOW
-        p.circle(theme.BLACK, (x, y), 12)
-        p.circle(colour, (x, y), 10, 3)
+        p.aacircle(theme.BLACK, (x, y), 12, 4)
+        p.aacircle(colour, (x, y), 10, 3)
         p.text(
             str(site.index + 1), (x, y - 24), theme.BODY, theme.BLACK, bold=True, anchor="center"
         )
@@ -272,3 +376,35 @@ class DorsalPanel:
 
     def in_area(self, pos) -> bool:
         return self.area.collidepoint(pos)
+
+
+_BACKS: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+
+def _painted_back(anatomy: Anatomy, size, origin, ppm: float) -> pygame.Surface:
+    """The draped back for this donor's build and this size, made once (a retry, the replay and
+    the debrief reuse it)."""
+    key = (round(anatomy.scale, 6), round(anatomy.soft_mm, 6), tuple(size), origin, ppm)
+    surf = _BACKS.get(key)
+    if surf is None:
+        surf = _BACKS[key] = patient.paint_back(anatomy, size, origin, ppm)
+        while len(_BACKS) > 2:
+            _BACKS.popitem(last=False)
+    return surf
+
+
+def _hatched_disc(p: Painter, colour, centre, radius: float, spacing: float) -> None:
+    """Anti-aliased diagonal hatching inside a circle (a danger zone without relying on colour)."""
+    cx, cy = centre
+    k = -radius
+    while k < radius:
+        half = math.sqrt(max(0.0, radius * radius - k * k)) - 1.0
+        if half > 0:
+            # A chord at distance k from the centre, along the (1, -1) diagonal.
+            mx, my = cx + k * 0.7071, cy + k * 0.7071
+            p.aaline(
+                colour,
+                (mx - half * 0.7071, my + half * 0.7071),
+                (mx + half * 0.7071, my - half * 0.7071),
+            )
+        k += spacing

@@ -131,7 +131,13 @@ class ProcedureView(View):
         sc = session.attempt.scenario
         self.hand = NeedleHand()
         self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, mode.shows_hints)
-        self.needle_panel = NeedlePanel(sim.anatomy, mode.shows_hints, sim.motion.length_mm)
+        self.needle_panel = NeedlePanel(
+            sim.anatomy,
+            mode.shows_hints,
+            sim.motion.length_mm,
+            target_ml=sc.target_volume_ml,
+            limit_ml=sim.donor_limit_ml,
+        )
         self.hud = Hud()
         self.effects = Effects()
         self.sub = "dorsal"
@@ -157,6 +163,7 @@ class ProcedureView(View):
         )
         self.lay = procedure_layout(app.canvas_size, self.tutorial_panel is not None)
         session.listeners.append(self._on_events)
+        session.listeners.append(self.needle_panel.on_events)  # stylet, give, pull animations
         self.nursing = session.attempt.scenario.kind == "nursing"
         self._care_list_shown = False
         if self.nursing:
@@ -484,6 +491,7 @@ class ProcedureView(View):
             self._care_list_shown = True
             self.press(Intent.STEPS)
         self.effects.tick(dt_s)
+        self.needle_panel.tick(dt_s)
         if self.tutorial_panel is not None:
             self.tutorial_panel.tick(dt_s)
         if self.session.ended:
@@ -582,7 +590,9 @@ class ProcedureView(View):
 
     def _draw_dorsal(self, p: Painter) -> None:
         with p.area(self.lay.area, "back"):
-            self.dorsal.draw(p, self.sites, self.hand.site, self.entries_by_site)
+            self.dorsal.draw(
+                p, self.sites, self.hand.site, self.entries_by_site, events=self.session.sim.events
+            )
         side = self.lay.side
         with p.panel(side, name="palpation"):
             self._draw_palpation(p, side)
@@ -717,12 +727,16 @@ class ProcedureView(View):
 
     def _warning_boxes(self, p: Painter, warns) -> list[tuple[pygame.Rect, list[str]]]:
         """Where the practice warnings go over the section: right-aligned, stacked from just
-        below the skin line, at most about half the section wide."""
+        below the skin line and the whole-needle inset, at most about half the section wide."""
         area = self.lay.area
         skin_y = area.y + area.height * -T_RANGE_MM[0] / (T_RANGE_MM[1] - T_RANGE_MM[0])
         most = max(200, round(area.width * 0.55))
         line_h = p.fonts.line_height(theme.SMALL, True) + 2
         y = round(skin_y) + 10
+        aim = (self.hand.lateral_deg, self.hand.cranial_deg)
+        inset = self.needle_panel.inset_for(p, self.current_site, self.session.needle, aim)
+        if inset is not None:
+            y = max(y, inset.bottom + 6)
         boxes = []
         for text, _sev in warns:
             lines = p.fonts.wrap(text, theme.SMALL, most - 20, bold=True)

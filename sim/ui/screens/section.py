@@ -1,13 +1,18 @@
-"""The 2D section through a skin site along the needle's aim: tissue bands from the anatomy.
+"""The 2D section through a skin site along the needle's aim, drawn from the anatomy's geometry.
 
 The section plane contains the depth axis and the needle's horizontal aim, so the needle lies in
-it.  Each 1.5 mm column is a vertical track profile from the anatomy model (exact tissue
-boundaries in depth); the columns are rasterised with numpy and cached per site and aim.
+it.  The tissue regions are solved exactly in that plane (``sim.ui.art.section_geometry``: every
+boundary of the model is a plane, so a straight line here) and painted at the window's own pixel
+size with textures and anti-aliased boundaries (``sim.ui.art.section_art``).  The picture is
+cached per site, aim and pixel size, so a frame during a push only blits it and draws the needle.
+The camera maps millimetres to layout units; the labels' places are found on the painted
+picture's tissue map (sampled about every 6 units).
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,13 +20,13 @@ import pygame
 
 from sim.model.anatomy import Anatomy, direction
 from sim.model.tissue import Tissue
-from sim.ui import theme
+from sim.ui.art.section_art import paint_section
+from sim.ui.art.section_geometry import SectionGeometry, solve_section
 from sim.ui.camera import MmCamera
 
 TISSUES = list(Tissue)
 S_RANGE_MM = (-45.0, 105.0)  # along the aim, from the skin site
 T_RANGE_MM = (-16.0, 106.0)  # depth below the skin
-COLUMN_MM = 1.5
 
 
 def aim_axis(lateral_deg: float, cranial_deg: float) -> tuple[float, float]:
@@ -62,6 +67,8 @@ class Section:
     grid: np.ndarray | None = None
     grid_origin: tuple[float, float] = (0.0, 0.0)
     grid_step: float = 6.0
+    #: The solved section (millimetres) the picture was painted from.
+    geometry: SectionGeometry | None = None
     _candidates: dict = field(default_factory=dict, repr=False)
 
     def tissue_at(self, x: float, y: float) -> Tissue | None:
@@ -129,6 +136,12 @@ class Section:
         return found
 
 
+def section_scale(rect: pygame.Rect) -> float:
+    """Layout units per millimetre of the section drawn in ``rect`` (its height spans
+    T_RANGE_MM); times the painter's scale, pixels per millimetre."""
+    return rect.height / (T_RANGE_MM[1] - T_RANGE_MM[0])
+
+
 def render_section(
     anatomy: Anatomy,
     entry: tuple[float, float],
@@ -137,48 +150,22 @@ def render_section(
     rect: pygame.Rect,
     scale: float = 1.0,
 ) -> Section:
-    """Rasterise the section for a skin site at ``entry`` (PSIS-local mm) and an aim, to fill
-    ``rect`` (layout units) at ``scale`` pixels per unit (the window's native resolution)."""
+    """Draw the section for a skin site at ``entry`` (PSIS-local mm) and an aim, to fill
+    ``rect`` (layout units) at ``scale`` pixels per unit (the window's native resolution):
+    exact tissue polygons, textured, with anti-aliased boundaries."""
     h = aim_axis(lateral_deg, cranial_deg)
     t0, t1 = T_RANGE_MM
-    ppm = rect.height / (t1 - t0)
+    ppm = section_scale(rect)
     s0 = S_RANGE_MM[0]
     s1 = s0 + rect.width / ppm  # fill the width at the same scale (the needle is to scale)
     cam = MmCamera((rect.x - s0 * ppm, rect.y - t0 * ppm), ppm)
-    w, hgt = round(rect.width * scale), round(rect.height * scale)  # the raster, in pixels
-    ppm = hgt / (t1 - t0)  # raster pixels per mm
-    grid = np.zeros((w, hgt), dtype=np.uint8)  # index into TISSUES; 0 is air
-    y_skin = round(-t0 * ppm)
-    n_cols = math.ceil((s1 - s0) / COLUMN_MM)
-    for k in range(n_cols):
-        s = s0 + (k + 0.5) * COLUMN_MM
-        x0 = max(0, round((s - COLUMN_MM / 2 - s0) * ppm))
-        x1 = min(w, round((s + COLUMN_MM / 2 - s0) * ppm))
-        if x1 <= x0:
-            continue
-        origin = (entry[0] + s * h[0], entry[1] + s * h[1], 0.0)
-        prof = anatomy.profile(origin, (0.0, 0.0, 1.0), t1)
-        for seg in prof.segments:
-            y0 = y_skin + round(seg.start_mm * ppm)
-            y1 = min(hgt, y_skin + round(seg.end_mm * ppm))
-            grid[x0:x1, y0:y1] = TISSUES.index(seg.tissue)
-    lut = np.array([theme.TISSUE_COLOURS[t] for t in TISSUES], dtype=np.uint8)
-    rgb = lut[grid]
-    xs = np.arange(w)[:, None]
-    ys = np.arange(hgt)[None, :]
-    stripes = ((xs + ys) % max(4, round(12 * scale))) < max(1, round(3 * scale))
-    danger = np.isin(grid, [TISSUES.index(t) for t in theme.HATCHED])
-    rgb[danger & stripes] = (rgb[danger & stripes] * 0.55).astype(np.uint8)
-    surf = (
-        pygame.Surface((w, hgt)).convert()
-        if pygame.display.get_surface()
-        else pygame.Surface((w, hgt))
-    )
-    pygame.surfarray.blit_array(surf, rgb)
+    w, hgt = round(rect.width * scale), round(rect.height * scale)  # the picture, in pixels
+    geom = solve_section(anatomy, entry, h, (s0, s1), (t0, t1))
+    surf, label = paint_section(geom, (w, hgt), ppm * scale, anatomy.skin_mm)
     labels = []
     spots: dict[Tissue, list[tuple[int, int]]] = {}
     step = max(1, round(6 * scale))  # about 6 layout units
-    coarse = grid[::step, ::step]
+    coarse = label[::step, ::step]
     for i, t in enumerate(TISSUES):
         if t in (Tissue.AIR, Tissue.SKIN):
             continue
@@ -196,19 +183,26 @@ def render_section(
         px = np.rint(rect.x + xs_[near] * step / scale).astype(int)
         py = np.rint(rect.y + ys_[near] * step / scale).astype(int)
         spots[t] = list(zip(px.tolist(), py.tolist(), strict=True))
-    return Section(surf, cam, h, labels, spots, coarse, (rect.x, rect.y), step / scale)
+    return Section(surf, cam, h, labels, spots, coarse.copy(), (rect.x, rect.y), step / scale, geom)
 
 
 class SectionCache:
-    """Keeps the last section so it is only re-rasterised when the site or aim changes."""
+    """Keeps the last few sections, so one is only drawn again when the site, aim or pixel
+    size is new (aiming back and forth reuses them)."""
+
+    KEEP = 3
 
     def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._section: Section | None = None
+        self._sections: OrderedDict[tuple, Section] = OrderedDict()
 
     def get(self, anatomy, entry, lateral_deg, cranial_deg, rect, scale: float = 1.0) -> Section:
         key = (id(anatomy), entry, round(lateral_deg, 3), round(cranial_deg, 3), tuple(rect), scale)
-        if key != self._key or self._section is None:
-            self._section = render_section(anatomy, entry, lateral_deg, cranial_deg, rect, scale)
-            self._key = key
-        return self._section
+        section = self._sections.get(key)
+        if section is None:
+            section = render_section(anatomy, entry, lateral_deg, cranial_deg, rect, scale)
+            self._sections[key] = section
+            while len(self._sections) > self.KEEP:
+                self._sections.popitem(last=False)
+        else:
+            self._sections.move_to_end(key)
+        return section
