@@ -36,6 +36,7 @@ GIVE_CUE_S = 1.2  # the gauge says "GIVE - let go" this long after the give (tip
 JOLT_S = 0.25  # the needle's lurch at the give
 JOLT_MM = 2.2
 STYLET_SLIDE_S = 0.45
+ANIMATION_TAIL_S = 0.1  # an animation keeps the window drawing this long after it ends
 FILL_S = 0.7  # the syringe fills over the pull
 HOLD_S = 1.4  # then shows what came back
 DRAIN_S = 0.5  # then empties into the bag
@@ -70,6 +71,19 @@ class NeedleMotion:
 
     def tick(self, dt_s: float) -> None:
         self.clock += dt_s
+
+    def animating(self) -> bool:
+        """Whether something is still moving (the give's cue and jolt, the stylet's slide, the
+        syringe filling and draining, the bag rising): the window must redraw every frame."""
+        c = self.clock - ANIMATION_TAIL_S  # and a frame or two after, to draw the end state
+        if self.give_at is not None and not self.give_over and c - self.give_at <= GIVE_CUE_S:
+            return True
+        if self.stylet is not None and c - self.stylet[0] < STYLET_SLIDE_S:
+            return True
+        if self.pull is not None and c - self.pull[0] < FILL_S + HOLD_S + DRAIN_S:
+            return True
+        old, new, rise_at = self.bag
+        return new != old and c < rise_at + DRAIN_S
 
     def on_events(self, events: list[dict]) -> None:
         for ev in events:
@@ -195,6 +209,9 @@ class NeedlePanel:
     # ---------------------------------------------------------------- feeding the animation
     def tick(self, dt_s: float) -> None:
         self.motion.tick(dt_s)
+
+    def animating(self) -> bool:
+        return self.motion.animating()
 
     def on_events(self, events: list[dict]) -> None:
         self.motion.on_events(events)

@@ -531,7 +531,8 @@ class ProcedureView(View):
         frames at full rate."""
         held = self.push_key or self.mouse_push or self.pull_key
         fx = self.effects.flash_s > 0 or self.effects.shake_s > 0
-        return held or fx or self.hand.force_n > 0 or self.session.pending is not None
+        art = self.sub == "needle" and self.needle_panel.animating()  # slides, fills, the jolt
+        return held or fx or art or self.hand.force_n > 0 or self.session.pending is not None
 
     def redraw_key(self) -> object:
         """What changes on screen without input: the clock's second (and par, limit), events
