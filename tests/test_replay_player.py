@@ -41,3 +41,33 @@ def test_the_needle_moves_smoothly_through_a_command_instead_of_jumping():
         depths.append(player.display_needle().depth_mm)
     assert depths == sorted(depths)
     assert len({round(d, 3) for d in depths}) > 10  # many in-between positions, not one jump
+
+
+def test_the_instructor_scrubs_the_replay_timeline_with_the_mouse_and_keys():
+    import pygame
+
+    from sim.trainer.session import Session
+    from tests.ui.driver import make_app, run
+
+    app = make_app()
+    run(app, 2)
+    src = expert_attempt()
+    view = app.open("replay", session=Session(src, "t-1", "practice"))
+    run(app, 2)
+    assert any(t.endswith(f"of {int(src.sim.t_s) // 60}:{int(src.sim.t_s) % 60:02d}")
+               for t in app.painter.texts())  # fmt: skip
+    bar = view.timeline
+    middle = app.viewport.to_px((bar.x + bar.width // 2, bar.centery))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=middle, button=1))
+    run(app)
+    assert app.top is view  # a click on the timeline scrubs; it does not close the replay
+    assert abs(view.player.clock_s - src.sim.t_s / 2) < src.sim.t_s * 0.02
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=middle, button=1))
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_HOME, mod=0, unicode=""))
+    run(app)
+    assert view.player.clock_s < 1.0  # back at the start (and playing on)
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_END, mod=0, unicode=""))
+    run(app)
+    assert view.player.done
+    assert view.view_session.sim.digest() == src.sim.digest()
+    pygame.quit()

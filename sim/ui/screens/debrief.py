@@ -581,34 +581,78 @@ class DebriefView(View):
             p.text(parts[1], (r.right + 30, y), theme.SMALL, theme.TEXT)
 
 
+def _clock(t_s: float) -> str:
+    m, s = divmod(int(t_s), 60)
+    return f"{m}:{s:02d}"
+
+
 class ReplayView(View):
     """The attempt played back from its command log, in the needle or dorsal view."""
 
     name = "replay"
 
+    #: PageUp / PageDown move the replay this far along the timeline.
+    JUMP_S = 60.0
+
     def __init__(self, app, session: Session) -> None:
         super().__init__(app)
         self.player = ReplayPlayer(session.attempt)
-        self.view_session = Session(self.player.attempt, session.trainee, "replay")
+        self.trainee = session.trainee
+        self._session: Session | None = None
         sim = self.player.attempt.sim
         sc = session.attempt.scenario
         self.hud = Hud()
         self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, True)
         self.needle = NeedlePanel(sim.anatomy, True, sim.motion.length_mm)
+        self.timeline = pygame.Rect(0, 0, 0, 0)
+        self.scrubbing = False
+        self.gives = [  # the losses of resistance, marked on the timeline
+            ev["t_s"] for ev in session.attempt.sim.events if ev["type"] == "loss_of_resistance"
+        ]
+
+    @property
+    def view_session(self) -> Session:
+        """A session over the replayed attempt (a new one after a seek backwards)."""
+        if self._session is None or self._session.attempt is not self.player.attempt:
+            self._session = Session(self.player.attempt, self.trainee, "replay")
+        return self._session
+
+    def _scrub_to(self, x: float) -> None:
+        tl = self.timeline
+        f = min(1.0, max(0.0, (x - tl.x) / max(1, tl.width)))
+        self.player.seek(f * self.player.duration_s)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
-        if event.type != pygame.KEYDOWN:
-            if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+        pl = self.player
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            if self.timeline.inflate(0, 16).collidepoint(event.pos):  # the instructor scrubs
+                self.scrubbing = True
+                self._scrub_to(event.pos[0])
+            else:
                 self.app.pop()
-            return event.type == pygame.MOUSEBUTTONDOWN
+            return True
+        if event.type == pygame.MOUSEMOTION and self.scrubbing:
+            self._scrub_to(event.pos[0])
+            return True
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            self.scrubbing = False
+            return True
+        if event.type != pygame.KEYDOWN:
+            return False
         if event.key in (pygame.K_ESCAPE, pygame.K_RETURN, pygame.K_p, pygame.K_BACKSPACE):
             self.app.pop()
         elif event.key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_RIGHT):
-            self.player.faster(+1)
+            pl.faster(+1)
         elif event.key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_LEFT):
-            self.player.faster(-1)
+            pl.faster(-1)
         elif event.key == pygame.K_SPACE:
-            self.player.paused = not self.player.paused
+            pl.paused = not pl.paused
+        elif event.key == pygame.K_HOME:
+            pl.seek(0.0)
+        elif event.key == pygame.K_END:
+            pl.seek(pl.duration_s)
+        elif event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            pl.seek(pl.clock_s + (self.JUMP_S if event.key == pygame.K_PAGEDOWN else -self.JUMP_S))
         return True
 
     def update(self, dt_s: float) -> None:
@@ -620,17 +664,17 @@ class ReplayView(View):
         self.needle.set_rects(self.lay.area, self.lay.side)
 
     def animating(self) -> bool:
-        return not (self.player.paused or self.player.done)
+        return self.scrubbing or not (self.player.paused or self.player.done)
 
     def redraw_key(self) -> object:
-        return (self.player.done, self.player.index)
+        return (self.player.done, self.player.index, round(self.player.clock_s, 3))
 
     def draw(self, p: Painter) -> None:
         s = self.view_session
         lay = self.lay
         self.hud.draw(p, s, lay.hud)
         sim = s.sim
-        n = sim.needle
+        n = self.player.display_needle()  # moving through the command, not jumping to its end
         with p.area(lay.area, "section" if n.inserted else "back"):
             if n.inserted:
                 site = sim.sites[n.site]
@@ -650,7 +694,11 @@ class ReplayView(View):
             if n.inserted:
                 p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY, max_width=width)
                 p.text(f"depth {n.depth_mm:.1f} mm", (x, y + 134), theme.BODY)
-            keys = "+/- or Left/Right: speed · Space: pause · Esc: back to the debrief"
+            self._draw_timeline(p, pygame.Rect(x, y + 176, width, 56))
+            keys = (
+                "+/- or Left/Right: speed · Space: pause · click or drag the timeline, "
+                "PgUp/PgDn, Home/End: move in time · Esc: back to the debrief"
+            )
             h = p.paragraph_height(keys, width, theme.SMALL)
             p.paragraph(
                 keys, pygame.Rect(x, side.bottom - 12 - h, width, h), theme.SMALL, theme.TEXT_DIM
@@ -664,3 +712,21 @@ class ReplayView(View):
                 theme.TEXT,
                 anchor="bottomleft",
             )
+
+    def _draw_timeline(self, p: Painter, box: pygame.Rect) -> None:
+        """The whole attempt as a bar: where the replay is, and each give as a tick."""
+        pl = self.player
+        total = max(pl.duration_s, 1e-6)
+        bar = pygame.Rect(box.x, box.y + 22, box.width, 12)
+        self.timeline = bar
+        p.text(
+            f"{_clock(pl.clock_s)} of {_clock(total)}", (box.x, box.y), theme.SMALL, theme.TEXT
+        )
+        p.rect((44, 48, 58), bar, radius=4)
+        done = pygame.Rect(bar.x, bar.y, round(bar.width * min(1.0, pl.clock_s / total)), 12)
+        p.rect(theme.SKY_BLUE, done, radius=4)
+        for t_s in self.gives:
+            gx = bar.x + bar.width * t_s / total
+            p.line(theme.YELLOW, (gx, bar.y - 3), (gx, bar.y + 2), 1)
+        mx = bar.x + bar.width * min(1.0, pl.clock_s / total)
+        p.rect(theme.TEXT, pygame.Rect(round(mx) - 3, bar.y - 4, 6, 20), radius=2)
