@@ -167,3 +167,19 @@ def test_the_idle_benchmark_reports_every_screen_and_the_push():
     for row in rows:
         assert set(row) == {"figure", "target", "measured", "pass"}
     assert got["push"]["redraws"] >= got["push"]["frames"] - 1  # every push frame drew
+
+
+def test_a_clock_second_at_rest_updates_only_the_top_bar(monkeypatch):
+    """At rest in the needle view the clock's new second is shown by updating the top bar, not
+    by flipping the whole window (the costliest part of an idle second at 1920x1080)."""
+    app = make_app()
+    proc = to_needle_view(app)
+    run(app, 2)
+    updates: list = []
+    monkeypatch.setattr(pygame.display, "update", lambda rect=None: updates.append(rect))
+    monkeypatch.setattr(pygame.display, "flip", lambda: updates.append("flip"))
+    run(app, 130)  # two new seconds at rest
+    assert updates and "flip" not in updates
+    hud = app.viewport.to_px(proc.lay.hud.bottomright)
+    assert all(r.bottom <= hud[1] + 2 for r in updates)
+    pygame.quit()

@@ -291,9 +291,10 @@ class App:
         self.top.update(elapsed_s)
         self.drew = self.needs_redraw()
         if self.drew:
+            region = None if self.dirty or self.top.animating() else self.top.changed_region()
             self.dirty = False
             self.draw()
-            self.present()
+            self.present(region)
             for view in self.visible:
                 view.mark_drawn()
             self.redraws += 1
@@ -330,8 +331,16 @@ class App:
             if getattr(view, "uses_gui", False):
                 self.gui.draw_ui(self.window)
 
-    def present(self) -> None:
-        pygame.display.flip()
+    def present(self, region: pygame.Rect | None = None) -> None:
+        """Show the drawing: the whole window, or only ``region`` (layout units) when nothing
+        else changed (a clock second at rest costs a strip, not a full-window flip)."""
+        if region is None:
+            pygame.display.flip()
+            return
+        (x0, y0), (x1, y1) = self.viewport.to_px(region.topleft), self.viewport.to_px(
+            region.bottomright
+        )
+        pygame.display.update(pygame.Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1))
 
     def run(self, max_frames: int = 0) -> None:
         self.loop(max_frames=max_frames)

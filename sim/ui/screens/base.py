@@ -89,6 +89,12 @@ class View:
         """Whether the view would draw differently from its last drawing."""
         return self.animating() or self.redraw_key() != self._drawn_key
 
+    def changed_region(self) -> pygame.Rect | None:
+        """When the only change since the last drawing is confined to one part of the screen
+        (the clock ticking over a second), that part in layout units, so the window updates
+        only it; None means the whole screen."""
+        return None
+
     def mark_drawn(self) -> None:
         """Called by the App after each drawing of this view."""
         self._drawn_key = self.redraw_key()

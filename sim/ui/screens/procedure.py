@@ -534,6 +534,17 @@ class ProcedureView(View):
         art = self.sub == "needle" and self.needle_panel.animating()  # slides, fills, the jolt
         return held or fx or art or self.hand.force_n > 0 or self.session.pending is not None
 
+    #: How many leading items of ``redraw_key`` are the clock (its second, past par, past limit).
+    CLOCK_KEY_ITEMS = 3
+
+    def changed_region(self) -> pygame.Rect | None:
+        """Only the clock moved on (nothing else in the key changed): just the top bar."""
+        old, new = self._drawn_key, self.redraw_key()
+        n = self.CLOCK_KEY_ITEMS
+        if old is None or old[n:] != new[n:]:
+            return None
+        return self.lay.hud
+
     def redraw_key(self) -> object:
         """What changes on screen without input: the clock's second (and par, limit), events
         (a timed scenario event, a settled redirect; not the idle ``wait`` commands, which
