@@ -153,7 +153,12 @@ def test_every_documented_command_exists():
 
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory) -> Path:
-    f = tmp_path_factory.mktemp("bad-input")
+    return make_bad_files(tmp_path_factory.mktemp("bad-input"))
+
+
+def make_bad_files(f: Path) -> Path:
+    """The folder F/ of the cases: bad files, a clash, an empty library, a file for a folder."""
+    f.mkdir(parents=True, exist_ok=True)
     (f / "bad.jsonl").write_text('{"do": "fly"}\n')
     (f / "notjson.jsonl").write_text("not json\n")
     shutil.copy(BAD_SCENARIO, f)
@@ -225,18 +230,23 @@ def run_in_process(argv, env: dict[str, str], case_dir: Path, monkeypatch, capsy
     return status, capsys.readouterr().err
 
 
-def run_in_a_process(argv, env: dict[str, str], case_dir: Path) -> tuple[int, str]:
-    """(exit status, stderr) of ``python -m sim argv`` in a process of its own."""
+def run_in_a_process(
+    argv, env: dict[str, str], case_dir: Path, python: str = sys.executable, checkout: bool = True
+) -> tuple[int, str]:
+    """(exit status, stderr) of ``python -m sim argv`` in a process of its own, with the
+    checkout's ``sim`` or (``checkout=False``) the one installed for ``python``."""
     full = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("MARROWSIM_") and k not in ("PYTHONPATH", "SDL_VIDEODRIVER")
     }
-    full.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYTHONPATH=str(ROOT))
+    full.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    if checkout:
+        full["PYTHONPATH"] = str(ROOT)
     full.update(MARROWSIM_MAX_FRAMES="5")  # should the trainer open after all, it stops
     full.update(env)
     proc = subprocess.run(
-        [sys.executable, "-c", RUNNER, *argv],
+        [python, "-c", RUNNER, *argv],
         capture_output=True,
         text=True,
         cwd=case_dir,
@@ -283,18 +293,23 @@ def test_every_bad_input_fails_in_one_line_with_exit_status_2(
     assert [p for p in problems if p] == []
 
 
-def test_bad_input_fails_in_one_line_in_a_real_process(bad_files, tmp_path):
+def in_processes(cases: list[int], files: Path, base: Path, **how) -> list[str]:
+    """Run the cases in processes of their own (``run_in_a_process``); what went wrong."""
+
     def one(i: int) -> str | None:
         argv, kind, _words = CASES[i]
-        case_dir = tmp_path / f"case-{i:02d}"
+        case_dir = base / f"case-{i:02d}"
         case_dir.mkdir()
-        env = station(kind, case_dir, bad_files)
-        status, err = run_in_a_process(_argv(argv, bad_files), env, case_dir)
-        return judge(CASES[i], status, err, bad_files)
+        env = station(kind, case_dir, files)
+        status, err = run_in_a_process(_argv(argv, files), env, case_dir, **how)
+        return judge(CASES[i], status, err, files)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        problems = list(pool.map(one, IN_A_PROCESS))
-    assert [p for p in problems if p] == []
+        return [p for p in pool.map(one, cases) if p]
+
+
+def test_bad_input_fails_in_one_line_in_a_real_process(bad_files, tmp_path):
+    assert in_processes(IN_A_PROCESS, bad_files, tmp_path) == []
 
 
 def test_the_safety_net_turns_an_unforeseen_error_into_one_line(monkeypatch, capsys):

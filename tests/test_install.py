@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_cli_failures import CASES, in_processes, make_bad_files
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,6 +158,17 @@ def test_a_school_scenario_added_to_the_installed_app_appears_beside_the_shipped
     assert clash.returncode == 2 and clash.stderr.count("\n") == 1
     assert "clash.toml" in clash.stderr and "shipped/older-donor.toml" in clash.stderr
     assert not (outside / "data" / "scenarios" / "older-donor.toml").exists()
+
+
+def test_every_command_of_the_installed_app_fails_in_one_line(installed, tmp_path):
+    # Issue 14, item 5: every case of tests/test_cli_failures.py, from the non-editable install.
+    venv, _dist = installed
+    files = make_bad_files(tmp_path / "bad-input")
+    t0 = time.perf_counter()
+    python = str(_bin(venv, "python"))
+    problems = in_processes(list(range(len(CASES))), files, tmp_path, python=python, checkout=False)
+    TIMINGS["bad-input cases"] = time.perf_counter() - t0
+    assert problems == []
 
 
 def test_the_sdist_is_complete_and_its_tests_run(installed, tmp_path):
