@@ -33,6 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_IDS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.toml"))
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
 TIMINGS: dict[str, float] = {}
+#: The scenario ids the trainer's launcher offers, one a line.
+LAUNCHER_IDS = """
+from sim.ui.app import App
+app = App(sound=False)
+app.frame(1 / 60)
+print("\\n".join(e.scenario.id for e in app.top.entries if e.scenario))
+"""
 
 
 def _bin(venv: Path, name: str) -> Path:
@@ -151,6 +158,15 @@ def test_a_school_scenario_added_to_the_installed_app_appears_beside_the_shipped
     rows = json.loads(marrowsim(venv, outside, "scenarios", "list", "--json").stdout)
     assert sorted(r["id"] for r in rows) == sorted([*SHIPPED_IDS, "school-older-donor"])
     assert {r["id"]: r["origin"] for r in rows}["school-older-donor"] == "school"
+    # ... and the trainer's launcher lists it after the shipped ones
+    launcher = subprocess.run(
+        [str(_bin(venv, "python")), "-c", LAUNCHER_IDS],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=_clean_env(MARROWSIM_DATA_DIR=str(outside / "data"), PYGAME_HIDE_SUPPORT_PROMPT="1"),
+    )
+    assert launcher.stdout.split() == [*SHIPPED_IDS, "school-older-donor"], launcher.stderr
 
     # the shipped id again: refused, naming both files, nothing written
     (outside / "clash.toml").write_text(text, encoding="utf-8")
