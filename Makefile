@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench calibration clean
+.PHONY: run test lint bench calibration dist clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -28,5 +28,9 @@ bench: $(STAMP)
 calibration: $(STAMP)
 	$(BIN)/python -m tools.calibration --out docs/calibration.md --model-doc docs/model.md
 
+dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet build
+	$(BIN)/python -m build --outdir dist
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist

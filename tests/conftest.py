@@ -4,5 +4,15 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory, monkeypatch):
+    """Every test gets an empty data folder and no MARROWSIM_SCENARIO_PATH, so neither the
+    station's records nor its school scenarios reach a test (tests may set their own)."""
+    monkeypatch.setenv("MARROWSIM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("MARROWSIM_SCENARIO_PATH", raising=False)

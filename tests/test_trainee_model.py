@@ -4,6 +4,8 @@ human reaction, and a harvest that fits a skills-lab slot, measured through the 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,21 @@ def test_a_skills_lab_harvest_fits_in_ten_minutes_of_real_time():
     assert trainee.sim_scenario.length == "skills_lab"
     assert run.collected_ml >= run.target_ml == pytest.approx(0.4 * 1050)
     assert run.real_s <= 10 * 60
+
+
+def test_a_school_scenario_can_be_driven_and_the_environment_is_restored(
+    tmp_path, monkeypatch, capsys
+):
+    # The command moves the data folder to a temporary one; the station's school scenarios
+    # must stay in the launcher's library all the same.
+    monkeypatch.setenv("MARROWSIM_DATA_DIR", str(tmp_path))
+    school = tmp_path / "scenarios"
+    school.mkdir()
+    text = (Path(__file__).parents[1] / "scenarios" / "adult-standard.toml").read_text()
+    (school / "ward-7.toml").write_text(text.replace('id = "adult-standard"', 'id = "ward-7"'))
+    rc = main(["trainee-model", "--scenario", "ward-7", "--passes", "1", "--json"])
+    assert rc == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["scenario"] == "ward-7"
+    assert os.environ["MARROWSIM_DATA_DIR"] == str(tmp_path)
+    assert "MARROWSIM_SCENARIO_PATH" not in os.environ
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios"]

@@ -1,12 +1,16 @@
 """Entry point: parse the command line and dispatch to a command module.
 
 With no arguments the interactive trainer opens.  Every command turns bad input into one line on
-stderr naming the file, line and field, and exit status 2, never a traceback.
+stderr naming the file, line and field, and exit status 2, never a traceback: a usage error is
+one line too (``--help`` gives the usage), a file that cannot be read or written is one line
+with exit status 2, and anything unforeseen is one line asking for a report, with exit status 1
+(``MARROWSIM_DEBUG=1`` shows its traceback instead).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from sim import __version__
@@ -25,10 +29,18 @@ from sim.errors import InputError
 
 COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd, screenshots_cmd]
 COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd, trainee_model_cmd]
+DEBUG_ENV = "MARROWSIM_DEBUG"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (and exit status 2) instead of the usage text."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="marrowsim",
         description="Bone marrow harvest trainer. With no command, opens the trainer window.",
     )
@@ -39,21 +51,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _trainer() -> int:
+    from sim.ui.app import run_app  # the only path that imports pygame
+
+    try:
+        return run_app()
+    except Exception as exc:
+        # pygame.error (no display, no video driver, ...), told apart without importing pygame
+        # here: only sim.ui imports it.
+        if type(exc).__module__.split(".")[0] == "pygame":
+            driver = os.environ.get("SDL_VIDEODRIVER")
+            hint = f"SDL_VIDEODRIVER is {driver!r}" if driver else "is there a display?"
+            raise InputError(f"the trainer window failed: {exc} ({hint})") from None
+        raise
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is the command's output
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        from sim.ui.app import run_app  # the only path that imports pygame
-
-        return run_app()
     try:
+        if args.command is None:
+            return _trainer()
         return int(args.handler(args) or 0)
     except InputError as exc:
         print(f"marrowsim: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("marrowsim: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file or folder the command could not use
+        if os.environ.get(DEBUG_ENV):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"marrowsim: {where}{exc.strerror or exc}".replace("\n", " "), file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        print(
+            f"marrowsim: internal error: {text} (please report it; {DEBUG_ENV}=1 shows the"
+            " details)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""``scenarios``: list, show, validate and publish the schema of scenario files."""
+"""``scenarios``: list, show, validate and add scenario files, and publish their schema.
+
+The library is the shipped scenarios plus the school ones (the data folder's ``scenarios/`` and
+``MARROWSIM_SCENARIO_PATH``); ``add`` validates a school's file and copies it there.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,24 @@ import json
 import sys
 
 from sim.errors import InputError
-from sim.scenario import ScenarioLibrary, load_scenario, resolve_scenario
+from sim.scenario import ScenarioLibrary, add_school_scenario, load_scenario, resolve_scenario
 from sim.scenario.schema import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scenarios", help="list, show or validate scenarios")
+    p = sub.add_parser("scenarios", help="list, show, validate or add scenarios")
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ls = s.add_parser("list", help="the shipped scenarios")
+    ls = s.add_parser("list", help="the library: shipped and school scenarios")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=handle_list)
+    add = s.add_parser(
+        "add", help="validate a school's scenario file and add it to the library (data folder)"
+    )
+    add.add_argument("file")
+    add.add_argument(
+        "--replace", action="store_true", help="replace the school scenario with the same id"
+    )
+    add.set_defaults(handler=handle_add)
     show = s.add_parser("show", help="one scenario, validated, with derived values")
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
@@ -29,17 +41,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle_list(args: argparse.Namespace) -> int:
+    """The usable scenarios, then one ``BROKEN`` line per broken file; exit 2 when none is
+    usable (an empty library)."""
     lib = ScenarioLibrary()
     rows = [
         {
-            "id": s.id,
-            "title": s.title,
-            "difficulty": s.difficulty,
-            "kind": s.kind,
-            "version": s.version,
-            "objectives": s.objectives,
+            "id": e.scenario.id,
+            "title": e.scenario.title,
+            "difficulty": e.scenario.difficulty,
+            "kind": e.scenario.kind,
+            "version": e.scenario.version,
+            "objectives": e.scenario.objectives,
+            "origin": e.origin,
+            "path": str(e.path),
         }
-        for s in lib.scenarios()
+        for e in lib.entries
+        if e.scenario is not None
     ]
     broken = [{"path": str(e.path), "error": str(e.error)} for e in lib.broken()]
     if args.json:
@@ -47,9 +64,19 @@ def handle_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for r in rows:
-            print(f"{r['id']:<22} {r['difficulty']:<13} {r['title']}")
-        for b in broken:
-            print(f"BROKEN {b['error']}")
+            school = "  (school)" if r["origin"] == "school" else ""
+            print(f"{r['id']:<22} {r['difficulty']:<13} {r['title']}{school}")
+        for error in dict.fromkeys(b["error"] for b in broken):  # a clash once, not per file
+            print(f"BROKEN {error}")
+    sys.stdout.flush()
+    lib.check_not_empty()
+    return 0
+
+
+def handle_add(args: argparse.Namespace) -> int:
+    dest = add_school_scenario(args.file, replace=args.replace)
+    scenario = load_scenario(dest)
+    print(f"added school scenario {scenario.id!r} ({scenario.title}): {dest}")
     return 0
 
 

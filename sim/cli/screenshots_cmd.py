@@ -19,13 +19,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from sim.errors import InputError
+    from sim.scenario import ScenarioLibrary
     from sim.ui.screenshots import parse_size, render_all  # imports pygame only for this command
 
     try:
         size = parse_size(args.size)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    ScenarioLibrary().check_not_empty()  # the screens are drawn from the first scenario
+    try:
+        Path(args.dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create folder: {exc.strerror or exc}", path=args.dir) from None
     for path in render_all(args.dir, seed=args.seed, size=size):
         print(path)
     return 0

@@ -9,6 +9,7 @@ station's records.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -51,6 +52,28 @@ def _number(text: str, field: str, *, integer: bool = False) -> float:
     return value
 
 
+@contextlib.contextmanager
+def _station_apart(tmp: str):
+    """The data folder moved to ``tmp`` (never the station's records), the station's school
+    scenarios still in the library (through MARROWSIM_SCENARIO_PATH); both restored after."""
+    from sim.paths import DATA_DIR_ENV, SCENARIO_PATH_ENV, school_scenario_dir
+
+    saved = {key: os.environ.get(key) for key in (DATA_DIR_ENV, SCENARIO_PATH_ENV)}
+    school = school_scenario_dir()
+    if school.is_dir():
+        extra = [str(school), *filter(None, [saved[SCENARIO_PATH_ENV]])]
+        os.environ[SCENARIO_PATH_ENV] = os.pathsep.join(extra)
+    os.environ[DATA_DIR_ENV] = tmp
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.input not in INPUTS:
         raise InputError(
@@ -73,8 +96,7 @@ def handle(args: argparse.Namespace) -> int:
             f"scenario {scenario.id!r} has no needle work (a {scenario.kind} scenario)",
             field="scenario",
         )
-    with tempfile.TemporaryDirectory(prefix="marrowsim-trainee-") as tmp:
-        os.environ["MARROWSIM_DATA_DIR"] = tmp  # never the station's records
+    with tempfile.TemporaryDirectory(prefix="marrowsim-trainee-") as tmp, _station_apart(tmp):
         from sim.ui.trainee_model import SimulatedTrainee  # imports pygame only here
 
         trainee = SimulatedTrainee(

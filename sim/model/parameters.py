@@ -12,10 +12,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
-PARAMS_DIR = Path(__file__).parent / "params"
+#: The tables, read through importlib.resources from the installed package (package data).
+PARAMS_DIR: Traversable = resources.files("sim.model") / "params"
 TABLES = ("anatomy", "needle", "marrow", "timing")
 
 

@@ -131,7 +131,14 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         raise InputError("no such records database", path=str(path))
     _check_header(path)
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create the data folder: {exc.strerror or exc}; set MARROWSIM_DATA_DIR"
+                " to a folder you can write to",
+                path=str(path.parent),
+            ) from None
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
     except sqlite3.Error as exc:

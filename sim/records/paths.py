@@ -1,24 +1,14 @@
-"""Where the records live: the one place the default data directory is resolved."""
+"""Where the records live: the records database inside the data folder (``sim.paths``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
+from sim.paths import DATA_DIR_ENV, default_data_dir
 
-DATA_DIR_ENV = "MARROWSIM_DATA_DIR"
+__all__ = ["DATA_DIR_ENV", "DB_NAME", "db_path", "default_data_dir"]
+
 DB_NAME = "marrowsim.db"
-
-
-def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$MARROWSIM_DATA_DIR`` if set, else the platform's per-user data directory."""
-    env = os.environ if env is None else env
-    override = env.get(DATA_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path(platformdirs.user_data_dir("marrowsim", appauthor=False))
 
 
 def db_path(data_dir: Path) -> Path:

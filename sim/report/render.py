@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sim import __version__
 from sim.errors import InputError
 from sim.report.charts import CHARTS
 from sim.report.data import ReportData, cohort_report_data, pct, trainee_report_data
 
-TEMPLATES = Path(__file__).parent / "templates"
+#: The templates are package data (``sim/report/templates/``), read through the package loader.
+TEMPLATES = ("sim.report", "templates")
 
 
 def environment() -> Environment:
     """The Jinja2 environment for report templates (HTML autoescaped)."""
     return Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=PackageLoader(*TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -68,9 +68,11 @@ def read_log(path: Path | str) -> tuple[dict, list[tuple[int, dict]], str | None
         try:
             records.append((n, json.loads(raw)))
         except json.JSONDecodeError as exc:
-            if n == len(lines):  # a torn last line from a killed process: ignore it
+            if n == len(lines) and records:  # a torn last line from a killed process
                 break
             raise InputError(f"invalid JSON: {exc}", path=str(path), line=n) from None
+    if not records:
+        raise InputError("empty log", path=str(path), line=1)
     n0, head = records[0]
     if not isinstance(head, dict) or head.get("format") != FORMAT:
         raise InputError(f"not a {FORMAT} file", path=str(path), line=n0, field="format")
@@ -104,5 +106,11 @@ def replay(path: Path | str) -> tuple[Attempt, str | None]:
             line=1,
             field="scenario",
         ) from None
-    attempt = replay_log(Attempt(scenario, int(head["seed"])), commands, where=str(path))
+    try:
+        seed = int(head["seed"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(
+            f"bad seed in header: {head.get('seed')!r}", path=str(path), line=1, field="seed"
+        ) from None
+    attempt = replay_log(Attempt(scenario, seed), commands, where=str(path))
     return attempt, digest

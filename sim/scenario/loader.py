@@ -2,21 +2,54 @@
 
 Scenario files are data only: they are parsed with ``tomllib`` and validated, never executed.
 A broken file is reported with its path, the field path and, where it can be found, the line.
+
+The library has two kinds of scenario:
+
+* **shipped** ones, read through ``importlib.resources`` from the installed package
+  (``sim/scenario/shipped/``, which the build copies from the repository's top-level
+  ``scenarios/``; see setup.py).  A source checkout or an editable install has no such folder
+  and reads the checkout's ``scenarios/``, where shipped scenarios are edited;
+* **school** ones: the data folder's ``scenarios/`` (``sim.paths``), where ``scenarios add``
+  copies them, and the folders in ``MARROWSIM_SCENARIO_PATH``.
+
+Two files with the same id (a school scenario named like a shipped one, say) are an error that
+names both files; neither is used until one is renamed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from sim.errors import InputError
+from sim.paths import SCENARIO_PATH_ENV, extra_scenario_dirs, school_scenario_dir
 from sim.scenario.schema import FieldError, Scenario
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+#: The folder inside the package that a build fills with the shipped scenarios.
+PACKAGED = "shipped"
+SHIPPED, SCHOOL = "shipped", "school"
+
+
+def shipped_dir() -> Traversable:
+    """The shipped scenarios: ``sim/scenario/shipped/`` of the installed package, or in a source
+    checkout (editable install included), which has no such folder, the checkout's
+    ``scenarios/``."""
+    packaged = resources.files("sim.scenario") / PACKAGED
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "scenarios"
+    return checkout if checkout.is_dir() else packaged
+
+
+SCENARIO_DIR: Traversable = shipped_dir()
 _TOML_LINE = re.compile(r"line (\d+)")
 
 
@@ -119,8 +152,9 @@ def parse_scenario(text: str, path: str) -> Scenario:
         ) from None
 
 
-def load_scenario(path: Path | str) -> Scenario:
-    path = Path(path)
+def load_scenario(path: Traversable | str) -> Scenario:
+    """A scenario file (a path, or a file inside the installed package), validated."""
+    path = Path(path) if isinstance(path, str) else path
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -128,33 +162,133 @@ def load_scenario(path: Path | str) -> Scenario:
     return parse_scenario(text, str(path))
 
 
+def _load_library_file(path: Traversable) -> Scenario:
+    """A file of the library: valid, and its id is its file name."""
+    scenario = load_scenario(path)
+    stem = path.name.removesuffix(".toml")
+    if scenario.id != stem:
+        raise InputError(
+            f"id {scenario.id!r} does not match the file name (expected {stem!r})",
+            path=str(path),
+            line=_field_line(path.read_text(encoding="utf-8"), ("id",)),
+            field="id",
+        )
+    return scenario
+
+
 @dataclass(frozen=True)
 class LibraryEntry:
-    path: Path
+    path: Traversable
     scenario: Scenario | None
     error: InputError | None
+    #: ``shipped``, ``school`` or, for a library of one given folder, ``folder``
+    origin: str = "folder"
+
+    @property
+    def stem(self) -> str:
+        return self.path.name.removesuffix(".toml")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder the library reads."""
+
+    folder: Traversable
+    origin: str
+    #: A folder named in MARROWSIM_SCENARIO_PATH must exist; the data folder's need not.
+    required: bool = False
+    why: str = ""
+
+    def describe(self) -> str:
+        return f"{self.folder} ({self.why or self.origin})"
+
+
+def default_sources(env: Mapping[str, str] | None = None) -> list[Source]:
+    """The shipped scenarios, then the data folder's ``scenarios/``, then each folder of
+    ``MARROWSIM_SCENARIO_PATH`` (a folder given twice is read once)."""
+    env = os.environ if env is None else env
+    sources = [Source(SCENARIO_DIR, SHIPPED, why="shipped")]
+    seen = {_same(SCENARIO_DIR)}
+    school = [(school_scenario_dir(env), False, "school: the data folder's scenarios")]
+    school += [(d, True, f"school: {SCENARIO_PATH_ENV}") for d in extra_scenario_dirs(env)]
+    for folder, required, why in school:
+        key = _same(folder)
+        if key not in seen:
+            seen.add(key)
+            sources.append(Source(folder, SCHOOL, required, why))
+    return sources
+
+
+def _same(folder: Traversable) -> str:
+    """A key under which one folder, however it is named, is seen once."""
+    try:
+        return os.path.normcase(str(Path(str(folder)).resolve()))
+    except (OSError, RuntimeError):
+        return str(folder)
+
+
+def _toml_files(folder: Traversable) -> list[Traversable]:
+    return sorted(
+        (f for f in folder.iterdir() if f.name.endswith(".toml") and f.is_file()),
+        key=lambda f: f.name,
+    )
 
 
 class ScenarioLibrary:
-    """All scenario files in a folder; a broken one is kept with its error, not dropped."""
+    """All scenario files of the library; a broken one is kept with its error, not dropped.
 
-    def __init__(self, folder: Path | None = None) -> None:
-        folder = SCENARIO_DIR if folder is None else Path(folder)
-        self.folder = folder
+    ``ScenarioLibrary()`` reads the shipped and the school scenarios (``default_sources``);
+    ``ScenarioLibrary(folder)`` reads that one folder only.
+    """
+
+    def __init__(
+        self, folder: Path | str | None = None, *, env: Mapping[str, str] | None = None
+    ) -> None:
+        if folder is None:
+            self.sources = default_sources(env)
+        else:
+            self.sources = [Source(Path(folder), "folder")]
+        self.folder = self.sources[0].folder  # the first (the shipped) folder, as before
         self.entries: list[LibraryEntry] = []
-        for path in sorted(folder.glob("*.toml")):
+        for source in self.sources:
+            self.entries += self._read(source)
+        self._report_clashes()
+
+    @staticmethod
+    def _read(source: Source) -> list[LibraryEntry]:
+        try:
+            files = _toml_files(source.folder)
+        except FileNotFoundError:
+            if not source.required:
+                return []
+            error = InputError(f"scenario folder not found ({source.why})", path=str(source.folder))
+            return [LibraryEntry(source.folder, None, error, source.origin)]
+        except OSError as exc:
+            error = InputError(f"cannot read scenario folder: {exc}", path=str(source.folder))
+            return [LibraryEntry(source.folder, None, error, source.origin)]
+        entries = []
+        for path in files:
             try:
-                scenario = load_scenario(path)
-                if scenario.id != path.stem:
-                    raise InputError(
-                        f"id {scenario.id!r} does not match the file name (expected {path.stem!r})",
-                        path=str(path),
-                        line=_field_line(path.read_text(encoding="utf-8"), ("id",)),
-                        field="id",
-                    )
-                self.entries.append(LibraryEntry(path, scenario, None))
+                entries.append(LibraryEntry(path, _load_library_file(path), None, source.origin))
             except InputError as exc:
-                self.entries.append(LibraryEntry(path, None, exc))
+                entries.append(LibraryEntry(path, None, exc, source.origin))
+        return entries
+
+    def _report_clashes(self) -> None:
+        """Files with the same id in two folders: each becomes an error naming both."""
+        by_stem: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            if e.path.name.endswith(".toml"):
+                by_stem.setdefault(e.stem, []).append(i)
+        for stem, found in by_stem.items():
+            if len(found) < 2:
+                continue
+            clashing = [self.entries[i] for i in found]
+            error = clash_error(stem, [(e.path, e.origin) for e in clashing])
+            for i in found:
+                self.entries[i] = LibraryEntry(
+                    self.entries[i].path, None, error, self.entries[i].origin
+                )
 
     def scenarios(self) -> list[Scenario]:
         return [e.scenario for e in self.entries if e.scenario is not None]
@@ -162,22 +296,129 @@ class ScenarioLibrary:
     def broken(self) -> list[LibraryEntry]:
         return [e for e in self.entries if e.error is not None]
 
+    def where(self) -> str:
+        """The folders read, for messages."""
+        return ", ".join(s.describe() for s in self.sources)
+
+    def check_not_empty(self) -> None:
+        """Raise a one-line error when there is no usable scenario."""
+        if not self.scenarios():
+            broken = len(self.broken())
+            detail = f"; {broken} broken file{'s' if broken > 1 else ''}" if broken else ""
+            raise InputError(f"no scenarios found (looked in {self.where()}{detail})")
+
     def get(self, scenario_id: str) -> Scenario:
         for e in self.entries:
             if e.scenario is not None and e.scenario.id == scenario_id:
                 return e.scenario
         for e in self.entries:
-            if e.error is not None and e.path.stem == scenario_id:
+            if e.error is not None and e.stem == scenario_id:
                 raise e.error
+        self.check_not_empty()
         known = ", ".join(s.id for s in self.scenarios())
         raise InputError(f"unknown scenario {scenario_id!r} (known: {known})")
 
 
+def clash_error(scenario_id: str, files: list[tuple[Traversable, str]]) -> InputError:
+    """Two or more files with one id: the error names every one of them."""
+    named = " and ".join(f"{path} ({origin})" for path, origin in files)
+    fix = (
+        "give the school scenario an id of its own (its file name too)"
+        if any(origin == SHIPPED for _, origin in files)
+        else "give each an id of its own (its file name too)"
+    )
+    return InputError(f"scenario id {scenario_id!r} is used by two files: {named}; {fix}")
+
+
 def resolve_scenario(ref: str) -> Scenario:
-    """A scenario by id from the shipped library, or by path to a TOML file."""
+    """A scenario by id from the library (shipped or school), or by path to a TOML file."""
     if ref.endswith(".toml") or "/" in ref or "\\" in ref:
         return load_scenario(ref)
-    path = SCENARIO_DIR / f"{ref}.toml"
-    if path.exists():
-        return load_scenario(path)
+    # The quick way: the one file of that name, without reading the whole library.  Anything
+    # else (no such file, or the id in two folders) goes through the library for its error.
+    hits = []
+    for source in default_sources():
+        candidate = source.folder / f"{ref}.toml"
+        try:
+            if candidate.is_file():
+                hits.append(candidate)
+        except OSError:
+            pass
+    if len(hits) == 1:
+        return _load_library_file(hits[0])
     return ScenarioLibrary().get(ref)
+
+
+def add_school_scenario(
+    source: Path | str, *, env: Mapping[str, str] | None = None, replace: bool = False
+) -> Path:
+    """Validate a school's scenario file and copy it into the data folder's ``scenarios/`` as
+    ``<id>.toml``; returns the new file.
+
+    Refused with a one-line error, nothing written: an invalid file, an id that a shipped or
+    another school scenario already has, or a file of that id already there (unless
+    ``replace``: then that one file is replaced, on purpose).
+    """
+    source = Path(source)
+    scenario = load_scenario(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read scenario file: {exc}", path=str(source)) from None
+    folder = school_scenario_dir(env)
+    dest = folder / f"{scenario.id}.toml"
+    if _same(source) == _same(dest):
+        raise InputError("this file is already in the school scenario folder", path=str(source))
+    for src in default_sources(env):
+        if _same(src.folder) == _same(folder):
+            continue
+        other = src.folder / dest.name
+        try:
+            taken = other.is_file()
+        except OSError:
+            taken = False
+        if taken and _same(other) == _same(source):
+            raise InputError(f"this file is already in the library ({src.why})", path=str(source))
+        if taken:
+            raise InputError(
+                f"id {scenario.id!r} is already used by {other} ({src.why}); give the school"
+                " scenario an id of its own; nothing was added",
+                path=str(source),
+                field="id",
+            )
+    if dest.exists() and not replace:
+        raise InputError(
+            f"{dest} already exists (a school scenario with id {scenario.id!r}); nothing was"
+            " changed: remove that file first, or add with --replace",
+            path=str(source),
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if replace:
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_bytes(data)
+                os.replace(tmp, dest)
+            finally:
+                tmp.unlink(missing_ok=True)
+        else:
+            _write_new(dest, data, source)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write to the school scenario folder: {exc.strerror or exc}", path=str(folder)
+        ) from None
+    return dest
+
+
+def _write_new(dest: Path, data: bytes, source: Path) -> None:
+    """Create ``dest`` (exclusively: a file that appeared meanwhile is never replaced)."""
+    try:
+        stream = dest.open("xb")
+    except FileExistsError:
+        raise InputError(f"{dest} already exists; nothing was changed", path=str(source)) from None
+    try:
+        with stream:
+            stream.write(data)
+    except OSError:
+        dest.unlink(missing_ok=True)  # no half-written scenario left behind
+        raise
