@@ -54,7 +54,14 @@ from sim.vocabulary.commands import Aspirate, Push, parse_command
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
 SCENARIO = "adult-standard"
-COLLEAGUES = ("scenarios_bench", "scoring_bench", "ui_bench", "records_bench", "hands_bench")
+COLLEAGUES = (
+    "scenarios_bench",
+    "scoring_bench",
+    "ui_bench",
+    "draw_bench",
+    "records_bench",
+    "hands_bench",
+)
 
 STEP_P99_MS = 0.2
 ASPIRATION_P99_MS = 1.0

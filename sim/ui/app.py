@@ -293,8 +293,13 @@ class App:
         if self.drew:
             region = None if self.dirty or self.top.animating() else self.top.changed_region()
             self.dirty = False
-            self.draw()
-            self.present(region)
+            pixels = self._pixel_rect(region) if region is not None else None
+            self.window.set_clip(pixels)  # only that strip's pixels are drawn and shown
+            try:
+                self.draw()
+            finally:
+                self.window.set_clip(None)
+            self.present(pixels)
             for view in self.visible:
                 view.mark_drawn()
             self.redraws += 1
@@ -331,16 +336,19 @@ class App:
             if getattr(view, "uses_gui", False):
                 self.gui.draw_ui(self.window)
 
-    def present(self, region: pygame.Rect | None = None) -> None:
-        """Show the drawing: the whole window, or only ``region`` (layout units) when nothing
-        else changed (a clock second at rest costs a strip, not a full-window flip)."""
-        if region is None:
-            pygame.display.flip()
-            return
+    def _pixel_rect(self, region: pygame.Rect) -> pygame.Rect:
         (x0, y0), (x1, y1) = self.viewport.to_px(region.topleft), self.viewport.to_px(
             region.bottomright
         )
-        pygame.display.update(pygame.Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1))
+        return pygame.Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+
+    def present(self, pixels: pygame.Rect | None = None) -> None:
+        """Show the drawing: the whole window, or only the ``pixels`` strip when nothing else
+        changed (a clock second at rest costs a strip, not a full-window flip)."""
+        if pixels is None:
+            pygame.display.flip()
+        else:
+            pygame.display.update(pixels)
 
     def run(self, max_frames: int = 0) -> None:
         self.loop(max_frames=max_frames)
