@@ -9,6 +9,9 @@ fixed numbers in the file.  Replaying a script therefore needs nothing from this
 
     python -m tests.reference.generate            # rewrite all scripts
     python -m tests.reference.generate obese      # only those whose name contains "obese"
+    python -m tests.reference.generate --doc      # only the score table of docs/scoring.md
+
+Rewriting all scripts also rewrites the reference score table in docs/scoring.md.
 
 Levels (docs/scoring.md, "Reference performances"):
 
@@ -382,7 +385,7 @@ class Hand:
                 if self.stopped:
                     break
                 if self.penetrate(k):
-                    if self.pulls(sim.model.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
+                    if self.pulls(sim.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
                         poor.add((lat, cr))
                 elif t.feel:
                     poor.add((lat, cr))
@@ -540,11 +543,90 @@ def write(name: str, cmds: list[dict]) -> Path:
     return path
 
 
+SCORING_DOC = HERE.parents[1] / "docs" / "scoring.md"
+TABLE_HEAD = (
+    "| scenario | level | total | pass | site | traj | depth | aspir | yield | safety | timing "
+    "| steps | critical / failed condition |"
+)
+SHORT = (
+    "site_selection",
+    "trajectory",
+    "depth_control",
+    "aspiration_technique",
+    "yield",
+    "safety_limits",
+    "timing",
+    "procedure_steps",
+)
+
+
+EXPERT_PREFIX = "The adult-standard expert script (seed 1) collects "
+
+
+def expert_line() -> str:
+    """The sentence of docs/scoring.md on what the adult-standard expert reaches."""
+    attempt = Attempt(resolve_scenario("adult-standard"), 1)
+    for raw in (HERE / "adult-standard-expert.jsonl").read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            attempt.apply(parse_command(json.loads(raw)))
+    m = attempt.sim.metrics()
+    return (
+        f"{EXPERT_PREFIX}{m['collected_ml']:.0f} mL at {m['tnc_per_ml'] / 1e6:.1f}x10^6/mL: "
+        f"{m['tnc_per_kg_recipient'] / 1e8:.2f}x10^8 TNC/kg and "
+        f"{m['cd34_per_kg_recipient'] / 1e6:.2f}x10^6 CD34+/kg recipient, in "
+        f"{m['procedure_s'] / 60:.0f} min."
+    )
+
+
+def score_table() -> list[str]:
+    """The reference score table of docs/scoring.md, from the committed scripts (seed 1)."""
+    from sim.scoring import evaluate
+
+    lines = [TABLE_HEAD, "|" + "---|" * 13]
+    for sid in SCENARIOS:
+        for level in LEVELS:
+            attempt = Attempt(resolve_scenario(sid), 1)
+            for raw in (HERE / f"{sid}-{level}.jsonl").read_text(encoding="utf-8").splitlines():
+                if raw.strip():
+                    attempt.apply(parse_command(json.loads(raw)))
+            score = evaluate(attempt.sim.events, attempt.scenario)
+            cells = [sid, level, f"{score.total:.1f}", "pass" if score.passed else "FAIL"]
+            for cid in SHORT:
+                c = score.criterion(cid)
+                cells.append(f"{c.score:.1f}/{c.max:.1f}" if c.assessed else "–")
+            why = list(score.critical_errors)
+            if score.failed_conditions:
+                why.append("dose/care condition")
+            cells.append(", ".join(why) or "–")
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def update_scoring_doc() -> None:
+    """Rewrite the reference score table in docs/scoring.md."""
+    text = SCORING_DOC.read_text(encoding="utf-8").splitlines()
+    start = text.index(TABLE_HEAD)
+    end = start
+    while end < len(text) and text[end].startswith("|"):
+        end += 1
+    text[start:end] = score_table()
+    for i, line in enumerate(text):
+        if line.startswith(EXPERT_PREFIX) or line == "EXPERT_LINE":
+            text[i] = expert_line()
+    SCORING_DOC.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
-    only = (argv if argv is not None else sys.argv[1:]) or [""]
+    args = argv if argv is not None else sys.argv[1:]
+    if args == ["--doc"]:
+        update_scoring_doc()
+        return
+    only = args or [""]
     for name, (_sid, make) in scripts().items():
         if any(o in name for o in only):
             print(write(name, make()))
+    if only == [""]:
+        update_scoring_doc()
 
 
 if __name__ == "__main__":

@@ -47,6 +47,10 @@ def notes(expert: Operator) -> list[Note]:
 
 #: Why a row is OFF, for the reader of calibration.md (kept beside the generator).
 OFF_EXPLANATIONS = {
+    "muschler_four_small_vs_one_large": (
+        "Four 1-mL pulls with a quarter turn between them give more than twice one 4-mL pull: "
+        "each turn reaches too much fresh marrow for what 'almost twice' allows."
+    ),
     "batinic_harvest_contamination": (
         "The model's harvest is ~95% peripheral blood by volume (0.3 mL of true marrow per "
         "spot, Wikipedia), so at 6x10^6 WBC/mL blood supplies about a third of the harvest's "
