@@ -89,7 +89,6 @@ LITERATURE: dict[str, tuple[float, float]] = {
 #: given in docs/calibration.md.  Strict: a row that comes back into tolerance fails here, so
 #: it is taken off this list.
 KNOWN_OFF = {
-    "muschler_four_small_vs_one_large": "quarter turns reach too much fresh marrow",
     "muench_cells": "mostly-blood aliquots 2-4 carry more nucleated cells than the first",
 }
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sim.model.anatomy import direction
 from sim.model.donor import Donor
 from sim.model.marrow import MarrowField, YieldModel, side_hole_point
+from sim.vocabulary.technique import Thresholds
 from tests.helpers import at_psis, attempt, run
 from tests.reference.generate import careful_harvest, resolve
 
@@ -179,3 +180,85 @@ def test_every_sample_is_physical(volumes, seed):
         if last is not None and v == last[0]:
             assert s.marrow_ml <= last[1] + 1e-12  # same spot, same pull: never richer
         last = (v, s.marrow_ml)
+
+
+# ------------------------------------------------------------------ rotation, advance, re-entry
+def pulls_after(moves: list[dict], ml: float = 3.0, seed: int = 1) -> list[float]:
+    """Marrow (mL) of a first pull at a fresh entry, then one pull after each move."""
+    a = attempt(seed=seed)
+    at_psis(a)
+    run(
+        a,
+        {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"},
+        {"do": "remove_stylet"},
+    )
+    out = [run(a, {"do": "aspirate", "ml": ml})[0]["marrow_ml"]]
+    for move in moves:
+        run(a, move)
+        out.append(run(a, {"do": "aspirate", "ml": ml})[0]["marrow_ml"])
+    return out
+
+
+@pytest.mark.parametrize("ml", [3.0, 5.0, 10.0])
+def test_a_quarter_turn_gives_at_most_seven_tenths_of_a_fresh_entry(ml):
+    # Muench 2019: repeated pulls through one trocar add little; rotation and re-suction are a
+    # fix for no marrow (clinical.md §1), not a new spot.
+    fresh, *turned = pulls_after([{"do": "rotate", "deg": 90}] * 3, ml)
+    assert turned[0] <= 0.7 * fresh
+    assert turned[0] > turned[1] > turned[2]  # less with each turn
+
+
+def test_advancing_restores_more_than_turning():
+    fresh, turned = pulls_after([{"do": "rotate", "deg": 90}])
+    _, advanced = pulls_after([{"do": "advance", "mm": 6}])
+    assert advanced > turned and advanced >= 0.85 * fresh
+
+
+def test_the_technique_tables_rotation_credit_is_what_the_model_gives():
+    # Scoring credits a turned pull with the share of fresh marrow the model gives it.
+    fresh, *turned = pulls_after([{"do": "rotate", "deg": 90}] * 3, 5.0)
+    credit = Thresholds().rotation_credit
+    for k, m in enumerate(turned):
+        assert m / fresh == pytest.approx(credit[k], abs=0.1)
+
+
+def entry_yields(second_site: tuple[str, float, float]) -> tuple[float, float]:
+    """Drain the marrow through one skin site, then the first pull of a new entry there and of
+    an entry through ``second_site``: (same site, other site)."""
+    a = attempt()
+    run(
+        a,
+        {"do": "mark_site", "landmark": "left_psis"},
+        {
+            "do": "mark_site",
+            "landmark": second_site[0],
+            "lateral_mm": second_site[1],
+            "cranial_mm": second_site[2],
+        },
+    )
+    firsts = []
+    for lat, cra in [(18, -4), (24, 10), (30, 3), (21, 17), (27, -4), (18, 10), (24, 3)] * 3:
+        run(a, {"do": "insert", "site": 0, "lateral_deg": lat, "cranial_deg": cra})
+        run(a, {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"})
+        run(a, {"do": "remove_stylet"})
+        for _ in range(3):
+            firsts.append(run(a, {"do": "aspirate", "ml": 3.3})[0]["marrow_ml"])
+            run(a, {"do": "advance", "mm": 6})
+        run(a, {"do": "remove_needle"})
+    out = []
+    for site, (lat, cra) in ((0, (22, 7)), (1, (22, 7))):
+        run(a, {"do": "insert", "site": site, "lateral_deg": lat, "cranial_deg": cra})
+        run(a, {"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"})
+        run(a, {"do": "advance", "mm": 9})
+        run(a, {"do": "remove_stylet"})
+        out.append(run(a, {"do": "aspirate", "ml": 3.3})[0]["marrow_ml"])
+        run(a, {"do": "remove_needle"})
+    return out[0], out[1]
+
+
+def test_a_distant_site_restores_more_than_a_new_entry_through_the_same_site():
+    # Batinic: puncture sites 'as distant as possible'; Thomas: 'different places'.
+    same, other_side = entry_yields(("right_psis", 0.0, 0.0))
+    assert other_side > 1.1 * same
+    same, near = entry_yields(("left_psis", 2.0, 12.0))
+    assert other_side > near

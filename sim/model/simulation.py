@@ -377,8 +377,9 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             self._emit("dry_tap", ml=cmd.ml, plugged=n.plugged, **self._where())
             sample = None
         elif tissue == Tissue.MARROW:
-            point = side_hole_point(n.tip(), n.direction, n.rotation_deg)
-            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml)
+            tip = n.tip()
+            point = side_hole_point(tip, n.direction, n.rotation_deg)
+            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
         else:
             sample = self.yield_model.blood(cmd.ml)
         self.aspirations += 1
@@ -461,4 +462,5 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         h = hashlib.sha256(json.dumps(state, sort_keys=True).encode())
         for side in sorted(self.fields):
             h.update(np.round(self.fields[side].level, 12).tobytes())
+            h.update(np.round(self.fields[side].region, 12).tobytes())
         return h.hexdigest()

@@ -105,6 +105,9 @@ class Pull:
     #: penetration (up to EARLIER_PULLS_COMPARED back), so a pull back at a drained spot
     #: (turned 180 and back) is seen, not only against the last pull.
     nearest_earlier: tuple[float, float] | None = None
+    #: Earlier marrow pulls of the same penetration at this depth (within the fresh-move
+    #: distance): how many times this spot's drained tip zone has been drawn from already.
+    same_depth_pulls: int = 0
 
     @property
     def in_marrow(self) -> bool:
@@ -350,6 +353,10 @@ class _Reader:
                 pull.nearest_earlier = min(
                     (_separation(pull, q) for q in earlier[-EARLIER_PULLS_COMPARED:]),
                     key=lambda sep: _closeness(sep, self.t),
+                )
+                pull.same_depth_pulls = sum(
+                    abs(q.depth_mm - pull.depth_mm) < self.t.fresh_move_mm
+                    for q in earlier[-EARLIER_PULLS_COMPARED:]
                 )
             earlier.append(pull)
             pen = self.m.penetrations.get(number)

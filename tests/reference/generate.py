@@ -31,6 +31,7 @@ Levels (docs/scoring.md, "Reference performances"):
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -79,8 +80,8 @@ def careful_harvest(
                 lat, cr = angles[k % len(angles)]
                 cmds.append({"do": "redirect", "lateral_deg": lat, "cranial_deg": cr})
             cmds.append({"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"})
-            if (k // len(angles)) % 2:
-                cmds.append({"do": "advance", "mm": 6})
+            if k % 4:  # the first pull at a different depth on each entry: fresh marrow
+                cmds.append({"do": "advance", "mm": 5.0 * (k % 4)})
             cmds.append({"do": "remove_stylet"})
             for p in range(pulls_per_penetration):
                 cmds.append({"do": "aspirate", "ml": pull_ml})
@@ -129,6 +130,13 @@ class Technique:
     push_mm: float = 60.0
     #: Extra advance into the marrow after the give, cycling per round of angles.
     offsets_mm: tuple[float, ...] = (0.0,)
+    #: Choose how far past the give to take the first pull so that it lands on marrow no
+    #: earlier pull drew from ('keep putting the point of the needle in different places',
+    #: Thomas): the first of ``spread_offsets_mm`` at least ``spread_mm`` from every earlier
+    #: pull on that side, keeping ``room_mm`` short of the inner table for the later pulls.
+    spread_offsets_mm: tuple[float, ...] = ()
+    spread_mm: float = 4.5
+    room_mm: float = 8.0
     #: Pause before each bone penetration (hesitation), s.
     hesitate_s: float = 0.0
     #: Collect this share of the scenario's target volume.
@@ -169,6 +177,8 @@ class Hand:
     paused: bool = False
     counts: list[dict] = field(default_factory=list)
     thin_run: int = 0
+    #: Where this performer has drawn from, per side (PSIS-local frame): an expert remembers.
+    drawn: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.attempt = Attempt(self.scenario, self.seed)
@@ -285,9 +295,10 @@ class Hand:
         goal = s.target_volume_ml * t.volume_share
         if t.dose_margin is not None and self.counts:
             count = self.counts[-1]
-            need = count.get("ml_to_target")
-            if need is not None:
-                goal = count["bag_ml"] + need * t.dose_margin
+            needs = [count.get(k) for k in ("ml_to_target", "ml_to_cd34_target")]
+            needs = [n for n in needs if n is not None]
+            if needs:
+                goal = count["bag_ml"] + max(needs) * t.dose_margin
         return min(goal, 0.95 * self.sim.donor_limit_ml)
 
     # ------------------------------------------------------------------ needle work
@@ -318,9 +329,37 @@ class Hand:
         else:
             self.do(do="advance", mm=t.push_mm, twist=True)
         offset = t.offsets_mm[(k // len(t.angles)) % len(t.offsets_mm)]
+        if t.spread_offsets_mm and self.tissue == Tissue.MARROW:
+            offset = self.fresh_offset()
         if offset and self.tissue == Tissue.MARROW:
             self.do(do="advance", mm=offset)
         return self.tissue == Tissue.MARROW or not t.feel
+
+    def room_ahead_mm(self) -> float:
+        """Marrow left ahead of the tip before the inner table (or the end of the bone)."""
+        n = self.sim.needle
+        seg = n.profile.segment_at(n.depth_mm + 1e-9)
+        return seg.end_mm - n.depth_mm if seg.tissue == Tissue.MARROW else 0.0
+
+    def fresh_offset(self) -> float:
+        """How far past the give the first pull goes: the least advance that reaches marrow at
+        least ``spread_mm`` from every earlier pull on this side, leaving room for the rest."""
+        t = self.technique
+        n = self.sim.needle
+        earlier = self.drawn.get(n.side, [])
+        need = t.room_mm + (t.pulls_per_penetration - 1) * (t.between[1] if t.between else 0.0)
+        room = self.room_ahead_mm()
+        best, best_gap = 0.0, -1.0
+        for off in t.spread_offsets_mm:
+            if off + need > room:
+                break
+            tip = tuple(n.entry[i] + (n.depth_mm + off) * n.direction[i] for i in range(3))
+            gap = min((math.dist(tip, q) for q in earlier), default=math.inf)
+            if gap >= t.spread_mm:
+                return off
+            if gap > best_gap:
+                best, best_gap = off, gap
+        return best
 
     def pulls(self, collected_ml: float, goal_ml: float) -> float:
         """The pulls of one penetration; returns the volume drawn."""
@@ -333,6 +372,8 @@ class Hand:
                 break
             if t.feel and self.tissue != Tissue.MARROW:
                 break
+            if self.tissue == Tissue.MARROW:
+                self.drawn.setdefault(self.sim.needle.side, []).append(self.sim.needle.tip())
             events = self.do(do="aspirate", ml=t.pull_ml)
             got += t.pull_ml
             pulled = next((e for e in events if e["type"] == "aspirated"), None)
@@ -345,35 +386,72 @@ class Hand:
                 if kind == "rotate":
                     self.do(do="rotate", deg=amount)
                 elif self.tissue == Tissue.MARROW:
+                    if t.spread_offsets_mm and self.room_ahead_mm() < amount + t.room_mm:
+                        break  # no room left before the inner table: the next entry
                     self.do(do="advance", mm=amount)
         self.do(do="replace_stylet")
         return got
 
     def harvest(self) -> None:
         t = self.technique
-        sim = self.sim
-        first = len(sim.sites)
+        first = len(self.sim.sites)
         for lm, lat, cr in t.sites:
             self.do(do="mark_site", landmark=lm, lateral_mm=lat, cranial_mm=cr)
         self.step("heparinise_syringes")
+        next_k: dict[int, int] = {}
+        for _ in range(6):  # a count that shows the dose short sends the expert back
+            self.harvest_sites(first, next_k)
+            if not self.recount():
+                break
+        self.answer_due()
+
+    def recount(self) -> bool:
+        """An expert who planned the volume from a count checks the bag again before stopping,
+        since later pulls thin out; True when the new count says more is needed."""
+        t, sim = self.technique, self.sim
+        if t.dose_margin is None or not self.counts or self.stopped:
+            return False
+        if sim.bag.volume_ml >= 0.95 * sim.donor_limit_ml:
+            return False
+        self.answer_due()
+        self.do(do="cell_count")
+        count, targets = self.counts[-1], self.scenario.targets
+        short = count["tnc_per_kg_recipient"] < targets.tnc_per_kg_recipient
+        if targets.cd34_per_kg_recipient is not None:
+            short = short or count["cd34_per_kg_recipient"] < targets.cd34_per_kg_recipient
+        return short and self.goal_ml() > sim.bag.volume_ml
+
+    def harvest_sites(self, first: int, next_k: dict[int, int]) -> None:
+        """One pass over the skin sites, each collecting its share of the goal."""
+        t = self.technique
+        sim = self.sim
+        start_ml = sim.bag.volume_ml  # each pass shares what is left among the sites
+
+        def site_goal_ml(i: int) -> float:
+            goal = self.goal_ml()
+            return min(goal, start_ml + (goal - start_ml) * (i + 1) / len(t.sites))
+
         for i in range(len(t.sites)):
             if self.stopped or sim.bag.volume_ml >= self.goal_ml() - 1e-6:
                 break
-            lat, cr = t.angles[0]
+            if sim.bag.volume_ml >= site_goal_ml(i) - 1e-6:
+                continue
+            k = next_k.get(i, 0)
+            lat, cr = t.angles[k % len(t.angles)]
             self.do(do="insert", site=first + i, lateral_deg=lat, cranial_deg=cr)
             self.thin_run = 0
-            k = 0
+            start = k
             poor: set[Angle] = set()  # aims that skidded or found no marrow at this site
-            while not self.stopped and k < 400:
+            while not self.stopped and k < start + 400:
                 goal = self.goal_ml()
-                site_goal = min(goal, goal * (i + 1) / len(t.sites))
+                site_goal = site_goal_ml(i)
                 if sim.bag.volume_ml >= site_goal - 1e-6:
                     break
                 if t.resite_after_thin and self.thin_run >= t.resite_after_thin:
                     if i < len(t.sites) - 1:
                         break  # this area is poor: re-site
                     self.thin_run = 0
-                if k:
+                if k > start:
                     lat, cr = t.angles[k % len(t.angles)]
                     if (lat, cr) in poor and len(poor) < len(t.angles):
                         k += 1
@@ -393,8 +471,8 @@ class Hand:
                 k += 1
                 if not self.counts and sim.bag.volume_ml >= t.cell_count_share * goal:
                     self.step("cell_count")
+            next_k[i] = k
             self.do(do="remove_needle")
-        self.answer_due()
 
     def close(self) -> None:
         """Finish: stop criteria, closing the sites, recovery and teaching, then end."""
@@ -423,12 +501,12 @@ def perform(scenario_id: str, technique: Technique, seed: int = 1) -> list[dict]
 # --------------------------------------------------------------------------- the three levels
 BOTH_PSIS: tuple[Site, ...] = (
     ("left_psis", 0, 0),
-    ("left_psis", 10, 12),
+    ("left_psis", 2, 12),
     ("right_psis", 0, 0),
-    ("right_psis", 10, 12),
+    ("right_psis", 2, 12),
 )
 EXPERT_ANGLES: tuple[Angle, ...] = tuple(
-    (lat, cr) for cr in (-4, 10, 24, 3, 17) for lat in (18, 24, 30, 21, 27)
+    (lat, cr) for cr in (-4, 10, 3, 17) for lat in (18, 24, 30, 21, 27)
 )
 INTERMEDIATE_ANGLES: tuple[Angle, ...] = tuple(
     (lat, cr) for cr in (0, 10, -4) for lat in (20, 12, 24, 16, 8)
@@ -446,8 +524,8 @@ def expert(**overrides: Any) -> Technique:
         pull_ml=3.3,
         pulls_per_penetration=3,
         between=("advance", 6.0),
-        offsets_mm=(0.0, 6.0),
-        dose_margin=1.02,
+        spread_offsets_mm=tuple(float(x) for x in range(0, 37, 2)),
+        dose_margin=1.08,
         resite_after_thin=2,
     )
     return _replace(base, overrides)
@@ -602,9 +680,33 @@ def score_table() -> list[str]:
     return lines
 
 
+THRESHOLDS_HEAD = "| threshold | value | unit | source |"
+
+
+def _value(v: object) -> str:
+    if isinstance(v, float) and abs(v) >= 1e5:
+        return f"{v:g}"
+    return str(v)
+
+
+def thresholds_table() -> list[str]:
+    """The technique table as docs/scoring.md lists it (sim/vocabulary/technique.py)."""
+    from sim.vocabulary.technique import documented
+
+    lines = [THRESHOLDS_HEAD, "|---|---|---|---|"]
+    for name, value, unit, source in documented():
+        lines.append(f"| `{name}` | {_value(value)} | {unit} | {source} |")
+    return lines
+
+
 def update_scoring_doc() -> None:
-    """Rewrite the reference score table in docs/scoring.md."""
+    """Rewrite the thresholds and reference score tables in docs/scoring.md."""
     text = SCORING_DOC.read_text(encoding="utf-8").splitlines()
+    start = text.index(THRESHOLDS_HEAD)
+    end = start
+    while end < len(text) and text[end].startswith("|"):
+        end += 1
+    text[start:end] = thresholds_table()
     start = text.index(TABLE_HEAD)
     end = start
     while end < len(text) and text[end].startswith("|"):
