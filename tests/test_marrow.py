@@ -262,3 +262,43 @@ def test_a_distant_site_restores_more_than_a_new_entry_through_the_same_site():
     assert other_side > 1.1 * same
     same, near = entry_yields(("left_psis", 2.0, 12.0))
     assert other_side > near
+
+
+# ------------------------------------------------------------------ outside the marrow
+def pull_with_tip_in(tissue: str, lateral_deg: float = 24, push_mm: float | None = None):
+    """Events of a 5-mL pull with the tip in ``tissue`` (reached along a straight track)."""
+    a = attempt()
+    at_psis(a, lateral_deg=lateral_deg)
+    if push_mm is not None:
+        run(a, {"do": "advance", "mm": push_mm, "twist": True})
+    assert a.sim.needle.tissue.value == tissue
+    run(a, {"do": "remove_stylet"}) if a.sim.needle.stylet_in else None
+    before = a.sim.bag.volume_ml
+    events = run(a, {"do": "aspirate", "ml": 5})
+    return a, events, a.sim.bag.volume_ml - before
+
+
+def test_a_pull_in_fat_brings_no_marrow_and_nothing_into_the_bag():
+    a, events, added = pull_with_tip_in("fat", push_mm=5)
+    assert added == 0.0 and a.sim.bag.marrow_ml == 0.0
+    assert [e["type"] for e in events] == ["dry_tap"]
+    assert events[0]["reason"] == "soft_tissue"
+    assert a.sim.metrics()["critical_errors"] == []
+
+
+def test_a_pull_in_the_si_joint_is_critical_and_brings_nothing_usable():
+    # Perpendicular: 3.2 cm of bone, then the SI joint (Hirahara).
+    a, events, added = pull_with_tip_in("si_joint", lateral_deg=0, push_mm=66)
+    assert added == 0.0
+    pull = next(e for e in events if e["type"] == "danger_zone_aspiration")
+    assert pull["returned"] == "nothing usable"
+    assert "danger_zone_aspiration" in a.sim.metrics()["critical_errors"]
+
+
+def test_a_pull_through_the_inner_table_is_blood_and_critical():
+    # 10 deg lateral pushed on through the marrow: beyond the inner table (Hirahara; Luoni).
+    a, events, added = pull_with_tip_in("pelvis", lateral_deg=10, push_mm=82)
+    assert added == 0.0 and a.sim.bag.volume_ml == 0.0
+    pull = next(e for e in events if e["type"] == "danger_zone_aspiration")
+    assert pull["returned"] == "blood" and pull["blood_lost_ml"] == 5
+    assert "danger_zone_aspiration" in a.sim.metrics()["critical_errors"]

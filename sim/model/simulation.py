@@ -25,9 +25,14 @@ from sim.model.hand import HandModel
 from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
 from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
 from sim.model.parameters import table
-from sim.model.tissue import CRITICAL_TISSUES, Tissue
+from sim.model.tissue import ASPIRATE_OUTSIDE_MARROW, CRITICAL_TISSUES, Tissue
 from sim.vocabulary import commands as c
-from sim.vocabulary.events import DONOR_VOLUME_LIMIT_EXCEEDED, SIM_CRITICAL_EVENTS
+from sim.vocabulary.events import (
+    DANGER_ZONE_ASPIRATION,
+    DONOR_VOLUME_LIMIT_EXCEEDED,
+    DRY_TAP,
+    SIM_CRITICAL_EVENTS,
+)
 
 MAX_SITES = 8
 #: Two marks closer than this are one skin puncture, not two sites.
@@ -95,6 +100,8 @@ class Simulation:
         self.bone_penetrations = 0
         self.aspirations = 0
         self.max_pull_ml = 0.0
+        #: Blood the donor lost outside the bag (a pull in the pelvis or the notch's vessels).
+        self.blood_lost_ml = 0.0
         self.critical: list[str] = []
         self.listeners: list = []
 
@@ -373,19 +380,32 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             raise CommandRejected("cannot aspirate with the stylet in; remove_stylet first")
         tissue = n.tissue
         self.t_s += self.timing.aspirate_fixed_s + self.timing.aspirate_s_per_ml * cmd.ml
-        if n.plugged or tissue.is_cortex:
-            self._emit("dry_tap", ml=cmd.ml, plugged=n.plugged, **self._where())
-            sample = None
-        elif tissue == Tissue.MARROW:
-            tip = n.tip()
-            point = side_hole_point(tip, n.direction, n.rotation_deg)
-            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
-        else:
-            sample = self.yield_model.blood(cmd.ml)
         self.aspirations += 1
         self.max_pull_ml = max(self.max_pull_ml, cmd.ml)
-        if sample is None:
+        if n.plugged or tissue.is_cortex or tissue.is_soft or tissue == Tissue.AIR:
+            # Nothing comes back: a plugged needle or a tip in cortex is a dry tap; in fat or
+            # muscle the syringe holds at most a little tissue fluid, which is discarded.
+            reason = "plugged" if n.plugged else ("cortex" if tissue.is_cortex else "soft_tissue")
+            self._emit(DRY_TAP, ml=cmd.ml, plugged=n.plugged, reason=reason, **self._where())
             return
+        if tissue in ASPIRATE_OUTSIDE_MARROW:
+            # Outside the ilium: no marrow, and harm. Blood from the pelvis or the notch's
+            # vessels is lost to the donor; none of it goes into the bag.
+            returned = ASPIRATE_OUTSIDE_MARROW[tissue]
+            lost = cmd.ml if returned == "blood" else 0.0
+            self.blood_lost_ml += lost
+            self._emit(
+                DANGER_ZONE_ASPIRATION,
+                ml=cmd.ml,
+                returned=returned,
+                blood_lost_ml=lost,
+                penetration=n.penetration,
+                **self._where(),
+            )
+            return
+        tip = n.tip()
+        point = side_hole_point(tip, n.direction, n.rotation_deg)
+        sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
         self.bag.add(sample)
         self._emit(
             "aspirated",

@@ -94,6 +94,8 @@ class Pull:
     tip: Vec3 | None
     dry: bool = False
     plugged: bool = False
+    #: Why nothing usable came back: plugged, cortex, soft_tissue, or danger_zone.
+    reason: str | None = None
     tnc: float = 0.0
     tnc_per_ml: float = 0.0
     marrow_ml: float = 0.0
@@ -336,6 +338,7 @@ class _Reader:
             tip=tip,
             dry=dry,
             plugged=bool(ev.get("plugged", False)),
+            reason=ev.get("reason"),
         )
         if self.m.first_pull_s is None:
             self.m.first_pull_s = t_s
@@ -370,6 +373,9 @@ class _Reader:
 
     def _on_dry_tap(self, ev, t_s) -> None:
         self._pull(ev, t_s, dry=True)
+
+    def _on_danger_zone_aspiration(self, ev, t_s) -> None:
+        self._pull({**ev, "reason": "danger_zone"}, t_s, dry=True)
 
     def _on_step_done(self, ev, t_s) -> None:
         self.m.steps.append({**ev, "t_s": t_s})

@@ -28,6 +28,8 @@ STYLET_REMOVED = "stylet_removed"
 STYLET_REPLACED = "stylet_replaced"
 ASPIRATED = "aspirated"
 DRY_TAP = "dry_tap"
+#: A pull with the tip in the SI joint / sacrum, the pelvis or the sciatic notch (critical).
+DANGER_ZONE_ASPIRATION = "danger_zone_aspiration"
 NEEDLE_STALLED = "needle_stalled"
 NEEDLE_SKIVED = "needle_skived"
 NEEDLE_FULLY_INSERTED = "needle_fully_inserted"
@@ -66,6 +68,7 @@ SIM_EVENT_TYPES = (
     STYLET_REPLACED,
     ASPIRATED,
     DRY_TAP,
+    DANGER_ZONE_ASPIRATION,
     NEEDLE_STALLED,
     NEEDLE_SKIVED,
     NEEDLE_FULLY_INSERTED,
@@ -88,7 +91,7 @@ EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES
 #: The tip entered tissue where it harms the donor: the needle's critical errors.
 NEEDLE_DANGER_EVENTS = (INNER_TABLE_BREACH, SI_JOINT_ENTRY, SCIATIC_NOTCH_ZONE)
 #: Critical errors the simulation itself records (``Simulation.critical``).
-SIM_CRITICAL_EVENTS = NEEDLE_DANGER_EVENTS + (DONOR_VOLUME_LIMIT_EXCEEDED,)
+SIM_CRITICAL_EVENTS = NEEDLE_DANGER_EVENTS + (DANGER_ZONE_ASPIRATION, DONOR_VOLUME_LIMIT_EXCEEDED)
 #: Every critical error a scenario's rubric can list; any one fails the attempt.
 CRITICAL_EVENTS = SIM_CRITICAL_EVENTS + (MISSED_REQUIRED_RESPONSE,)
 
@@ -108,4 +111,9 @@ WITHDRAWAL_EVENTS = frozenset({WITHDRAWN, WITHDRAWN_FROM_BONE})
 #: Events that start a new needle track (a new skin entry or a new direction).
 TRACK_EVENTS = (SKIN_PUNCTURED, NEEDLE_REINSERTED, REDIRECTED)
 #: Events attributed to the penetration in progress and listed as its flags in the records.
-PENETRATION_FLAG_EVENTS = NEEDLE_DANGER_EVENTS + (NEAR_SCIATIC_NOTCH, DRY_TAP, NEEDLE_STALLED)
+PENETRATION_FLAG_EVENTS = NEEDLE_DANGER_EVENTS + (
+    DANGER_ZONE_ASPIRATION,
+    NEAR_SCIATIC_NOTCH,
+    DRY_TAP,
+    NEEDLE_STALLED,
+)

@@ -18,14 +18,17 @@ Levels (docs/scoring.md, "Reference performances"):
 * **expert**: four sites at the PSIS on both crests; tracks 18-30 deg lateral toward the ASIS,
   -4 to 24 deg cranial (17-21 deg for the obese donor); stops at the loss of resistance; three
   3.3 mL pulls per bone penetration, advancing 6 mm between them (<= 10 mL per penetration);
-  every required step, in order; plans the rest of the collection from the midway count;
-  re-sites after two thin syringes; answers required responses at once.
+  takes the first pull of each entry at a depth (0-36 mm past the give) where it has not drawn
+  before; every required step, in order; plans the rest of the collection from the midway
+  count (TNC and CD34+) and counts again before stopping; re-sites after two thin syringes;
+  answers required responses at once.  Every performer stops at the scenario's time limit.
 * **intermediate**: two sites; tracks 8-24 deg (many near-perpendicular); pushes on past the give
   on one penetration in four; two 7 mL pulls per penetration with a 45 deg turn between (the
   same marrow); skips the cell count and the stop criteria; answers after 40 s.
-* **novice**: two sites on one hip, one over the SI joint; perpendicular, medial and caudal
-  tracks pushed 45 mm without stopping at the give; 20 mL pulls at one spot, wherever the tip is;
-  hesitates 90 s before each penetration; no steps; never answers a required response.
+* **novice**: two sites on one hip, the second over the SI joint; perpendicular, medial and
+  caudal tracks pushed 38 mm without stopping at the give; 20 mL pulls at one spot, wherever
+  the tip is; hesitates 90 s before each penetration; no steps; never answers a required
+  response.
 """
 
 from __future__ import annotations
@@ -443,6 +446,8 @@ class Hand:
             start = k
             poor: set[Angle] = set()  # aims that skidded or found no marrow at this site
             while not self.stopped and k < start + 400:
+                if sim.t_s >= self.scenario.time.limit_s:
+                    break  # out of time: the performer stops
                 goal = self.goal_ml()
                 site_goal = site_goal_ml(i)
                 if sim.bag.volume_ml >= site_goal - 1e-6:
@@ -553,13 +558,13 @@ def intermediate(**overrides: Any) -> Technique:
 
 def novice(**overrides: Any) -> Technique:
     base = Technique(
-        sites=(("left_psis", -12, -4), ("left_psis", 2, -2)),
+        sites=(("left_psis", 2, -2), ("left_psis", -12, -4)),
         angles=NOVICE_ANGLES,
         pull_ml=20.0,
         pulls_per_penetration=3,
         between=None,
         stop_every=0,
-        push_mm=45.0,
+        push_mm=38.0,
         hesitate_s=90.0,
         volume_share=0.8,
         feel=False,
@@ -583,6 +588,9 @@ ADJUST: dict[tuple[str, str], dict[str, Any]] = {
     # Deep fat: at 24 deg lateral the track meets the bone beyond the PSIS table and skids or
     # misses it (the needle is 10 cm); an expert keeps to the medial half of the safe band.
     ("obese-donor", "expert"): {"angles": OBESE_ANGLES},
+    # This novice hurries, and collects past the 500 mL at which the laboratory asks for the
+    # midway count.
+    ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},
     # The nursing scenario: the intermediate does every step but miscounts the strips,
     # takes half the observations and teaches part of the list with a wrong fever threshold.
     ("post-procedure-care", "intermediate"): {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from sim.scenario.schema import Scenario
-from tools.calibration.drivers import EXPERT_SEED, IDEAL_LATERAL_DEG, Operator
+from tools.calibration.drivers import EXPERT_SEED, Operator
 from tools.calibration.table import FITTED, PREDICTED, Row, within_rel
 
 
@@ -41,9 +41,7 @@ def harvest_rows(scenario: Scenario, expert: Operator) -> list[Row]:
         )
     )
     op = Operator(scenario, EXPERT_SEED)
-    op.do(do="mark_site", landmark="left_psis")
-    op.do(do="insert", site=0, lateral_deg=IDEAL_LATERAL_DEG, cranial_deg=0.0)
-    op.do(do="remove_stylet")
+    op.enter_marrow()
     fired = None
     for _ in range(10_000):
         events = op.do(do="aspirate", ml=1.0)
@@ -64,7 +62,7 @@ def harvest_rows(scenario: Scenario, expert: Operator) -> list[Row]:
             "first 1-mL pull over 20 mL/kg",
             20.0 + 1e-9,
             20.0 + 1.0 / op.sim.donor.weight_kg,
-            "1-mL pulls (needle in soft tissue) until donor_volume_limit_exceeded; "
+            "1-mL pulls (at one spot in the marrow) until donor_volume_limit_exceeded; "
             "bag_ml / donor weight",
             fit=FITTED,
             basis="`donor_limit_ml_per_kg` is this limit",

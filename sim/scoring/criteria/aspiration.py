@@ -201,14 +201,30 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         1.0 - (len(dry) + len(outside) + len(persisted)) / n / t.faulty_pull_zero_share
     )
     if dry:
-        plugged = sum(p.plugged for p in dry)
-        why = (
-            f" ({plugged} because the open needle was plugged with bone: keep the stylet in "
-            "while going through cortex)"
-            if plugged
-            else " (the tip was in cortex, not marrow)"
-        )
-        feedback.append(f"{plural(len(dry), 'pull')} came back dry{why}.")
+        why = []
+        plugged = sum(p.plugged or p.reason == "plugged" for p in dry)
+        if plugged:
+            why.append(
+                f"{plugged} because the open needle was plugged with bone: keep the stylet in "
+                "while going through cortex"
+            )
+        soft = [p for p in dry if p.reason == "soft_tissue"]
+        if soft:
+            why.append(
+                f"{len(soft)} with the tip in {_tissue_label(soft[0].tissue)}, short of the "
+                "bone: only tissue fluid comes back there"
+            )
+        danger = [p for p in dry if p.reason == "danger_zone"]
+        if danger:
+            where = sorted({_tissue_label(p.tissue) for p in danger})
+            why.append(
+                f"{len(danger)} with the tip outside the ilium ({', '.join(where)}): no marrow, "
+                "and harm to the donor"
+            )
+        cortex = len(dry) - plugged - len(soft) - len(danger)
+        if cortex:
+            why.append(f"{cortex} with the tip in cortex, not marrow")
+        feedback.append(f"{plural(len(dry), 'pull')} brought back no marrow ({'; '.join(why)}).")
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(

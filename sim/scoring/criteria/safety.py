@@ -15,6 +15,7 @@ from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
 from sim.scoring.text import clock, ml, plural
 from sim.vocabulary.events import (
+    DANGER_ZONE_ASPIRATION,
     DONOR_VOLUME_LIMIT_EXCEEDED,
     INNER_TABLE_BREACH,
     MISSED_REQUIRED_RESPONSE,
@@ -29,6 +30,8 @@ CRITICAL_WORDS = {
     "perpendicular track)",
     SCIATIC_NOTCH_ZONE: "the needle entered the greater sciatic notch (superior gluteal "
     "vessels, sciatic nerve)",
+    DANGER_ZONE_ASPIRATION: "a pull was taken with the tip outside the ilium (the SI joint or "
+    "sacrum: nothing usable; the pelvis or the notch's vessels: blood, lost to the donor)",
     DONOR_VOLUME_LIMIT_EXCEEDED: "the collection passed the donor volume limit",
     MISSED_REQUIRED_RESPONSE: "a required response was not made in time",
 }
