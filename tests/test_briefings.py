@@ -22,7 +22,7 @@ from sim.scenario.schema import Scenario
 from sim.vocabulary.technique import Thresholds
 
 #: A number as printed: ``1,050``, ``2.5``, ``1.44 x 10^10`` (one number), ``3-4`` (two).
-NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?: x 10\^(\d+))?")
+NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?: x 10\^(\d+))?")
 T = Thresholds()
 Compute = Callable[[Scenario], float]
 
@@ -85,6 +85,16 @@ COMMON = (
 PER_SCENARIO: dict[str, tuple[Quote, ...]] = {
     "adult-standard": (
         Quote(r"\(([\d,]+) mL\)", lambda s: s.target_volume_ml, "target volume"),
+        Quote(
+            r"at least (\S+ x 10\^\d+) nucleated cells and",
+            lambda s: s.targets.tnc_per_kg_recipient,
+            "TNC target",
+        ),
+        Quote(
+            r"and (\S+ x 10\^\d+) CD34\+ cells per kg",
+            lambda s: s.targets.cd34_per_kg_recipient,
+            "CD34+ target",
+        ),
     ),
     "anesthesia-event": (
         Quote(

@@ -83,12 +83,22 @@ LITERATURE: dict[str, tuple[float, float]] = {
     "harvest_skin_sites": (2.0, 4.0),
     "harvest_ml_per_penetration": (0.0, 10.0),
     "same_spot_exhaustion": (5.0, 10.0),
+    # Anthias: > 4e8/kg in 14% (lighter donor) vs 56% (heavier donor), each +-15 points.
+    "anthias_lighter_reach_4e8": (0.14 - 0.15, 0.14 + 0.15),
+    "anthias_heavier_reach_4e8": (0.56 - 0.15, 0.56 + 0.15),
+    # Wang: TNC/mL against the % of blood volume accessed, r = -0.57 (target -0.7 to -0.4).
+    "wang_blood_volume_share": (-0.7, -0.4),
+    # Vox Sang 2016: BMI >= 30 denser; WBC >= 8 gave 23.1 vs 18.4; first bag R2 0.69 (>= 0.5).
+    "voxsang_bmi30_denser": (1.0 + 1e-9, INF),
+    "voxsang_wbc8_denser": (23.1 / 18.4 * 0.85, 23.1 / 18.4 * 1.15),
+    "voxsang_first_bag_r2": (0.5, 1.0),
 }
 
 #: Rows where the model is known to miss the literature, reported to the lead with the reason
 #: given in docs/calibration.md.  Strict: a row that comes back into tolerance fails here, so
 #: it is taken off this list.
 KNOWN_OFF = {
+    "same_spot_exhaustion": "a fresh 5-mL pull is rich enough to stay above the median for 15 mL",
     "muench_cells": "mostly-blood aliquots 2-4 carry more nucleated cells than the first",
 }
 
@@ -130,6 +140,8 @@ PREDICTED = {
     "ml_per_kg_for_tnc_target",
     "harvest_aspirations",
     "same_spot_exhaustion",
+    "voxsang_bmi30_denser",
+    "voxsang_first_bag_r2",
 }
 
 

@@ -136,11 +136,13 @@ def test_careful_litre_meets_the_allograft_dose_for_a_70_kg_recipient(careful):
     assert careful["tnc_per_kg_recipient"] == pytest.approx(3e8, rel=0.15)
 
 
-def test_big_pulls_lower_the_pooled_concentration():
+def test_big_pulls_lower_the_pooled_concentration(careful):
+    # Hernigou: ~4x the progenitor concentration with a 10-mL than a 50-mL syringe; Batinic:
+    # the harvest holds a third of the first 1-mL aspirate's cells.
     a = attempt()
     for c in resolve("adult-standard", careful_harvest(600, 20.0, 1)):
         run(a, c)
-    assert a.sim.metrics()["tnc_per_ml"] < 12e6
+    assert a.sim.metrics()["tnc_per_ml"] < 0.65 * careful["tnc_per_ml"]
 
 
 def test_older_donor_gives_poorer_marrow():

@@ -211,7 +211,7 @@ def test_a_refused_redirect_changes_nothing():
     run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 40, "cranial_mm": 20})
     run(a, {"do": "insert", "site": 0, "lateral_deg": -50, "cranial_deg": -50})
     run(a, {"do": "advance", "mm": 100, "twist": True})
-    run(a, {"do": "withdraw", "mm": 5})
+    run(a, {"do": "withdraw", "mm": 8})
     n = a.sim.needle
     before = (n.lateral_deg, n.cranial_deg, n.depth_mm, n.skive_reported, len(a.sim.events))
     digest = a.sim.digest()

@@ -14,14 +14,15 @@ one trocar add little), so:
   earlier turn drained, so rotation restores part of a spot, and less with each turn;
 * advancing a few millimetres, or a new bone entry, moves the tip into marrow no pull has
   touched;
-* beyond the spot, every pull also draws down the **region** it lies in (coarse cells of 8 mm):
-  the region's marrow is a finite pool, sized by the donor's body weight, which the sinusoids
-  refill with peripheral blood.  Entries through one skin site share a region, so a distant
-  site (another skin site, or the other crest) restores most.
+* beyond the spot, every pull draws down the **ilium's pool**: the marrow aspiration can reach
+  in that posterior ilium is finite and proportional to body weight, and the sinusoids refill
+  with peripheral blood, so the more of a donor's size is drawn the thinner every spot becomes
+  (Wang: the share of the donor's blood volume accessed lowers TNC/mL).  The other crest has its
+  own pool: a distant site restores most.
 
 The field is a 2 mm grid over each ilium, created on first use from a seeded generator; an
-aspiration touches only the voxels around its draw point (and 27 coarse cells), so its cost
-does not grow with the length of the session.
+aspiration touches only the voxels around its draw point, so its cost does not grow with the
+length of the session.
 """
 
 from __future__ import annotations
@@ -109,11 +110,10 @@ class MarrowField:
         self.fresh = np.exp(fine - 0.5 * p.heterogeneity_sd**2)
         self.level = self.fresh.copy()
         self.shape = shape
-        #: The regional pool: share of each coarse cell's marrow still in place (1 = untouched).
-        self.coarse_mm = self.voxel_mm * COARSE
-        self.region = np.ones(coarse_shape)
-        #: Drainable marrow (mL) in one 3x3x3 window of coarse cells: scales with body weight.
-        self.region_pool_ml = p.regional_marrow_ml_per_kg * donor.weight_kg
+        #: The ilium's pool: the marrow aspiration can reach in this posterior ilium (mL),
+        #: proportional to body weight, and the true marrow drawn from it so far.
+        self.pool_ml = p.ilium_marrow_ml_per_kg * donor.weight_kg
+        self.drawn_ml = 0.0
 
     def impoverish(self, zone: DryTapZone, centre: Vec3) -> None:
         """Make the marrow around ``centre`` poor (a dry-tap zone); fresh and current alike."""
@@ -165,23 +165,13 @@ class MarrowField:
         view = self.level[box]  # a view: writing through the mask changes the field
         view[mask] *= 1.0 - fraction
 
-    def _coarse_window(self, point: Vec3) -> tuple[slice, slice, slice]:
-        n = self.region.shape
-        idx = [
-            min(max(math.floor((point[a] - self.origin[a]) / self.coarse_mm), 1), n[a] - 2)
-            for a in range(3)
-        ]
-        return tuple(slice(i - 1, i + 2) for i in idx)  # type: ignore[return-value]
+    def regional(self, point: Vec3 | None = None) -> float:
+        """Share of the ilium's reachable marrow still in place (1 before the first pull)."""
+        return math.exp(-self.drawn_ml / self.pool_ml) if self.pool_ml > 0 else 1.0
 
-    def regional(self, point: Vec3) -> float:
-        """Kernel-weighted share of the region's marrow still in place around a point."""
-        return float((self.region[self._coarse_window(point)] * KERNEL).sum())
-
-    def drain_region(self, point: Vec3, marrow_ml: float) -> None:
-        """A pull took ``marrow_ml`` of true marrow from the region around ``point``."""
-        if self.region_pool_ml > 0:
-            left = max(0.0, 1.0 - marrow_ml / self.region_pool_ml)
-            self.region[self._coarse_window(point)] *= left
+    def drain_region(self, point: Vec3 | None, marrow_ml: float) -> None:
+        """A pull took ``marrow_ml`` of true marrow from this ilium's pool."""
+        self.drawn_ml += marrow_ml
 
     def depletion(self) -> float:
         """Share of the ilium's marrow drawn so far (for the debrief)."""

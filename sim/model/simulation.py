@@ -29,8 +29,10 @@ from sim.model.tissue import ASPIRATE_OUTSIDE_MARROW, CRITICAL_TISSUES, Tissue
 from sim.vocabulary import commands as c
 from sim.vocabulary.events import (
     DANGER_ZONE_ASPIRATION,
+    DONOR_PROFILE,
     DONOR_VOLUME_LIMIT_EXCEEDED,
     DRY_TAP,
+    NEEDLE_CHOSEN,
     SIM_CRITICAL_EVENTS,
 )
 
@@ -64,8 +66,12 @@ class Simulation:
         seed: int,
         donor_limit_ml_per_kg: float | None = None,
         dry_tap: DryTapZone | None = None,
+        draw_donor: bool = True,
     ) -> None:
-        self.donor = donor
+        seeds = np.random.SeedSequence(seed).spawn(3)
+        #: The individual: what the scenario left open is drawn from the seed (donor.toml).
+        self.donor = donor.individual(np.random.default_rng(seeds[2])) if draw_donor else donor
+        donor = self.donor
         self.recipient_weight_kg = recipient_weight_kg
         self.seed = seed
         self.anatomy = Anatomy(donor)
@@ -82,7 +88,6 @@ class Simulation:
         self.yield_model = YieldModel(donor)
         self.timing = table("timing")
         self.donor_limit_ml = donor.volume_limit_ml(donor_limit_ml_per_kg)
-        seeds = np.random.SeedSequence(seed).spawn(2)
         self._field_rng = {
             "left": np.random.default_rng(seeds[0]),
             "right": np.random.default_rng(seeds[1]),
@@ -100,10 +105,24 @@ class Simulation:
         self.bone_penetrations = 0
         self.aspirations = 0
         self.max_pull_ml = 0.0
+        self.needle_kind = "standard"
         #: Blood the donor lost outside the bag (a pull in the pelvis or the notch's vessels).
         self.blood_lost_ml = 0.0
         self.critical: list[str] = []
         self.listeners: list = []
+        self._emit(
+            DONOR_PROFILE,
+            sex=donor.sex,
+            age_years=donor.age_years,
+            weight_kg=donor.weight_kg,
+            height_cm=donor.height_cm,
+            bmi=donor.bmi,
+            hb_g_l=donor.hb_g_l,
+            haematocrit=donor.hct,
+            wbc_per_ml=donor.blood_wbc_per_ml,
+            blood_volume_ml=donor.blood_volume_ml,
+            marrow_richness=donor.marrow_richness,
+        )
 
     # ------------------------------------------------------------------ events
     def emit(self, type_: str, **fields: Any) -> Event:
@@ -192,6 +211,15 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             raise CommandRejected(f"cannot {what}: no needle is in the skin; insert first")
         return self.needle
 
+    def _do_choose_needle(self, cmd: c.ChooseNeedle) -> None:
+        if self.needle.inserted:
+            raise CommandRejected("cannot change needles with one in place; remove_needle first")
+        p = table("needle")
+        self.needle_kind = cmd.needle
+        self.motion.length_mm = p.long_length_mm if cmd.needle == "long" else p.length_mm
+        self.t_s += self.timing.choose_needle_s
+        self._emit(NEEDLE_CHOSEN, needle=cmd.needle, length_mm=self.motion.length_mm)
+
     def _do_mark_site(self, cmd: c.MarkSite) -> None:
         if len(self.sites) >= MAX_SITES:
             raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
@@ -208,7 +236,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         self.sites.append(site)
         self.field(side)  # build this ilium's marrow field now, not in the first aspiration
         self.t_s += self.timing.mark_site_s
-        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm)
+        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm, self.motion.length_mm)
         self._emit(
             "site_marked",
             site=site.index,
@@ -271,7 +299,20 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         if not n.stylet_in and res.moved_mm > 0 and n.tissue.is_cortex:
             n.plugged = True
         if res.hub_at_skin:
-            self._emit("needle_fully_inserted", **self._where())
+            if n.tissue.is_soft:
+                self._emit(
+                    "needle_fully_inserted",
+                    before_bone=True,
+                    length_mm=self.motion.length_mm,
+                    message=(
+                        f"The hub is at the skin and the tip, {n.depth_mm:.0f} mm in, has not "
+                        "reached bone: this needle is too short for this donor. Take it out and "
+                        "choose the long needle, or another approach."
+                    ),
+                    **self._where(),
+                )
+            else:
+                self._emit("needle_fully_inserted", before_bone=False, **self._where())
         if res.skived and not n.skive_reported:
             n.skive_reported = True
             self._emit("needle_skived", **self._where())
@@ -482,5 +523,5 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         h = hashlib.sha256(json.dumps(state, sort_keys=True).encode())
         for side in sorted(self.fields):
             h.update(np.round(self.fields[side].level, 12).tobytes())
-            h.update(np.round(self.fields[side].region, 12).tobytes())
+            h.update(np.float64(self.fields[side].drawn_ml).round(12).tobytes())
         return h.hexdigest()

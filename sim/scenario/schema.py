@@ -134,6 +134,10 @@ class DonorSpec(_Model):
     cellularity: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = 1.0
     cortex: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = 1.0
     wbc_per_ml: Annotated[float, Field(ge=1e6, le=5e7, allow_inf_nan=False)] | None = None
+    haematocrit: Annotated[float, Field(ge=0.2, le=0.6, allow_inf_nan=False)] | None = None
+    #: Each seed draws its own donor (marrow cellularity, WBC, haematocrit: donor.toml);
+    #: false gives the population's typical donor whatever the seed.
+    draw: bool = True
     dry_tap_radius_mm: Annotated[float, Field(ge=5, le=80, allow_inf_nan=False)] | None = None
     dry_tap_cellularity: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
     vitals: Vitals = Vitals()
@@ -162,6 +166,7 @@ class DonorSpec(_Model):
             cellularity=self.cellularity,
             cortex=self.cortex,
             wbc_per_ml=self.wbc_per_ml,
+            haematocrit=self.haematocrit,
         )
 
     def dry_tap_zone(self) -> DryTapZone | None:

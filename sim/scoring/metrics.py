@@ -151,6 +151,8 @@ class AttemptMetrics:
     last_needle_s: float | None = None
     end_s: float = 0.0
     ended: bool = False
+    #: The donor as drawn for the attempt (``donor_profile``), when the log has it.
+    donor: dict[str, Any] | None = None
 
     @property
     def punctured_sites(self) -> list[SiteMark]:
@@ -419,6 +421,9 @@ class _Reader:
 
     def _on_ended(self, ev, t_s) -> None:
         self.m.ended = True
+
+    def _on_donor_profile(self, ev, t_s) -> None:
+        self.m.donor = dict(ev)
 
 
 def read_metrics(

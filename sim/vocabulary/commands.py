@@ -100,6 +100,17 @@ class Aspirate(_Command):
     ml: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
 
 
+#: The kit's needles: the standard 11 G harvest needle and a longer one for deep soft tissue.
+NEEDLES = ("standard", "long")
+
+
+class ChooseNeedle(_Command):
+    """Take the kit's standard or long needle for the next insertion (the needle must be out)."""
+
+    do: Literal["choose_needle"] = "choose_needle"
+    needle: Literal[NEEDLES]
+
+
 class RemoveNeedle(_Command):
     do: Literal["remove_needle"] = "remove_needle"
 
@@ -114,6 +125,7 @@ class End(_Command):
 
 
 NEEDLE_COMMANDS = (
+    ChooseNeedle,
     MarkSite,
     Insert,
     Advance,
@@ -286,7 +298,8 @@ RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesth
 
 
 Command = Annotated[
-    MarkSite
+    ChooseNeedle
+    | MarkSite
     | Insert
     | Advance
     | Push

@@ -8,6 +8,9 @@ and the trainer import the names and groups from this module instead of typing t
 from __future__ import annotations
 
 # --- needle and site events (sim/model/simulation.py) ------------------------------------------
+#: The donor as drawn for this attempt (the first event of every log).
+DONOR_PROFILE = "donor_profile"
+NEEDLE_CHOSEN = "needle_chosen"
 SITE_MARKED = "site_marked"
 SKIN_PUNCTURED = "skin_punctured"
 NEEDLE_REINSERTED = "needle_reinserted"
@@ -48,6 +51,8 @@ CELL_COUNT = "cell_count"
 
 #: Event types the simulation emits.
 SIM_EVENT_TYPES = (
+    DONOR_PROFILE,
+    NEEDLE_CHOSEN,
     SITE_MARKED,
     SKIN_PUNCTURED,
     NEEDLE_REINSERTED,

@@ -144,12 +144,20 @@ class Technique:
     hesitate_s: float = 0.0
     #: Collect this share of the scenario's target volume.
     volume_share: float = 1.0
+    #: Never collect more than this share of the target volume, whatever a count says (a
+    #: protocol's most mL/kg recipient); None: up to 95% of the donor limit.
+    max_volume_share: float | None = None
     #: After the midway count, aim for the volume it says the dose needs (times this margin),
     #: instead of the target volume (an expert plans from the count; never past 95% of the
     #: donor limit).
     dose_margin: float | None = None
     #: Feel the tip: do not pull unless it is in marrow (an expert feels cortex or a skid).
     feel: bool = True
+    #: Deep soft tissue (the PSIS deeper than this, mm): take the long needle and aim with
+    #: ``deep_angles`` (toward the medial half of the band, where the track still meets the
+    #: PSIS table through the fat).  None: the performer does not adapt.
+    deep_soft_tissue_mm: float | None = None
+    deep_angles: tuple[Angle, ...] = ()
     #: Procedure steps this performer does (None = all the scenario requires) and how well.
     steps: tuple[str, ...] | None = None
     strips_off_by: int = 0
@@ -182,6 +190,15 @@ class Hand:
     thin_run: int = 0
     #: Where this performer has drawn from, per side (PSIS-local frame): an expert remembers.
     drawn: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
+    deep: bool = False
+    recounts: int = 0
+    #: Skin sites this performer left because the marrow under them was poor.
+    poor_sites: set[int] = field(default_factory=set)
+
+    @property
+    def angles(self) -> tuple[Angle, ...]:
+        t = self.technique
+        return t.deep_angles if self.deep and t.deep_angles else t.angles
 
     def __post_init__(self) -> None:
         self.attempt = Attempt(self.scenario, self.seed)
@@ -293,15 +310,36 @@ class Hand:
         return "target_volume_reached"
 
     def goal_ml(self) -> float:
-        """How much to collect: the target share, or what the midway count says the dose needs."""
+        """How much to collect: the target share, or what the counts say the doses need.
+
+        After the first count the rest is planned at the bag's concentration (with a margin);
+        after a later one, at the concentration the bag gained since the count before, since
+        later pulls are thinner (the ilium's marrow is drawn down)."""
         t, s = self.technique, self.scenario
         goal = s.target_volume_ml * t.volume_share
         if t.dose_margin is not None and self.counts:
             count = self.counts[-1]
-            needs = [count.get(k) for k in ("ml_to_target", "ml_to_cd34_target")]
-            needs = [n for n in needs if n is not None]
-            if needs:
-                goal = count["bag_ml"] + max(needs) * t.dose_margin
+            plans = []
+            for per_kg, target in (
+                ("tnc_per_kg_recipient", s.targets.tnc_per_kg_recipient),
+                ("cd34_per_kg_recipient", s.targets.cd34_per_kg_recipient),
+            ):
+                if target is None:
+                    continue
+                short = (target - count[per_kg]) * s.recipient.weight_kg
+                if short <= 0:
+                    continue
+                rate = count[per_kg] * s.recipient.weight_kg / count["bag_ml"]
+                if len(self.counts) > 1:
+                    before = self.counts[-2]
+                    gained_ml = count["bag_ml"] - before["bag_ml"]
+                    gained = (count[per_kg] - before[per_kg]) * s.recipient.weight_kg
+                    if gained_ml > 0 and gained > 0:
+                        rate = gained / gained_ml
+                plans.append(short / rate * t.dose_margin)
+            goal = count["bag_ml"] + max(plans, default=0.0)
+        if t.max_volume_share is not None:
+            goal = min(goal, t.max_volume_share * s.target_volume_ml)
         return min(goal, 0.95 * self.sim.donor_limit_ml)
 
     # ------------------------------------------------------------------ needle work
@@ -331,7 +369,7 @@ class Hand:
             self.do(do="advance", mm=60, twist=True, stop_on="loss_of_resistance")
         else:
             self.do(do="advance", mm=t.push_mm, twist=True)
-        offset = t.offsets_mm[(k // len(t.angles)) % len(t.offsets_mm)]
+        offset = t.offsets_mm[(k // len(self.angles)) % len(t.offsets_mm)]
         if t.spread_offsets_mm and self.tissue == Tissue.MARROW:
             offset = self.fresh_offset()
         if offset and self.tissue == Tissue.MARROW:
@@ -398,11 +436,15 @@ class Hand:
     def harvest(self) -> None:
         t = self.technique
         first = len(self.sim.sites)
+        deep = t.deep_soft_tissue_mm
+        if deep is not None and self.sim.anatomy.soft_mm > deep:  # felt through deep fat
+            self.deep = True
+            self.do(do="choose_needle", needle="long")
         for lm, lat, cr in t.sites:
             self.do(do="mark_site", landmark=lm, lateral_mm=lat, cranial_mm=cr)
         self.step("heparinise_syringes")
         next_k: dict[int, int] = {}
-        for _ in range(6):  # a count that shows the dose short sends the expert back
+        for _ in range(4):  # a count that shows the dose short sends the expert back
             self.harvest_sites(first, next_k)
             if not self.recount():
                 break
@@ -414,10 +456,14 @@ class Hand:
         t, sim = self.technique, self.sim
         if t.dose_margin is None or not self.counts or self.stopped:
             return False
-        if sim.bag.volume_ml >= 0.95 * sim.donor_limit_ml:
-            return False
+        cap = 0.95 * sim.donor_limit_ml
+        if t.max_volume_share is not None:
+            cap = min(cap, t.max_volume_share * self.scenario.target_volume_ml)
+        if sim.bag.volume_ml >= cap - t.pull_ml:
+            return False  # no more may be taken: a count would change nothing
         self.answer_due()
         self.do(do="cell_count")
+        self.recounts += 1
         count, targets = self.counts[-1], self.scenario.targets
         short = count["tnc_per_kg_recipient"] < targets.tnc_per_kg_recipient
         if targets.cd34_per_kg_recipient is not None:
@@ -437,10 +483,10 @@ class Hand:
         for i in range(len(t.sites)):
             if self.stopped or sim.bag.volume_ml >= self.goal_ml() - 1e-6:
                 break
-            if sim.bag.volume_ml >= site_goal_ml(i) - 1e-6:
+            if sim.bag.volume_ml >= site_goal_ml(i) - 1e-6 or i in self.poor_sites:
                 continue
             k = next_k.get(i, 0)
-            lat, cr = t.angles[k % len(t.angles)]
+            lat, cr = self.angles[k % len(self.angles)]
             self.do(do="insert", site=first + i, lateral_deg=lat, cranial_deg=cr)
             self.thin_run = 0
             start = k
@@ -453,11 +499,10 @@ class Hand:
                 if sim.bag.volume_ml >= site_goal - 1e-6:
                     break
                 if t.resite_after_thin and self.thin_run >= t.resite_after_thin:
-                    if i < len(t.sites) - 1:
-                        break  # this area is poor: re-site
-                    self.thin_run = 0
+                    self.poor_sites.add(i)
+                    break  # this area is poor: re-site (or, at the last site, stop here)
                 if k > start:
-                    lat, cr = t.angles[k % len(t.angles)]
+                    lat, cr = self.angles[k % len(self.angles)]
                     if (lat, cr) in poor and len(poor) < len(t.angles):
                         k += 1
                         continue
@@ -490,9 +535,16 @@ class Hand:
         self.do(do="end")
 
 
-def perform(scenario_id: str, technique: Technique, seed: int = 1) -> list[dict]:
+def perform(scenario_id: str | Scenario, technique: Technique, seed: int = 1) -> list[dict]:
     """The commands of one performance of a scenario, resolved against a live attempt."""
-    scenario = resolve_scenario(scenario_id)
+    return perform_hand(scenario_id, technique, seed).cmds
+
+
+def perform_hand(scenario_id: str | Scenario, technique: Technique, seed: int = 1) -> Hand:
+    """One performance of a scenario (an id or a Scenario); the hand, with its live attempt."""
+    scenario = (
+        resolve_scenario(scenario_id) if isinstance(scenario_id, str) else scenario_id
+    )
     hand = Hand(scenario, technique, seed)
     hand.step("time_out")
     if scenario.kind == "nursing":
@@ -500,7 +552,7 @@ def perform(scenario_id: str, technique: Technique, seed: int = 1) -> list[dict]
     else:
         hand.harvest()
     hand.close()
-    return hand.cmds
+    return hand
 
 
 # --------------------------------------------------------------------------- the three levels
@@ -517,7 +569,7 @@ INTERMEDIATE_ANGLES: tuple[Angle, ...] = tuple(
     (lat, cr) for cr in (0, 10, -4) for lat in (20, 12, 24, 16, 8)
 )
 OBESE_ANGLES: tuple[Angle, ...] = tuple(
-    (lat, cr) for cr in (-4, 8, 16, 0, 12, 4) for lat in (17, 21, 19)
+    (lat, cr) for cr in (-4, 8, 0, 12, 4) for lat in (17, 21, 19, 23)
 )
 NOVICE_ANGLES: tuple[Angle, ...] = ((0, 0), (-6, 0), (4, -10), (0, 8), (-10, -6))
 
@@ -529,8 +581,10 @@ def expert(**overrides: Any) -> Technique:
         pull_ml=3.3,
         pulls_per_penetration=3,
         between=("advance", 6.0),
-        spread_offsets_mm=tuple(float(x) for x in range(0, 37, 2)),
-        dose_margin=1.08,
+        spread_offsets_mm=tuple(float(x) for x in range(0, 51, 2)),
+        dose_margin=1.12,
+        deep_soft_tissue_mm=35.0,
+        deep_angles=OBESE_ANGLES,
         resite_after_thin=2,
     )
     return _replace(base, overrides)
@@ -585,9 +639,16 @@ LEVELS: dict[str, Callable[..., Technique]] = {
 }
 #: Per-scenario adjustments to a level (what a performer at that level would do differently).
 ADJUST: dict[tuple[str, str], dict[str, Any]] = {
-    # Deep fat: at 24 deg lateral the track meets the bone beyond the PSIS table and skids or
-    # misses it (the needle is 10 cm); an expert keeps to the medial half of the safe band.
-    ("obese-donor", "expert"): {"angles": OBESE_ANGLES},
+    # The first site's area is poor (more than 25 mm across): the expert moves to the other
+    # crest, and comes back to this one well away from the first site.
+    ("dry-tap", "expert"): {
+        "sites": (
+            ("left_psis", 0, 0),
+            ("right_psis", 0, 0),
+            ("right_psis", 2, 12),
+            ("left_psis", 16, 26),
+        )
+    },
     # This novice hurries, and collects past the 500 mL at which the laboratory asks for the
     # midway count.
     ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},

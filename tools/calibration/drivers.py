@@ -102,6 +102,13 @@ def expert_harvest(scenario: Scenario) -> Operator:
     return op
 
 
+def typical(scenario: Scenario) -> Scenario:
+    """The scenario with the population's typical donor (no individual draw): the fitted and
+    predicted rows compare the model's typical donor with the literature's typical values."""
+    donor = scenario.donor.model_copy(update={"draw": False})
+    return scenario.model_copy(update={"donor": donor})
+
+
 def adult(sex: str, age_years: float = 30.0, bmi: float = 24.0) -> Donor:
     """A typical adult donor (175 cm man or 163 cm woman) of the given age and BMI."""
     height = 175.0 if sex == "male" else 163.0

@@ -12,11 +12,18 @@ from sim.scenario import resolve_scenario
 from tools.calibration.anatomy import anatomy_rows
 from tools.calibration.aspiration import yield_rows
 from tools.calibration.cells import cell_rows
-from tools.calibration.drivers import EXPERT_SEED, SCENARIO_ID, YIELD_SEEDS, expert_harvest
+from tools.calibration.drivers import (
+    EXPERT_SEED,
+    SCENARIO_ID,
+    YIELD_SEEDS,
+    expert_harvest,
+    typical,
+)
 from tools.calibration.harvest import harvest_rows
 from tools.calibration.needle import needle_rows
 from tools.calibration.notes import OFF_EXPLANATIONS, notes
 from tools.calibration.table import FITTED, PREDICTED, REGENERATE, Note, Row, markdown_table
+from tools.calibration.variability import variability_rows
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Calibration:
 
 def calibrate() -> Calibration:
     """Run the model for every calibration row."""
-    scenario = resolve_scenario(SCENARIO_ID)
+    scenario = typical(resolve_scenario(SCENARIO_ID))
     expert = expert_harvest(scenario)
     rows = (
         anatomy_rows()
@@ -56,6 +63,7 @@ def calibrate() -> Calibration:
         + yield_rows(scenario, expert)
         + cell_rows()
         + harvest_rows(scenario, expert)
+        + variability_rows()
     )
     keys = [r.key for r in rows]
     if len(set(keys)) != len(keys):

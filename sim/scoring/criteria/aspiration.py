@@ -21,7 +21,7 @@ from sim.scoring.text import clamp01, e6, ml, pct_drop, plural, ramp, weighted
 from sim.vocabulary.technique import Thresholds
 
 #: Above this share of bone entries on fresh marrow, the few that were not are only noted.
-SPREAD_NOTE_ONLY = 0.9
+SPREAD_NOTE_ONLY = 0.8
 PART_WEIGHTS = {
     "pull_size": 0.35,
     "per_penetration": 0.2,

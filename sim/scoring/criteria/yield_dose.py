@@ -26,6 +26,9 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     dose = clamp01(tnc_per_kg / ctx.target_tnc_per_kg)
     volume = 1.0 if dose >= 1.0 else clamp01(m.collected_ml / ctx.target_volume_ml)
     ref = ctx.reference_tnc_per_ml
+    if m.donor is not None and m.donor.get("marrow_richness") is not None:
+        # the donor as drawn for this attempt: a poor donor's marrow is not the trainee's fault
+        ref = t.reference_tnc_per_ml * float(m.donor["marrow_richness"])
     quality = clamp01((m.tnc_per_ml - t.blood_tnc_per_ml) / max(1.0, ref - t.blood_tnc_per_ml))
     feedback = [
         f"You collected {ml(m.collected_ml)} (target {ml(ctx.target_volume_ml)}) at "
