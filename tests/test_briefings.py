@@ -102,36 +102,6 @@ PER_SCENARIO: dict[str, tuple[Quote, ...]] = {
             lambda s: event(s, "hypotension").require[0].within_s,
             "response deadline",
         ),
-        Quote(
-            r"blood pressure (\d+)/\d+ mmHg, heart rate \d+\. The donor",
-            lambda s: event(s, "hypotension").donor_state["systolic_mmhg"],
-            "systolic at the event",
-        ),
-        Quote(
-            r"blood pressure \d+/(\d+) mmHg, heart rate \d+\. The donor",
-            lambda s: event(s, "hypotension").donor_state["diastolic_mmhg"],
-            "diastolic at the event",
-        ),
-        Quote(
-            r"heart rate (\d+)\. The donor",
-            lambda s: event(s, "hypotension").donor_state["heart_rate_bpm"],
-            "heart rate at the event",
-        ),
-        Quote(
-            r"pressure is (\d+)/\d+ mmHg",
-            lambda s: event(s, "hypotension").after_response.donor_state["systolic_mmhg"],
-            "systolic after treatment",
-        ),
-        Quote(
-            r"pressure is \d+/(\d+) mmHg",
-            lambda s: event(s, "hypotension").after_response.donor_state["diastolic_mmhg"],
-            "diastolic after treatment",
-        ),
-        Quote(
-            r"heart rate (\d+): you may resume",
-            lambda s: event(s, "hypotension").after_response.donor_state["heart_rate_bpm"],
-            "heart rate after treatment",
-        ),
     ),
     "dry-tap": (
         Quote(r"more than (\d+) mm away", lambda s: s.donor.dry_tap_zone().radius_mm, "zone"),

@@ -126,6 +126,7 @@ def test_reinsertion_through_a_used_site_is_not_a_new_skin_puncture():
 
 def test_driving_an_open_needle_through_cortex_plugs_it_until_the_stylet_goes_back():
     a = attempt()
+    run(a, {"do": "heparinise_syringes"})
     at_psis(a)
     run(
         a,

@@ -44,7 +44,7 @@ class Donor:
         Three standard normals are always drawn, in the same order, so pinning one value does
         not change the others."""
         d, m = table("donor"), table("marrow")
-        z_wbc, z_marrow, z_hct = rng.standard_normal(3)
+        z_wbc, z_marrow, z_hct = (float(z) for z in rng.standard_normal(3))
         wbc = self.wbc_per_ml
         if wbc is None:
             wbc = m.blood_wbc_per_ml * math.exp(d.wbc_log_sd * z_wbc)

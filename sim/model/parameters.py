@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 PARAMS_DIR = Path(__file__).parent / "params"
-TABLES = ("anatomy", "needle", "marrow", "donor", "timing")
+TABLES = ("anatomy", "needle", "marrow", "donor", "physiology", "timing")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import numpy as np
 from sim.errors import CommandRejected
 from sim.model.anatomy import Anatomy, Side, Vec3, direction
 from sim.model.bag import CollectionBag
+from sim.model.circulation import Circulation
 from sim.model.donor import Donor
 from sim.model.hand import HandModel
 from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
@@ -34,6 +35,7 @@ from sim.vocabulary.events import (
     DRY_TAP,
     NEEDLE_CHOSEN,
     SIM_CRITICAL_EVENTS,
+    SYRINGE_CLOTTED,
 )
 
 MAX_SITES = 8
@@ -67,8 +69,9 @@ class Simulation:
         donor_limit_ml_per_kg: float | None = None,
         dry_tap: DryTapZone | None = None,
         draw_donor: bool = True,
+        fluid_replacement: bool = True,
     ) -> None:
-        seeds = np.random.SeedSequence(seed).spawn(3)
+        seeds = np.random.SeedSequence(seed).spawn(4)
         #: The individual: what the scenario left open is drawn from the seed (donor.toml).
         self.donor = donor.individual(np.random.default_rng(seeds[2])) if draw_donor else donor
         donor = self.donor
@@ -93,6 +96,13 @@ class Simulation:
             "right": np.random.default_rng(seeds[1]),
         }
         self.fields: dict[str, MarrowField] = {}
+        #: Whether the marrow in a syringe clots is drawn from its own stream, once per pull.
+        self._clot_rng = np.random.default_rng(seeds[3])
+        #: The donor's circulation: what is drawn, the fluids and units given back.
+        self.circulation = Circulation.of(donor, replacement=fluid_replacement)
+        #: Anticoagulation done so far (procedure steps set it): syringes loaded with
+        #: heparinised saline, IV heparin at induction, ACD-A in the bag.
+        self.anticoagulation = {"syringes": False, "iv_heparin": False, "acd": False}
         self.dry_tap = dry_tap  # placed at the first marrow draw (see DryTapZone)
         self.dry_tap_centre: tuple[Side, Vec3] | None = None
         self.t_s = 0.0
@@ -435,6 +445,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             returned = ASPIRATE_OUTSIDE_MARROW[tissue]
             lost = cmd.ml if returned == "blood" else 0.0
             self.blood_lost_ml += lost
+            self.circulation.draw(lost)
             self._emit(
                 DANGER_ZONE_ASPIRATION,
                 ml=cmd.ml,
@@ -447,6 +458,13 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         tip = n.tip()
         point = side_hole_point(tip, n.direction, n.rotation_deg)
         sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
+        self.circulation.draw(cmd.ml)
+        clotted = self._clot_rng.random() < self.clot_probability()
+        if clotted:
+            # The marrow clots in the syringe: the clot, and the cells in it, stay in the
+            # filters; only the blood reaches the bag.
+            lost = sample
+            sample = self.yield_model.blood(cmd.ml)
         self.bag.add(sample)
         self._emit(
             "aspirated",
@@ -458,8 +476,23 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             penetration=n.penetration,
             rotation_deg=n.rotation_deg,
             bag_ml=self.bag.volume_ml,
+            clotted=clotted,
             **self._where(),
         )
+        if clotted:
+            self._emit(
+                SYRINGE_CLOTTED,
+                ml=cmd.ml,
+                marrow_ml=lost.marrow_ml,
+                tnc_lost=round(lost.tnc - sample.tnc),
+                penetration=n.penetration,
+                message=(
+                    "The marrow clotted in the syringe: the clot and its cells stay in the "
+                    "filters, only blood reaches the bag. Load each syringe with heparinised "
+                    "saline before pulling."
+                ),
+                **self._where(),
+            )
         if (
             self.bag.volume_ml > self.donor_limit_ml
             and DONOR_VOLUME_LIMIT_EXCEEDED not in self.critical
@@ -469,6 +502,14 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
                 bag_ml=self.bag.volume_ml,
                 limit_ml=self.donor_limit_ml,
             )
+
+    def clot_probability(self) -> float:
+        """Chance that a pull's marrow clots in its syringe (physiology.toml)."""
+        if self.anticoagulation["syringes"]:
+            return 0.0
+        p = table("physiology")
+        factor = p.iv_heparin_clot_factor if self.anticoagulation["iv_heparin"] else 1.0
+        return p.syringe_clot_probability * factor
 
     def _do_remove_needle(self, cmd: c.RemoveNeedle) -> None:
         n = self._require_needle("remove the needle")
@@ -502,6 +543,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             "max_pull_ml": round(self.max_pull_ml, 6),
             "procedure_s": round(self.t_s, 6),
             "donor_limit_ml": round(self.donor_limit_ml, 6),
+            **self.circulation.summary(),
             "critical_errors": list(self.critical),
         }
 

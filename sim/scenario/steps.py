@@ -21,6 +21,14 @@ from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
 from sim.scenario.schema import Scenario
 from sim.vocabulary import commands as c
+from sim.vocabulary.events import (
+    ANAESTHETIST_ESCALATION,
+    DONOR_HYPOTENSION,
+    TRANSFUSION_INDICATED,
+)
+
+#: The donor's body's alarms: each is a change in the donor's condition.
+BODY_ALARMS = (DONOR_HYPOTENSION, ANAESTHETIST_ESCALATION, TRANSFUSION_INDICATED)
 
 #: Donor-state keys each recovery observation reads.
 OBSERVATION_KEYS = {
@@ -71,6 +79,7 @@ class ProcedureSteps:
         )
 
     def _do_heparinise_syringes(self, cmd: c.HepariniseSyringes) -> None:
+        self.sim.anticoagulation["syringes"] = True
         t = self.timing
         self._done(
             "heparinise_syringes",
@@ -135,8 +144,12 @@ class ProcedureSteps:
             justified = bag.volume_ml >= STOP_SHARE[cmd.reason] * self.sim.donor_limit_ml
         elif cmd.reason == "time_limit":
             justified = self.sim.t_s >= STOP_SHARE[cmd.reason] * s.time.limit_s
-        else:  # donor_condition: a scripted event changed the donor's state
-            justified = any(ev["type"] == "donor_state" for ev in self.sim.events)
+        else:  # donor_condition: a scripted event or the donor's body changed the state
+            justified = any(
+                (ev["type"] == "donor_state" and ev.get("id") != "circulation")
+                or ev["type"] in BODY_ALARMS
+                for ev in self.sim.events
+            )
         self.engine.stop_collection("stop_criteria")
         self._done(
             "stop_criteria",

@@ -96,6 +96,8 @@ class Pull:
     plugged: bool = False
     #: Why nothing usable came back: plugged, cortex, soft_tissue, or danger_zone.
     reason: str | None = None
+    #: The marrow clotted in the syringe (unheparinised): only its blood reached the bag.
+    clotted: bool = False
     tnc: float = 0.0
     tnc_per_ml: float = 0.0
     marrow_ml: float = 0.0
@@ -153,6 +155,9 @@ class AttemptMetrics:
     ended: bool = False
     #: The donor as drawn for the attempt (``donor_profile``), when the log has it.
     donor: dict[str, Any] | None = None
+    #: The donor's body: the anaesthetist's escalation at the limit, continuations justified.
+    escalations: list[dict[str, Any]] = field(default_factory=list)
+    continuations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def punctured_sites(self) -> list[SiteMark]:
@@ -376,6 +381,10 @@ class _Reader:
     def _on_dry_tap(self, ev, t_s) -> None:
         self._pull(ev, t_s, dry=True)
 
+    def _on_syringe_clotted(self, ev, t_s) -> None:
+        if self.m.pulls:
+            self.m.pulls[-1].clotted = True
+
     def _on_danger_zone_aspiration(self, ev, t_s) -> None:
         self._pull({**ev, "reason": "danger_zone"}, t_s, dry=True)
 
@@ -424,6 +433,12 @@ class _Reader:
 
     def _on_donor_profile(self, ev, t_s) -> None:
         self.m.donor = dict(ev)
+
+    def _on_anaesthetist_escalation(self, ev, t_s) -> None:
+        self.m.escalations.append(dict(ev))
+
+    def _on_continuation_justified(self, ev, t_s) -> None:
+        self.m.continuations.append(dict(ev))
 
 
 def read_metrics(

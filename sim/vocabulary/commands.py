@@ -294,7 +294,43 @@ class StopHarvest(_Command):
     do: Literal["stop_harvest"] = "stop_harvest"
 
 
-RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesthesia, StopHarvest)
+class GiveFluids(_Command):
+    """Ask the anaesthetist for a fluid bolus (crystalloid or colloid)."""
+
+    do: Literal["give_fluids"] = "give_fluids"
+    ml: Annotated[float, Field(ge=50, le=2000, allow_inf_nan=False)]
+    fluid: Literal["crystalloid", "colloid"] = "crystalloid"
+
+
+class Transfuse(_Command):
+    """Ask for red-cell units: the donor's own (collected before the harvest) or cross-matched."""
+
+    do: Literal["transfuse"] = "transfuse"
+    units: Annotated[int, Field(ge=1, le=4)] = 1
+    source: Literal["autologous", "crossmatched"] = "autologous"
+
+
+#: Why a harvest stopped by the anaesthetist at the donor limit may go on.
+CONTINUE_REASONS = ("cell_dose_not_reached",)
+
+
+class JustifyContinuing(_Command):
+    """After the anaesthetist stopped the harvest at the donor limit, say why it must go on."""
+
+    do: Literal["justify_continuing"] = "justify_continuing"
+    reason: Literal[CONTINUE_REASONS]
+
+
+RESPONSE_COMMANDS = (
+    PauseHarvest,
+    ResumeHarvest,
+    RequestCellCount,
+    NotifyAnesthesia,
+    StopHarvest,
+    GiveFluids,
+    Transfuse,
+    JustifyContinuing,
+)
 
 
 Command = Annotated[
@@ -325,7 +361,10 @@ Command = Annotated[
     | ResumeHarvest
     | RequestCellCount
     | NotifyAnesthesia
-    | StopHarvest,
+    | StopHarvest
+    | GiveFluids
+    | Transfuse
+    | JustifyContinuing,
     Field(discriminator="do"),
 ]
 

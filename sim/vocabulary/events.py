@@ -33,6 +33,8 @@ ASPIRATED = "aspirated"
 DRY_TAP = "dry_tap"
 #: A pull with the tip in the SI joint / sacrum, the pelvis or the sciatic notch (critical).
 DANGER_ZONE_ASPIRATION = "danger_zone_aspiration"
+#: Without heparinised syringes the marrow in one clotted: lost to the bag and the donor.
+SYRINGE_CLOTTED = "syringe_clotted"
 NEEDLE_STALLED = "needle_stalled"
 NEEDLE_SKIVED = "needle_skived"
 NEEDLE_FULLY_INSERTED = "needle_fully_inserted"
@@ -48,6 +50,13 @@ RESPONSE_MADE = "response_made"
 MISSED_REQUIRED_RESPONSE = "missed_required_response"
 STEP_DONE = "step_done"
 CELL_COUNT = "cell_count"
+#: The donor's body (sim/model/circulation.py) as the engine reads it after each command.
+DONOR_HYPOTENSION = "donor_hypotension"
+ANAESTHETIST_ESCALATION = "anaesthetist_escalation"
+TRANSFUSION_INDICATED = "transfusion_indicated"
+FLUIDS_GIVEN = "fluids_given"
+UNITS_TRANSFUSED = "units_transfused"
+CONTINUATION_JUSTIFIED = "continuation_justified"
 
 #: Event types the simulation emits.
 SIM_EVENT_TYPES = (
@@ -74,6 +83,7 @@ SIM_EVENT_TYPES = (
     ASPIRATED,
     DRY_TAP,
     DANGER_ZONE_ASPIRATION,
+    SYRINGE_CLOTTED,
     NEEDLE_STALLED,
     NEEDLE_SKIVED,
     NEEDLE_FULLY_INSERTED,
@@ -90,6 +100,12 @@ ENGINE_EVENT_TYPES = (
     MISSED_REQUIRED_RESPONSE,
     STEP_DONE,
     CELL_COUNT,
+    DONOR_HYPOTENSION,
+    ANAESTHETIST_ESCALATION,
+    TRANSFUSION_INDICATED,
+    FLUIDS_GIVEN,
+    UNITS_TRANSFUSED,
+    CONTINUATION_JUSTIFIED,
 )
 EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES
 

@@ -69,7 +69,8 @@ def careful_harvest(
         ("right_psis", 0, 0),
         ("right_psis", 10, 12),
     ][:sites]
-    cmds: list[dict] = [
+    cmds: list[dict] = [{"do": "heparinise_syringes"}]
+    cmds += [
         {"do": "mark_site", "landmark": lm, "lateral_mm": lat, "cranial_mm": cr}
         for lm, lat, cr in marks
     ]
@@ -652,6 +653,8 @@ ADJUST: dict[tuple[str, str], dict[str, Any]] = {
     # This novice hurries, and collects past the 500 mL at which the laboratory asks for the
     # midway count.
     ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},
+    # ... and this one, far enough to drain the donor's circulation into hypotension.
+    ("anesthesia-event", "novice"): {"volume_share": 1.4, "hesitate_s": 20.0},
     # The nursing scenario: the intermediate does every step but miscounts the strips,
     # takes half the observations and teaches part of the list with a wrong fever threshold.
     ("post-procedure-care", "intermediate"): {

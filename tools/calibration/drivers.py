@@ -35,8 +35,10 @@ YIELD_SEEDS = tuple(range(1, 25))
 class Operator:
     """Drives an attempt with commands, the way a script or the trainer would."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, heparinise: bool = True) -> None:
         self.attempt = Attempt(scenario, seed)
+        if heparinise:  # syringes loaded with heparinised saline, as every harvest starts
+            self.do(do="heparinise_syringes")
 
     @property
     def sim(self) -> Simulation:
@@ -95,7 +97,7 @@ def expert_harvest(scenario: Scenario) -> Operator:
     """Replay the committed expert reference script (a careful ~1 L harvest)."""
     if not EXPERT_SCRIPT.exists():
         raise RuntimeError(f"calibration needs a source checkout: {EXPERT_SCRIPT} not found")
-    op = Operator(scenario, EXPERT_SEED)
+    op = Operator(scenario, EXPERT_SEED, heparinise=False)  # the script does it
     for raw in EXPERT_SCRIPT.read_text(encoding="utf-8").splitlines():
         if raw.strip():
             op.attempt.apply(parse_command(json.loads(raw)))

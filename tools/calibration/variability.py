@@ -62,6 +62,7 @@ class Harvest:
     blood_volume_pct: float
     bmi: float
     wbc_per_ml: float
+    hb_fall_g_l: float
 
     @property
     def reached(self) -> bool:
@@ -135,6 +136,7 @@ def harvest(cohort: str, seed: int) -> Harvest:
         blood_volume_pct=100.0 * bag.volume_ml / sim.donor.blood_volume_ml,
         bmi=sim.donor.bmi,
         wbc_per_ml=sim.donor.blood_wbc_per_ml,
+        hb_fall_g_l=sim.circulation.hb_g_l - sim.circulation.hb_0_g_l,
     )
 
 
@@ -248,6 +250,31 @@ def variability_rows() -> list[Row]:
             "over the rest",
             fit=FITTED,
             basis="`wbc_marrow_exponent` was set from this ratio",
+        )
+    )
+    adults = by["lighter"] + by["heavier"]
+    falls = [h.hb_fall_g_l for h in adults]
+    median = float(np.median(falls))
+    vols = [h.collected_ml for h in adults]
+    rows.append(
+        Row(
+            "lysak_hb_fall",
+            SECTION,
+            "Haemoglobin fall after a harvest (median)",
+            "median −23 g/L (1300 mL in men, 1100 mL in women)",
+            "Lysák, J Clin Med 2021 (clinical.md §2)",
+            median,
+            f"{median:.1f} g/L (IQR {np.percentile(falls, 25):.1f} to "
+            f"{np.percentile(falls, 75):.1f}; {np.median(vols):.0f} mL median)",
+            "±25% (a median, no spread reported)",
+            -23.0 * 1.25,
+            -23.0 * 0.75,
+            "end-of-harvest Hb minus the donor's drawn Hb, lighter and heavier cohorts (52 kg "
+            "woman, 90 kg man): what was drawn leaves with its red cells, the anaesthetist "
+            "replaces the volume with crystalloid",
+            fit=PREDICTED,
+            basis="the drawn haematocrit, the blood volume (70 mL/kg) and textbook fluid "
+            "replacement (physiology.toml, gaps); no parameter was set from Lysák",
         )
     )
     counted = [h for h in pooled if h.first_count_tnc_per_ml is not None]

@@ -95,7 +95,7 @@ def persisted_thin(pulls: list[Pull], t: Thresholds) -> list[Pull]:
     run: dict[int | None, int] = {}
     out = []
     for p in pulls:
-        if not p.in_marrow:
+        if not p.in_marrow or p.clotted:  # a clotted syringe is thin for another reason
             continue
         if p.tnc_per_ml < t.thin_tnc_per_ml:
             run[p.site] = run.get(p.site, 0) + 1
@@ -197,9 +197,13 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     dry = [p for p in pulls if p.dry]
     outside = [p for p in pulls if not p.dry and p.tissue != "marrow"]
     persisted = persisted_thin(pulls, t)
-    faulty = clamp01(
-        1.0 - (len(dry) + len(outside) + len(persisted)) / n / t.faulty_pull_zero_share
-    )
+    clotted = [p for p in pulls if p.clotted]
+    n_faulty = len(dry) + len(outside) + len(persisted) + len(clotted)
+    faulty = clamp01(1.0 - n_faulty / n / t.faulty_pull_zero_share)
+    if clotted:
+        feedback.append(
+            f"{plural(len(clotted), 'syringe')} clotted: heparinise the syringes before pulling."
+        )
     if dry:
         why = []
         plugged = sum(p.plugged or p.reason == "plugged" for p in dry)
@@ -224,7 +228,9 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         cortex = len(dry) - plugged - len(soft) - len(danger)
         if cortex:
             why.append(f"{cortex} with the tip in cortex, not marrow")
-        feedback.append(f"{plural(len(dry), 'pull')} brought back no marrow ({'; '.join(why)}).")
+        feedback.append(
+            f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)})."
+        )
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(
