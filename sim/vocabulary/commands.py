@@ -100,17 +100,6 @@ class Aspirate(_Command):
     ml: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
 
 
-#: The kit's needles: the standard 11 G harvest needle and a longer one for deep soft tissue.
-NEEDLES = ("standard", "long")
-
-
-class ChooseNeedle(_Command):
-    """Take the kit's standard or long needle for the next insertion (the needle must be out)."""
-
-    do: Literal["choose_needle"] = "choose_needle"
-    needle: Literal[NEEDLES]
-
-
 class RemoveNeedle(_Command):
     do: Literal["remove_needle"] = "remove_needle"
 
@@ -125,7 +114,6 @@ class End(_Command):
 
 
 NEEDLE_COMMANDS = (
-    ChooseNeedle,
     MarkSite,
     Insert,
     Advance,
@@ -294,48 +282,11 @@ class StopHarvest(_Command):
     do: Literal["stop_harvest"] = "stop_harvest"
 
 
-class GiveFluids(_Command):
-    """Ask the anaesthetist for a fluid bolus (crystalloid or colloid)."""
-
-    do: Literal["give_fluids"] = "give_fluids"
-    ml: Annotated[float, Field(ge=50, le=2000, allow_inf_nan=False)]
-    fluid: Literal["crystalloid", "colloid"] = "crystalloid"
-
-
-class Transfuse(_Command):
-    """Ask for red-cell units: the donor's own (collected before the harvest) or cross-matched."""
-
-    do: Literal["transfuse"] = "transfuse"
-    units: Annotated[int, Field(ge=1, le=4)] = 1
-    source: Literal["autologous", "crossmatched"] = "autologous"
-
-
-#: Why a harvest stopped by the anaesthetist at the donor limit may go on.
-CONTINUE_REASONS = ("cell_dose_not_reached",)
-
-
-class JustifyContinuing(_Command):
-    """After the anaesthetist stopped the harvest at the donor limit, say why it must go on."""
-
-    do: Literal["justify_continuing"] = "justify_continuing"
-    reason: Literal[CONTINUE_REASONS]
-
-
-RESPONSE_COMMANDS = (
-    PauseHarvest,
-    ResumeHarvest,
-    RequestCellCount,
-    NotifyAnesthesia,
-    StopHarvest,
-    GiveFluids,
-    Transfuse,
-    JustifyContinuing,
-)
+RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesthesia, StopHarvest)
 
 
 Command = Annotated[
-    ChooseNeedle
-    | MarkSite
+    MarkSite
     | Insert
     | Advance
     | Push
@@ -361,10 +312,7 @@ Command = Annotated[
     | ResumeHarvest
     | RequestCellCount
     | NotifyAnesthesia
-    | StopHarvest
-    | GiveFluids
-    | Transfuse
-    | JustifyContinuing,
+    | StopHarvest,
     Field(discriminator="do"),
 ]
 
