@@ -44,9 +44,9 @@ LITERATURE: dict[str, tuple[float, float]] = {
     # D'Souza: the safe trajectory stays >= 1 cm from the notch.
     "dsouza_notch_clearance": (10.0, INF),
     "hirahara_notch_clearance": (10.0, INF),
-    # Kawchuk lumbar proxy 22.8-36.7 mm, widened 25% for the different site; rises with BMI.
-    "soft_tissue_bmi22": (22.8 * 0.75, 36.7 * 1.25),
-    "soft_tissue_bmi30": (22.8 * 0.75, 36.7 * 1.25),
+    # Kawchuk lumbar proxy 22.8-36.7 mm (its own range, not widened); rises with BMI.
+    "soft_tissue_bmi22": (22.8, 36.7),
+    "soft_tissue_bmi30": (22.8, 36.7),
     "soft_tissue_slope": (1e-9, INF),
     # 11 G needle; skin puncture median 1.22 N; clinician forward force 400-600 N.
     "needle_gauge": (11.0, 11.0),
@@ -60,7 +60,7 @@ LITERATURE: dict[str, tuple[float, float]] = {
     # Anthias median 18.2e6/mL, 18-25e6/mL across studies.
     "harvest_tnc_per_ml": (18.0, 25.0),
     # Muschler almost 2x; Hernigou 300% higher (4x); Wikipedia ~0.3 mL; Muench ~1.
-    "muschler_four_small_vs_one_large": rel(2.0, 0.25),
+    "muschler_four_small_vs_one_large": (1.5, 2.0),
     "hernigou_10_vs_50_ml": rel(4.0, 0.25),
     "wikipedia_20_ml_true_marrow": rel(0.30, 0.25),
     "muench_cfu": rel(1.0, 0.25),
@@ -83,12 +83,24 @@ LITERATURE: dict[str, tuple[float, float]] = {
     "harvest_skin_sites": (2.0, 4.0),
     "harvest_ml_per_penetration": (0.0, 10.0),
     "same_spot_exhaustion": (5.0, 10.0),
+    # Anthias: > 4e8/kg in 14% (lighter donor) vs 56% (heavier donor), each +-15 points.
+    "anthias_lighter_reach_4e8": (0.14 - 0.15, 0.14 + 0.15),
+    "anthias_heavier_reach_4e8": (0.56 - 0.15, 0.56 + 0.15),
+    # Wang: TNC/mL against the % of blood volume accessed, r = -0.57 (target -0.7 to -0.4).
+    "wang_blood_volume_share": (-0.7, -0.4),
+    # Vox Sang 2016: BMI >= 30 denser; WBC >= 8 gave 23.1 vs 18.4; first bag R2 0.69 (>= 0.5).
+    "voxsang_bmi30_denser": (1.0 + 1e-9, INF),
+    "voxsang_wbc8_denser": (23.1 / 18.4 * 0.85, 23.1 / 18.4 * 1.15),
+    "voxsang_first_bag_r2": (0.5, 1.0),
+    # Lysák 2021: Hb fall after harvest, median -23 g/L (no spread reported: +-25%).
+    "lysak_hb_fall": (-23.0 * 1.25, -23.0 * 0.75),
 }
 
 #: Rows where the model is known to miss the literature, reported to the lead with the reason
 #: given in docs/calibration.md.  Strict: a row that comes back into tolerance fails here, so
 #: it is taken off this list.
 KNOWN_OFF = {
+    "same_spot_exhaustion": "a fresh 5-mL pull is rich enough to stay above the median for 15 mL",
     "muench_cells": "mostly-blood aliquots 2-4 carry more nucleated cells than the first",
 }
 
@@ -116,6 +128,48 @@ def test_model_reproduces_the_literature(cal, key):
     row = cal.row(key)
     assert math.isfinite(row.value)
     assert lo - 1e-9 <= row.value <= hi + 1e-9, f"{key}: model {row.model}, lit {row.literature}"
+
+
+#: Rows the model produces from other numbers (the validation); every other row is fitted.
+PREDICTED = {
+    "medial_enters_si",
+    "dsouza_notch_clearance",
+    "hirahara_notch_clearance",
+    "batinic_harvest_contamination",
+    "muschler_four_small_vs_one_large",
+    "hernigou_10_vs_50_ml",
+    "muench_cells",
+    "ml_per_kg_for_tnc_target",
+    "harvest_aspirations",
+    "same_spot_exhaustion",
+    "voxsang_bmi30_denser",
+    "voxsang_first_bag_r2",
+    "lysak_hb_fall",
+}
+
+
+def test_every_row_says_whether_it_is_fitted_or_predicted(cal):
+    assert {r.key for r in cal.predicted} == PREDICTED
+    assert {r.key for r in cal.fitted} == set(LITERATURE) - PREDICTED
+    for r in cal.rows:
+        assert r.basis, r.key
+
+
+def test_the_page_reports_predicted_rows_apart_from_fitted_ones(cal):
+    page = calibration.render_calibration(cal)
+    validation = page.index("## Validation: predicted rows")
+    fitted = page.index("## Fitted rows")
+    assert validation < fitted
+    for r in cal.rows:
+        at = page.index(f"`{r.key}`:")
+        assert (validation < at < fitted) == (r.fit == "predicted"), r.key
+
+
+def test_predicted_rows_carry_the_literatures_own_tolerance(cal):
+    # No predicted row is accepted through a band wider than its source allows.
+    for r in cal.predicted:
+        lo, hi = LITERATURE[r.key]
+        assert (r.lo, r.hi) == pytest.approx((lo, hi)), r.key
 
 
 def test_generator_status_agrees_with_the_literature_check(cal):

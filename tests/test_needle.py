@@ -126,6 +126,7 @@ def test_reinsertion_through_a_used_site_is_not_a_new_skin_puncture():
 
 def test_driving_an_open_needle_through_cortex_plugs_it_until_the_stylet_goes_back():
     a = attempt()
+    run(a, {"do": "heparinise_syringes"})
     at_psis(a)
     run(
         a,
@@ -211,7 +212,7 @@ def test_a_refused_redirect_changes_nothing():
     run(a, {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 40, "cranial_mm": 20})
     run(a, {"do": "insert", "site": 0, "lateral_deg": -50, "cranial_deg": -50})
     run(a, {"do": "advance", "mm": 100, "twist": True})
-    run(a, {"do": "withdraw", "mm": 5})
+    run(a, {"do": "withdraw", "mm": 8})
     n = a.sim.needle
     before = (n.lateral_deg, n.cranial_deg, n.depth_mm, n.skive_reported, len(a.sim.events))
     digest = a.sim.digest()

@@ -159,12 +159,13 @@ def test_impossible_command_names_its_line(tmp_path, capsys):
 
 
 def test_clinically_wrong_commands_are_events_not_errors(tmp_path, capsys):
-    # Aspirating in fat and a 20 mL pull are valid commands the scoring will see.
+    # Aspirating in fat and a 20 mL pull are valid commands the scoring will see: the pull
+    # brings back no marrow and puts nothing in the bag.
     lines = SHORT[:3] + [{"do": "remove_stylet"}, {"do": "aspirate", "ml": 20}, {"do": "end"}]
     out = run_json(capsys, "--actions", str(write_actions(tmp_path, lines)))
-    asp = next(e for e in out["events"] if e["type"] == "aspirated")
-    assert asp["tissue"] == "fat" and asp["marrow_ml"] == 0
-    assert out["metrics"]["max_pull_ml"] == 20
+    dry = next(e for e in out["events"] if e["type"] == "dry_tap")
+    assert dry["tissue"] == "fat" and dry["reason"] == "soft_tissue"
+    assert out["metrics"]["max_pull_ml"] == 20 and out["metrics"]["collected_ml"] == 0
 
 
 def test_bad_input_has_no_traceback_in_a_real_process(tmp_path):

@@ -108,9 +108,12 @@ def test_variants_carry_the_numbers_they_teach():
     assert dry.donor.variation == "dry_tap_zone" and dry.donor.dry_tap_zone() is not None
     assert adult.donor.dry_tap_zone() is None
 
-    event = resolve_scenario("anesthesia-event").events[0]
+    anaesthesia = resolve_scenario("anesthesia-event")
+    event = anaesthesia.events[0]
     assert {r.response for r in event.require} == {"pause_harvest", "notify_anesthesia"}
-    assert event.trigger.collected_ml == 400
+    # The model's hypotension, with the infusion stopped; not a script at a fixed volume.
+    assert event.trigger.on_event == "donor_hypotension"
+    assert anaesthesia.anaesthesia.fluid_replacement is False
 
     care = resolve_scenario("post-procedure-care")
     assert care.kind == "nursing" and care.handover.skin_sites == 4

@@ -315,7 +315,8 @@ def test_more_than_10_ml_from_one_penetration_is_named():
 
 
 @pytest.mark.parametrize(
-    ("move", "turn", "fresh"), [(0, 0, 0.0), (0, 45, 0.0), (0, 120, 1.0), (5, 0, 1.0)]
+    ("move", "turn", "fresh"),
+    [(0, 0, 0.0), (0, 45, 0.0), (0, 120, Thresholds().rotation_credit[0]), (5, 0, 1.0)],
 )
 def test_repeat_pulls_need_a_turn_or_a_move_to_reach_fresh_marrow(move, turn, fresh):
     log = Log().mark(0).insert(0).penetrate().pull(4, tnc_per_ml=24e6)

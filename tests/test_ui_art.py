@@ -224,6 +224,7 @@ def test_the_syringe_fills_with_marrow_dark_and_blood_bright(app):
     s.submit(c.Insert(site=0, lateral_deg=24.0))
     s.submit(c.Advance(mm=60, twist=True, stop_on="loss_of_resistance"))
     s.submit(c.RemoveStylet())
+    s.submit(c.HepariniseSyringes())  # unheparinised marrow may clot in the syringe
     panel = proc.needle_panel
     colours = []
     for ml in (1.0, 20.0):

@@ -17,7 +17,11 @@ def test_hypotension_shows_on_the_monitor_line():
         if any(e["type"] == "scenario_event" for e in a.sim.events):
             break
     text = vitals_text(donor_state(a.sim.events))
-    assert "BP 78/44 mmHg" in text and "HR 122/min" in text
+    # The model's hypotension (sim/model/circulation.py): the monitor shows the engine's state.
+    state = a.engine.donor_state
+    assert state["systolic_mmhg"] < 90
+    bp = f"BP {state['systolic_mmhg']:.0f}/{state['diastolic_mmhg']:.0f} mmHg"
+    assert bp in text and f"HR {state['heart_rate_bpm']:.0f}/min" in text
 
 
 def test_no_vitals_before_the_engine_sets_any():

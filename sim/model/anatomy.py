@@ -325,7 +325,7 @@ class Anatomy:
             midline=((0.0, 160.0 * s), (0.0, -140.0 * s)),
         )
 
-    def site_zone(self, lateral_mm: float, cranial_mm: float) -> str:
+    def site_zone(self, lateral_mm: float, cranial_mm: float, length_mm: float = 100.0) -> str:
         """Where a skin site lies against the posterior crest: ``safe`` or the hazard it is near.
 
         The safe zone is the PSIS table and the posterior crest within ~3 cm of it; medial of
@@ -339,7 +339,7 @@ class Anatomy:
             return "caudal_sciatic_notch"
         if lateral_mm > 35.0 * s or cranial_mm > 30.0 * s:
             return "lateral_cluneal_nerves"
-        if not self.reaches_marrow(lateral_mm, cranial_mm):
+        if not self.reaches_marrow(lateral_mm, cranial_mm, length_mm):
             return "off_bone"
         return "safe"
 

@@ -3,13 +3,26 @@
 A pull of ``V`` mL at a spot holding ``A`` mL of accessible marrow brings
 ``m = A (1 - exp(-V / v0))`` mL of true marrow; the rest of the syringe is peripheral blood
 (Batinic 1990, Muschler 1997, Hernigou 2013, Wikipedia 'bone marrow examination': clinical.md §2).
-Each pull drains the spot: the field around the draw point falls by ``efficiency * m / A``
-(Muench 2019), so repeated pulls at one spot fall off steeply, while rotating the needle (its side
-holes face fresh marrow), advancing a few millimetres or entering the bone elsewhere restores yield.
+
+A pull draws through the needle's open tip and through its side holes (``tip_draw_share`` of it
+through the tip).  Each pull drains the marrow around both (Muench 2019: repeated pulls through
+one trocar add little), so:
+
+* a second pull at the same spot falls off steeply;
+* turning the needle moves only the side holes: part of the next pull still comes from the
+  drained zone round the tip, and each further turn finds its side holes nearer to marrow an
+  earlier turn drained, so rotation restores part of a spot, and less with each turn;
+* advancing a few millimetres, or a new bone entry, moves the tip into marrow no pull has
+  touched;
+* beyond the spot, every pull draws down the **ilium's pool**: the marrow aspiration can reach
+  in that posterior ilium is finite and proportional to body weight, and the sinusoids refill
+  with peripheral blood, so the more of a donor's size is drawn the thinner every spot becomes
+  (Wang: the share of the donor's blood volume accessed lowers TNC/mL).  The other crest has its
+  own pool: a distant site restores most.
 
 The field is a 2 mm grid over each ilium, created on first use from a seeded generator; an
-aspiration touches only the 3x3x3 voxels around its draw point, so its cost does not grow with
-the length of the session.
+aspiration touches only the voxels around its draw point, so its cost does not grow with the
+length of the session.
 """
 
 from __future__ import annotations
@@ -97,6 +110,10 @@ class MarrowField:
         self.fresh = np.exp(fine - 0.5 * p.heterogeneity_sd**2)
         self.level = self.fresh.copy()
         self.shape = shape
+        #: The ilium's pool: the marrow aspiration can reach in this posterior ilium (mL),
+        #: proportional to body weight, and the true marrow drawn from it so far.
+        self.pool_ml = p.ilium_marrow_ml_per_kg * donor.weight_kg
+        self.drawn_ml = 0.0
 
     def impoverish(self, zone: DryTapZone, centre: Vec3) -> None:
         """Make the marrow around ``centre`` poor (a dry-tap zone); fresh and current alike."""
@@ -129,9 +146,32 @@ class MarrowField:
         """Kernel-weighted fraction of fresh marrow around a draw point."""
         return float((self.level[self._window(point)] * KERNEL).sum())
 
-    def drain(self, point: Vec3, fraction: float) -> None:
-        """Remove ``fraction`` of what is accessible around the draw point."""
-        self.level[self._window(point)] *= 1.0 - fraction
+    def drain(self, point: Vec3, fraction: float, also: Vec3 | None = None) -> None:
+        """Remove ``fraction`` of what is accessible around the draw point (and, once, around
+        ``also``: voxels both windows share are drained once, not twice)."""
+        first = self._window(point)
+        if also is None:
+            self.level[first] *= 1.0 - fraction
+            return
+        second = self._window(also)
+        box = tuple(
+            slice(min(a.start, b.start), max(a.stop, b.stop))
+            for a, b in zip(first, second, strict=True)
+        )
+        mask = np.zeros(tuple(sl.stop - sl.start for sl in box), dtype=bool)
+        for win in (first, second):
+            inner = zip(win, box, strict=True)
+            mask[tuple(slice(w.start - b.start, w.stop - b.start) for w, b in inner)] = True
+        view = self.level[box]  # a view: writing through the mask changes the field
+        view[mask] *= 1.0 - fraction
+
+    def regional(self, point: Vec3 | None = None) -> float:
+        """Share of the ilium's reachable marrow still in place (1 before the first pull)."""
+        return math.exp(-self.drawn_ml / self.pool_ml) if self.pool_ml > 0 else 1.0
+
+    def drain_region(self, point: Vec3 | None, marrow_ml: float) -> None:
+        """A pull took ``marrow_ml`` of true marrow from this ilium's pool."""
+        self.drawn_ml += marrow_ml
 
     def depletion(self) -> float:
         """Share of the ilium's marrow drawn so far (for the debrief)."""
@@ -162,12 +202,19 @@ class YieldModel:
         tnc = volume_ml * self.blood_wbc_per_ml
         return Sample(volume_ml, 0.0, tnc, tnc * self.p.cd34_fraction_blood)
 
-    def draw(self, field: MarrowField, point: Vec3, volume_ml: float) -> Sample:
-        """Aspirate ``volume_ml`` with the side holes at ``point`` in the marrow."""
-        available_ml = self.p.spot_marrow_ml * field.accessible(point)
+    def draw(
+        self, field: MarrowField, point: Vec3, volume_ml: float, tip: Vec3 | None = None
+    ) -> Sample:
+        """Aspirate ``volume_ml`` with the side holes at ``point`` and the open tip at ``tip``
+        (the same point when not given) in the marrow."""
+        tip = point if tip is None else tip
+        phi = self.p.tip_draw_share
+        local = phi * field.accessible(tip) + (1.0 - phi) * field.accessible(point)
+        available_ml = self.p.spot_marrow_ml * local * field.regional(tip)
         share = self.marrow_fraction_drawn(volume_ml)
         marrow_ml = available_ml * share
-        field.drain(point, self.p.depletion_efficiency * share)
+        field.drain(tip, self.p.depletion_efficiency * share, also=point)
+        field.drain_region(tip, marrow_ml)
         blood_ml = volume_ml - marrow_ml
         tnc_marrow = marrow_ml * self.marrow_tnc_per_ml
         tnc_blood = blood_ml * self.blood_wbc_per_ml

@@ -118,10 +118,14 @@ class TissueMechanics:
         return m
 
     def scripted_force_n(self, tissue: Tissue, twist: bool) -> float:
-        """The force a controlled operator applies: a margin over the layer's resistance."""
+        """The force a controlled operator applies: a margin over the layer's resistance; in
+        marrow, what moves the tip at the pressing hand's firm speed (``hand_marrow_speed_mm_s``,
+        the same speed sim/model/hand.py gives a trainee who keeps pressing)."""
         p = self.params
-        r = self.layer(tissue, twist).resistance_n
-        return min(p.hand_max_force_n, p.hand_margin * r + p.hand_min_force_n)
+        layer = self.layer(tissue, twist)
+        if tissue == Tissue.MARROW:
+            return layer.resistance_n + p.hand_marrow_speed_mm_s * layer.damping
+        return min(p.hand_max_force_n, p.hand_margin * layer.resistance_n + p.hand_min_force_n)
 
 
 #: Called when the tip crosses from one tissue into the next: (old, new, depth_mm, elapsed_s).

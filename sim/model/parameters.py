@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 #: The tables, read through importlib.resources from the installed package (package data).
 PARAMS_DIR: Traversable = resources.files("sim.model") / "params"
-TABLES = ("anatomy", "needle", "marrow", "timing")
+TABLES = ("anatomy", "needle", "marrow", "donor", "physiology", "timing")
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,23 @@ import numpy as np
 from sim.errors import CommandRejected
 from sim.model.anatomy import Anatomy, Side, Vec3, direction
 from sim.model.bag import CollectionBag
+from sim.model.circulation import Circulation
 from sim.model.donor import Donor
 from sim.model.hand import HandModel
 from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
 from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
 from sim.model.parameters import table
-from sim.model.tissue import CRITICAL_TISSUES, Tissue
+from sim.model.tissue import ASPIRATE_OUTSIDE_MARROW, CRITICAL_TISSUES, Tissue
 from sim.vocabulary import commands as c
-from sim.vocabulary.events import DONOR_VOLUME_LIMIT_EXCEEDED, SIM_CRITICAL_EVENTS
+from sim.vocabulary.events import (
+    DANGER_ZONE_ASPIRATION,
+    DONOR_PROFILE,
+    DONOR_VOLUME_LIMIT_EXCEEDED,
+    DRY_TAP,
+    NEEDLE_CHOSEN,
+    SIM_CRITICAL_EVENTS,
+    SYRINGE_CLOTTED,
+)
 
 MAX_SITES = 8
 #: Two marks closer than this are one skin puncture, not two sites.
@@ -59,8 +68,13 @@ class Simulation:
         seed: int,
         donor_limit_ml_per_kg: float | None = None,
         dry_tap: DryTapZone | None = None,
+        draw_donor: bool = True,
+        fluid_replacement: bool = True,
     ) -> None:
-        self.donor = donor
+        seeds = np.random.SeedSequence(seed).spawn(4)
+        #: The individual: what the scenario left open is drawn from the seed (donor.toml).
+        self.donor = donor.individual(np.random.default_rng(seeds[2])) if draw_donor else donor
+        donor = self.donor
         self.recipient_weight_kg = recipient_weight_kg
         self.seed = seed
         self.anatomy = Anatomy(donor)
@@ -77,12 +91,18 @@ class Simulation:
         self.yield_model = YieldModel(donor)
         self.timing = table("timing")
         self.donor_limit_ml = donor.volume_limit_ml(donor_limit_ml_per_kg)
-        seeds = np.random.SeedSequence(seed).spawn(2)
         self._field_rng = {
             "left": np.random.default_rng(seeds[0]),
             "right": np.random.default_rng(seeds[1]),
         }
         self.fields: dict[str, MarrowField] = {}
+        #: Whether the marrow in a syringe clots is drawn from its own stream, once per pull.
+        self._clot_rng = np.random.default_rng(seeds[3])
+        #: The donor's circulation: what is drawn, the fluids and units given back.
+        self.circulation = Circulation.of(donor, replacement=fluid_replacement)
+        #: Anticoagulation done so far (procedure steps set it): syringes loaded with
+        #: heparinised saline, IV heparin at induction, ACD-A in the bag.
+        self.anticoagulation = {"syringes": False, "iv_heparin": False, "acd": False}
         self.dry_tap = dry_tap  # placed at the first marrow draw (see DryTapZone)
         self.dry_tap_centre: tuple[Side, Vec3] | None = None
         self.t_s = 0.0
@@ -95,8 +115,24 @@ class Simulation:
         self.bone_penetrations = 0
         self.aspirations = 0
         self.max_pull_ml = 0.0
+        self.needle_kind = "standard"
+        #: Blood the donor lost outside the bag (a pull in the pelvis or the notch's vessels).
+        self.blood_lost_ml = 0.0
         self.critical: list[str] = []
         self.listeners: list = []
+        self._emit(
+            DONOR_PROFILE,
+            sex=donor.sex,
+            age_years=donor.age_years,
+            weight_kg=donor.weight_kg,
+            height_cm=donor.height_cm,
+            bmi=donor.bmi,
+            hb_g_l=donor.hb_g_l,
+            haematocrit=donor.hct,
+            wbc_per_ml=donor.blood_wbc_per_ml,
+            blood_volume_ml=donor.blood_volume_ml,
+            marrow_richness=donor.marrow_richness,
+        )
 
     # ------------------------------------------------------------------ events
     def emit(self, type_: str, **fields: Any) -> Event:
@@ -185,6 +221,15 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             raise CommandRejected(f"cannot {what}: no needle is in the skin; insert first")
         return self.needle
 
+    def _do_choose_needle(self, cmd: c.ChooseNeedle) -> None:
+        if self.needle.inserted:
+            raise CommandRejected("cannot change needles with one in place; remove_needle first")
+        p = table("needle")
+        self.needle_kind = cmd.needle
+        self.motion.length_mm = p.long_length_mm if cmd.needle == "long" else p.length_mm
+        self.t_s += self.timing.choose_needle_s
+        self._emit(NEEDLE_CHOSEN, needle=cmd.needle, length_mm=self.motion.length_mm)
+
     def _do_mark_site(self, cmd: c.MarkSite) -> None:
         if len(self.sites) >= MAX_SITES:
             raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
@@ -201,7 +246,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         self.sites.append(site)
         self.field(side)  # build this ilium's marrow field now, not in the first aspiration
         self.t_s += self.timing.mark_site_s
-        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm)
+        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm, self.motion.length_mm)
         self._emit(
             "site_marked",
             site=site.index,
@@ -264,7 +309,20 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         if not n.stylet_in and res.moved_mm > 0 and n.tissue.is_cortex:
             n.plugged = True
         if res.hub_at_skin:
-            self._emit("needle_fully_inserted", **self._where())
+            if n.tissue.is_soft:
+                self._emit(
+                    "needle_fully_inserted",
+                    before_bone=True,
+                    length_mm=self.motion.length_mm,
+                    message=(
+                        f"The hub is at the skin and the tip, {n.depth_mm:.0f} mm in, has not "
+                        "reached bone: this needle is too short for this donor. Take it out and "
+                        "choose the long needle, or another approach."
+                    ),
+                    **self._where(),
+                )
+            else:
+                self._emit("needle_fully_inserted", before_bone=False, **self._where())
         if res.skived and not n.skive_reported:
             n.skive_reported = True
             self._emit("needle_skived", **self._where())
@@ -373,18 +431,40 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             raise CommandRejected("cannot aspirate with the stylet in; remove_stylet first")
         tissue = n.tissue
         self.t_s += self.timing.aspirate_fixed_s + self.timing.aspirate_s_per_ml * cmd.ml
-        if n.plugged or tissue.is_cortex:
-            self._emit("dry_tap", ml=cmd.ml, plugged=n.plugged, **self._where())
-            sample = None
-        elif tissue == Tissue.MARROW:
-            point = side_hole_point(n.tip(), n.direction, n.rotation_deg)
-            sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml)
-        else:
-            sample = self.yield_model.blood(cmd.ml)
         self.aspirations += 1
         self.max_pull_ml = max(self.max_pull_ml, cmd.ml)
-        if sample is None:
+        if n.plugged or tissue.is_cortex or tissue.is_soft or tissue == Tissue.AIR:
+            # Nothing comes back: a plugged needle or a tip in cortex is a dry tap; in fat or
+            # muscle the syringe holds at most a little tissue fluid, which is discarded.
+            reason = "plugged" if n.plugged else ("cortex" if tissue.is_cortex else "soft_tissue")
+            self._emit(DRY_TAP, ml=cmd.ml, plugged=n.plugged, reason=reason, **self._where())
             return
+        if tissue in ASPIRATE_OUTSIDE_MARROW:
+            # Outside the ilium: no marrow, and harm. Blood from the pelvis or the notch's
+            # vessels is lost to the donor; none of it goes into the bag.
+            returned = ASPIRATE_OUTSIDE_MARROW[tissue]
+            lost = cmd.ml if returned == "blood" else 0.0
+            self.blood_lost_ml += lost
+            self.circulation.draw(lost)
+            self._emit(
+                DANGER_ZONE_ASPIRATION,
+                ml=cmd.ml,
+                returned=returned,
+                blood_lost_ml=lost,
+                penetration=n.penetration,
+                **self._where(),
+            )
+            return
+        tip = n.tip()
+        point = side_hole_point(tip, n.direction, n.rotation_deg)
+        sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
+        self.circulation.draw(cmd.ml)
+        clotted = self._clot_rng.random() < self.clot_probability()
+        if clotted:
+            # The marrow clots in the syringe: the clot, and the cells in it, stay in the
+            # filters; only the blood reaches the bag.
+            lost = sample
+            sample = self.yield_model.blood(cmd.ml)
         self.bag.add(sample)
         self._emit(
             "aspirated",
@@ -396,8 +476,23 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             penetration=n.penetration,
             rotation_deg=n.rotation_deg,
             bag_ml=self.bag.volume_ml,
+            clotted=clotted,
             **self._where(),
         )
+        if clotted:
+            self._emit(
+                SYRINGE_CLOTTED,
+                ml=cmd.ml,
+                marrow_ml=lost.marrow_ml,
+                tnc_lost=round(lost.tnc - sample.tnc),
+                penetration=n.penetration,
+                message=(
+                    "The marrow clotted in the syringe: the clot and its cells stay in the "
+                    "filters, only blood reaches the bag. Load each syringe with heparinised "
+                    "saline before pulling."
+                ),
+                **self._where(),
+            )
         if (
             self.bag.volume_ml > self.donor_limit_ml
             and DONOR_VOLUME_LIMIT_EXCEEDED not in self.critical
@@ -407,6 +502,14 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
                 bag_ml=self.bag.volume_ml,
                 limit_ml=self.donor_limit_ml,
             )
+
+    def clot_probability(self) -> float:
+        """Chance that a pull's marrow clots in its syringe (physiology.toml)."""
+        if self.anticoagulation["syringes"]:
+            return 0.0
+        p = table("physiology")
+        factor = p.iv_heparin_clot_factor if self.anticoagulation["iv_heparin"] else 1.0
+        return p.syringe_clot_probability * factor
 
     def _do_remove_needle(self, cmd: c.RemoveNeedle) -> None:
         n = self._require_needle("remove the needle")
@@ -440,6 +543,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             "max_pull_ml": round(self.max_pull_ml, 6),
             "procedure_s": round(self.t_s, 6),
             "donor_limit_ml": round(self.donor_limit_ml, 6),
+            **self.circulation.summary(),
             "critical_errors": list(self.critical),
         }
 
@@ -461,4 +565,5 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         h = hashlib.sha256(json.dumps(state, sort_keys=True).encode())
         for side in sorted(self.fields):
             h.update(np.round(self.fields[side].level, 12).tobytes())
+            h.update(np.float64(self.fields[side].drawn_ml).round(12).tobytes())
         return h.hexdigest()

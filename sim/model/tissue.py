@@ -53,6 +53,15 @@ _LABELS = {
     Tissue.SCIATIC_NOTCH: "greater sciatic notch (gluteal vessels, sciatic nerve)",
 }
 
+#: What a pull brings back with the tip in each tissue outside the marrow (clinical.md §3: the SI
+#: joint and sacrum; beyond the inner table the iliac vessels and retroperitoneum; the notch's
+#: gluteal vessels).  Soft tissue and cortex give a dry tap (or a little tissue fluid).
+ASPIRATE_OUTSIDE_MARROW = {
+    Tissue.SI_JOINT: "nothing usable",
+    Tissue.PELVIS: "blood",
+    Tissue.SCIATIC_NOTCH: "blood",
+}
+
 #: Entering these tissues is a critical error, with the code named here.
 CRITICAL_TISSUES = {
     Tissue.PELVIS: INNER_TABLE_BREACH,

@@ -39,6 +39,8 @@ class Attempt:
             seed=seed,
             donor_limit_ml_per_kg=scenario.targets.donor_limit_ml_per_kg,
             dry_tap=scenario.donor.dry_tap_zone(),
+            draw_donor=scenario.donor.draw,
+            fluid_replacement=scenario.anaesthesia.fluid_replacement,
         )
         self.engine = ScenarioEngine(scenario, self.sim)
         self.steps = ProcedureSteps(scenario, self.sim, self.engine)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sim.errors import CommandRejected
+from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.schema import (
     HARVEST_RESPONSES,
@@ -35,7 +36,16 @@ from sim.scenario.schema import (
     Trigger,
 )
 from sim.vocabulary import commands as c
-from sim.vocabulary.events import MISSED_REQUIRED_RESPONSE
+from sim.vocabulary.events import (
+    ANAESTHETIST_ESCALATION,
+    CONTINUATION_JUSTIFIED,
+    DONOR_HYPOTENSION,
+    DONOR_VOLUME_LIMIT_EXCEEDED,
+    FLUIDS_GIVEN,
+    MISSED_REQUIRED_RESPONSE,
+    TRANSFUSION_INDICATED,
+    UNITS_TRANSFUSED,
+)
 
 Status = Literal["pending", "made", "missed", "late"]
 #: Needle commands a nursing scenario still accepts (the harvest itself is already done).
@@ -73,7 +83,25 @@ class ScenarioEngine:
         self.scenario = scenario
         self.sim = sim
         self.timing = sim.timing
-        self.donor_state: dict[str, float | str] = dict(scenario.donor.vitals.model_dump())
+        #: The donor's state as the scenario and its scripted events set it; ``donor_state``
+        #: is this with the circulation's effect on the vital signs (sim/model/circulation.py).
+        self.base_state: dict[str, float | str] = dict(scenario.donor.vitals.model_dump())
+        self.donor_state: dict[str, float | str] = {}
+        self.hypotensive = False
+        self.escalated = False
+        #: The vital signs last announced in a ``donor_state`` event (the monitor shows them).
+        self._shown: dict[str, float] = {}
+        self.transfusion_flagged = False
+        self.units_left = {
+            "autologous": scenario.anaesthesia.autologous_units,
+            "crossmatched": scenario.anaesthesia.crossmatched_units,
+        }
+        if scenario.handover is not None:  # the harvest before a nursing scenario
+            circ = sim.circulation
+            circ.draw(scenario.handover.collected_ml)
+            # In recovery the volume has been made up; the red cells have not.
+            circ.volume_ml = circ.blood_volume_0_ml
+        self.refresh_state()
         self.fired: list[str] = []
         self.required: list[RequiredResponse] = []
         self.paused_since_s: float | None = None
@@ -176,9 +204,21 @@ class ScenarioEngine:
             if not self.paused:
                 raise CommandRejected("cannot resume: the harvest is not paused")
         elif do == "stop_harvest":
-            if self.collection_stopped is not None:
+            if self.collection_stopped is not None and self.collection_stopped != "anaesthetist":
                 raise CommandRejected(f"collection has already stopped ({self.collection_stopped})")
-        elif do != "notify_anesthesia":
+        elif do == "transfuse":
+            left = self.units_left[cmd.source]
+            if cmd.units > left:
+                raise CommandRejected(
+                    f"only {left} {cmd.source} unit{'s' if left != 1 else ''} available",
+                    field="units",
+                )
+        elif do == "justify_continuing":
+            if self.collection_stopped != "anaesthetist":
+                raise CommandRejected(
+                    "nothing to justify: the anaesthetist has not stopped the harvest"
+                )
+        elif do not in ("notify_anesthesia", "give_fluids"):
             raise CommandRejected(f"{do} is not a response the engine handles")
         self.sim.spend(self.timing[f"{do}_s"])
         if do == "pause_harvest":
@@ -189,6 +229,34 @@ class ScenarioEngine:
         elif do == "stop_harvest":
             self.stop_collection("stop_harvest")
             extra["collected_ml"] = self.sim.bag.volume_ml
+        elif do == "give_fluids":
+            self.sim.circulation.infuse(cmd.ml, cmd.fluid)
+            self.refresh_state()
+            self.sim.emit(
+                FLUIDS_GIVEN, ml=cmd.ml, fluid=cmd.fluid, by="trainee", **self._body()
+            )
+        elif do == "transfuse":
+            self.units_left[cmd.source] -= cmd.units
+            self.sim.circulation.transfuse(cmd.units)
+            self.refresh_state()
+            self.sim.emit(UNITS_TRANSFUSED, units=cmd.units, source=cmd.source, **self._body())
+        elif do == "justify_continuing":
+            count = next(
+                (e for e in reversed(self.sim.events) if e["type"] == "cell_count"), None
+            )
+            target = self.scenario.targets.tnc_per_kg_recipient
+            justified = count is not None and count["tnc_per_kg_recipient"] < target
+            self.collection_stopped = None
+            self.sim.emit(
+                CONTINUATION_JUSTIFIED,
+                reason=cmd.reason,
+                justified=justified,
+                last_count_tnc_per_kg_recipient=None if count is None else count[
+                    "tnc_per_kg_recipient"
+                ],
+                **self._body(),
+            )
+        self.refresh_state()
         self.answer(do, issued_s, unprompted=True, **extra)
 
     def answer(self, response: str, issued_s: float, *, unprompted: bool, **extra: Any) -> None:
@@ -242,12 +310,14 @@ class ScenarioEngine:
                 self._miss(req, at_end=True)
 
     def after_command(self, start: int) -> None:
-        """Deadlines, then triggers, after a command whose events start at ``start``."""
+        """The donor's body, deadlines, then triggers, after a command whose events start at
+        ``start``."""
         for ev in self.sim.events[start:]:
             if ev["type"] == "aspirated":
                 self.last_pull = ev
         if self.sim.ended:
             return
+        self.body_checks(start)
         now = self.sim.t_s
         for req in self.required:
             if req.status == "pending" and now > req.deadline_s:
@@ -348,6 +418,19 @@ class ScenarioEngine:
         if (event_id, phase) in self._effects_done:
             return
         self._effects_done.add((event_id, phase))
+        if effect.fluid_replacement is not None:
+            self.sim.circulation.replacement = effect.fluid_replacement
+        if effect.fluids_ml:
+            self.sim.circulation.infuse(effect.fluids_ml, effect.fluid)
+            self.refresh_state()
+            self.sim.emit(
+                FLUIDS_GIVEN,
+                ml=effect.fluids_ml,
+                fluid=effect.fluid,
+                by="anaesthetist",
+                **self._body(),
+            )
+            self.refresh_state()
         if effect.takes_s:
             self.sim.spend(effect.takes_s)
         if effect.message is not None:
@@ -356,5 +439,102 @@ class ScenarioEngine:
             self._change_state(event_id, effect.donor_state)
 
     def _change_state(self, source: str, changes: dict[str, float | str]) -> None:
-        self.donor_state.update(changes)
+        self.base_state.update(changes)
+        self.refresh_state()
         self.sim.emit("donor_state", id=source, changes=dict(changes), state=dict(self.donor_state))
+
+    # ------------------------------------------------------------------ the donor's body
+    def _body(self) -> dict[str, Any]:
+        """The circulation now, for the body's events."""
+        circ = self.sim.circulation
+        return {
+            "blood_volume_drawn_pct": round(circ.drawn_pct, 3),
+            "deficit_pct": round(circ.deficit_pct, 3),
+            "hb_g_l": round(circ.hb_g_l, 1),
+            "systolic_mmhg": self.donor_state.get("systolic_mmhg"),
+            "heart_rate_bpm": self.donor_state.get("heart_rate_bpm"),
+        }
+
+    def refresh_state(self) -> None:
+        """``donor_state``: the scripted state, moved by what the circulation has lost."""
+        state = dict(self.base_state)
+        for key, delta in self.sim.circulation.vital_changes().items():
+            value = state.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                state[key] = round(float(value) + delta, 1)
+        state["hb_g_l"] = round(self.sim.circulation.hb_g_l, 1)
+        state["blood_volume_drawn_pct"] = round(self.sim.circulation.drawn_pct, 1)
+        self.donor_state = state
+
+    def _announce_vitals(self) -> None:
+        """A ``donor_state`` event (the monitor) once the circulation has moved a vital sign by
+        a visible step since the last one."""
+        steps = {"systolic_mmhg": 2.0, "diastolic_mmhg": 2.0, "heart_rate_bpm": 2.0, "hb_g_l": 5.0}
+        now = {k: self.donor_state[k] for k in steps if isinstance(self.donor_state.get(k), float)}
+        if not self._shown:
+            self._shown = dict(now)
+            return
+        moved = {k: v for k, v in now.items() if abs(v - self._shown.get(k, v)) >= steps[k]}
+        if moved:
+            self._shown = dict(now)
+            self.sim.emit(
+                "donor_state", id="circulation", changes=moved, state=dict(self.donor_state)
+            )
+
+    def body_checks(self, start: int) -> None:
+        """The anaesthetist reads the donor: hypotension, the donor limit, a transfusion."""
+        self.refresh_state()
+        self._announce_vitals()
+        p = table("physiology")
+        systolic = self.donor_state.get("systolic_mmhg")
+        if isinstance(systolic, int | float):
+            if systolic < p.hypotension_systolic_mmhg and not self.hypotensive:
+                self.hypotensive = True
+                body = self._body()
+                self.sim.emit(
+                    DONOR_HYPOTENSION,
+                    diastolic_mmhg=self.donor_state.get("diastolic_mmhg"),
+                    message=(
+                        f"The anaesthetist's monitor alarms: blood pressure {systolic:.0f}/"
+                        f"{self.donor_state.get('diastolic_mmhg', 0):.0f} mmHg, heart rate "
+                        f"{self.donor_state.get('heart_rate_bpm', 0):.0f}. The donor is "
+                        f"hypotensive; {body['blood_volume_drawn_pct']:.0f}% of the blood volume "
+                        "has been drawn."
+                    ),
+                    **body,
+                )
+            elif systolic >= p.hypotension_systolic_mmhg + 5.0:
+                self.hypotensive = False
+        limit = any(
+            ev["type"] == DONOR_VOLUME_LIMIT_EXCEEDED for ev in self.sim.events[start:]
+        )
+        if limit and not self.escalated:
+            self.escalated = True
+            self.stop_collection("anaesthetist")
+            body = self._body()
+            per_kg = self.sim.bag.volume_ml / self.scenario.donor.weight_kg
+            self.sim.emit(
+                ANAESTHETIST_ESCALATION,
+                collected_ml=self.sim.bag.volume_ml,
+                collected_ml_per_kg_donor=round(per_kg, 3),
+                message=(
+                    f"The anaesthetist stops you: the bag holds {per_kg:.1f} mL per kg of the "
+                    f"donor, over the {self.scenario.targets.donor_limit_ml_per_kg:g} mL/kg "
+                    f"limit; {body['blood_volume_drawn_pct']:.0f}% of the blood volume has been "
+                    f"drawn and the haemoglobin is {body['hb_g_l']:.0f} g/L. The harvest stops "
+                    "here unless you justify going on (justify_continuing)."
+                ),
+                **body,
+            )
+        hb = self.sim.circulation.hb_g_l
+        if hb < p.transfusion_hb_g_l and not self.transfusion_flagged:
+            self.transfusion_flagged = True
+            self.sim.emit(
+                TRANSFUSION_INDICATED,
+                message=(
+                    f"The donor's haemoglobin is {hb:.0f} g/L, under "
+                    f"{p.transfusion_hb_g_l:.0f} g/L: the anaesthetist asks for a unit "
+                    "(transfuse)."
+                ),
+                **self._body(),
+            )

@@ -35,9 +35,18 @@ RESPONSES = (
     "request_cell_count",
     "notify_anesthesia",
     "stop_harvest",
+    "give_fluids",
+    "transfuse",
+    "justify_continuing",
 )
 #: Responses about the collection itself (not in nursing scenarios).
-HARVEST_RESPONSES = ("pause_harvest", "resume_harvest", "request_cell_count", "stop_harvest")
+HARVEST_RESPONSES = (
+    "pause_harvest",
+    "resume_harvest",
+    "request_cell_count",
+    "stop_harvest",
+    "justify_continuing",
+)
 CRITERIA = (
     "site_selection",
     "trajectory",
@@ -67,6 +76,10 @@ METRICS = (
     "critical_error_count",
     "last_pull_ml",
     "last_pull_tnc_per_ml",
+    "blood_volume_drawn_pct",
+    "donor_hb_g_l",
+    "fluids_ml",
+    "units_transfused",
 )
 DONOR_STATE_METRIC = re.compile(r"^donor_state\.[a-z][a-z0-9_]*$")
 STATE_KEY = r"^[a-z][a-z0-9_]*$"
@@ -134,6 +147,10 @@ class DonorSpec(_Model):
     cellularity: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = 1.0
     cortex: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = 1.0
     wbc_per_ml: Annotated[float, Field(ge=1e6, le=5e7, allow_inf_nan=False)] | None = None
+    haematocrit: Annotated[float, Field(ge=0.2, le=0.6, allow_inf_nan=False)] | None = None
+    #: Each seed draws its own donor (marrow cellularity, WBC, haematocrit: donor.toml);
+    #: false gives the population's typical donor whatever the seed.
+    draw: bool = True
     dry_tap_radius_mm: Annotated[float, Field(ge=5, le=80, allow_inf_nan=False)] | None = None
     dry_tap_cellularity: Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)] | None = None
     vitals: Vitals = Vitals()
@@ -162,6 +179,7 @@ class DonorSpec(_Model):
             cellularity=self.cellularity,
             cortex=self.cortex,
             wbc_per_ml=self.wbc_per_ml,
+            haematocrit=self.haematocrit,
         )
 
     def dry_tap_zone(self) -> DryTapZone | None:
@@ -325,6 +343,11 @@ class Effect(_Model):
     #: How long the effect takes before its state holds (e.g. the anaesthetist treating
     #: hypotension for 5 minutes); the procedure clock runs on by this much.
     takes_s: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)] = 0.0
+    #: A bolus the anaesthetist gives (into the model's circulation), and of what.
+    fluids_ml: Annotated[float, Field(ge=0, le=2000, allow_inf_nan=False)] = 0.0
+    fluid: Literal["crystalloid", "colloid"] = "crystalloid"
+    #: Restart (true) or stop (false) the anaesthetist's replacement of the harvested volume.
+    fluid_replacement: bool | None = None
 
 
 class ScriptedEvent(_Model):
@@ -366,6 +389,21 @@ class ScriptedEvent(_Model):
         """The id a requirement goes by in events: the event's id, qualified by the response
         when the event requires several."""
         return self.id if len(self.require) == 1 else f"{self.id}.{response}"
+
+
+class Anaesthesia(_Model):
+    """What the anaesthetist does for the donor's circulation (sim/model/circulation.py).
+
+    By default the anaesthetist replaces the harvested volume with crystalloid as it is drawn
+    (physiology.toml ``replacement_ratio``).  ``fluid_replacement = false`` has the infusion
+    stopped (unnoticed) from the start.  Units: the donor's own, collected before the harvest
+    (CIBMTR: 60% of donors received autologous units), and cross-matched units on standby (Royal
+    Marsden 21.2: two, 'only in exceptional circumstances').
+    """
+
+    fluid_replacement: bool = True
+    autologous_units: Annotated[int, Field(ge=0, le=4)] = 0
+    crossmatched_units: Annotated[int, Field(ge=0, le=4)] = 2
 
 
 class Handover(_Model):
@@ -441,6 +479,7 @@ class Scenario(_Model):
     events: list[ScriptedEvent] = Field(default_factory=list)
     handover: Handover | None = None
     care: Care = Care()
+    anaesthesia: Anaesthesia = Anaesthesia()
 
     @field_validator("objectives", "briefing")
     @classmethod

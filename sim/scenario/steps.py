@@ -21,6 +21,14 @@ from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
 from sim.scenario.schema import Scenario
 from sim.vocabulary import commands as c
+from sim.vocabulary.events import (
+    ANAESTHETIST_ESCALATION,
+    DONOR_HYPOTENSION,
+    TRANSFUSION_INDICATED,
+)
+
+#: The donor's body's alarms: each is a change in the donor's condition.
+BODY_ALARMS = (DONOR_HYPOTENSION, ANAESTHETIST_ESCALATION, TRANSFUSION_INDICATED)
 
 #: Donor-state keys each recovery observation reads.
 OBSERVATION_KEYS = {
@@ -71,6 +79,7 @@ class ProcedureSteps:
         )
 
     def _do_heparinise_syringes(self, cmd: c.HepariniseSyringes) -> None:
+        self.sim.anticoagulation["syringes"] = True
         t = self.timing
         self._done(
             "heparinise_syringes",
@@ -84,17 +93,27 @@ class ProcedureSteps:
         if bag.volume_ml <= 0:
             raise CommandRejected("cannot count cells: the bag is empty")
         issued_s = self.sim.t_s
-        target = self.scenario.targets.tnc_per_kg_recipient * self.scenario.recipient.weight_kg
+        targets, recipient_kg = self.scenario.targets, self.scenario.recipient.weight_kg
+        target = targets.tnc_per_kg_recipient * recipient_kg
         per_ml = bag.tnc_per_ml
         counted = {
             "tnc_per_ml": round(per_ml),
             "bag_ml": bag.volume_ml,
             "tnc_total": round(bag.tnc),
             "tnc_per_kg_recipient": round(bag.tnc_per_kg_recipient),
-            "target_tnc_per_kg_recipient": self.scenario.targets.tnc_per_kg_recipient,
+            "target_tnc_per_kg_recipient": targets.tnc_per_kg_recipient,
             "ml_to_target": max(0.0, (target - bag.tnc) / per_ml) if per_ml > 0 else None,
             "ml_to_donor_limit": self.sim.donor_limit_ml - bag.volume_ml,
+            "cd34_per_ml": round(bag.cd34 / bag.volume_ml),
+            "cd34_per_kg_recipient": round(bag.cd34_per_kg_recipient),
         }
+        if targets.cd34_per_kg_recipient is not None:
+            cd34_target = targets.cd34_per_kg_recipient * recipient_kg
+            cd34_per_ml = bag.cd34 / bag.volume_ml
+            counted["target_cd34_per_kg_recipient"] = targets.cd34_per_kg_recipient
+            counted["ml_to_cd34_target"] = (
+                max(0.0, (cd34_target - bag.cd34) / cd34_per_ml) if cd34_per_ml > 0 else None
+            )
         self.sim.spend(self.timing.cell_count_s)
         self.sim.emit("cell_count", **counted)
         self.engine.steps_done.append("cell_count")
@@ -125,8 +144,12 @@ class ProcedureSteps:
             justified = bag.volume_ml >= STOP_SHARE[cmd.reason] * self.sim.donor_limit_ml
         elif cmd.reason == "time_limit":
             justified = self.sim.t_s >= STOP_SHARE[cmd.reason] * s.time.limit_s
-        else:  # donor_condition: a scripted event changed the donor's state
-            justified = any(ev["type"] == "donor_state" for ev in self.sim.events)
+        else:  # donor_condition: a scripted event or the donor's body changed the state
+            justified = any(
+                (ev["type"] == "donor_state" and ev.get("id") != "circulation")
+                or ev["type"] in BODY_ALARMS
+                for ev in self.sim.events
+            )
         self.engine.stop_collection("stop_criteria")
         self._done(
             "stop_criteria",

@@ -94,6 +94,10 @@ class Pull:
     tip: Vec3 | None
     dry: bool = False
     plugged: bool = False
+    #: Why nothing usable came back: plugged, cortex, soft_tissue, or danger_zone.
+    reason: str | None = None
+    #: The marrow clotted in the syringe (unheparinised): only its blood reached the bag.
+    clotted: bool = False
     tnc: float = 0.0
     tnc_per_ml: float = 0.0
     marrow_ml: float = 0.0
@@ -105,6 +109,9 @@ class Pull:
     #: penetration (up to EARLIER_PULLS_COMPARED back), so a pull back at a drained spot
     #: (turned 180 and back) is seen, not only against the last pull.
     nearest_earlier: tuple[float, float] | None = None
+    #: Earlier marrow pulls of the same penetration at this depth (within the fresh-move
+    #: distance): how many times this spot's drained tip zone has been drawn from already.
+    same_depth_pulls: int = 0
 
     @property
     def in_marrow(self) -> bool:
@@ -146,6 +153,11 @@ class AttemptMetrics:
     last_needle_s: float | None = None
     end_s: float = 0.0
     ended: bool = False
+    #: The donor as drawn for the attempt (``donor_profile``), when the log has it.
+    donor: dict[str, Any] | None = None
+    #: The donor's body: the anaesthetist's escalation at the limit, continuations justified.
+    escalations: list[dict[str, Any]] = field(default_factory=list)
+    continuations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def punctured_sites(self) -> list[SiteMark]:
@@ -333,6 +345,7 @@ class _Reader:
             tip=tip,
             dry=dry,
             plugged=bool(ev.get("plugged", False)),
+            reason=ev.get("reason"),
         )
         if self.m.first_pull_s is None:
             self.m.first_pull_s = t_s
@@ -351,6 +364,10 @@ class _Reader:
                     (_separation(pull, q) for q in earlier[-EARLIER_PULLS_COMPARED:]),
                     key=lambda sep: _closeness(sep, self.t),
                 )
+                pull.same_depth_pulls = sum(
+                    abs(q.depth_mm - pull.depth_mm) < self.t.fresh_move_mm
+                    for q in earlier[-EARLIER_PULLS_COMPARED:]
+                )
             earlier.append(pull)
             pen = self.m.penetrations.get(number)
             if pen is not None:
@@ -363,6 +380,13 @@ class _Reader:
 
     def _on_dry_tap(self, ev, t_s) -> None:
         self._pull(ev, t_s, dry=True)
+
+    def _on_syringe_clotted(self, ev, t_s) -> None:
+        if self.m.pulls:
+            self.m.pulls[-1].clotted = True
+
+    def _on_danger_zone_aspiration(self, ev, t_s) -> None:
+        self._pull({**ev, "reason": "danger_zone"}, t_s, dry=True)
 
     def _on_step_done(self, ev, t_s) -> None:
         self.m.steps.append({**ev, "t_s": t_s})
@@ -406,6 +430,15 @@ class _Reader:
 
     def _on_ended(self, ev, t_s) -> None:
         self.m.ended = True
+
+    def _on_donor_profile(self, ev, t_s) -> None:
+        self.m.donor = dict(ev)
+
+    def _on_anaesthetist_escalation(self, ev, t_s) -> None:
+        self.m.escalations.append(dict(ev))
+
+    def _on_continuation_justified(self, ev, t_s) -> None:
+        self.m.continuations.append(dict(ev))
 
 
 def read_metrics(

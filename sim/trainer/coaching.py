@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sim.model.tissue import Tissue
 from sim.scoring.context import ScoringContext
-from sim.scoring.criteria.aspiration import is_fresh
+from sim.scoring.criteria.aspiration import freshness
 from sim.scoring.criteria.steps import step_quality
 from sim.scoring.metrics import read_metrics
 from sim.trainer.session import Session
@@ -84,7 +84,7 @@ def warnings(
         if tissue == Tissue.MARROW and n.stylet_in:
             out.append(("In the marrow: take the stylet out (S) before pulling", "warn"))
         if pulls_at_this_spot(session) >= 2:
-            out.append(("Repeated pulls at one spot bring blood: rotate (R) or advance", "warn"))
+            out.append(("Repeated pulls at one spot bring blood: advance (or rotate, R)", "warn"))
         if n.plugged and not n.stylet_in:
             out.append(("Needle may be plugged with bone: replace the stylet (S)", "warn"))
     aim_lat = n.lateral_deg if n.inserted else lateral_deg
@@ -144,11 +144,21 @@ def event_feedback(
                     "warn",
                 )
             )
-        if pull.in_marrow and pull.moved_mm is not None and not is_fresh(pull, t):
+        fresh = freshness(pull, t) if pull.in_marrow and pull.moved_mm is not None else 1.0
+        if fresh == 0.0:
             out.append(
                 (
-                    f"Same spot: turn {t.fresh_rotation_deg:g} degrees or move "
-                    f"{t.fresh_move_mm:g} mm before the next pull (this one was mostly blood).",
+                    f"Same spot: advance {t.fresh_move_mm:g} mm (or turn "
+                    f"{t.fresh_rotation_deg:g} degrees) before the next pull (this one was "
+                    "mostly blood).",
+                    "warn",
+                )
+            )
+        elif fresh < 1.0:
+            out.append(
+                (
+                    f"A turn alone reaches only part of fresh marrow (about {fresh:.0%} of a "
+                    f"fresh pull): advance {t.fresh_move_mm:g} mm or enter the bone somewhere new.",
                     "warn",
                 )
             )

@@ -41,8 +41,9 @@ HOW = {
     "the moment it gives: the click, the gauge collapsing, the needle's jolt.",
     "stylet_out": "Press S to take the stylet out.",
     "small_pull": "Choose the pull size with [ and ], then press A to pull.",
-    "fresh_spot": "Press R to turn the needle a quarter turn, then A to pull again (holding A "
-    "does both, pull after pull).",
+    "fresh_spot": "Tap Space to advance the tip a few mm (best), or press R to turn the needle a "
+    "quarter turn (it reaches only part of fresh marrow), then A to pull again (holding A turns "
+    "and pulls, pull after pull).",
     "repenetrate": "B backs out: the stylet goes in and the tip back into the fat. The arrows "
     "change the angle a little; then hold Space through the cortex again.",
     "dressing": "Press X to take the needle out, then T: 'steri strips', then 'pressure dressing'.",

@@ -215,14 +215,15 @@ def _steps() -> list[TutorialStep]:
         TutorialStep(
             "fresh_spot",
             "Move to fresh marrow",
-            f"Turn the needle (rotate {th.fresh_rotation_deg:g} degrees) or advance it "
-            f"{th.fresh_move_mm:g} mm or more, then pull again.",
+            f"Advance the needle {th.fresh_move_mm:g} mm or more (or turn it "
+            f"{th.fresh_rotation_deg:g} degrees), then pull again.",
             "Pulls from one spot fall off steeply: after a first 10-mL pull, the next three "
-            "together gave no more than the first (Muench 2019). Turning or advancing the needle "
-            "reaches fresh marrow.",
+            "together gave no more than the first (Muench 2019). Advancing the tip reaches fresh "
+            "marrow; a turn moves only the side holes, so it reaches part of it, and less with "
+            "each turn.",
             frozenset({"rotate", "advance", "aspirate"}),
             _fresh_spot_pull,
-            "Rotate or advance first, then take another small pull.",
+            "Advance (or rotate) first, then take another small pull.",
         ),
         TutorialStep(
             "repenetrate",

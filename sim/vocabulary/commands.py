@@ -100,6 +100,17 @@ class Aspirate(_Command):
     ml: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
 
 
+#: The kit's needles: the standard 11 G harvest needle and a longer one for deep soft tissue.
+NEEDLES = ("standard", "long")
+
+
+class ChooseNeedle(_Command):
+    """Take the kit's standard or long needle for the next insertion (the needle must be out)."""
+
+    do: Literal["choose_needle"] = "choose_needle"
+    needle: Literal[NEEDLES]
+
+
 class RemoveNeedle(_Command):
     do: Literal["remove_needle"] = "remove_needle"
 
@@ -114,6 +125,7 @@ class End(_Command):
 
 
 NEEDLE_COMMANDS = (
+    ChooseNeedle,
     MarkSite,
     Insert,
     Advance,
@@ -282,11 +294,48 @@ class StopHarvest(_Command):
     do: Literal["stop_harvest"] = "stop_harvest"
 
 
-RESPONSE_COMMANDS = (PauseHarvest, ResumeHarvest, RequestCellCount, NotifyAnesthesia, StopHarvest)
+class GiveFluids(_Command):
+    """Ask the anaesthetist for a fluid bolus (crystalloid or colloid)."""
+
+    do: Literal["give_fluids"] = "give_fluids"
+    ml: Annotated[float, Field(ge=50, le=2000, allow_inf_nan=False)]
+    fluid: Literal["crystalloid", "colloid"] = "crystalloid"
+
+
+class Transfuse(_Command):
+    """Ask for red-cell units: the donor's own (collected before the harvest) or cross-matched."""
+
+    do: Literal["transfuse"] = "transfuse"
+    units: Annotated[int, Field(ge=1, le=4)] = 1
+    source: Literal["autologous", "crossmatched"] = "autologous"
+
+
+#: Why a harvest stopped by the anaesthetist at the donor limit may go on.
+CONTINUE_REASONS = ("cell_dose_not_reached",)
+
+
+class JustifyContinuing(_Command):
+    """After the anaesthetist stopped the harvest at the donor limit, say why it must go on."""
+
+    do: Literal["justify_continuing"] = "justify_continuing"
+    reason: Literal[CONTINUE_REASONS]
+
+
+RESPONSE_COMMANDS = (
+    PauseHarvest,
+    ResumeHarvest,
+    RequestCellCount,
+    NotifyAnesthesia,
+    StopHarvest,
+    GiveFluids,
+    Transfuse,
+    JustifyContinuing,
+)
 
 
 Command = Annotated[
-    MarkSite
+    ChooseNeedle
+    | MarkSite
     | Insert
     | Advance
     | Push
@@ -312,7 +361,10 @@ Command = Annotated[
     | ResumeHarvest
     | RequestCellCount
     | NotifyAnesthesia
-    | StopHarvest,
+    | StopHarvest
+    | GiveFluids
+    | Transfuse
+    | JustifyContinuing,
     Field(discriminator="do"),
 ]
 

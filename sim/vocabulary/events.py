@@ -8,6 +8,9 @@ and the trainer import the names and groups from this module instead of typing t
 from __future__ import annotations
 
 # --- needle and site events (sim/model/simulation.py) ------------------------------------------
+#: The donor as drawn for this attempt (the first event of every log).
+DONOR_PROFILE = "donor_profile"
+NEEDLE_CHOSEN = "needle_chosen"
 SITE_MARKED = "site_marked"
 SKIN_PUNCTURED = "skin_punctured"
 NEEDLE_REINSERTED = "needle_reinserted"
@@ -28,6 +31,10 @@ STYLET_REMOVED = "stylet_removed"
 STYLET_REPLACED = "stylet_replaced"
 ASPIRATED = "aspirated"
 DRY_TAP = "dry_tap"
+#: A pull with the tip in the SI joint / sacrum, the pelvis or the sciatic notch (critical).
+DANGER_ZONE_ASPIRATION = "danger_zone_aspiration"
+#: Without heparinised syringes the marrow in one clotted: lost to the bag and the donor.
+SYRINGE_CLOTTED = "syringe_clotted"
 NEEDLE_STALLED = "needle_stalled"
 NEEDLE_SKIVED = "needle_skived"
 NEEDLE_FULLY_INSERTED = "needle_fully_inserted"
@@ -43,9 +50,18 @@ RESPONSE_MADE = "response_made"
 MISSED_REQUIRED_RESPONSE = "missed_required_response"
 STEP_DONE = "step_done"
 CELL_COUNT = "cell_count"
+#: The donor's body (sim/model/circulation.py) as the engine reads it after each command.
+DONOR_HYPOTENSION = "donor_hypotension"
+ANAESTHETIST_ESCALATION = "anaesthetist_escalation"
+TRANSFUSION_INDICATED = "transfusion_indicated"
+FLUIDS_GIVEN = "fluids_given"
+UNITS_TRANSFUSED = "units_transfused"
+CONTINUATION_JUSTIFIED = "continuation_justified"
 
 #: Event types the simulation emits.
 SIM_EVENT_TYPES = (
+    DONOR_PROFILE,
+    NEEDLE_CHOSEN,
     SITE_MARKED,
     SKIN_PUNCTURED,
     NEEDLE_REINSERTED,
@@ -66,6 +82,8 @@ SIM_EVENT_TYPES = (
     STYLET_REPLACED,
     ASPIRATED,
     DRY_TAP,
+    DANGER_ZONE_ASPIRATION,
+    SYRINGE_CLOTTED,
     NEEDLE_STALLED,
     NEEDLE_SKIVED,
     NEEDLE_FULLY_INSERTED,
@@ -82,13 +100,19 @@ ENGINE_EVENT_TYPES = (
     MISSED_REQUIRED_RESPONSE,
     STEP_DONE,
     CELL_COUNT,
+    DONOR_HYPOTENSION,
+    ANAESTHETIST_ESCALATION,
+    TRANSFUSION_INDICATED,
+    FLUIDS_GIVEN,
+    UNITS_TRANSFUSED,
+    CONTINUATION_JUSTIFIED,
 )
 EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES
 
 #: The tip entered tissue where it harms the donor: the needle's critical errors.
 NEEDLE_DANGER_EVENTS = (INNER_TABLE_BREACH, SI_JOINT_ENTRY, SCIATIC_NOTCH_ZONE)
 #: Critical errors the simulation itself records (``Simulation.critical``).
-SIM_CRITICAL_EVENTS = NEEDLE_DANGER_EVENTS + (DONOR_VOLUME_LIMIT_EXCEEDED,)
+SIM_CRITICAL_EVENTS = NEEDLE_DANGER_EVENTS + (DANGER_ZONE_ASPIRATION, DONOR_VOLUME_LIMIT_EXCEEDED)
 #: Every critical error a scenario's rubric can list; any one fails the attempt.
 CRITICAL_EVENTS = SIM_CRITICAL_EVENTS + (MISSED_REQUIRED_RESPONSE,)
 
@@ -108,4 +132,9 @@ WITHDRAWAL_EVENTS = frozenset({WITHDRAWN, WITHDRAWN_FROM_BONE})
 #: Events that start a new needle track (a new skin entry or a new direction).
 TRACK_EVENTS = (SKIN_PUNCTURED, NEEDLE_REINSERTED, REDIRECTED)
 #: Events attributed to the penetration in progress and listed as its flags in the records.
-PENETRATION_FLAG_EVENTS = NEEDLE_DANGER_EVENTS + (NEAR_SCIATIC_NOTCH, DRY_TAP, NEEDLE_STALLED)
+PENETRATION_FLAG_EVENTS = NEEDLE_DANGER_EVENTS + (
+    DANGER_ZONE_ASPIRATION,
+    NEAR_SCIATIC_NOTCH,
+    DRY_TAP,
+    NEEDLE_STALLED,
+)

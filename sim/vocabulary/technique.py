@@ -143,7 +143,20 @@ class Thresholds:
         90.0,
         "deg",
         "model-derived: the side holes draw 2.5 mm off the axis (sim/model/params/marrow.toml "
-        "side_hole_offset_mm); a quarter turn moves the draw point 3.5 mm",
+        "side_hole_offset_mm); a quarter turn moves them 3.5 mm, to partly fresh marrow, while "
+        "the open tip stays in the drained zone (tip_draw_share)",
+    )
+    rotation_credit: tuple[float, ...] = field(
+        default=(0.7, 0.35, 0.25),
+        metadata={
+            "unit": "share of a fresh pull, for the 1st, 2nd, 3rd and later turn at one depth",
+            "source": "model-derived (sim/model/marrow.py): after a quarter turn a 3-10 mL pull "
+            "brings about 0.67 of a fresh pull's marrow, after the next turn 0.34, then 0.23 "
+            "(tests/test_marrow.py checks these against the model). Clinically, rotating and "
+            "re-applying suction is a fix for no marrow, and repeated pulls through one trocar "
+            "add little (clinical.md §1; Muench 2019); advancing or a new entry restores more "
+            "(full credit)",
+        },
     )
     spread_min_mm: float = _p(
         4.0,
@@ -184,6 +197,14 @@ class Thresholds:
         "the task's clinical goal; protocols treat >=3x10^8 TNC/kg as a minimum (alpfmedical.info, "
         "clinical.md §2), so a harvest stopped below 80% of the dose fails unless the donor's "
         "volume limit is what stopped it (the 80% allowance is an assumption)",
+    )
+    pass_min_cd34_fraction: float = _p(
+        1.0,
+        "fraction of the CD34+/kg target",
+        "Bittencourt et al., Blood 2002: a CD34+ dose >= 3x10^6/kg recipient improved recovery "
+        "and survival (5-year survival 64% vs 40%): the target is itself the outcome cut-off, so "
+        "a scenario that sets one passes only at or above it, unless the donor's volume limit "
+        "stops the harvest first (clinical.md §2)",
     )
     pass_limit_reached_fraction: float = _p(
         0.95,

@@ -9,25 +9,32 @@ fixed numbers in the file.  Replaying a script therefore needs nothing from this
 
     python -m tests.reference.generate            # rewrite all scripts
     python -m tests.reference.generate obese      # only those whose name contains "obese"
+    python -m tests.reference.generate --doc      # only the score table of docs/scoring.md
+
+Rewriting all scripts also rewrites the reference score table in docs/scoring.md.
 
 Levels (docs/scoring.md, "Reference performances"):
 
 * **expert**: four sites at the PSIS on both crests; tracks 18-30 deg lateral toward the ASIS,
   -4 to 24 deg cranial (17-21 deg for the obese donor); stops at the loss of resistance; three
   3.3 mL pulls per bone penetration, advancing 6 mm between them (<= 10 mL per penetration);
-  every required step, in order; plans the rest of the collection from the midway count;
-  re-sites after two thin syringes; answers required responses at once.
+  takes the first pull of each entry at a depth (0-36 mm past the give) where it has not drawn
+  before; every required step, in order; plans the rest of the collection from the midway
+  count (TNC and CD34+) and counts again before stopping; re-sites after two thin syringes;
+  answers required responses at once.  Every performer stops at the scenario's time limit.
 * **intermediate**: two sites; tracks 8-24 deg (many near-perpendicular); pushes on past the give
   on one penetration in four; two 7 mL pulls per penetration with a 45 deg turn between (the
   same marrow); skips the cell count and the stop criteria; answers after 40 s.
-* **novice**: two sites on one hip, one over the SI joint; perpendicular, medial and caudal
-  tracks pushed 45 mm without stopping at the give; 20 mL pulls at one spot, wherever the tip is;
-  hesitates 90 s before each penetration; no steps; never answers a required response.
+* **novice**: two sites on one hip, the second over the SI joint; perpendicular, medial and
+  caudal tracks pushed 38 mm without stopping at the give; 20 mL pulls at one spot, wherever
+  the tip is; hesitates 90 s before each penetration; no steps; never answers a required
+  response.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -62,7 +69,8 @@ def careful_harvest(
         ("right_psis", 0, 0),
         ("right_psis", 10, 12),
     ][:sites]
-    cmds: list[dict] = [
+    cmds: list[dict] = [{"do": "heparinise_syringes"}]
+    cmds += [
         {"do": "mark_site", "landmark": lm, "lateral_mm": lat, "cranial_mm": cr}
         for lm, lat, cr in marks
     ]
@@ -76,8 +84,8 @@ def careful_harvest(
                 lat, cr = angles[k % len(angles)]
                 cmds.append({"do": "redirect", "lateral_deg": lat, "cranial_deg": cr})
             cmds.append({"do": "advance", "mm": 60, "twist": True, "stop_on": "loss_of_resistance"})
-            if (k // len(angles)) % 2:
-                cmds.append({"do": "advance", "mm": 6})
+            if k % 4:  # the first pull at a different depth on each entry: fresh marrow
+                cmds.append({"do": "advance", "mm": 5.0 * (k % 4)})
             cmds.append({"do": "remove_stylet"})
             for p in range(pulls_per_penetration):
                 cmds.append({"do": "aspirate", "ml": pull_ml})
@@ -126,16 +134,31 @@ class Technique:
     push_mm: float = 60.0
     #: Extra advance into the marrow after the give, cycling per round of angles.
     offsets_mm: tuple[float, ...] = (0.0,)
+    #: Choose how far past the give to take the first pull so that it lands on marrow no
+    #: earlier pull drew from ('keep putting the point of the needle in different places',
+    #: Thomas): the first of ``spread_offsets_mm`` at least ``spread_mm`` from every earlier
+    #: pull on that side, keeping ``room_mm`` short of the inner table for the later pulls.
+    spread_offsets_mm: tuple[float, ...] = ()
+    spread_mm: float = 4.5
+    room_mm: float = 8.0
     #: Pause before each bone penetration (hesitation), s.
     hesitate_s: float = 0.0
     #: Collect this share of the scenario's target volume.
     volume_share: float = 1.0
+    #: Never collect more than this share of the target volume, whatever a count says (a
+    #: protocol's most mL/kg recipient); None: up to 95% of the donor limit.
+    max_volume_share: float | None = None
     #: After the midway count, aim for the volume it says the dose needs (times this margin),
     #: instead of the target volume (an expert plans from the count; never past 95% of the
     #: donor limit).
     dose_margin: float | None = None
     #: Feel the tip: do not pull unless it is in marrow (an expert feels cortex or a skid).
     feel: bool = True
+    #: Deep soft tissue (the PSIS deeper than this, mm): take the long needle and aim with
+    #: ``deep_angles`` (toward the medial half of the band, where the track still meets the
+    #: PSIS table through the fat).  None: the performer does not adapt.
+    deep_soft_tissue_mm: float | None = None
+    deep_angles: tuple[Angle, ...] = ()
     #: Procedure steps this performer does (None = all the scenario requires) and how well.
     steps: tuple[str, ...] | None = None
     strips_off_by: int = 0
@@ -166,6 +189,17 @@ class Hand:
     paused: bool = False
     counts: list[dict] = field(default_factory=list)
     thin_run: int = 0
+    #: Where this performer has drawn from, per side (PSIS-local frame): an expert remembers.
+    drawn: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
+    deep: bool = False
+    recounts: int = 0
+    #: Skin sites this performer left because the marrow under them was poor.
+    poor_sites: set[int] = field(default_factory=set)
+
+    @property
+    def angles(self) -> tuple[Angle, ...]:
+        t = self.technique
+        return t.deep_angles if self.deep and t.deep_angles else t.angles
 
     def __post_init__(self) -> None:
         self.attempt = Attempt(self.scenario, self.seed)
@@ -277,14 +311,36 @@ class Hand:
         return "target_volume_reached"
 
     def goal_ml(self) -> float:
-        """How much to collect: the target share, or what the midway count says the dose needs."""
+        """How much to collect: the target share, or what the counts say the doses need.
+
+        After the first count the rest is planned at the bag's concentration (with a margin);
+        after a later one, at the concentration the bag gained since the count before, since
+        later pulls are thinner (the ilium's marrow is drawn down)."""
         t, s = self.technique, self.scenario
         goal = s.target_volume_ml * t.volume_share
         if t.dose_margin is not None and self.counts:
             count = self.counts[-1]
-            need = count.get("ml_to_target")
-            if need is not None:
-                goal = count["bag_ml"] + need * t.dose_margin
+            plans = []
+            for per_kg, target in (
+                ("tnc_per_kg_recipient", s.targets.tnc_per_kg_recipient),
+                ("cd34_per_kg_recipient", s.targets.cd34_per_kg_recipient),
+            ):
+                if target is None:
+                    continue
+                short = (target - count[per_kg]) * s.recipient.weight_kg
+                if short <= 0:
+                    continue
+                rate = count[per_kg] * s.recipient.weight_kg / count["bag_ml"]
+                if len(self.counts) > 1:
+                    before = self.counts[-2]
+                    gained_ml = count["bag_ml"] - before["bag_ml"]
+                    gained = (count[per_kg] - before[per_kg]) * s.recipient.weight_kg
+                    if gained_ml > 0 and gained > 0:
+                        rate = gained / gained_ml
+                plans.append(short / rate * t.dose_margin)
+            goal = count["bag_ml"] + max(plans, default=0.0)
+        if t.max_volume_share is not None:
+            goal = min(goal, t.max_volume_share * s.target_volume_ml)
         return min(goal, 0.95 * self.sim.donor_limit_ml)
 
     # ------------------------------------------------------------------ needle work
@@ -314,10 +370,38 @@ class Hand:
             self.do(do="advance", mm=60, twist=True, stop_on="loss_of_resistance")
         else:
             self.do(do="advance", mm=t.push_mm, twist=True)
-        offset = t.offsets_mm[(k // len(t.angles)) % len(t.offsets_mm)]
+        offset = t.offsets_mm[(k // len(self.angles)) % len(t.offsets_mm)]
+        if t.spread_offsets_mm and self.tissue == Tissue.MARROW:
+            offset = self.fresh_offset()
         if offset and self.tissue == Tissue.MARROW:
             self.do(do="advance", mm=offset)
         return self.tissue == Tissue.MARROW or not t.feel
+
+    def room_ahead_mm(self) -> float:
+        """Marrow left ahead of the tip before the inner table (or the end of the bone)."""
+        n = self.sim.needle
+        seg = n.profile.segment_at(n.depth_mm + 1e-9)
+        return seg.end_mm - n.depth_mm if seg.tissue == Tissue.MARROW else 0.0
+
+    def fresh_offset(self) -> float:
+        """How far past the give the first pull goes: the least advance that reaches marrow at
+        least ``spread_mm`` from every earlier pull on this side, leaving room for the rest."""
+        t = self.technique
+        n = self.sim.needle
+        earlier = self.drawn.get(n.side, [])
+        need = t.room_mm + (t.pulls_per_penetration - 1) * (t.between[1] if t.between else 0.0)
+        room = self.room_ahead_mm()
+        best, best_gap = 0.0, -1.0
+        for off in t.spread_offsets_mm:
+            if off + need > room:
+                break
+            tip = tuple(n.entry[i] + (n.depth_mm + off) * n.direction[i] for i in range(3))
+            gap = min((math.dist(tip, q) for q in earlier), default=math.inf)
+            if gap >= t.spread_mm:
+                return off
+            if gap > best_gap:
+                best, best_gap = off, gap
+        return best
 
     def pulls(self, collected_ml: float, goal_ml: float) -> float:
         """The pulls of one penetration; returns the volume drawn."""
@@ -330,6 +414,8 @@ class Hand:
                 break
             if t.feel and self.tissue != Tissue.MARROW:
                 break
+            if self.tissue == Tissue.MARROW:
+                self.drawn.setdefault(self.sim.needle.side, []).append(self.sim.needle.tip())
             events = self.do(do="aspirate", ml=t.pull_ml)
             got += t.pull_ml
             pulled = next((e for e in events if e["type"] == "aspirated"), None)
@@ -342,36 +428,82 @@ class Hand:
                 if kind == "rotate":
                     self.do(do="rotate", deg=amount)
                 elif self.tissue == Tissue.MARROW:
+                    if t.spread_offsets_mm and self.room_ahead_mm() < amount + t.room_mm:
+                        break  # no room left before the inner table: the next entry
                     self.do(do="advance", mm=amount)
         self.do(do="replace_stylet")
         return got
 
     def harvest(self) -> None:
         t = self.technique
-        sim = self.sim
-        first = len(sim.sites)
+        first = len(self.sim.sites)
+        deep = t.deep_soft_tissue_mm
+        if deep is not None and self.sim.anatomy.soft_mm > deep:  # felt through deep fat
+            self.deep = True
+            self.do(do="choose_needle", needle="long")
         for lm, lat, cr in t.sites:
             self.do(do="mark_site", landmark=lm, lateral_mm=lat, cranial_mm=cr)
         self.step("heparinise_syringes")
+        next_k: dict[int, int] = {}
+        for _ in range(4):  # a count that shows the dose short sends the expert back
+            self.harvest_sites(first, next_k)
+            if not self.recount():
+                break
+        self.answer_due()
+
+    def recount(self) -> bool:
+        """An expert who planned the volume from a count checks the bag again before stopping,
+        since later pulls thin out; True when the new count says more is needed."""
+        t, sim = self.technique, self.sim
+        if t.dose_margin is None or not self.counts or self.stopped:
+            return False
+        cap = 0.95 * sim.donor_limit_ml
+        if t.max_volume_share is not None:
+            cap = min(cap, t.max_volume_share * self.scenario.target_volume_ml)
+        if sim.bag.volume_ml >= cap - t.pull_ml:
+            return False  # no more may be taken: a count would change nothing
+        self.answer_due()
+        self.do(do="cell_count")
+        self.recounts += 1
+        count, targets = self.counts[-1], self.scenario.targets
+        short = count["tnc_per_kg_recipient"] < targets.tnc_per_kg_recipient
+        if targets.cd34_per_kg_recipient is not None:
+            short = short or count["cd34_per_kg_recipient"] < targets.cd34_per_kg_recipient
+        return short and self.goal_ml() > sim.bag.volume_ml
+
+    def harvest_sites(self, first: int, next_k: dict[int, int]) -> None:
+        """One pass over the skin sites, each collecting its share of the goal."""
+        t = self.technique
+        sim = self.sim
+        start_ml = sim.bag.volume_ml  # each pass shares what is left among the sites
+
+        def site_goal_ml(i: int) -> float:
+            goal = self.goal_ml()
+            return min(goal, start_ml + (goal - start_ml) * (i + 1) / len(t.sites))
+
         for i in range(len(t.sites)):
             if self.stopped or sim.bag.volume_ml >= self.goal_ml() - 1e-6:
                 break
-            lat, cr = t.angles[0]
+            if sim.bag.volume_ml >= site_goal_ml(i) - 1e-6 or i in self.poor_sites:
+                continue
+            k = next_k.get(i, 0)
+            lat, cr = self.angles[k % len(self.angles)]
             self.do(do="insert", site=first + i, lateral_deg=lat, cranial_deg=cr)
             self.thin_run = 0
-            k = 0
+            start = k
             poor: set[Angle] = set()  # aims that skidded or found no marrow at this site
-            while not self.stopped and k < 400:
+            while not self.stopped and k < start + 400:
+                if sim.t_s >= self.scenario.time.limit_s:
+                    break  # out of time: the performer stops
                 goal = self.goal_ml()
-                site_goal = min(goal, goal * (i + 1) / len(t.sites))
+                site_goal = site_goal_ml(i)
                 if sim.bag.volume_ml >= site_goal - 1e-6:
                     break
                 if t.resite_after_thin and self.thin_run >= t.resite_after_thin:
-                    if i < len(t.sites) - 1:
-                        break  # this area is poor: re-site
-                    self.thin_run = 0
-                if k:
-                    lat, cr = t.angles[k % len(t.angles)]
+                    self.poor_sites.add(i)
+                    break  # this area is poor: re-site (or, at the last site, stop here)
+                if k > start:
+                    lat, cr = self.angles[k % len(self.angles)]
                     if (lat, cr) in poor and len(poor) < len(t.angles):
                         k += 1
                         continue
@@ -382,7 +514,7 @@ class Hand:
                 if self.stopped:
                     break
                 if self.penetrate(k):
-                    if self.pulls(sim.model.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
+                    if self.pulls(sim.bag.volume_ml, site_goal) < t.pull_ml and t.feel:
                         poor.add((lat, cr))
                 elif t.feel:
                     poor.add((lat, cr))
@@ -390,8 +522,8 @@ class Hand:
                 k += 1
                 if not self.counts and sim.bag.volume_ml >= t.cell_count_share * goal:
                     self.step("cell_count")
+            next_k[i] = k
             self.do(do="remove_needle")
-        self.answer_due()
 
     def close(self) -> None:
         """Finish: stop criteria, closing the sites, recovery and teaching, then end."""
@@ -404,9 +536,16 @@ class Hand:
         self.do(do="end")
 
 
-def perform(scenario_id: str, technique: Technique, seed: int = 1) -> list[dict]:
+def perform(scenario_id: str | Scenario, technique: Technique, seed: int = 1) -> list[dict]:
     """The commands of one performance of a scenario, resolved against a live attempt."""
-    scenario = resolve_scenario(scenario_id)
+    return perform_hand(scenario_id, technique, seed).cmds
+
+
+def perform_hand(scenario_id: str | Scenario, technique: Technique, seed: int = 1) -> Hand:
+    """One performance of a scenario (an id or a Scenario); the hand, with its live attempt."""
+    scenario = (
+        resolve_scenario(scenario_id) if isinstance(scenario_id, str) else scenario_id
+    )
     hand = Hand(scenario, technique, seed)
     hand.step("time_out")
     if scenario.kind == "nursing":
@@ -414,24 +553,24 @@ def perform(scenario_id: str, technique: Technique, seed: int = 1) -> list[dict]
     else:
         hand.harvest()
     hand.close()
-    return hand.cmds
+    return hand
 
 
 # --------------------------------------------------------------------------- the three levels
 BOTH_PSIS: tuple[Site, ...] = (
     ("left_psis", 0, 0),
-    ("left_psis", 10, 12),
+    ("left_psis", 2, 12),
     ("right_psis", 0, 0),
-    ("right_psis", 10, 12),
+    ("right_psis", 2, 12),
 )
 EXPERT_ANGLES: tuple[Angle, ...] = tuple(
-    (lat, cr) for cr in (-4, 10, 24, 3, 17) for lat in (18, 24, 30, 21, 27)
+    (lat, cr) for cr in (-4, 10, 3, 17) for lat in (18, 24, 30, 21, 27)
 )
 INTERMEDIATE_ANGLES: tuple[Angle, ...] = tuple(
     (lat, cr) for cr in (0, 10, -4) for lat in (20, 12, 24, 16, 8)
 )
 OBESE_ANGLES: tuple[Angle, ...] = tuple(
-    (lat, cr) for cr in (-4, 8, 16, 0, 12, 4) for lat in (17, 21, 19)
+    (lat, cr) for cr in (-4, 8, 0, 12, 4) for lat in (17, 21, 19, 23)
 )
 NOVICE_ANGLES: tuple[Angle, ...] = ((0, 0), (-6, 0), (4, -10), (0, 8), (-10, -6))
 
@@ -443,8 +582,10 @@ def expert(**overrides: Any) -> Technique:
         pull_ml=3.3,
         pulls_per_penetration=3,
         between=("advance", 6.0),
-        offsets_mm=(0.0, 6.0),
-        dose_margin=1.02,
+        spread_offsets_mm=tuple(float(x) for x in range(0, 51, 2)),
+        dose_margin=1.12,
+        deep_soft_tissue_mm=35.0,
+        deep_angles=OBESE_ANGLES,
         resite_after_thin=2,
     )
     return _replace(base, overrides)
@@ -472,13 +613,13 @@ def intermediate(**overrides: Any) -> Technique:
 
 def novice(**overrides: Any) -> Technique:
     base = Technique(
-        sites=(("left_psis", -12, -4), ("left_psis", 2, -2)),
+        sites=(("left_psis", 2, -2), ("left_psis", -12, -4)),
         angles=NOVICE_ANGLES,
         pull_ml=20.0,
         pulls_per_penetration=3,
         between=None,
         stop_every=0,
-        push_mm=45.0,
+        push_mm=38.0,
         hesitate_s=90.0,
         volume_share=0.8,
         feel=False,
@@ -499,9 +640,21 @@ LEVELS: dict[str, Callable[..., Technique]] = {
 }
 #: Per-scenario adjustments to a level (what a performer at that level would do differently).
 ADJUST: dict[tuple[str, str], dict[str, Any]] = {
-    # Deep fat: at 24 deg lateral the track meets the bone beyond the PSIS table and skids or
-    # misses it (the needle is 10 cm); an expert keeps to the medial half of the safe band.
-    ("obese-donor", "expert"): {"angles": OBESE_ANGLES},
+    # The first site's area is poor (more than 25 mm across): the expert moves to the other
+    # crest, and comes back to this one well away from the first site.
+    ("dry-tap", "expert"): {
+        "sites": (
+            ("left_psis", 0, 0),
+            ("right_psis", 0, 0),
+            ("right_psis", 2, 12),
+            ("left_psis", 16, 26),
+        )
+    },
+    # This novice hurries, and collects past the 500 mL at which the laboratory asks for the
+    # midway count.
+    ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},
+    # ... and this one, far enough to drain the donor's circulation into hypotension.
+    ("anesthesia-event", "novice"): {"volume_share": 1.4, "hesitate_s": 20.0},
     # The nursing scenario: the intermediate does every step but miscounts the strips,
     # takes half the observations and teaches part of the list with a wrong fever threshold.
     ("post-procedure-care", "intermediate"): {
@@ -540,11 +693,114 @@ def write(name: str, cmds: list[dict]) -> Path:
     return path
 
 
+SCORING_DOC = HERE.parents[1] / "docs" / "scoring.md"
+TABLE_HEAD = (
+    "| scenario | level | total | pass | site | traj | depth | aspir | yield | safety | timing "
+    "| steps | critical / failed condition |"
+)
+SHORT = (
+    "site_selection",
+    "trajectory",
+    "depth_control",
+    "aspiration_technique",
+    "yield",
+    "safety_limits",
+    "timing",
+    "procedure_steps",
+)
+
+
+EXPERT_PREFIX = "The adult-standard expert script (seed 1) collects "
+
+
+def expert_line() -> str:
+    """The sentence of docs/scoring.md on what the adult-standard expert reaches."""
+    attempt = Attempt(resolve_scenario("adult-standard"), 1)
+    for raw in (HERE / "adult-standard-expert.jsonl").read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            attempt.apply(parse_command(json.loads(raw)))
+    m = attempt.sim.metrics()
+    return (
+        f"{EXPERT_PREFIX}{m['collected_ml']:.0f} mL at {m['tnc_per_ml'] / 1e6:.1f}x10^6/mL: "
+        f"{m['tnc_per_kg_recipient'] / 1e8:.2f}x10^8 TNC/kg and "
+        f"{m['cd34_per_kg_recipient'] / 1e6:.2f}x10^6 CD34+/kg recipient, in "
+        f"{m['procedure_s'] / 60:.0f} min."
+    )
+
+
+def score_table() -> list[str]:
+    """The reference score table of docs/scoring.md, from the committed scripts (seed 1)."""
+    from sim.scoring import evaluate
+
+    lines = [TABLE_HEAD, "|" + "---|" * 13]
+    for sid in SCENARIOS:
+        for level in LEVELS:
+            attempt = Attempt(resolve_scenario(sid), 1)
+            for raw in (HERE / f"{sid}-{level}.jsonl").read_text(encoding="utf-8").splitlines():
+                if raw.strip():
+                    attempt.apply(parse_command(json.loads(raw)))
+            score = evaluate(attempt.sim.events, attempt.scenario)
+            cells = [sid, level, f"{score.total:.1f}", "pass" if score.passed else "FAIL"]
+            for cid in SHORT:
+                c = score.criterion(cid)
+                cells.append(f"{c.score:.1f}/{c.max:.1f}" if c.assessed else "–")
+            why = list(score.critical_errors)
+            if score.failed_conditions:
+                why.append("dose/care condition")
+            cells.append(", ".join(why) or "–")
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+THRESHOLDS_HEAD = "| threshold | value | unit | source |"
+
+
+def _value(v: object) -> str:
+    if isinstance(v, float) and abs(v) >= 1e5:
+        return f"{v:g}"
+    return str(v)
+
+
+def thresholds_table() -> list[str]:
+    """The technique table as docs/scoring.md lists it (sim/vocabulary/technique.py)."""
+    from sim.vocabulary.technique import documented
+
+    lines = [THRESHOLDS_HEAD, "|---|---|---|---|"]
+    for name, value, unit, source in documented():
+        lines.append(f"| `{name}` | {_value(value)} | {unit} | {source} |")
+    return lines
+
+
+def update_scoring_doc() -> None:
+    """Rewrite the thresholds and reference score tables in docs/scoring.md."""
+    text = SCORING_DOC.read_text(encoding="utf-8").splitlines()
+    start = text.index(THRESHOLDS_HEAD)
+    end = start
+    while end < len(text) and text[end].startswith("|"):
+        end += 1
+    text[start:end] = thresholds_table()
+    start = text.index(TABLE_HEAD)
+    end = start
+    while end < len(text) and text[end].startswith("|"):
+        end += 1
+    text[start:end] = score_table()
+    for i, line in enumerate(text):
+        if line.startswith(EXPERT_PREFIX) or line == "EXPERT_LINE":
+            text[i] = expert_line()
+    SCORING_DOC.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
-    only = (argv if argv is not None else sys.argv[1:]) or [""]
+    args = argv if argv is not None else sys.argv[1:]
+    if args == ["--doc"]:
+        update_scoring_doc()
+        return
+    only = args or [""]
     for name, (_sid, make) in scripts().items():
         if any(o in name for o in only):
             print(write(name, make()))
+    if only == [""]:
+        update_scoring_doc()
 
 
 if __name__ == "__main__":

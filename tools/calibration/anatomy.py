@@ -11,7 +11,7 @@ import math
 from sim.model.anatomy import Anatomy, Vec3, direction
 from sim.model.tissue import Tissue
 from tools.calibration.drivers import IDEAL_LATERAL_DEG, adult
-from tools.calibration.table import Row, within_rel, within_sd
+from tools.calibration.table import FITTED, PREDICTED, Row, within_rel, within_sd
 
 
 def bone_stretch(anatomy: Anatomy, lateral_deg: float, cranial_deg: float) -> tuple[Vec3, Vec3]:
@@ -76,6 +76,12 @@ def anatomy_rows() -> list[Row]:
                     "TrackProfile.bone_travel_mm (outer cortex + marrow, up to the inner table)"
                     + ("; mean of the male and female donors" if key == "mean" else "")
                 ),
+                fit=FITTED,
+                basis=(
+                    "the inner-table plane is placed through this exit point (`lateral_travel_mm`)"
+                    if key == "mean"
+                    else "`male_scale` / `female_scale` are this travel over the mean"
+                ),
             )
         )
     perp = 0.5 * sum(
@@ -96,11 +102,25 @@ def anatomy_rows() -> list[Row]:
             lo,
             hi,
             "as above along direction(0, 0); mean of the male and female donors",
+            fit=FITTED,
+            basis="the inner-table plane passes through this exit (`perpendicular_travel_mm`)",
         )
     )
-    for key, label, lat in (
-        ("perpendicular_enters_si", "Perpendicular track ends in the SI joint", 0.0),
-        ("medial_enters_si", "10° medial track ends in the SI joint", -10.0),
+    for key, label, lat, fit, basis in (
+        (
+            "perpendicular_enters_si",
+            "Perpendicular track ends in the SI joint",
+            0.0,
+            FITTED,
+            "`si_joint_lateral_limit_mm` was placed so that this exit is the SI joint",
+        ),
+        (
+            "medial_enters_si",
+            "10° medial track ends in the SI joint",
+            -10.0,
+            PREDICTED,
+            "the inner-table plane and the SI line fitted to the two Hirahara tracks",
+        ),
     ):
         exits = {exit_tissue(a, lat, 0.0) for a in (male, female)}
         hit = float(exits == {Tissue.SI_JOINT})
@@ -117,6 +137,8 @@ def anatomy_rows() -> list[Row]:
                 1.0,
                 1.0,
                 "tissue beyond the bone on the track from psis_bone_point (male and female)",
+                fit=fit,
+                basis=basis,
             )
         )
     exits24 = {exit_tissue(a, IDEAL_LATERAL_DEG, 0.0) for a in (male, female)}
@@ -133,6 +155,8 @@ def anatomy_rows() -> list[Row]:
             1.0,
             1.0,
             "tissue beyond the bone on the 24° track (male and female)",
+            fit=FITTED,
+            basis="`si_joint_lateral_limit_mm` was placed medial of this exit",
         )
     )
     notch = 0.5 * sum(a.notch_distance_mm(a.psis_bone_point) for a in (male, female))
@@ -150,6 +174,8 @@ def anatomy_rows() -> list[Row]:
             lo,
             hi,
             "Anatomy.notch_distance_mm(psis_bone_point); mean of the male and female donors",
+            fit=FITTED,
+            basis="`notch_distance_mm` is this distance",
         )
     )
     for key, label, lat, cra, src in (
@@ -183,6 +209,8 @@ def anatomy_rows() -> list[Row]:
                 math.inf,
                 "least Anatomy.notch_distance_mm over the in-bone part of the track "
                 "(its two ends: distance is linear along a line); the smaller donor",
+                fit=PREDICTED,
+                basis="the notch plane (53 mm, gap slopes) and the Hirahara-fitted ilium",
             )
         )
     depths = {bmi: Anatomy(adult("male", bmi=bmi)).soft_mm for bmi in (22.0, 30.0)}
@@ -196,10 +224,14 @@ def anatomy_rows() -> list[Row]:
                 "Kawchuk et al., lumbar MRI skin to spinous process (proxy; clinical.md §1, §5)",
                 depth,
                 f"{depth:.1f} mm",
-                "proxy range ±25% (a nearby site, not the PSIS)",
-                22.8 * 0.75,
-                36.7 * 1.25,
+                "range 22.8–36.7 mm (the proxy's own range)",
+                22.8,
+                36.7,
                 "Anatomy(donor).soft_mm for a 175 cm man of that BMI",
+                fit=FITTED,
+                basis=(
+                    "`soft_tissue_at_bmi22_mm` and `soft_tissue_per_bmi_mm` were set in this range"
+                ),
             )
         )
     slope = (depths[30.0] - depths[22.0]) / 8.0
@@ -216,6 +248,8 @@ def anatomy_rows() -> list[Row]:
             1e-9,
             math.inf,
             "difference of the two depths above over 8 kg/m²",
+            fit=FITTED,
+            basis="`soft_tissue_per_bmi_mm` is this slope",
         )
     )
     return rows

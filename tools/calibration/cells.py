@@ -14,7 +14,7 @@ from sim.model.marrow import MarrowField, Sample, YieldModel, side_hole_point
 from sim.model.parameters import table
 from sim.model.tissue import Tissue
 from tools.calibration.drivers import adult
-from tools.calibration.table import Row, within_rel
+from tools.calibration.table import FITTED, Row, within_rel
 
 
 def cell_rows() -> list[Row]:
@@ -49,6 +49,8 @@ def cell_rows() -> list[Row]:
             lo,
             hi,
             "marrow part of a fresh 1-mL draw (draw minus YieldModel.blood of its blood volume)",
+            fit=FITTED,
+            basis="`cd34_fraction_marrow` is this share",
         )
     )
     blood = model.blood(5.0)
@@ -67,6 +69,8 @@ def cell_rows() -> list[Row]:
             lo,
             hi,
             "YieldModel.blood: a pull that finds only peripheral blood",
+            fit=FITTED,
+            basis="`cd34_fraction_blood` is this share",
         )
     )
     young_model, young = fresh_draw(adult("male", age_years=10.0))
@@ -88,6 +92,8 @@ def cell_rows() -> list[Row]:
             hi,
             "marrow TNC per mL of true marrow, same fresh spot, donors aged 70 and 10 "
             "(adult-sized, so only age differs)",
+            fit=FITTED,
+            basis="`age_cellularity_drop` was set from this ratio",
         )
     )
     cd34_ratio = (co / to) / (cy / ty)
@@ -105,6 +111,8 @@ def cell_rows() -> list[Row]:
             lo,
             hi,
             "CD34+/TNC of the marrow part, as above",
+            fit=FITTED,
+            basis="`age_cd34_fraction_drop` was set from this ratio",
         )
     )
 
@@ -129,6 +137,8 @@ def cell_rows() -> list[Row]:
             0.0,
             1.0 - 1e-9,
             "outer-cortex segment on the perpendicular track from the PSIS bone point",
+            fit=FITTED,
+            basis="`cortex_loss_per_year` gives the direction (its slope is a gap)",
         )
     )
     return rows

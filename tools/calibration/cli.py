@@ -17,6 +17,20 @@ from tools.calibration.page import calibrate, render_calibration
 from tools.calibration.table import REGENERATE
 
 
+def summary_lines(cal) -> list[str]:
+    """What ``make calibration`` prints: predicted and fitted rows apart."""
+    lines = []
+    for title, rows in (("predicted (validation)", cal.predicted), ("fitted", cal.fitted)):
+        ok = sum(r.ok for r in rows)
+        lines.append(f"calibration: {title}: {ok} of {len(rows)} within tolerance")
+        for r in rows:
+            lines.append(
+                f"  {'ok ' if r.ok else 'OFF'} {r.key}: model {r.model}; literature "
+                f"{r.literature} ({r.tolerance})"
+            )
+    return lines
+
+
 def main(argv: Sequence[str] | None = None, *, out: Callable[[str], Any] = print) -> int:
     """Command line: write or check docs/calibration.md and the tables of docs/model.md."""
     parser = argparse.ArgumentParser(
@@ -51,9 +65,13 @@ def main(argv: Sequence[str] | None = None, *, out: Callable[[str], Any] = print
             stale.append(str(path))
             if not args.check:
                 path.write_text(updated, encoding="utf-8")
+    if args.out or args.model_doc:
+        for line in summary_lines(cal):
+            out(line)
     for r in cal.off:
         print(
-            f"calibration: OFF {r.key}: model {r.model}, literature {r.literature}", file=sys.stderr
+            f"calibration: OFF {r.key} ({r.fit}): model {r.model}, literature {r.literature}",
+            file=sys.stderr,
         )
     if args.check and stale:
         print(f"calibration: out of date: {', '.join(stale)}; run {REGENERATE}", file=sys.stderr)

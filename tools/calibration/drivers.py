@@ -35,8 +35,10 @@ YIELD_SEEDS = tuple(range(1, 25))
 class Operator:
     """Drives an attempt with commands, the way a script or the trainer would."""
 
-    def __init__(self, scenario: Scenario, seed: int) -> None:
+    def __init__(self, scenario: Scenario, seed: int, heparinise: bool = True) -> None:
         self.attempt = Attempt(scenario, seed)
+        if heparinise:  # syringes loaded with heparinised saline, as every harvest starts
+            self.do(do="heparinise_syringes")
 
     @property
     def sim(self) -> Simulation:
@@ -95,11 +97,18 @@ def expert_harvest(scenario: Scenario) -> Operator:
     """Replay the committed expert reference script (a careful ~1 L harvest)."""
     if not EXPERT_SCRIPT.exists():
         raise RuntimeError(f"calibration needs a source checkout: {EXPERT_SCRIPT} not found")
-    op = Operator(scenario, EXPERT_SEED)
+    op = Operator(scenario, EXPERT_SEED, heparinise=False)  # the script does it
     for raw in EXPERT_SCRIPT.read_text(encoding="utf-8").splitlines():
         if raw.strip():
             op.attempt.apply(parse_command(json.loads(raw)))
     return op
+
+
+def typical(scenario: Scenario) -> Scenario:
+    """The scenario with the population's typical donor (no individual draw): the fitted and
+    predicted rows compare the model's typical donor with the literature's typical values."""
+    donor = scenario.donor.model_copy(update={"draw": False})
+    return scenario.model_copy(update={"donor": donor})
 
 
 def adult(sex: str, age_years: float = 30.0, bmi: float = 24.0) -> Donor:

@@ -53,6 +53,8 @@ TABLE_TITLES = {
     "anatomy": "Anatomy (`sim/model/params/anatomy.toml`)",
     "needle": "Needle (`sim/model/params/needle.toml`)",
     "marrow": "Marrow yield (`sim/model/params/marrow.toml`)",
+    "donor": "The donor as an individual (`sim/model/params/donor.toml`)",
+    "physiology": "The donor's circulation (`sim/model/params/physiology.toml`)",
     "timing": "Time model (`sim/model/params/timing.toml`)",
 }
 

@@ -12,7 +12,7 @@ from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.model.tissue import Tissue
 from tools.calibration.drivers import Operator, adult
-from tools.calibration.table import Row, within_rel
+from tools.calibration.table import FITTED, Row, within_rel
 
 
 def threshold_force_n(anatomy: Anatomy, motion: NeedleMotion, tissue: Tissue, twist: bool) -> float:
@@ -56,6 +56,8 @@ def needle_rows(expert: Operator) -> list[Row]:
             11.0,
             11.0,
             "the needle table the simulation is built from (the bore does not enter the yield)",
+            fit=FITTED,
+            basis="`gauge` is this number",
         )
     ]
     skin = threshold_force_n(sim.anatomy, sim.motion, Tissue.SKIN, twist=False)
@@ -73,6 +75,8 @@ def needle_rows(expert: Operator) -> list[Row]:
             lo,
             hi,
             "least constant force that moves the tip in skin in a 1 ms push (bisection)",
+            fit=FITTED,
+            basis="`skin_resistance_n` is this force",
         )
     )
     cortex = threshold_force_n(sim.anatomy, sim.motion, Tissue.OUTER_CORTEX, twist=False)
@@ -89,6 +93,8 @@ def needle_rows(expert: Operator) -> list[Row]:
             400.0,
             600.0,
             "least constant force that moves the tip in the outer cortex in a 1 ms push",
+            fit=FITTED,
+            basis="`cortex_resistance_n` was set inside this range",
         )
     )
     peak = max(
@@ -109,6 +115,8 @@ def needle_rows(expert: Operator) -> list[Row]:
             400.0,
             600.0,
             "largest peak_force_n of the twisting advances in the expert reference harvest",
+            fit=FITTED,
+            basis="`twist_factor` was calibrated to put this thrust in the range",
         )
     )
     return rows

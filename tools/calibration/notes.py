@@ -47,6 +47,17 @@ def notes(expert: Operator) -> list[Note]:
 
 #: Why a row is OFF, for the reader of calibration.md (kept beside the generator).
 OFF_EXPLANATIONS = {
+    "same_spot_exhaustion": (
+        "A first 5-mL pull at a fresh spot comes up at about 28x10^6/mL (true marrow holds "
+        "`marrow_tnc_per_ml`, calibrated so that harvests drawn down by the ilium's pool land at "
+        "18-25x10^6/mL), so a spot's pooled concentration stays above the 18.2x10^6/mL median for "
+        "three 5-mL pulls: the model puts the point of diminishing return at 15 mL, past the "
+        "protocol's 5-10 mL. The scoring still holds each penetration to 10 mL."
+    ),
+    "muschler_four_small_vs_one_large": (
+        "Four 1-mL pulls with a quarter turn between them give more than twice one 4-mL pull: "
+        "each turn reaches too much fresh marrow for what 'almost twice' allows."
+    ),
     "batinic_harvest_contamination": (
         "The model's harvest is ~95% peripheral blood by volume (0.3 mL of true marrow per "
         "spot, Wikipedia), so at 6x10^6 WBC/mL blood supplies about a third of the harvest's "

@@ -12,11 +12,18 @@ from sim.scenario import resolve_scenario
 from tools.calibration.anatomy import anatomy_rows
 from tools.calibration.aspiration import yield_rows
 from tools.calibration.cells import cell_rows
-from tools.calibration.drivers import EXPERT_SEED, SCENARIO_ID, YIELD_SEEDS, expert_harvest
+from tools.calibration.drivers import (
+    EXPERT_SEED,
+    SCENARIO_ID,
+    YIELD_SEEDS,
+    expert_harvest,
+    typical,
+)
 from tools.calibration.harvest import harvest_rows
 from tools.calibration.needle import needle_rows
 from tools.calibration.notes import OFF_EXPLANATIONS, notes
-from tools.calibration.table import REGENERATE, Note, Row, markdown_table
+from tools.calibration.table import FITTED, PREDICTED, REGENERATE, Note, Row, markdown_table
+from tools.calibration.variability import variability_rows
 
 
 @dataclass(frozen=True)
@@ -35,10 +42,20 @@ class Calibration:
         """Rows outside their tolerance."""
         return [r for r in self.rows if not r.ok]
 
+    @property
+    def predicted(self) -> list[Row]:
+        """The validation: rows the model produces from other numbers."""
+        return [r for r in self.rows if r.fit == PREDICTED]
+
+    @property
+    def fitted(self) -> list[Row]:
+        """Rows a parameter was set from (they check the arithmetic)."""
+        return [r for r in self.rows if r.fit == FITTED]
+
 
 def calibrate() -> Calibration:
     """Run the model for every calibration row."""
-    scenario = resolve_scenario(SCENARIO_ID)
+    scenario = typical(resolve_scenario(SCENARIO_ID))
     expert = expert_harvest(scenario)
     rows = (
         anatomy_rows()
@@ -46,16 +63,56 @@ def calibrate() -> Calibration:
         + yield_rows(scenario, expert)
         + cell_rows()
         + harvest_rows(scenario, expert)
+        + variability_rows()
     )
     keys = [r.key for r in rows]
     if len(set(keys)) != len(keys):
         raise RuntimeError("duplicate calibration keys")
+    for r in rows:
+        if r.fit not in (FITTED, PREDICTED) or not r.basis:
+            raise RuntimeError(f"calibration row {r.key} does not say whether it is fitted")
     return Calibration(tuple(rows), tuple(notes(expert)))
+
+
+def _summary(rows: list[Row]) -> str:
+    ok = sum(r.ok for r in rows)
+    off = [r for r in rows if not r.ok]
+    text = f"{ok} of {len(rows)} within tolerance"
+    if off:
+        text += "; out of range: " + ", ".join(f"`{r.key}`" for r in off)
+    return text
+
+
+def _part(title: str, intro: list[str], rows: list[Row], first: int) -> tuple[list[str], int]:
+    """One part of the page (predicted or fitted rows), section by section."""
+    lines = [f"## {title}", "", *intro, ""]
+    sections: list[str] = []
+    for r in rows:
+        if r.section not in sections:
+            sections.append(r.section)
+    n = first - 1
+    for sec in sections:
+        sec_rows = [r for r in rows if r.section == sec]
+        lines += [f"### {sec}", ""]
+        table_rows = []
+        for r in sec_rows:
+            n += 1
+            table_rows.append(
+                (n, r.quantity, r.literature, r.source, r.model, r.tolerance, f"**{r.status}**")
+            )
+        lines += markdown_table(
+            ("#", "quantity", "literature", "source", "model", "tolerance", "status"), table_rows
+        )
+        lines += ["", "How each model value is computed, and what it rests on:", ""]
+        for i, r in enumerate(sec_rows, start=n - len(sec_rows) + 1):
+            word = "fitted:" if r.fit == FITTED else "predicted from"
+            lines.append(f"{i}. `{r.key}`: {r.method} ({word} {r.basis}).")
+        lines.append("")
+    return lines, n + 1
 
 
 def render_calibration(cal: Calibration) -> str:
     """docs/calibration.md."""
-    ok = sum(r.ok for r in cal.rows)
     lines = [
         "# Calibration: the model beside the literature",
         "",
@@ -69,40 +126,37 @@ def render_calibration(cal: Calibration) -> str:
         "`../shared/reference/clinical.md` and `simulators-and-standards.md`. The model is "
         "described in [model.md](model.md).",
         "",
-        "Tolerance rule: a mean with an SD, within 1 SD; a range, within the range; a measured "
-        "point value, within 10%; an approximate statement ('about', 'almost', '~'), within 25%; "
-        "an inequality, the inequality.",
+        "Each row is one of two kinds:",
         "",
-        f"**{ok} of {len(cal.rows)} rows OK.**"
-        + (
-            " OFF: " + ", ".join(f"`{r.key}`" for r in cal.off) + " (explained at the end)."
-            if cal.off
-            else ""
-        ),
+        "- **predicted**: the model produces the number from other numbers. These rows are the "
+        "validation, and each carries the literature's own tolerance: a mean with an SD, within "
+        "1 SD; a range, within the range; an inequality, the inequality; where the source "
+        "reports no spread, the row says so and names the band it assumes.",
+        "- **fitted**: a parameter was set from this very number (the row names it), so "
+        "matching it only checks the arithmetic, not the model.",
+        "",
+        f"**Predicted (validation): {_summary(cal.predicted)}.**",
+        "",
+        f"**Fitted: {_summary(cal.fitted)}.**",
         "",
     ]
-    sections: list[str] = []
-    for r in cal.rows:
-        if r.section not in sections:
-            sections.append(r.section)
-    n = 0
-    for sec in sections:
-        sec_rows = [r for r in cal.rows if r.section == sec]
-        lines += [f"## {sec}", ""]
-        table_rows = []
-        for r in sec_rows:
-            n += 1
-            table_rows.append(
-                (n, r.quantity, r.literature, r.source, r.model, r.tolerance, f"**{r.status}**")
-            )
-        lines += markdown_table(
-            ("#", "quantity", "literature", "source", "model", "tolerance", "status"), table_rows
-        )
-        lines += ["", "How each model value is computed:", ""]
-        first = n - len(sec_rows) + 1
-        for i, r in enumerate(sec_rows, start=first):
-            lines.append(f"{i}. `{r.key}`: {r.method}.")
-        lines.append("")
+    part, n = _part(
+        "Validation: predicted rows",
+        ["No parameter was set from these numbers."],
+        cal.predicted,
+        1,
+    )
+    lines += part
+    part, n = _part(
+        "Fitted rows",
+        [
+            "A parameter was set from each of these numbers; they show the parameter tables "
+            "and the code agree, and they are not evidence that the model is right."
+        ],
+        cal.fitted,
+        n,
+    )
+    lines += part
     lines += [
         "## Not claimed: outputs with literature context",
         "",
@@ -113,10 +167,10 @@ def render_calibration(cal: Calibration) -> str:
         ("quantity", "literature", "model", "comment"),
         ((x.quantity, x.literature, x.model, x.comment) for x in cal.notes),
     )
-    lines += ["", "## OFF rows", ""]
+    lines += ["", "## Out of range", ""]
     if cal.off:
         lines += [
-            f"- `{r.key}` ({r.quantity}): model {r.model}, literature {r.literature}. "
+            f"- `{r.key}` ({r.fit}; {r.quantity}): model {r.model}, literature {r.literature}. "
             f"{OFF_EXPLANATIONS.get(r.key, 'Not yet explained.')}"
             for r in cal.off
         ]

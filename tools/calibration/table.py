@@ -12,6 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+#: A row whose number a parameter was set from: it checks the arithmetic, not the model.
+FITTED = "fitted"
+#: A row the model produces from other numbers: the validation.
+PREDICTED = "predicted"
+
 #: The command that regenerates docs/calibration.md and the tables of docs/model.md.
 REGENERATE = "python -m tools.calibration --out docs/calibration.md --model-doc docs/model.md"
 
@@ -22,6 +27,11 @@ class Row:
 
     ``lo``/``hi`` bound the accepted model value (inclusive); ``value`` is what the model gave.
     ``key`` is a stable identifier for tests.
+
+    ``fit`` says how the row relates to the model's parameters: :data:`FITTED` when a
+    parameter was set from this very number (``basis`` names it), :data:`PREDICTED` when the
+    model produces the number from other inputs (``basis`` names what it follows from).  Only
+    predicted rows validate the model; they carry the literature's own tolerance.
     """
 
     key: str
@@ -35,6 +45,8 @@ class Row:
     lo: float
     hi: float
     method: str
+    fit: str = ""
+    basis: str = ""
 
     @property
     def ok(self) -> bool:

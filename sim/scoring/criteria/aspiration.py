@@ -20,6 +20,8 @@ from sim.scoring.result import Judgement
 from sim.scoring.text import clamp01, e6, ml, pct_drop, plural, ramp, weighted
 from sim.vocabulary.technique import Thresholds
 
+#: Above this share of bone entries on fresh marrow, the few that were not are only noted.
+SPREAD_NOTE_ONLY = 0.8
 PART_WEIGHTS = {
     "pull_size": 0.35,
     "per_penetration": 0.2,
@@ -41,12 +43,27 @@ def _tnc_per_ml(pulls: list[Pull]) -> float:
     return sum(p.tnc for p in pulls) / vol if vol > 0 else 0.0
 
 
-def is_fresh(pull: Pull, t: Thresholds) -> bool:
-    """A repeat pull in one penetration is fresh if, against the nearest earlier pull of that
-    penetration, the tip moved or the needle turned far enough (so turning 180 deg and back to
-    a drained spot does not count)."""
+def freshness(pull: Pull, t: Thresholds) -> float:
+    """How much fresh marrow a repeat pull in one penetration reached, as the model has it:
+    1 when the tip moved ``fresh_move_mm`` from every earlier pull of the penetration; when the
+    needle was only turned ``fresh_rotation_deg`` from them, the technique table's
+    ``rotation_credit`` for that many turns at this depth; 0 at the same spot (turning 180 deg
+    and back to a drained spot counts as the same spot).  A first pull is 1 (its spread from
+    other entries is judged apart)."""
+    if pull.moved_mm is None:
+        return 1.0
     moved, turned = pull.nearest_earlier or (pull.moved_mm or 0.0, pull.turned_deg or 0.0)
-    return moved >= t.fresh_move_mm or turned >= t.fresh_rotation_deg
+    if moved >= t.fresh_move_mm:
+        return 1.0
+    if turned >= t.fresh_rotation_deg:
+        credits = t.rotation_credit
+        return credits[min(max(1, pull.same_depth_pulls), len(credits)) - 1]
+    return 0.0
+
+
+def is_fresh(pull: Pull, t: Thresholds) -> bool:
+    """Whether a repeat pull reached any fresh marrow (moved or turned far enough)."""
+    return freshness(pull, t) > 0.0
 
 
 def reused_entries(pulls: list[Pull], radius_mm: float) -> tuple[int, int]:
@@ -78,7 +95,7 @@ def persisted_thin(pulls: list[Pull], t: Thresholds) -> list[Pull]:
     run: dict[int | None, int] = {}
     out = []
     for p in pulls:
-        if not p.in_marrow:
+        if not p.in_marrow or p.clotted:  # a clotted syringe is thin for another reason
             continue
         if p.tnc_per_ml < t.thin_tnc_per_ml:
             run[p.site] = run.get(p.site, 0) + 1
@@ -138,8 +155,17 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
 
     # fresh marrow for repeat pulls within one penetration
     repeats = [p for p in marrow if p.moved_mm is not None]
-    stale = [p for p in repeats if not is_fresh(p, t)]
-    fresh = 1.0 - len(stale) / len(repeats) if repeats else 1.0
+    credit = [freshness(p, t) for p in repeats]
+    stale = [p for p, c in zip(repeats, credit, strict=True) if c == 0.0]
+    turned = [p for p, c in zip(repeats, credit, strict=True) if 0.0 < c < 1.0]
+    fresh = sum(credit) / len(repeats) if repeats else 1.0
+    if turned:
+        feedback.append(
+            f"{len(turned)} of {len(repeats)} repeat pulls relied on turning the needle alone: "
+            f"a quarter turn reaches only about {t.rotation_credit[0]:.0%} of a fresh spot's "
+            f"marrow, and less with each further turn at the same depth. Advance "
+            f"{t.fresh_move_mm:g} mm or enter the bone somewhere new between pulls."
+        )
     if stale:
         first_q = _tnc_per_ml([p for p in marrow if p.moved_mm is None])
         stale_q = _tnc_per_ml(stale)
@@ -156,7 +182,12 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     # spread of bone entries
     reused, firsts = reused_entries(marrow, t.spread_min_mm)
     spread = 1.0 - reused / firsts if firsts else 0.0
-    if reused:
+    if reused and spread >= SPREAD_NOTE_ONLY:
+        feedback.append(
+            f"{firsts - reused} of {firsts} bone penetrations drew on fresh marrow; {reused} "
+            f"came within {t.spread_min_mm:g} mm of an earlier pull."
+        )
+    elif reused:
         feedback.append(
             f"{reused} of {firsts} bone penetrations drew within {t.spread_min_mm:g} mm of an "
             "earlier pull: aim each one at fresh bone, as far from the others as you can."
@@ -166,18 +197,40 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     dry = [p for p in pulls if p.dry]
     outside = [p for p in pulls if not p.dry and p.tissue != "marrow"]
     persisted = persisted_thin(pulls, t)
-    faulty = clamp01(
-        1.0 - (len(dry) + len(outside) + len(persisted)) / n / t.faulty_pull_zero_share
-    )
-    if dry:
-        plugged = sum(p.plugged for p in dry)
-        why = (
-            f" ({plugged} because the open needle was plugged with bone: keep the stylet in "
-            "while going through cortex)"
-            if plugged
-            else " (the tip was in cortex, not marrow)"
+    clotted = [p for p in pulls if p.clotted]
+    n_faulty = len(dry) + len(outside) + len(persisted) + len(clotted)
+    faulty = clamp01(1.0 - n_faulty / n / t.faulty_pull_zero_share)
+    if clotted:
+        feedback.append(
+            f"{plural(len(clotted), 'syringe')} clotted: heparinise the syringes before pulling."
         )
-        feedback.append(f"{plural(len(dry), 'pull')} came back dry{why}.")
+    if dry:
+        why = []
+        plugged = sum(p.plugged or p.reason == "plugged" for p in dry)
+        if plugged:
+            why.append(
+                f"{plugged} because the open needle was plugged with bone: keep the stylet in "
+                "while going through cortex"
+            )
+        soft = [p for p in dry if p.reason == "soft_tissue"]
+        if soft:
+            why.append(
+                f"{len(soft)} with the tip in {_tissue_label(soft[0].tissue)}, short of the "
+                "bone: only tissue fluid comes back there"
+            )
+        danger = [p for p in dry if p.reason == "danger_zone"]
+        if danger:
+            where = sorted({_tissue_label(p.tissue) for p in danger})
+            why.append(
+                f"{len(danger)} with the tip outside the ilium ({', '.join(where)}): no marrow, "
+                "and harm to the donor"
+            )
+        cortex = len(dry) - plugged - len(soft) - len(danger)
+        if cortex:
+            why.append(f"{cortex} with the tip in cortex, not marrow")
+        feedback.append(
+            f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)})."
+        )
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(

@@ -15,6 +15,7 @@ from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
 from sim.scoring.text import clock, ml, plural
 from sim.vocabulary.events import (
+    DANGER_ZONE_ASPIRATION,
     DONOR_VOLUME_LIMIT_EXCEEDED,
     INNER_TABLE_BREACH,
     MISSED_REQUIRED_RESPONSE,
@@ -29,6 +30,8 @@ CRITICAL_WORDS = {
     "perpendicular track)",
     SCIATIC_NOTCH_ZONE: "the needle entered the greater sciatic notch (superior gluteal "
     "vessels, sciatic nerve)",
+    DANGER_ZONE_ASPIRATION: "a pull was taken with the tip outside the ilium (the SI joint or "
+    "sacrum: nothing usable; the pelvis or the notch's vessels: blood, lost to the donor)",
     DONOR_VOLUME_LIMIT_EXCEEDED: "the collection passed the donor volume limit",
     MISSED_REQUIRED_RESPONSE: "a required response was not made in time",
 }
@@ -80,6 +83,21 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     for code, events in by_code(m.critical).items():
         if code != DONOR_VOLUME_LIMIT_EXCEEDED:
             feedback.append(describe_critical(events))
+    if m.escalations:
+        esc = m.escalations[0]
+        line = (
+            f"At {esc.get('collected_ml_per_kg_donor', 0):.1f} mL/kg the anaesthetist stopped the "
+            f"harvest: {esc.get('blood_volume_drawn_pct', 0):.0f}% of the donor's blood volume "
+            "had been drawn."
+        )
+        if m.continuations:
+            cont = m.continuations[0]
+            line += (
+                " You went on because the count showed the dose short."
+                if cont.get("justified")
+                else " You went on although no count showed the dose short."
+            )
+        feedback.append(line)
     if m.critical:
         return Judgement(0.0, feedback, parts={"critical": 0.0})
     fraction = max(NEAR_MISS_FLOOR, 1.0 - NEAR_MISS_COST * m.near_notch) if m.near_notch else 1.0

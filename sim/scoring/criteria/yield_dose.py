@@ -26,6 +26,9 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     dose = clamp01(tnc_per_kg / ctx.target_tnc_per_kg)
     volume = 1.0 if dose >= 1.0 else clamp01(m.collected_ml / ctx.target_volume_ml)
     ref = ctx.reference_tnc_per_ml
+    if m.donor is not None and m.donor.get("marrow_richness") is not None:
+        # the donor as drawn for this attempt: a poor donor's marrow is not the trainee's fault
+        ref = t.reference_tnc_per_ml * float(m.donor["marrow_richness"])
     quality = clamp01((m.tnc_per_ml - t.blood_tnc_per_ml) / max(1.0, ref - t.blood_tnc_per_ml))
     feedback = [
         f"You collected {ml(m.collected_ml)} (target {ml(ctx.target_volume_ml)}) at "
@@ -48,6 +51,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
             "technique (median of real harvests 18.2x10^6/mL): the marrow was diluted with blood."
         )
     parts = {"dose": (dose, 0.5), "volume": (volume, 0.2), "quality": (quality, 0.3)}
+    cd34 = None
     if ctx.target_cd34_per_kg:
         cd34_per_kg = m.cd34 / ctx.recipient_kg
         cd34 = clamp01(cd34_per_kg / ctx.target_cd34_per_kg)
@@ -69,6 +73,13 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
             f"({e8(tnc_per_kg)} of {e8(ctx.target_tnc_per_kg)}): a harvest has to reach at least "
             f"{round(100 * t.pass_min_dose_fraction)}% of it to pass, unless the donor's volume "
             "limit stops it first."
+        )
+    elif cd34 is not None and cd34 < t.pass_min_cd34_fraction - 1e-9 and not stopped_by_limit:
+        fails = (
+            f"The CD34+ dose reached only {m.cd34 / ctx.recipient_kg / 1e6:.1f}x10^6/kg of the "
+            f"{ctx.target_cd34_per_kg / 1e6:.1f}x10^6/kg this scenario sets: below it, recovery "
+            "and survival are worse (Bittencourt 2002), so the harvest has to reach it to pass, "
+            "unless the donor's volume limit stops it first."
         )
     return Judgement(
         weighted(parts), feedback, parts={k: v for k, (v, _) in parts.items()}, fails_attempt=fails
