@@ -103,6 +103,25 @@ PER_SCENARIO: dict[str, tuple[Quote, ...]] = {
             "response deadline",
         ),
     ),
+    "anterior-crest": (
+        Quote(
+            r"About (\d+) cm of fat lie over her PSIS",
+            lambda s: s.donor.to_donor().soft_tissue_mm / 10,
+            "skin-to-PSIS depth",
+        ),
+        Quote(
+            r"at least (\d+) cm behind the ASIS",
+            lambda s: table("anatomy").anterior_site_min_mm / 10,
+            "anterior site distance",
+        ),
+        Quote(
+            r"under about (\d+) cm of fat",
+            lambda s: s.donor.to_donor().soft_tissue_mm
+            * table("anatomy").anterior_soft_tissue_ratio
+            / 10,
+            "skin-to-crest depth",
+        ),
+    ),
     "dry-tap": (
         Quote(r"more than (\d+) mm away", lambda s: s.donor.dry_tap_zone().radius_mm, "zone"),
         Quote(

@@ -29,6 +29,7 @@ REQUIRED_IDS = {
     "weight-mismatch",
     "dry-tap",
     "anesthesia-event",
+    "anterior-crest",
     "post-procedure-care",
 }
 

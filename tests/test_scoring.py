@@ -672,6 +672,12 @@ def test_needle_criteria_order_the_levels_with_named_causes(references, sid):
     # the intermediate's pulls are too big, and taken at one spot
     asp = i.criterion("aspiration_technique").feedback
     assert "pulls were over 5 mL" in asp and "TNC/mL fell" in asp and "same spot" in asp
+    if sid == "anterior-crest":  # its own aim and dangers: down the wing, the iliac fossa
+        assert "off it" in i.criterion("trajectory").feedback
+        assert "medially toward the iliac fossa" in n.criterion("trajectory").feedback
+        assert "inner_table_breach" in n.critical_errors
+        assert "Not done" in n.criterion("procedure_steps").feedback
+        return
     assert "nearly perpendicular" in i.criterion("trajectory").feedback
     assert "past the loss of resistance" in i.criterion("depth_control").feedback
     # the novice's tracks are perpendicular or medial, and they push through the give

@@ -29,7 +29,17 @@ from sim.vocabulary.technique import Thresholds
 Side = Literal["left", "right"]
 Vec3 = tuple[float, float, float]
 
-LANDMARKS = ("left_psis", "right_psis")
+LANDMARKS = ("left_psis", "right_psis", "left_asis", "right_asis")
+Region = Literal["posterior", "anterior"]
+
+
+def landmark_region(landmark: str) -> Region:
+    """Which approach a landmark belongs to: the PSIS (prone) or the ASIS (supine)."""
+    return "anterior" if landmark.endswith("_asis") else "posterior"
+
+
+def landmark_side(landmark: str) -> Side:
+    return "left" if landmark.startswith("left") else "right"
 
 
 def direction(lateral_deg: float, cranial_deg: float) -> Vec3:
@@ -48,6 +58,8 @@ class Face(StrEnum):
     OUTER_TABLE = "outer_table"
     CREST = "crest"
     NOTCH = "notch"
+    ANTERIOR_CREST = "anterior_crest"
+    ASIS_END = "asis_end"
 
 
 POSTERIOR_FACES = (Face.LATERAL_SURFACE, Face.MEDIAL_SURFACE, Face.CAUDAL_SURFACE)
@@ -360,3 +372,107 @@ class Anatomy:
             self.profile(entry, direction(lat, cra), length_mm).first(Tissue.MARROW) is not None
             for lat, cra in self.reasonable_aims()
         )
+
+
+class AnteriorAnatomy(Anatomy):
+    """The anterior iliac crest of a supine donor: the backup site (clinical.md §1, §5).
+
+    The frame is ASIS-local, on the skin over the crest at the ASIS: ``u`` lateral (across the
+    wing), ``v`` back along the crest away from the ASIS, ``w`` depth below the skin into the
+    wing.  A skin site is marked ``cranial_mm`` back along the crest from the ASIS and
+    ``lateral_mm`` off the crest line; an aim's ``lateral_deg`` tilts the needle across the
+    wing (toward the outer table), its ``cranial_deg`` along the crest.
+
+    The wing is a slab between its inner (pelvic) and outer (gluteal) tables,
+    ``anterior_wing_half_mm`` either side of the crest line and thinning with depth, under a
+    thick cortical cap (``anterior_crest_cortex_mm``: 'the crest's thick cortical bone').
+    Through the inner table lies the iliac fossa (the pelvis: critical); through the outer
+    table the gluteal muscles.  The ideal track runs straight down the wing (0 deg either way,
+    the technique table's anterior aim).  Every number is in anatomy.toml.
+    """
+
+    region = "anterior"
+
+    def __init__(self, donor: Donor) -> None:
+        a = table("anatomy")
+        self.donor = donor
+        self.scale = donor.geometry_scale
+        depth = donor.soft_tissue_mm * a.anterior_soft_tissue_ratio
+        self.soft_mm = max(a.soft_tissue_min_mm, depth)
+        self.skin_mm = a.skin_mm
+        thin = donor.cortex_factor * min(1.0, self.scale)
+        self.outer_cortex_mm = a.anterior_crest_cortex_mm * thin
+        self.inner_cortex_mm = a.anterior_table_cortex_mm * thin
+        self.planes = self._build_planes()
+        self.marrow_planes = tuple(
+            p.shifted(
+                self.outer_cortex_mm if p.face == Face.ANTERIOR_CREST else self.inner_cortex_mm
+            )
+            for p in self.planes
+        )
+
+    def _build_planes(self) -> tuple[Plane, ...]:
+        a, b0 = table("anatomy"), self.soft_mm
+        h, k = a.anterior_wing_half_mm * self.scale, a.anterior_wing_taper
+        return (
+            Plane(Face.ANTERIOR_CREST, (0.0, 0.0, -1.0), -b0),
+            Plane(Face.INNER_TABLE, (-1.0, 0.0, k), h + k * b0),
+            Plane(Face.OUTER_TABLE, (1.0, 0.0, k), h + k * b0),
+            Plane(Face.ASIS_END, (0.0, -1.0, 0.0), 5.0 * self.scale),
+        )
+
+    @property
+    def psis_bone_point(self) -> Vec3:
+        return (0.0, 0.0, self.soft_mm)
+
+    def classify(self, p: Vec3) -> Tissue:
+        if p[2] < 0.0:
+            return Tissue.AIR
+        if p[2] < self.skin_mm:
+            return Tissue.SKIN
+        outside = {pl.face for pl in self.planes if pl.value(p) > 0.0}
+        if not outside:
+            inset = {pl.face for pl in self.marrow_planes if pl.value(p) > 0.0}
+            if not inset:
+                return Tissue.MARROW
+            if Face.INNER_TABLE in inset:
+                return Tissue.INNER_CORTEX
+            return Tissue.OUTER_CORTEX
+        if Face.ANTERIOR_CREST in outside or Face.ASIS_END in outside:
+            return Tissue.FAT
+        if Face.INNER_TABLE in outside:
+            return Tissue.PELVIS
+        return Tissue.MUSCLE
+
+    def notch_distance_mm(self, p: Vec3) -> float:
+        return math.inf  # the sciatic notch is far from the anterior crest
+
+    def axis_cuts(self) -> tuple[tuple[int, float], ...]:
+        return ((2, self.skin_mm),)
+
+    @property
+    def half_separation_mm(self) -> float:
+        return table("anatomy").asis_separation_mm * self.scale / 2.0
+
+    def to_dorsal(self, side: Side, lateral_mm: float, cranial_mm: float) -> tuple[float, float]:
+        """A point of the front map (mm): ``x`` to the donor's right, ``y`` cranial."""
+        sign = -1.0 if side == "left" else 1.0
+        return (sign * (self.half_separation_mm + lateral_mm + 0.5 * cranial_mm), cranial_mm)
+
+    def site_zone(self, lateral_mm: float, cranial_mm: float, length_mm: float = 100.0) -> str:
+        """``safe`` 2-3 cm or more behind the ASIS on the crest; else what the site risks."""
+        a = table("anatomy")
+        if cranial_mm < a.anterior_site_min_mm * self.scale:
+            return "near_asis_nerve"
+        if abs(lateral_mm) > a.anterior_wing_half_mm * self.scale:
+            return "off_crest"
+        if not self.reaches_marrow(lateral_mm, cranial_mm, length_mm):
+            return "off_bone"
+        return "safe"
+
+    REASONABLE_AIM_OFFSETS = ((0.0, 0.0), (0.0, 10.0), (0.0, -10.0), (5.0, 0.0), (-5.0, 0.0))
+
+    @classmethod
+    def reasonable_aims(cls) -> list[tuple[float, float]]:
+        ideal = Thresholds().anterior_ideal_lateral_deg
+        return [(ideal + lat, cra) for lat, cra in cls.REASONABLE_AIM_OFFSETS]

@@ -35,6 +35,8 @@ class NeedleState:
 
     site: int | None = None
     side: Side | None = None
+    #: The approach: the posterior crest (PSIS) or the anterior crest (ASIS).
+    region: str = "posterior"
     entry: Vec3 = (0.0, 0.0, 0.0)
     lateral_deg: float = 0.0
     cranial_deg: float = 0.0

@@ -18,7 +18,15 @@ from typing import Any
 import numpy as np
 
 from sim.errors import CommandRejected
-from sim.model.anatomy import Anatomy, Side, Vec3, direction
+from sim.model.anatomy import (
+    Anatomy,
+    AnteriorAnatomy,
+    Side,
+    Vec3,
+    direction,
+    landmark_region,
+    landmark_side,
+)
 from sim.model.bag import CollectionBag
 from sim.model.circulation import Circulation
 from sim.model.donor import Donor
@@ -34,6 +42,7 @@ from sim.vocabulary.events import (
     DONOR_VOLUME_LIMIT_EXCEEDED,
     DRY_TAP,
     NEEDLE_CHOSEN,
+    REPOSITIONED,
     SIM_CRITICAL_EVENTS,
     SYRINGE_CLOTTED,
 )
@@ -51,6 +60,7 @@ class Site:
     index: int
     landmark: str
     side: Side
+    region: str
     lateral_mm: float
     cranial_mm: float
     x_mm: float
@@ -71,13 +81,16 @@ class Simulation:
         draw_donor: bool = True,
         fluid_replacement: bool = True,
     ) -> None:
-        seeds = np.random.SeedSequence(seed).spawn(4)
+        seeds = np.random.SeedSequence(seed).spawn(6)
         #: The individual: what the scenario left open is drawn from the seed (donor.toml).
         self.donor = donor.individual(np.random.default_rng(seeds[2])) if draw_donor else donor
         donor = self.donor
         self.recipient_weight_kg = recipient_weight_kg
         self.seed = seed
         self.anatomy = Anatomy(donor)
+        #: Each approach's anatomy: the posterior crests (prone) and the anterior ones (supine).
+        self.anatomies = {"posterior": self.anatomy, "anterior": AnteriorAnatomy(donor)}
+        self.position = "prone"
         self.mechanics = TissueMechanics(donor.cortex_factor)
         self.motion = NeedleMotion(
             self.mechanics,
@@ -94,6 +107,8 @@ class Simulation:
         self._field_rng = {
             "left": np.random.default_rng(seeds[0]),
             "right": np.random.default_rng(seeds[1]),
+            "left_anterior": np.random.default_rng(seeds[4]),
+            "right_anterior": np.random.default_rng(seeds[5]),
         }
         self.fields: dict[str, MarrowField] = {}
         #: Whether the marrow in a syringe clots is drawn from its own stream, once per pull.
@@ -198,7 +213,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
 
     def _check_notch(self) -> None:
         n = self.needle
-        if n.tissue.is_bone and not n.notch_warned:
+        if n.region == "posterior" and n.tissue.is_bone and not n.notch_warned:
             margin = table("anatomy").notch_margin_mm * self.anatomy.scale
             if self.anatomy.notch_distance_mm(n.tip()) < margin:
                 n.notch_warned = True
@@ -230,23 +245,52 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         self.t_s += self.timing.choose_needle_s
         self._emit(NEEDLE_CHOSEN, needle=cmd.needle, length_mm=self.motion.length_mm)
 
+    def _do_reposition(self, cmd: c.Reposition) -> None:
+        if self.needle.inserted:
+            raise CommandRejected("cannot turn the donor with the needle in; remove_needle first")
+        if cmd.position == self.position:
+            raise CommandRejected(f"the donor is already {cmd.position}", field="position")
+        self.position = cmd.position
+        self.t_s += self.timing.reposition_s
+        self._emit(REPOSITIONED, position=cmd.position)
+
     def _do_mark_site(self, cmd: c.MarkSite) -> None:
         if len(self.sites) >= MAX_SITES:
             raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
-        side: Side = "left" if cmd.landmark == "left_psis" else "right"
-        x, y = self.anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
+        side: Side = landmark_side(cmd.landmark)
+        region = landmark_region(cmd.landmark)
+        needed = "supine" if region == "anterior" else "prone"
+        if self.position != needed:
+            raise CommandRejected(
+                f"the donor is {self.position}: turn the donor {needed} (reposition) to reach "
+                f"the {'anterior' if region == 'anterior' else 'posterior'} iliac crest",
+                field="landmark",
+            )
+        anatomy = self.anatomies[region]
+        palpable = table("anatomy").psis_palpable_max_mm
+        if region == "posterior" and anatomy.soft_mm > palpable:
+            raise CommandRejected(
+                f"the PSIS cannot be felt under {anatomy.soft_mm:.0f} mm of fat; harvest from "
+                "the anterior crest (reposition supine, an ASIS landmark) or under imaging",
+                field="landmark",
+            )
+        x, y = anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
         for other in self.sites:
-            if math.hypot(other.x_mm - x, other.y_mm - y) < MIN_SITE_SPACING_MM:
+            if other.region == region and math.hypot(other.x_mm - x, other.y_mm - y) < (
+                MIN_SITE_SPACING_MM
+            ):
                 raise CommandRejected(
                     f"site {other.index} is already marked here; insert through it again "
                     "instead of marking a second site on the same spot",
                     field="lateral_mm",
                 )
-        site = Site(len(self.sites), cmd.landmark, side, cmd.lateral_mm, cmd.cranial_mm, x, y)
+        site = Site(
+            len(self.sites), cmd.landmark, side, region, cmd.lateral_mm, cmd.cranial_mm, x, y
+        )
         self.sites.append(site)
-        self.field(side)  # build this ilium's marrow field now, not in the first aspiration
+        self.field(self._field_key(side, region))  # build the marrow field now
         self.t_s += self.timing.mark_site_s
-        zone = self.anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm, self.motion.length_mm)
+        zone = anatomy.site_zone(cmd.lateral_mm, cmd.cranial_mm, self.motion.length_mm)
         self._emit(
             "site_marked",
             site=site.index,
@@ -258,12 +302,16 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             zone=zone,
         )
 
+    @staticmethod
+    def _field_key(side: str, region: str) -> str:
+        return side if region == "posterior" else f"{side}_anterior"
+
     def _set_track(self, lateral_deg: float, cranial_deg: float) -> None:
         n = self.needle
         n.lateral_deg, n.cranial_deg = lateral_deg, cranial_deg
         n.direction = direction(lateral_deg, cranial_deg)
         n.skive_reported = False
-        n.profile = self.anatomy.profile(n.entry, n.direction, self.motion.length_mm)
+        n.profile = self.anatomies[n.region].profile(n.entry, n.direction, self.motion.length_mm)
 
     def _do_insert(self, cmd: c.Insert) -> None:
         if self.needle.inserted:
@@ -274,7 +322,10 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             )
         site = self.sites[cmd.site]
         n = NeedleState(
-            site=site.index, side=site.side, entry=(site.lateral_mm, site.cranial_mm, 0.0)
+            site=site.index,
+            side=site.side,
+            region=site.region,
+            entry=(site.lateral_mm, site.cranial_mm, 0.0),
         )
         self.needle = n
         self._set_track(cmd.lateral_deg, cmd.cranial_deg)
@@ -282,7 +333,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         start = self.t_s
         first = site.index not in self.punctured
         # Through the skin (or back through the existing puncture).
-        skin = self.anatomy.skin_mm / max(n.direction[2], 1e-6)
+        skin = self.anatomies[n.region].skin_mm / max(n.direction[2], 1e-6)
         res = self.motion.advance(n, skin + 1.0, False, False, lambda *a: None)
         self.t_s = start + res.elapsed_s
         if first:
@@ -383,7 +434,7 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         refusal = n.redirect_refusal()
         if refusal is not None:
             raise CommandRejected(refusal)
-        new = self.anatomy.profile(
+        new = self.anatomies[n.region].profile(
             n.entry, direction(cmd.lateral_deg, cmd.cranial_deg), self.motion.length_mm
         )
         if not new.tissue_at(n.depth_mm).is_soft:  # checked before anything changes
@@ -417,9 +468,14 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         self.t_s += self.timing.stylet_s
         self._emit("stylet_replaced", **self._where())
 
-    def field(self, side: Side, draw_point: Vec3 | None = None) -> MarrowField:
+    def field(self, side: str, draw_point: Vec3 | None = None) -> MarrowField:
+        """The marrow field of one ilium (``left``, ``right``) or anterior crest
+        (``left_anterior``, ``right_anterior``), created on first use."""
         if side not in self.fields:
-            self.fields[side] = MarrowField(self.donor, self.anatomy.soft_mm, self._field_rng[side])
+            region = "anterior" if side.endswith("_anterior") else "posterior"
+            self.fields[side] = MarrowField(
+                self.donor, self.anatomies[region].soft_mm, self._field_rng[side]
+            )
         if self.dry_tap is not None and self.dry_tap_centre is None and draw_point is not None:
             self.fields[side].impoverish(self.dry_tap, draw_point)
             self.dry_tap_centre = (side, draw_point)
@@ -457,7 +513,8 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
             return
         tip = n.tip()
         point = side_hole_point(tip, n.direction, n.rotation_deg)
-        sample = self.yield_model.draw(self.field(n.side, point), point, cmd.ml, tip=tip)
+        field = self.field(self._field_key(n.side, n.region), point)
+        sample = self.yield_model.draw(field, point, cmd.ml, tip=tip)
         self.circulation.draw(cmd.ml)
         clotted = self._clot_rng.random() < self.clot_probability()
         if clotted:

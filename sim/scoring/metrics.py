@@ -46,6 +46,17 @@ class SiteMark:
 
     @property
     def side(self) -> str:
+        """The ilium the site reaches: ``left``/``right`` (posterior crest) or
+        ``left_anterior``/``right_anterior`` (anterior crest)."""
+        side = "left" if self.landmark.startswith("left") else "right"
+        return f"{side}_anterior" if self.anterior else side
+
+    @property
+    def anterior(self) -> bool:
+        return self.landmark.endswith("_asis")
+
+    @property
+    def hip(self) -> str:
         return "left" if self.landmark.startswith("left") else "right"
 
 
@@ -61,6 +72,8 @@ class Track:
     reached_bone: bool = False
     skidded: bool = False
     critical: list[str] = field(default_factory=list)
+    #: Through an ASIS site: the anterior iliac crest, judged against its own aim.
+    anterior: bool = False
 
 
 @dataclass(slots=True)
@@ -265,6 +278,8 @@ class _Reader:
         self.track_site = site
         lat, cra = float(ev["lateral_deg"]), float(ev["cranial_deg"])
         self.track = Track(site, lat, cra, t_s, direction(lat, cra))
+        mark = self.m.sites.get(site)
+        self.track.anterior = mark is not None and mark.anterior
         self.m.tracks.append(self.track)
 
     def _on_skin_punctured(self, ev, t_s) -> None:

@@ -23,7 +23,9 @@ class MarkSite(_Command):
     """Choose a skin puncture site relative to a palpable landmark."""
 
     do: Literal["mark_site"] = "mark_site"
-    landmark: Literal["left_psis", "right_psis"]
+    #: A PSIS (the donor prone) or, for the anterior crest, an ASIS (the donor supine): then
+    #: ``cranial_mm`` is how far back along the crest from the ASIS, ``lateral_mm`` off its line.
+    landmark: Literal["left_psis", "right_psis", "left_asis", "right_asis"]
     lateral_mm: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = 0.0
     cranial_mm: Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)] = 0.0
 
@@ -111,6 +113,13 @@ class ChooseNeedle(_Command):
     needle: Literal[NEEDLES]
 
 
+class Reposition(_Command):
+    """Turn the donor: prone for the posterior crests, supine for the anterior ones."""
+
+    do: Literal["reposition"] = "reposition"
+    position: Literal["prone", "supine"]
+
+
 class RemoveNeedle(_Command):
     do: Literal["remove_needle"] = "remove_needle"
 
@@ -125,6 +134,7 @@ class End(_Command):
 
 
 NEEDLE_COMMANDS = (
+    Reposition,
     ChooseNeedle,
     MarkSite,
     Insert,
@@ -334,7 +344,8 @@ RESPONSE_COMMANDS = (
 
 
 Command = Annotated[
-    ChooseNeedle
+    Reposition
+    | ChooseNeedle
     | MarkSite
     | Insert
     | Advance

@@ -11,6 +11,7 @@ from __future__ import annotations
 #: The donor as drawn for this attempt (the first event of every log).
 DONOR_PROFILE = "donor_profile"
 NEEDLE_CHOSEN = "needle_chosen"
+REPOSITIONED = "repositioned"
 SITE_MARKED = "site_marked"
 SKIN_PUNCTURED = "skin_punctured"
 NEEDLE_REINSERTED = "needle_reinserted"
@@ -62,6 +63,7 @@ CONTINUATION_JUSTIFIED = "continuation_justified"
 SIM_EVENT_TYPES = (
     DONOR_PROFILE,
     NEEDLE_CHOSEN,
+    REPOSITIONED,
     SITE_MARKED,
     SKIN_PUNCTURED,
     NEEDLE_REINSERTED,

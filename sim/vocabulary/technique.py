@@ -84,6 +84,25 @@ class Thresholds:
         "gap: Hirahara warns against cephalad angulation that 'skives superiorly' out of the "
         "crest; no number given",
     )
+    # --- the anterior iliac crest (the backup site, supine) ---------------------------------
+    anterior_ideal_lateral_deg: float = _p(
+        0.0,
+        "deg lateral",
+        "gap: at the anterior crest the needle runs straight down the iliac wing, between its "
+        "tables (sim/model/anatomy.py AnteriorAnatomy); no angle is given in clinical.md",
+    )
+    anterior_tolerance_deg: float = _p(
+        6.0,
+        "deg",
+        "gap: the wing is about 14 mm thick below the crest (anatomy.toml anterior_wing_half_mm),"
+        " so a track more than ~6 deg off its plane leaves through a table within the first "
+        "4-5 cm; medially that is the iliac fossa",
+    )
+    anterior_zero_deg: float = _p(
+        20.0,
+        "deg",
+        "gap: 20 deg off the wing's plane leaves the bone about 2 cm below the crest",
+    )
     # --- depth control ------------------------------------------------------------------------
     overshoot_ok_mm: float = _p(
         5.0,

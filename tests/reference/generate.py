@@ -159,6 +159,10 @@ class Technique:
     #: PSIS table through the fat).  None: the performer does not adapt.
     deep_soft_tissue_mm: float | None = None
     deep_angles: tuple[Angle, ...] = ()
+    #: Turn the donor to this position first (``supine`` for the anterior crests).
+    position: str | None = None
+    #: Take the kit's long needle from the start (the depth of the work, not the fat, needs it).
+    long_needle: bool = False
     #: Procedure steps this performer does (None = all the scenario requires) and how well.
     steps: tuple[str, ...] | None = None
     strips_off_by: int = 0
@@ -346,7 +350,8 @@ class Hand:
     # ------------------------------------------------------------------ needle work
     def withdraw_to_soft(self, margin_mm: float = 4.0) -> None:
         depth = self.sim.needle.depth_mm
-        mm = round(depth - (self.sim.anatomy.soft_mm - margin_mm), 2)
+        soft = self.sim.anatomies[self.sim.needle.region].soft_mm
+        mm = round(depth - (soft - margin_mm), 2)
         if mm > 0 and self.tissue not in (Tissue.FAT, Tissue.MUSCLE, Tissue.SKIN):
             self.do(do="withdraw", mm=mm)
 
@@ -388,7 +393,7 @@ class Hand:
         least ``spread_mm`` from every earlier pull on this side, leaving room for the rest."""
         t = self.technique
         n = self.sim.needle
-        earlier = self.drawn.get(n.side, [])
+        earlier = self.drawn.get(f"{n.side}_{n.region}", [])
         need = t.room_mm + (t.pulls_per_penetration - 1) * (t.between[1] if t.between else 0.0)
         room = self.room_ahead_mm()
         best, best_gap = 0.0, -1.0
@@ -415,7 +420,8 @@ class Hand:
             if t.feel and self.tissue != Tissue.MARROW:
                 break
             if self.tissue == Tissue.MARROW:
-                self.drawn.setdefault(self.sim.needle.side, []).append(self.sim.needle.tip())
+                n = self.sim.needle
+                self.drawn.setdefault(f"{n.side}_{n.region}", []).append(n.tip())
             events = self.do(do="aspirate", ml=t.pull_ml)
             got += t.pull_ml
             pulled = next((e for e in events if e["type"] == "aspirated"), None)
@@ -437,6 +443,10 @@ class Hand:
     def harvest(self) -> None:
         t = self.technique
         first = len(self.sim.sites)
+        if t.position is not None:
+            self.do(do="reposition", position=t.position)
+        if t.long_needle:
+            self.do(do="choose_needle", needle="long")
         deep = t.deep_soft_tissue_mm
         if deep is not None and self.sim.anatomy.soft_mm > deep:  # felt through deep fat
             self.deep = True
@@ -573,6 +583,16 @@ OBESE_ANGLES: tuple[Angle, ...] = tuple(
     (lat, cr) for cr in (-4, 8, 0, 12, 4) for lat in (17, 21, 19, 23)
 )
 NOVICE_ANGLES: tuple[Angle, ...] = ((0, 0), (-6, 0), (4, -10), (0, 8), (-10, -6))
+#: The anterior crest: straight down the iliac wing (its plane), tilted along the crest.
+ANTERIOR_SITES: tuple[Site, ...] = (
+    ("left_asis", 0, 25),
+    ("left_asis", 0, 40),
+    ("right_asis", 0, 25),
+    ("right_asis", 0, 40),
+)
+ANTERIOR_ANGLES: tuple[Angle, ...] = tuple(
+    (lat, cr) for cr in (0, -12, 12, -6, 6, -18, 18) for lat in (0, -1, 1)
+)
 
 
 def expert(**overrides: Any) -> Technique:
@@ -650,6 +670,25 @@ ADJUST: dict[tuple[str, str], dict[str, Any]] = {
             ("left_psis", 16, 26),
         )
     },
+    # The anterior crest: every performer turns the donor supine first.
+    ("anterior-crest", "expert"): {
+        "position": "supine",
+        "sites": ANTERIOR_SITES,
+        "angles": ANTERIOR_ANGLES,
+        "deep_soft_tissue_mm": None,
+        "long_needle": True,
+        "spread_offsets_mm": tuple(float(x) for x in range(0, 81, 2)),
+    },
+    ("anterior-crest", "intermediate"): {
+        "position": "supine",
+        "sites": (("left_asis", 2, 14), ("right_asis", -3, 18)),
+        "angles": tuple((lat, cr) for cr in (0, 8, -8) for lat in (0, 6, -6, 3, -9)),
+    },
+    ("anterior-crest", "novice"): {
+        "position": "supine",
+        "sites": (("left_asis", 0, 6), ("left_asis", -6, 12)),
+        "angles": ((-12, 0), (0, 0), (-8, 10), (-15, -5), (10, 0)),
+    },
     # This novice hurries, and collects past the 500 mL at which the laboratory asks for the
     # midway count.
     ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},
@@ -673,6 +712,7 @@ SCENARIOS = (
     "weight-mismatch",
     "dry-tap",
     "anesthesia-event",
+    "anterior-crest",
     "post-procedure-care",
 )
 

@@ -23,12 +23,17 @@ ZONE_WORDS = {
     "lateral_cluneal_nerves": "too far out along the crest, over the superior cluneal nerves",
     "off_bone": "where no reasonable aim reaches the marrow of the ilium (lateral of the "
     "posterior crest): move toward the PSIS",
+    "near_asis_nerve": "within 2 cm of the ASIS, where the lateral femoral cutaneous nerve runs: "
+    "puncture the crest 2-3 cm behind the ASIS",
+    "off_crest": "off the line of the anterior crest, where the needle misses the thin wing",
 }
 
 
 def describe(site: SiteMark) -> str:
-    side = site.side
+    side = site.hip
     lat = f"{abs(site.lateral_mm):g} mm {'lateral' if site.lateral_mm >= 0 else 'medial'}"
+    if site.anterior:
+        return f"site {site.index + 1} ({side} ASIS, {site.cranial_mm:g} mm back along the crest)"
     cra = f"{abs(site.cranial_mm):g} mm {'cranial' if site.cranial_mm >= 0 else 'caudal'}"
     return f"site {site.index + 1} ({side} PSIS, {lat}, {cra})"
 
@@ -81,18 +86,20 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
             f"{ctx.thresholds.site_min_spacing_mm:g} mm apart (sites {a.index + 1} and "
             f"{b.index + 1}: {d:.0f} mm): they draw on the same bone; spread them out."
         )
-    sides = {s.side for s in sites}
+    sides = {s.hip for s in sites}
     if n >= 2 and len(sides) == 1:
         spacing_faults += 0.5
         feedback.append(
-            "All sites were on one hip; use both posterior crests to spread the draw "
+            "All sites were on one hip; use both crests to spread the draw "
             "(one or more sites on each side)."
         )
     spacing = clamp01(1.0 - spacing_faults)
     fraction = weighted({"count": (count, 0.3), "zone": (zone, 0.5), "spacing": (spacing, 0.2)})
     if not feedback:
-        where = " on both posterior crests" if len(sides) == 2 else ""
+        crests = "anterior" if all(s.anterior for s in sites) else "posterior"
+        where = f" on both {crests} crests" if len(sides) == 2 else ""
+        near = "2-3 cm behind the ASIS" if crests == "anterior" else "near the PSIS"
         feedback.append(
-            f"{plural(n, 'skin site')}{where}, all in the safe zone near the PSIS and well spaced."
+            f"{plural(n, 'skin site')}{where}, all in the safe zone {near} and well spaced."
         )
     return Judgement(fraction, feedback, parts={"count": count, "zone": zone, "spacing": spacing})

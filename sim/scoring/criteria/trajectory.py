@@ -32,11 +32,23 @@ def cranial_credit(cranial_deg: float, t: Thresholds) -> float:
 SKID_CREDIT = 0.5
 
 
+def anterior_credit(track: Track, t: Thresholds) -> float:
+    """At the anterior crest: full within the tolerance of the wing's plane (either way)."""
+    off = abs(track.lateral_deg - t.anterior_ideal_lateral_deg)
+    along = abs(track.cranial_deg)
+    return ramp(off, t.anterior_tolerance_deg, t.anterior_zero_deg) * ramp(
+        along, t.cephalad_tolerance_deg, t.cephalad_zero_deg
+    )
+
+
 def track_credit(track: Track, t: Thresholds) -> float:
     """Angle credit of one track; nothing if it entered a danger zone, half if it skidded."""
     if track.critical:
         return 0.0
-    credit = lateral_credit(track.lateral_deg, t) * cranial_credit(track.cranial_deg, t)
+    if track.anterior:
+        credit = anterior_credit(track, t)
+    else:
+        credit = lateral_credit(track.lateral_deg, t) * cranial_credit(track.cranial_deg, t)
     return credit * SKID_CREDIT if track.skidded else credit
 
 
@@ -50,6 +62,8 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     n = len(tracks)
     credits = [track_credit(tr, t) for tr in tracks]
     fraction = sum(credits) / n
+    if all(tr.anterior for tr in tracks):
+        return _judge_anterior(tracks, fraction, t)
     mean_lat = sum(tr.lateral_deg for tr in tracks) / n
     lo, hi = t.lateral_band_deg
     medial = [tr for tr in tracks if tr.lateral_deg < 0]
@@ -100,4 +114,31 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         feedback.append(f"{plural(len(critical), 'track')} left the ilium into a danger zone.")
     if len(feedback) == 1:
         feedback.append(f"All were within {t.lateral_tolerance_deg:g} deg of it.")
+    return Judgement(fraction, feedback, parts={"tracks": fraction})
+
+
+def _judge_anterior(tracks: list[Track], fraction: float, t: Thresholds) -> Judgement:
+    """Tracks down the anterior iliac wing: off its plane they leave through a table (medially
+    into the iliac fossa)."""
+    n = len(tracks)
+    off = [tr for tr in tracks if abs(tr.lateral_deg - t.anterior_ideal_lateral_deg) > (
+        t.anterior_tolerance_deg
+    )]
+    medial = [tr for tr in off if tr.lateral_deg < t.anterior_ideal_lateral_deg]
+    feedback = [
+        f"Your {plural(n, 'track')} into the anterior crest averaged "
+        f"{sum(tr.lateral_deg for tr in tracks) / n:.0f} deg off the wing's plane (ideal: "
+        "straight down it, between the tables)."
+    ]
+    if off:
+        feedback.append(
+            f"{len(off)} of {n} were more than {t.anterior_tolerance_deg:g} deg off it"
+            + (f", {len(medial)} medially toward the iliac fossa" if medial else "")
+            + ": the wing is thin, and such a track leaves it through a table."
+        )
+    critical = [tr for tr in tracks if tr.critical]
+    if critical:
+        feedback.append(f"{plural(len(critical), 'track')} left the ilium into a danger zone.")
+    if len(feedback) == 1:
+        feedback.append(f"All were within {t.anterior_tolerance_deg:g} deg of it.")
     return Judgement(fraction, feedback, parts={"tracks": fraction})
