@@ -143,7 +143,7 @@ def test_show_json_resolves_derived_values(capsys):
     assert data["targets"]["volume_ml"] == 15 * 70  # 15 mL/kg recipient, absolute
     assert data["targets"]["tnc_per_kg_recipient"] == 3.0e8
     assert data["donor"]["weight_kg"] == 80 and data["recipient"]["weight_kg"] == 70
-    assert data["time"]["par_s"] == 3600 and data["time"]["limit_s"] == 5400
+    assert data["time"]["par_s"] == 4800 and data["time"]["limit_s"] == 6600
     assert data["donor"]["limit_ml"] == 20 * 80
 
 

@@ -179,8 +179,22 @@ def scenario(name: str = "adult-standard") -> Scenario:
     return resolve_scenario(name)
 
 
-def ctx_for(name: str = "adult-standard", **update) -> ScoringContext:
+#: The unit tests' fixed frame for adult-standard: the classic four steps and an hour's par
+#: (the shipped scenario adds the steps around the needle and the CD34+ dose's longer harvest).
+UNIT_STEPS = ["time_out", "heparinise_syringes", "cell_count", "stop_criteria"]
+
+
+@cache
+def unit_scenario(name: str) -> Scenario:
     s = scenario(name)
+    if name != "adult-standard":
+        return s
+    time = s.time.model_copy(update={"par_s": 3600.0, "limit_s": 5400.0})
+    return s.model_copy(update={"steps": UNIT_STEPS, "time": time})
+
+
+def ctx_for(name: str = "adult-standard", **update) -> ScoringContext:
+    s = unit_scenario(name)
     return ScoringContext.from_scenario(s.model_copy(update=update) if update else s)
 
 
@@ -660,6 +674,8 @@ def test_scores_order_expert_over_intermediate_over_novice(references, sid):
     e, i, n = (references[sid, level] for level in LEVELS)
     assert e.total > i.total > n.total
     assert e.total - n.total >= 40
+    # The reference performances stay at least 20 points apart, level from level.
+    assert e.total - i.total >= 20 and i.total - n.total >= 20
 
 
 @pytest.mark.parametrize("sid", NEEDLE_SCENARIOS)

@@ -118,6 +118,10 @@ class Simulation:
         #: Anticoagulation done so far (procedure steps set it): syringes loaded with
         #: heparinised saline, IV heparin at induction, ACD-A in the bag.
         self.anticoagulation = {"syringes": False, "iv_heparin": False, "acd": False}
+        #: ACD-A put in the bag (mL); it is not donor blood, and not counted as collected.
+        self.bag_acd_ml = 0.0
+        #: Needles opened from the kit: the standard one, and the long one once chosen.
+        self.needles_opened = 1
         self.dry_tap = dry_tap  # placed at the first marrow draw (see DryTapZone)
         self.dry_tap_centre: tuple[Side, Vec3] | None = None
         self.t_s = 0.0
@@ -240,6 +244,8 @@ type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
         if self.needle.inserted:
             raise CommandRejected("cannot change needles with one in place; remove_needle first")
         p = table("needle")
+        if cmd.needle != self.needle_kind and cmd.needle == "long":
+            self.needles_opened += 1
         self.needle_kind = cmd.needle
         self.motion.length_mm = p.long_length_mm if cmd.needle == "long" else p.length_mm
         self.t_s += self.timing.choose_needle_s

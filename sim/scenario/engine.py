@@ -171,6 +171,7 @@ class ScenarioEngine:
         do = cmd.do
         if self.nursing and (
             (do in c.NEEDLE_NAMES and do not in NURSING_NEEDLE_COMMANDS)
+            or do in c.SETUP_NAMES
             or do in HARVEST_STEPS
             or do in HARVEST_RESPONSES
         ):

@@ -19,16 +19,36 @@ from sim.vocabulary.technique import Thresholds
 
 PROCEDURE_STEPS = (
     "time_out",
+    "skin_prep",
+    "local_anaesthetic",
+    "heparin_iv",
     "heparinise_syringes",
+    "acd_in_bag",
     "cell_count",
     "stop_criteria",
+    "filter_product",
+    "sample_and_label",
+    "product_disposition",
+    "sharps_count",
     "pressure_dressing",
     "steri_strips",
     "recovery_observations",
     "discharge_teaching",
 )
 #: Steps that only make sense while marrow is being collected (not in nursing scenarios).
-HARVEST_STEPS = ("heparinise_syringes", "cell_count", "stop_criteria")
+HARVEST_STEPS = (
+    "skin_prep",
+    "local_anaesthetic",
+    "heparin_iv",
+    "heparinise_syringes",
+    "acd_in_bag",
+    "cell_count",
+    "stop_criteria",
+    "filter_product",
+    "sample_and_label",
+    "product_disposition",
+    "sharps_count",
+)
 RESPONSES = (
     "pause_harvest",
     "resume_harvest",
@@ -198,7 +218,12 @@ class DonorSpec(_Model):
 
 
 class RecipientSpec(_Model):
+    """The recipient: the weight sets the targets; ``plan`` what becomes of the product (the
+    transplant today, so infused fresh, or later, so frozen: the seed's 'same-day infusion or
+    freezing')."""
+
     weight_kg: Annotated[float, Field(ge=2, le=250, allow_inf_nan=False)]
+    plan: Literal["same_day_infusion", "cryopreserve"] = "same_day_infusion"
 
 
 class Targets(_Model):

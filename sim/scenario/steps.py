@@ -1,6 +1,8 @@
-"""Procedure steps beyond the needle: time-out, heparinised syringes, the midway cell count,
-stop criteria, and the post-procedure care (pressure dressing, Steri-Strips, recovery
-observations, discharge teaching).
+"""Procedure steps beyond the needle: time-out, skin prep and drapes, local anaesthetic, IV
+heparin at induction, heparinised syringes, ACD-A in the bag, the midway cell count, stop
+criteria, mixing and filtering the product, sampling and labelling it, the decision between
+same-day infusion and freezing, the needle and sharps count, and the post-procedure care
+(pressure dressing, Steri-Strips, recovery observations, discharge teaching).
 
 Each step costs simulated time from ``sim/model/params/timing.toml`` and emits
 ``{"type": "step_done", "step": <name>, "duration_s", "n", ...}`` (``n`` counts how often the step
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.errors import CommandRejected
+from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
 from sim.scenario.schema import Scenario
@@ -54,6 +57,7 @@ class ProcedureSteps:
         self.sim = sim
         self.engine = engine
         self.timing = sim.timing
+        self.prepped: str | None = None
 
     def apply(self, cmd: Any) -> None:
         getattr(self, "_do_" + cmd.do)(cmd)
@@ -76,6 +80,65 @@ class ProcedureSteps:
             self.timing.time_out_s,
             checks=list(cmd.checks),
             before_first_puncture=not self.sim.punctured,
+        )
+
+    # ------------------------------------------------------------------ before the needle
+    def _first_puncture_in_position(self) -> bool:
+        """No skin has been punctured since the donor took the present position."""
+        since = 0
+        for i, ev in enumerate(self.sim.events):
+            if ev["type"] == "repositioned":
+                since = i
+        return not any(ev["type"] == "skin_punctured" for ev in self.sim.events[since:])
+
+    def _do_skin_prep(self, cmd: c.SkinPrep) -> None:
+        self._needle_out("skin_prep")
+        self.prepped = self.sim.position
+        self._done(
+            "skin_prep",
+            self.timing.skin_prep_s,
+            antiseptic=cmd.antiseptic,
+            drape=cmd.drape,
+            position=self.sim.position,
+            before_first_puncture=self._first_puncture_in_position(),
+        )
+
+    def _do_local_anaesthetic(self, cmd: c.LocalAnaesthetic) -> None:
+        mg_per_kg = cmd.ml * 20.0 / self.scenario.donor.weight_kg  # lidocaine 2%: 20 mg/mL
+        self._done(
+            "local_anaesthetic",
+            self.timing.local_anaesthetic_s,
+            ml=cmd.ml,
+            drug="lidocaine_2pct",
+            mg_per_kg=round(mg_per_kg, 3),
+            within_max_dose=mg_per_kg <= table("physiology").lidocaine_max_mg_per_kg,
+            before_first_puncture=not self.sim.punctured,
+        )
+
+    def _do_heparin_iv(self, cmd: c.HeparinIv) -> None:
+        self.sim.anticoagulation["iv_heparin"] = True
+        self._done(
+            "heparin_iv",
+            self.timing.heparin_iv_s,
+            units_per_kg=cmd.units_per_kg,
+            units=round(cmd.units_per_kg * self.scenario.donor.weight_kg),
+            dose_as_protocol=abs(cmd.units_per_kg / table("physiology").heparin_iv_u_per_kg - 1)
+            <= 0.2,
+            before_first_puncture=not self.sim.punctured,
+        )
+
+    def _do_acd_in_bag(self, cmd: c.AcdInBag) -> None:
+        expected = table("physiology").acd_ratio * self.scenario.target_volume_ml
+        ml = cmd.ml if cmd.ml is not None else round(expected)
+        self.sim.anticoagulation["acd"] = True
+        self.sim.bag_acd_ml += ml
+        self._done(
+            "acd_in_bag",
+            self.timing.acd_in_bag_s,
+            ml=ml,
+            expected_ml=round(expected, 1),
+            ratio_as_protocol=abs(ml / expected - 1) <= 0.25,
+            before_first_aspiration=self.sim.bag.volume_ml == 0,
         )
 
     def _do_heparinise_syringes(self, cmd: c.HepariniseSyringes) -> None:
@@ -161,6 +224,80 @@ class ProcedureSteps:
             tnc_per_kg_recipient=round(bag.tnc_per_kg_recipient),
             target_tnc_per_kg_recipient=s.targets.tnc_per_kg_recipient,
             donor_limit_ml=self.sim.donor_limit_ml,
+        )
+
+    # ------------------------------------------------------------------ the product
+    def _do_filter_product(self, cmd: c.FilterProduct) -> None:
+        bag = self.sim.bag
+        if bag.volume_ml <= 0:
+            raise CommandRejected("cannot filter the product: the bag is empty")
+        collecting = self.engine.collection_stopped is None
+        self.engine.stop_collection("filter_product")
+        clotted = not self.sim.anticoagulation["acd"]
+        lost = table("physiology").bag_clot_loss if clotted else 0.0
+        tnc_lost, cd34_lost = bag.tnc * lost, bag.cd34 * lost
+        bag.tnc -= tnc_lost
+        bag.cd34 -= cd34_lost
+        fields: dict[str, Any] = {}
+        if clotted:
+            fields["message"] = (
+                "There was no ACD-A in the bag: the marrow has clotted, and the filters hold the "
+                f"clots back with {lost:.0%} of the nucleated cells."
+            )
+        self._done(
+            "filter_product",
+            self.timing.filter_product_s,
+            bag_ml=bag.volume_ml,
+            clotted=clotted,
+            tnc_lost=round(tnc_lost),
+            tnc_per_kg_recipient=round(bag.tnc_per_kg_recipient),
+            cd34_per_kg_recipient=round(bag.cd34_per_kg_recipient),
+            after_collection=not collecting,
+            **fields,
+        )
+
+    def _do_sample_and_label(self, cmd: c.SampleAndLabel) -> None:
+        if self.sim.bag.volume_ml <= 0:
+            raise CommandRejected("cannot label the product: the bag is empty")
+        self._done(
+            "sample_and_label",
+            self.timing.sample_and_label_s,
+            checks=list(cmd.checks),
+            missing=[k for k in c.LABEL_CHECKS if k not in cmd.checks],
+            after_filtering="filter_product" in self.engine.steps_done,
+        )
+
+    def _do_product_disposition(self, cmd: c.ProductDisposition) -> None:
+        if self.sim.bag.volume_ml <= 0:
+            raise CommandRejected("there is no product to send")
+        plan = self.scenario.recipient.plan
+        expected = "infuse_fresh" if plan == "same_day_infusion" else "cryopreserve"
+        self._done(
+            "product_disposition",
+            self.timing.product_disposition_s,
+            decision=cmd.decision,
+            recipient_plan=plan,
+            matches_plan=cmd.decision == expected,
+            labelled="sample_and_label" in self.engine.steps_done,
+        )
+
+    def _do_sharps_count(self, cmd: c.SharpsCount) -> None:
+        self._needle_out("sharps_count")
+        opened = self.sim.needles_opened
+        counted = opened if cmd.needles is None else cmd.needles
+        fields: dict[str, Any] = {}
+        if counted != opened:
+            fields["message"] = (
+                f"The count is {counted} needles, but {opened} were opened: find the missing "
+                "needle before the donor leaves theatre."
+            )
+        self._done(
+            "sharps_count",
+            self.timing.sharps_count_s,
+            needles_counted=counted,
+            needles_opened=opened,
+            matches=counted == opened,
+            **fields,
         )
 
     # ------------------------------------------------------------------ after the needle work

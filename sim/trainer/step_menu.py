@@ -40,7 +40,11 @@ def discover_step_actions() -> list[StepAction]:
     """Every procedure-step / response command the core offers, as labelled command dicts."""
     needle = {m.model_fields["do"].default for m in c.NEEDLE_COMMANDS}
     actions: list[StepAction] = []
-    for obj in vars(c).values():
+    # The procedure steps in their order, then the responses, then setting up (the donor's
+    # position, the kit's needle); any other command model the vocabulary adds comes last.
+    ordered = [*c.STEP_COMMANDS, *c.RESPONSE_COMMANDS, *c.SETUP_COMMANDS]
+    ordered += [o for o in vars(c).values() if o not in ordered]
+    for obj in ordered:
         if not (isinstance(obj, type) and issubclass(obj, BaseModel) and "do" in obj.model_fields):
             continue
         do = obj.model_fields["do"].default

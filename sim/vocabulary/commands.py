@@ -134,8 +134,6 @@ class End(_Command):
 
 
 NEEDLE_COMMANDS = (
-    Reposition,
-    ChooseNeedle,
     MarkSite,
     Insert,
     Advance,
@@ -151,6 +149,11 @@ NEEDLE_COMMANDS = (
     Wait,
     End,
 )
+
+
+#: Setting up between insertions: the donor's position and the kit's needle.  The simulation
+#: carries them out; the trainer offers them beside the procedure steps.
+SETUP_COMMANDS = (Reposition, ChooseNeedle)
 
 
 # --------------------------------------------------------------------------- procedure steps
@@ -260,13 +263,91 @@ class DischargeTeaching(_Command):
     _no_repeats = field_validator("items")(_unique)
 
 
+class SkinPrep(_Command):
+    """Prepare the skin over the field and drape it (before any puncture in this position)."""
+
+    do: Literal["skin_prep"] = "skin_prep"
+    antiseptic: Literal["chlorhexidine_2pct", "povidone_iodine"] = "chlorhexidine_2pct"
+    drape: bool = True
+
+
+class LocalAnaesthetic(_Command):
+    """Infiltrate lidocaine 2% at the puncture sites (Royal Marsden 21.2)."""
+
+    do: Literal["local_anaesthetic"] = "local_anaesthetic"
+    ml: Annotated[float, Field(gt=0, le=50, allow_inf_nan=False)] = 10.0
+
+
+class HeparinIv(_Command):
+    """Ask for the donor's IV heparin at induction (50 U/kg, alpfmedical.info)."""
+
+    do: Literal["heparin_iv"] = "heparin_iv"
+    units_per_kg: Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)] = 50.0
+
+
+class AcdInBag(_Command):
+    """Put ACD-A in the collection bag: 1:10 of the expected volume (alpfmedical.info); ``ml``
+    None puts in a tenth of the scenario's target volume."""
+
+    do: Literal["acd_in_bag"] = "acd_in_bag"
+    ml: Annotated[float, Field(gt=0, le=500, allow_inf_nan=False)] | None = None
+
+
+class FilterProduct(_Command):
+    """Mix the bag and pass the product through the 500 and 200 um filters (Royal Marsden)."""
+
+    do: Literal["filter_product"] = "filter_product"
+
+
+LABEL_CHECKS = ("donor_identity", "recipient_identity", "product", "volume", "time", "samples")
+
+
+class SampleAndLabel(_Command):
+    """Take the product's samples and label the bag with the donor's identity (chain of
+    custody)."""
+
+    do: Literal["sample_and_label"] = "sample_and_label"
+    checks: Annotated[tuple[Literal[LABEL_CHECKS], ...], Field(min_length=1, strict=False)] = (
+        LABEL_CHECKS
+    )
+
+    _no_repeats = field_validator("checks")(_unique)
+
+
+#: What happens to the product: infused today, or frozen (the scenario's recipient plan).
+DISPOSITIONS = ("infuse_fresh", "cryopreserve")
+
+
+class ProductDisposition(_Command):
+    """Send the product for same-day infusion or for freezing, by the recipient's plan."""
+
+    do: Literal["product_disposition"] = "product_disposition"
+    decision: Literal[DISPOSITIONS]
+
+
+class SharpsCount(_Command):
+    """Count the needles and sharps at the end; ``needles`` None counts them all."""
+
+    do: Literal["sharps_count"] = "sharps_count"
+    needles: Annotated[int, Field(ge=0, le=10)] | None = None
+
+
+#: The steps, in the order they belong in a harvest (the trainer lists them so).
 STEP_COMMANDS = (
     TimeOut,
+    HeparinIv,
+    SkinPrep,
+    LocalAnaesthetic,
     HepariniseSyringes,
+    AcdInBag,
     CellCount,
     StopCriteria,
-    PressureDressing,
+    FilterProduct,
+    SampleAndLabel,
+    ProductDisposition,
+    SharpsCount,
     SteriStrips,
+    PressureDressing,
     RecoveryObservations,
     DischargeTeaching,
 )
@@ -308,7 +389,7 @@ class GiveFluids(_Command):
     """Ask the anaesthetist for a fluid bolus (crystalloid or colloid)."""
 
     do: Literal["give_fluids"] = "give_fluids"
-    ml: Annotated[float, Field(ge=50, le=2000, allow_inf_nan=False)]
+    ml: Annotated[float, Field(ge=50, le=2000, allow_inf_nan=False)] = 500.0
     fluid: Literal["crystalloid", "colloid"] = "crystalloid"
 
 
@@ -368,6 +449,14 @@ Command = Annotated[
     | SteriStrips
     | RecoveryObservations
     | DischargeTeaching
+    | SkinPrep
+    | LocalAnaesthetic
+    | HeparinIv
+    | AcdInBag
+    | FilterProduct
+    | SampleAndLabel
+    | ProductDisposition
+    | SharpsCount
     | PauseHarvest
     | ResumeHarvest
     | RequestCellCount
@@ -387,9 +476,10 @@ def _names(models: tuple[type[_Command], ...]) -> tuple[str, ...]:
 
 
 NEEDLE_NAMES = _names(NEEDLE_COMMANDS)
+SETUP_NAMES = _names(SETUP_COMMANDS)
 STEP_NAMES = _names(STEP_COMMANDS)
 RESPONSE_NAMES = _names(RESPONSE_COMMANDS)
-COMMAND_NAMES = NEEDLE_NAMES + STEP_NAMES + RESPONSE_NAMES
+COMMAND_NAMES = NEEDLE_NAMES + SETUP_NAMES + STEP_NAMES + RESPONSE_NAMES
 
 
 def parse_command(obj: object) -> Command:

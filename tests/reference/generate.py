@@ -302,6 +302,10 @@ class Hand:
             self.stopped = True
         elif step == "cell_count" and self.counts:
             return  # already counted (the laboratory asked for it)
+        elif step == "product_disposition":
+            plan = self.scenario.recipient.plan
+            decision = "infuse_fresh" if plan == "same_day_infusion" else "cryopreserve"
+            self.do(do=step, decision=decision)
         else:
             self.do(do=step)
 
@@ -447,6 +451,8 @@ class Hand:
             self.do(do="reposition", position=t.position)
         if t.long_needle:
             self.do(do="choose_needle", needle="long")
+        for step in ("heparin_iv", "skin_prep", "local_anaesthetic"):
+            self.step(step)
         deep = t.deep_soft_tissue_mm
         if deep is not None and self.sim.anatomy.soft_mm > deep:  # felt through deep fat
             self.deep = True
@@ -454,6 +460,7 @@ class Hand:
         for lm, lat, cr in t.sites:
             self.do(do="mark_site", landmark=lm, lateral_mm=lat, cranial_mm=cr)
         self.step("heparinise_syringes")
+        self.step("acd_in_bag")
         next_k: dict[int, int] = {}
         for _ in range(4):  # a count that shows the dose short sends the expert back
             self.harvest_sites(first, next_k)
@@ -539,7 +546,15 @@ class Hand:
         """Finish: stop criteria, closing the sites, recovery and teaching, then end."""
         if not self.stopped:
             self.step("stop_criteria")
-        for step in ("steri_strips", "pressure_dressing", "recovery_observations"):
+        for step in (
+            "filter_product",
+            "sample_and_label",
+            "product_disposition",
+            "sharps_count",
+            "steri_strips",
+            "pressure_dressing",
+            "recovery_observations",
+        ):
             self.step(step)
         self.step("discharge_teaching")
         self.wait_for_calls(0.0)
@@ -622,7 +637,15 @@ def intermediate(**overrides: Any) -> Technique:
         push_mm=30.0,
         hesitate_s=8.0,
         volume_share=0.95,
-        steps=("time_out", "heparinise_syringes", "steri_strips", "pressure_dressing"),
+        steps=(
+            "time_out",
+            "heparin_iv",
+            "skin_prep",
+            "heparinise_syringes",
+            "filter_product",
+            "steri_strips",
+            "pressure_dressing",
+        ),
         strips_off_by=1,
         teaching_share=0.6,
         response_delay_s=40.0,

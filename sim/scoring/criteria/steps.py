@@ -30,9 +30,17 @@ from sim.scoring.text import clamp01, ml
 #: The order the steps belong in: before the needle, during the harvest, after it.
 CANONICAL_ORDER = (
     "time_out",
+    "heparin_iv",
+    "skin_prep",
+    "local_anaesthetic",
     "heparinise_syringes",
+    "acd_in_bag",
     "cell_count",
     "stop_criteria",
+    "filter_product",
+    "sample_and_label",
+    "product_disposition",
+    "sharps_count",
     "steri_strips",
     "pressure_dressing",
     "recovery_observations",
@@ -40,6 +48,14 @@ CANONICAL_ORDER = (
 )
 WORDS = {
     "time_out": "the time-out (donor identity check)",
+    "skin_prep": "the skin prep and drapes",
+    "local_anaesthetic": "the local anaesthetic",
+    "heparin_iv": "IV heparin at induction",
+    "acd_in_bag": "ACD-A in the bag",
+    "filter_product": "mixing and filtering the product",
+    "sample_and_label": "sampling and labelling the product",
+    "product_disposition": "sending the product for infusion or freezing",
+    "sharps_count": "the needle and sharps count",
     "heparinise_syringes": "heparinising the syringes",
     "cell_count": "the midway cell count",
     "stop_criteria": "the stop criteria",
@@ -115,6 +131,75 @@ def step_quality(
         ):
             q = min(q, FLAWED_CREDIT)
             notes.append("The syringes were heparinised after the first pull (clotting risk).")
+    elif step == "skin_prep":
+        if not _flag(ev, "before_first_puncture", True):
+            q = min(q, FLAWED_CREDIT)
+            notes.append("The skin was prepared after the first puncture in that position.")
+        if ev.get("drape") is False:
+            q = min(q, FLAWED_CREDIT)
+            notes.append("The field was not draped: prepare and drape before the first puncture.")
+    elif step == "local_anaesthetic":
+        if ev.get("within_max_dose") is False:
+            q = min(q, WRONG_COUNT_CREDIT)
+            notes.append(
+                f"The lidocaine dose ({ev.get('mg_per_kg')} mg/kg) was over the maximum for "
+                "this donor's weight."
+            )
+        elif not _flag(ev, "before_first_puncture", True):
+            q = min(q, FLAWED_CREDIT)
+            notes.append("The local anaesthetic came after the first puncture.")
+    elif step == "heparin_iv":
+        if ev.get("dose_as_protocol") is False:
+            q = min(q, FLAWED_CREDIT)
+            notes.append(
+                f"IV heparin was {ev.get('units_per_kg')} U/kg; the protocol gives 50 U/kg at "
+                "induction (alpfmedical.info)."
+            )
+        if not _flag(ev, "before_first_puncture", True):
+            q = min(q, FLAWED_CREDIT)
+            notes.append("IV heparin came after the first puncture, not at induction.")
+    elif step == "acd_in_bag":
+        if ev.get("ratio_as_protocol") is False:
+            q = min(q, FLAWED_CREDIT)
+            notes.append(
+                f"The bag had {ev.get('ml')} mL of ACD-A for an expected "
+                f"{ml(10 * float(ev.get('expected_ml', 0)))}: the protocol is 1:10."
+            )
+        if not _flag(ev, "before_first_aspiration", True):
+            q = min(q, FLAWED_CREDIT)
+            notes.append("ACD-A went into the bag after marrow was already in it.")
+    elif step == "filter_product":
+        if ev.get("after_collection") is False:
+            q = min(q, FLAWED_CREDIT)
+            notes.append("The product was filtered before collection had been stopped.")
+    elif step == "sample_and_label":
+        missing = ev.get("missing") or []
+        if "donor_identity" in missing:
+            q = min(q, WRONG_COUNT_CREDIT)
+            notes.append(
+                "The product was labelled without the donor's identity: the chain of "
+                "custody breaks there."
+            )
+        elif missing:
+            q = min(q, FLAWED_CREDIT)
+            notes.append(
+                "The label left out: " + ", ".join(x.replace("_", " ") for x in missing) + "."
+            )
+    elif step == "product_disposition":
+        if ev.get("matches_plan") is False:
+            q = 0.0
+            plan = str(ev.get("recipient_plan", "")).replace("_", " ")
+            notes.append(
+                f"The product went for {str(ev.get('decision', '')).replace('_', ' ')}, but the "
+                f"recipient's plan is {plan}."
+            )
+    elif step == "sharps_count":
+        if ev.get("matches") is False:
+            q = min(q, WRONG_COUNT_CREDIT)
+            notes.append(
+                f"The sharps count ({ev.get('needles_counted')}) did not match the needles opened "
+                f"({ev.get('needles_opened')})."
+            )
     elif step == "cell_count" and ctx.needle_work:
         bag = m.cell_counts[0].get("bag_ml") if m.cell_counts else ev.get("bag_ml")
         lo, hi = ctx.thresholds.cell_count_window
