@@ -133,6 +133,7 @@ def test_model_reproduces_the_literature(cal, key):
 #: Rows the model produces from other numbers (the validation); every other row is fitted.
 PREDICTED = {
     "medial_enters_si",
+    "batinic_first_ml_to_harvest",
     "dsouza_notch_clearance",
     "hirahara_notch_clearance",
     "batinic_harvest_contamination",

@@ -345,7 +345,8 @@ class Hand:
                     gained = (count[per_kg] - before[per_kg]) * s.recipient.weight_kg
                     if gained_ml > 0 and gained > 0:
                         rate = gained / gained_ml
-                plans.append(short / rate * t.dose_margin)
+                # at least one more bone entry's pulls: a count a few mL short is still short
+                plans.append(max(short / rate * t.dose_margin, t.pull_ml * t.pulls_per_penetration))
             goal = count["bag_ml"] + max(plans, default=0.0)
         if t.max_volume_share is not None:
             goal = min(goal, t.max_volume_share * s.target_volume_ml)

@@ -180,7 +180,8 @@ def variability_rows() -> list[Row]:
                 lit - 0.15,
                 lit + 0.15,
                 f"expert technique, seeds {STUDY_SEEDS[0]}–{STUDY_SEEDS[-1]}: share with TNC/kg "
-                "recipient >= 4x10^8 (up to 20 mL/kg recipient and 95% of the donor limit)",
+                "recipient >= 4x10^8 (as much as the midway count says the dose needs, up to 95% "
+                "of the donor limit)",
                 fit=FITTED,
                 basis="`cellularity_log_sd` (donor-to-donor spread) was set from these two shares",
             )
@@ -295,7 +296,7 @@ def variability_rows() -> list[Row]:
             1.0,
             "squared Pearson r of the midway count's TNC/mL and the final bag's, study population",
             fit=PREDICTED,
-            basis="the donor draws, the regional pool and the expert's technique",
+            basis="the donor draws, the ilium's pool and the expert's technique",
         )
     )
     return rows
