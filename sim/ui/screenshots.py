@@ -93,6 +93,7 @@ def render_all(
     shot("02-briefing")
     key(pygame.K_RETURN)
     proc = app.top
+    proc.session.submit(c.HepariniseSyringes())  # the kit is prepared before the first pull
     d = proc.dorsal
     for side, lat, cra in (("left", 2.0, 4.0), ("right", 4.0, 6.0)):
         d.cursor_mm = d.anatomy.to_dorsal(side, lat, cra)
@@ -190,6 +191,7 @@ def render_all(
     key(pygame.K_RETURN)
     proc = app.top
     session = proc.session
+    session.submit(c.HepariniseSyringes())
     d = proc.dorsal
     for side, lat, cra in (("left", 2.0, 4.0), ("right", 4.0, 6.0)):
         d.cursor_mm = d.anatomy.to_dorsal(side, lat, cra)
@@ -216,6 +218,7 @@ def render_all(
     key(pygame.K_RETURN)
     proc = app.top
     session = proc.session
+    session.submit(c.HepariniseSyringes())
     session.submit(c.TimeOut())
     frames(2)
     key(pygame.K_l)

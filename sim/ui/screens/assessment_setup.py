@@ -137,8 +137,16 @@ class AssessmentSetup:
         y += 26
         self.rects = []
         width = min(840, box.width - 48 - 320)  # the rest (at least 320) lists what is open
+        # Below the scenarios: 4 setting rows and two lines of notice.  When a long library
+        # (school scenarios too) would push them out of the panel, the list takes two columns.
+        room_px = box.bottom - y - 10 - 4 * (ROW_H + 8) - 44
+        columns = 1 if len(self.scenarios) * ROW_H <= room_px else 2
+        per_column = -(-len(self.scenarios) // columns)
+        col_w = (width - 8 * (columns - 1)) // columns
+        top = y
         for i, s in enumerate(self.scenarios):
-            r = pygame.Rect(x, y, width, ROW_H - 2)
+            col, line = divmod(i, per_column)
+            r = pygame.Rect(x + col * (col_w + 8), top + line * ROW_H, col_w, ROW_H - 2)
             self._row_bg(p, r, i)
             tick = "[x]" if s.id in self.ticked else "[  ]"
             d = p.text(
@@ -148,16 +156,17 @@ class AssessmentSetup:
                 theme.TEXT_DIM,
                 anchor="midright",
             )
+            # in two columns a title keeps its name, the part before the colon
+            title = s.title if columns == 1 else s.title.split(":")[0]
             p.text(
-                f"{tick}  {s.title}",
+                f"{tick}  {title}",
                 (r.x + 8, r.centery),
                 theme.BODY,
                 anchor="midleft",
                 max_width=d.x - 12 - (r.x + 8),
             )
             self.rects.append(r)
-            y += ROW_H
-        y += 10
+        y = top + per_column * ROW_H + 10
         n = len(self.scenarios)
         rows = (
             (f"Passing standard:  < {self.passing:g} % >", "Left/Right (Shift: 5 %)"),
