@@ -268,6 +268,7 @@ class Thresholds:
         },
     )
 
+
     # --- derived bands: what guidance and gates use -------------------------------------------
     @property
     def lateral_band_deg(self) -> tuple[float, float]:

@@ -228,7 +228,9 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         cortex = len(dry) - plugged - len(soft) - len(danger)
         if cortex:
             why.append(f"{cortex} with the tip in cortex, not marrow")
-        feedback.append(f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)}).")
+        feedback.append(
+            f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)})."
+        )
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(
