@@ -311,7 +311,9 @@ def safety_responses(log: Log) -> Judgement:
         if not normal_after:
             fb.append("No normal set of observations showed the hypotension had resolved.")
     missed = log.of_type(REPEAT_OBSERVATIONS_MISSED)
-    parts["repeat_observations"] = (0.0 if missed else 1.0, 2.0)
+    parts["repeat_observations"] = (0.0 if missed or not log.obs else 1.0, 2.0)
+    if not log.obs:
+        fb.append("No observations were taken, so nothing abnormal could be acted on.")
     if missed:
         fb.append(
             f"After an abnormal set the observations were not repeated within "
@@ -515,7 +517,9 @@ def escalation(log: Log) -> Judgement:
     return Judgement(weighted(parts), fb, parts={k: v for k, (v, _) in parts.items()})
 
 
-def timeliness(log: Log, thresholds: Thresholds) -> Judgement:
+def timeliness(log: Log, thresholds: Thresholds, done: float = 1.0) -> Judgement:
+    """Time against par and limit, scaled by ``done`` (the assessment's fraction: time credit
+    is earned only for work done), and how fast required responses came."""
     t = log.scenario.time
     end = log.end_s
     if end <= t.par_s:
@@ -526,8 +530,12 @@ def timeliness(log: Log, thresholds: Thresholds) -> Judgement:
         credit = 1.0 - (1.0 - thresholds.limit_time_credit) * (end - t.par_s) / max(
             1e-9, t.limit_s - t.par_s
         )
-    parts: dict[str, tuple[float, float]] = {"time": (credit, 3.0)}
+    parts: dict[str, tuple[float, float]] = {"time": (credit * clamp01(done), 3.0)}
     fb = [f"The care took {minutes(end)} (par {minutes(t.par_s)}, limit {minutes(t.limit_s)})."]
+    if done < 1.0:
+        fb.append(
+            f"Only {round(100 * done)}% of the assessment was done, so time credit is scaled to it."
+        )
     within = {e.get("id"): float(e.get("within_s") or 0.0) for e in log.of_type(RESPONSE_REQUIRED)}
     made = [e for e in log.of_type(RESPONSE_MADE) if e.get("for") is not None]
     if made:
@@ -578,13 +586,14 @@ def evaluate_nursing(
     """Score a nursing attempt's event log against the nursing rubric."""
     th = thresholds or Thresholds()
     log = Log(events, scenario)
+    assessed = assessment(log)
     found = {
-        "assessment": assessment(log),
+        "assessment": assessed,
         "safety_responses": safety_responses(log),
         "haemostasis_site_care": haemostasis_site_care(log),
         "teaching": teaching(log),
         "escalation": escalation(log),
-        "timeliness": timeliness(log, th),
+        "timeliness": timeliness(log, th, assessed.fraction),
     }
     weights = {k: float(v) for k, v in scenario.rubric.weights.items() if k in NURSING_CRITERIA}
     if not any(weights.values()):
