@@ -347,3 +347,17 @@ def test_the_fever_wording_says_local_policy_not_a_donor_threshold():
     s = score_attempt(run("post-procedure-care", cmds))
     text = json.dumps(s)
     assert "local policy" in text and "this donor's" not in text
+
+
+def test_practice_coaching_uses_the_scenario_values_the_score_uses():
+    from sim.trainer.coaching import nursing_warnings
+
+    a = Attempt(resolve_scenario("post-procedure-care"), 1)
+    assert any("handover" in w for w in nursing_warnings(a))
+    for cmd in until(EXPERT, "pressure_dressing"):
+        a.apply(parse_command(cmd))
+    warned = " ".join(nursing_warnings(a))
+    assert "lie her flat" in warned
+    a.apply(parse_command({"do": "recovery_observations"}))
+    assert "15 min after an abnormal set" in " ".join(nursing_warnings(a))
+    assert nursing_warnings(Attempt(resolve_scenario("adult-standard"), 1)) == []
