@@ -147,7 +147,8 @@ def test_passphrase_is_salted_scrypt():
 
 def test_wrong_passphrase_is_refused_without_a_hint(store):
     store.set_passphrase("correct horse")
-    assert "correct horse" not in store.setting("instructor_passphrase")
+    assert store.setting("instructor_passphrase") is None  # nothing in the data folder
+    assert "correct horse" not in store.key_path.read_text()
     assert instructor_records(store, "correct horse").cohort_table() == []
     with pytest.raises(PassphraseRefused) as exc:
         instructor_records(store, "correct hors")
