@@ -97,10 +97,11 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     return any(word in text for word in _DAMAGE_WORDS)
 
 
-def _check_file(path: Path) -> None:
-    """Size and header checks, before SQLite reads the file."""
+def _check_file(path: Path) -> bool:
+    """Size and header checks, before SQLite reads the file; True when the header names a
+    Marrowsim database (application id), so damage found later moves it aside."""
     if not path.exists():
-        return
+        return False
     size = path.stat().st_size
     if size == 0:
         raise move_damaged(path, "the file is empty (0 bytes)")
@@ -116,12 +117,17 @@ def _check_file(path: Path) -> None:
         raise move_damaged(path, "the SQLite header is damaged (page size)")
     if size % page:
         raise move_damaged(path, f"truncated ({size} bytes is not a whole number of pages)")
+    return int.from_bytes(head[68:72], "big") == APPLICATION_ID
 
 
 def _quick_check(conn: sqlite3.Connection) -> str | None:
     """SQLite's quick_check: None when sound, else its first finding."""
-    found = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-    return None if found == ["ok"] else "; ".join(found)[:200]
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # findings quote raw bytes
+    try:
+        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+    finally:
+        conn.text_factory = str
+    return None if found == ["ok"] else " ".join("; ".join(found).split())[:200]
 
 
 def _create(path: Path) -> None:
@@ -226,12 +232,11 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 " to a folder you can write to",
                 path=str(path),
             ) from None
-    _check_file(path)
+    ours = _check_file(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
     except sqlite3.Error as exc:
         raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
-    ours = False
     try:
         _identify(conn, path)
         ours = True
@@ -243,6 +248,9 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
+    except UnicodeDecodeError:  # SQLite quoting damaged bytes in its error message
+        conn.close()
+        raise (move_damaged if ours else damaged)(path, "unreadable bytes in the file") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         if is_damage(exc):
