@@ -437,9 +437,9 @@ WRITER = textwrap.dedent(
 
 
 def test_concurrent_verify_gives_no_false_alarm(data, tmp_path):
-    with RecordStore.open(data) as store:
-        for i in range(5):
-            record(store, f"t-{i}", n=3)
+    with RecordStore.open(data) as store:  # enough that each verify takes a while
+        for i in range(30):
+            record(store, f"t-{i}", n=60)
     stop = tmp_path / "stop"
     env = os.environ | {"PYTHONPATH": str(ROOT)}
     writers = [
