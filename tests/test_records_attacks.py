@@ -175,6 +175,23 @@ def test_wrong_passphrases_are_throttled_more_each_time(data):
             assert not isinstance(exc.value, PassphraseThrottled)
 
 
+def test_an_edited_throttle_delays_at_most_the_longest_delay(data):
+    """A count set to a huge number with a time far in the future (by a trainee, or a clock
+    set back) delays the instructor by at most 15 minutes, not for ever."""
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    with RecordStore.open(data, clock=lambda: now[0]) as store:
+        store.set_passphrase(PASS)
+        store.conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES ('instructor_throttle', ?)",
+            (json.dumps({"failures": 10**6, "last": 1e15}),),
+        )
+        with pytest.raises(PassphraseThrottled) as exc:
+            store.check_passphrase(PASS)
+        assert exc.value.wait_s == 900
+        now[0] += timedelta(seconds=900)
+        instructor_records(store, PASS)
+
+
 def test_the_key_cannot_be_kept_in_the_data_folder(data, monkeypatch):
     monkeypatch.setenv("MARROWSIM_INSTRUCTOR_KEY", str(data / "instructor-key.json"))
     monkeypatch.setenv("MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE", PASS)
