@@ -498,3 +498,18 @@ def test_verify_reads_one_snapshot():
     conn.set_trace_callback(seen.append)
     chain.verify(conn)
     assert seen[0] == "BEGIN" and seen[-1] == "COMMIT"
+
+
+def test_changing_the_passphrase_keeps_assessments_and_old_heads_valid(station, tmp_path):
+    with RecordStore.open(station) as store:
+        record(store, "t-0", n=5)
+        inst = instructor_records(store, PASS)
+        old_head = inst.export_head()
+        inst.change_passphrase(PASS, "a brand new passphrase")
+        with pytest.raises(PassphraseRefused):
+            instructor_records(store, PASS)
+        new = instructor_records(store, "a brand new passphrase")
+        assert store.verify([old_head, new.export_head()])[0] == []  # the old key is retired
+        record(store, "t-1", n=5, mode="assessment", finish=False)  # still signed: it starts
+        assert store.attempts(trainee_id="t-1")[0]["assessment_id"] is not None
+        assert store.verify()[0] == []
