@@ -513,3 +513,17 @@ def test_changing_the_passphrase_keeps_assessments_and_old_heads_valid(station, 
         record(store, "t-1", n=5, mode="assessment", finish=False)  # still signed: it starts
         assert store.attempts(trainee_id="t-1")[0]["assessment_id"] is not None
         assert store.verify()[0] == []
+
+
+def test_the_trainer_window_gets_the_damage_message(data):
+    """The launcher shows ``StationRecords.error``: the same one line, nothing written."""
+    from sim.trainer.station import StationRecords
+
+    data.mkdir(parents=True)
+    db_path(data).write_bytes(b"")
+    station = StationRecords(data)
+    assert station.store is None
+    assert station.error.startswith("Records unavailable: ")
+    assert "the file is empty (0 bytes)" in station.error and "moved to" in station.error
+    assert "\n" not in station.error
+    assert len(list(data.glob("marrowsim.db.damaged-*.bak"))) == 1
