@@ -44,7 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     rp.set_defaults(handler=handle_replay)
     ver = s.add_parser("verify", help="check the hash chain; exit 1 naming changed attempts")
     ver.add_argument("--json", action="store_true")
-    ver.set_defaults(handler=handle_verify)
+    ver.add_argument(
+        "--against-lrs",
+        action="store_true",
+        help="also compare every stored result with the statements the LRS holds",
+    )
+    ver.set_defaults(handler=handle_verify_all)
     ex = s.add_parser("export", help="attempts as CSV (instructor)")
     ex.add_argument("--csv", required=True, metavar="FILE", help="output file ('-': stdout)")
     ex.add_argument("--trainee", metavar="ID")
@@ -203,6 +208,16 @@ def handle_verify(args: argparse.Namespace) -> int:
         else:
             print(f"records NOT intact: {len(problems)} attempt problem(s)", file=sys.stderr)
     return 0 if not problems and not damage else 1
+
+
+def handle_verify_all(args: argparse.Namespace) -> int:
+    """``verify``, then with ``--against-lrs`` the LRS as a witness (sim.xapi.witness)."""
+    status = handle_verify(args)
+    if not getattr(args, "against_lrs", False):
+        return status
+    from sim.cli.export_cmd import verify_against_lrs
+
+    return max(status, verify_against_lrs(args))
 
 
 def handle_export(args: argparse.Namespace) -> int:
