@@ -37,8 +37,9 @@ ENV = {
     "homepage": "MARROWSIM_XAPI_HOMEPAGE",
 }
 #: Statuses that will never succeed on a retry of the same request: a batch is split to find
-#: the statement the LRS objects to, and a single statement is set aside as rejected.
-PERMANENT = (400, 413)
+#: the statement the LRS objects to, and a single statement is set aside as rejected.  422 is
+#: what Ralph (FastAPI) answers for a statement its models refuse.
+PERMANENT = (400, 413, 422)
 #: "An id the LRS already has": ids are uuid5 of (attempt, index), made only by Marrowsim, so
 #: the LRS holds this statement from an earlier send (whose answer was lost): delivered.
 CONFLICT = 409

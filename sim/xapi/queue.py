@@ -2,7 +2,7 @@
 
 Statements are queued per attempt in order and sent in batches; an unreachable LRS (or a
 server error) leaves them queued for the next ``flush``.  A batch the LRS refuses (400, 409,
-413) is split until the statement it objects to is alone; that one is set aside as
+413, 422) is split until the statement it objects to is alone; that one is set aside as
 ``rejected`` with the LRS's reason (``requeue`` brings it back), except that a 409 for a single
 statement means the LRS already holds it: delivered.
 """
@@ -75,7 +75,7 @@ def _mark(store: RecordStore, ids: list[str], status: str, error: str | None) ->
 def _send(store: RecordStore, config: LrsConfig, batch: list, post: Poster, report) -> bool:
     """Send one batch; False when the LRS is unreachable or failing (stop flushing).
 
-    A batch the LRS refuses as a whole (400, 409, 413) is split in halves until the statement
+    A batch the LRS refuses as a whole (400, 409, 413, 422) is split in halves until the statement
     it objects to is alone, so one bad statement costs about log2(batch) extra requests and
     the others still go.  A single statement answered with 409 is one the LRS already holds
     (ids are uuid5 of attempt and index, made only here: an earlier send whose answer was lost),

@@ -58,14 +58,18 @@ def lrs_results(
     that carries a result hash under this configuration's IRI base."""
     base = config.iri_base.rstrip("/")
     hash_key, station_key = f"{base}/xapi/ext/result-sha256", f"{base}/xapi/ext/station"
+    verbs = {ADL_VERBS + name for name in OUTCOME_VERBS}
     found: dict[str, tuple[str, str | None]] = {}
-    for name in OUTCOME_VERBS:
-        for s in reader(config, {"verb": ADL_VERBS + name}):
-            ctx = s.get("context") or {}
-            ext = ctx.get("extensions") or {}
-            reg = ctx.get("registration")
-            if reg and hash_key in ext:
-                found[str(reg)] = (str(ext[hash_key]), ext.get(station_key))
+    # Every statement is read and filtered here: LRSs differ in the filters they honour
+    # (Ralph 5.1.0's filesystem backend matches no ``verb`` at all).
+    for s in reader(config, {}):
+        if (s.get("verb") or {}).get("id") not in verbs:
+            continue
+        ctx = s.get("context") or {}
+        ext = ctx.get("extensions") or {}
+        reg = ctx.get("registration")
+        if reg and hash_key in ext:
+            found[str(reg)] = (str(ext[hash_key]), ext.get(station_key))
     return found
 
 
