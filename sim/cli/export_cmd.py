@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 from sim.errors import InputError
@@ -109,28 +108,3 @@ def handle_requeue(args: argparse.Namespace) -> int:
         n = requeue(store)
     print(f"xAPI: {n} rejected statement(s) back in the queue")
     return 0
-
-
-def verify_against_lrs(args: argparse.Namespace) -> int:
-    """``records verify --against-lrs``: every stored result against the LRS; exit 1 on a
-    difference, 2 when the LRS cannot be read."""
-    from sim.xapi.lrs import DeliveryError
-    from sim.xapi.witness import compare
-
-    with _store() as store:
-        config = _config(store)
-        if not config.configured:
-            raise InputError("no LRS configured (python -m sim instructor lrs set)")
-        config.check_deliverable()
-        try:
-            report = compare(store, config)
-        except DeliveryError as exc:
-            raise InputError(f"cannot read the LRS: {exc}") from None
-    for line in report.problems:
-        print(line)
-    summary = (
-        f"against the LRS: {report.matched} result(s) match, {report.undelivered} not"
-        f" delivered yet, {len(report.problems)} problem(s)"
-    )
-    print(summary, file=sys.stderr if report.problems else sys.stdout)
-    return 1 if report.problems else 0

@@ -215,9 +215,15 @@ def handle_verify_all(args: argparse.Namespace) -> int:
     status = handle_verify(args)
     if not getattr(args, "against_lrs", False):
         return status
-    from sim.cli.export_cmd import verify_against_lrs
+    from sim.xapi import load_config
+    from sim.xapi.witness import against_lrs
 
-    return max(status, verify_against_lrs(args))
+    with open_store() as store:
+        report = against_lrs(store, load_config(store.path.parent, os.environ))
+    for line in report.problems:
+        print(line)
+    print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+    return max(status, 1 if report.problems else 0)
 
 
 def handle_export(args: argparse.Namespace) -> int:

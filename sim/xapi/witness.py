@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sim.xapi.lrs import LrsConfig, get_statements
+from sim.errors import InputError
+from sim.xapi.lrs import DeliveryError, LrsConfig, get_statements
 from sim.xapi.statements import ADL_VERBS
 
 OUTCOME_VERBS = ("passed", "failed", "completed")
@@ -32,6 +33,12 @@ class WitnessReport:
     matched: int = 0
     undelivered: int = 0
     lrs_results: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"against the LRS: {self.matched} result(s) match, {self.undelivered} not"
+            f" delivered yet, {len(self.problems)} problem(s)"
+        )
 
 
 def stored_results(store) -> Iterator[tuple[str, str]]:
@@ -108,3 +115,14 @@ def compare(store, config: LrsConfig, reader=get_statements) -> WitnessReport:
                 " the records lack (deleted?)"
             )
     return report
+
+
+def against_lrs(store, config: LrsConfig) -> WitnessReport:
+    """``records verify --against-lrs``: InputError (one line, exit 2) without a usable LRS."""
+    if not config.configured:
+        raise InputError("no LRS configured (python -m sim instructor lrs set)")
+    config.check_deliverable()
+    try:
+        return compare(store, config)
+    except DeliveryError as exc:
+        raise InputError(f"cannot read the LRS: {exc}") from None
