@@ -351,10 +351,24 @@ def csv_rows(attempts: list[dict]) -> tuple[list[str], list[dict[str, Any]]]:
     return header, rows
 
 
+#: What a spreadsheet may read as a formula at the start of a cell (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet could run as a formula gets a leading ``'`` (OWASP);
+    numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(attempts: list[dict], stream: IO[str]) -> int:
-    """Write attempts as CSV (one row each); returns the number of rows."""
+    """Write attempts as CSV (one row each, every field quoted, formula-like text cells
+    neutralised); returns the number of rows."""
     header, rows = csv_rows(attempts)
-    writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(row.get(h, "")) for h in header])
     return len(rows)

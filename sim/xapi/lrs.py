@@ -119,7 +119,9 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
     values: dict[str, object] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except RecursionError:
+            raise InputError("xAPI configuration nested too deeply", path=str(path)) from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise InputError(f"cannot read xAPI configuration: {exc}", path=str(path)) from None
         for table in ("lrs", "xapi"):
