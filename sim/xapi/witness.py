@@ -42,17 +42,11 @@ class WitnessReport:
 
 
 def stored_results(store) -> Iterator[tuple[str, str]]:
-    """(attempt id, result hash) of every finished attempt in the records.
-
-    Uses ``sim.records.stored_results`` when the records package offers it (the chain's own
-    reading, in one read transaction), else the store's attempt list.
-    """
-    try:
-        from sim.records import stored_results as from_records  # type: ignore[attr-defined]
-    except ImportError:
-        from_records = None
-    if from_records is not None:
-        yield from from_records(store)
+    """(attempt id, result hash) of every finished attempt in the records: the store's own
+    ``result_hashes()`` (one read transaction) where it has it, else its attempt list."""
+    own = getattr(store, "result_hashes", None)
+    if own is not None:
+        yield from own()
         return
     for row in store.attempts(status="finished"):
         yield row["id"], store.result_hash(row["id"])
