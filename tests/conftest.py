@@ -16,3 +16,8 @@ def _own_data_folder(tmp_path_factory, monkeypatch):
     station's records nor its school scenarios reach a test (tests may set their own)."""
     monkeypatch.setenv("MARROWSIM_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("MARROWSIM_SCENARIO_PATH", raising=False)
+    # The instructor key lives outside the data folder (never the machine's site config in a
+    # test), and a cheap scrypt cost keeps the passphrase tests fast.
+    key_dir = tmp_path_factory.mktemp("instructor")
+    monkeypatch.setenv("MARROWSIM_INSTRUCTOR_KEY", str(key_dir / "instructor-key.json"))
+    monkeypatch.setattr("sim.records.authority.KDF_N", 2**10)

@@ -80,6 +80,8 @@ CASES: list[tuple[list[str], str, str]] = [
     (["records", "show", "nope"], "", "no attempt 'nope'"),
     (["records", "replay", "nope"], "", "no attempt 'nope'"),
     (["records", "verify"], "damaged", "damaged or not a Marrowsim database"),
+    (["records", "verify", "--head", "gone.json"], "", "cannot read the signed head"),
+    (["records", "verify", "--head", "F/notjson.jsonl"], "", "not a signed head"),
     (["records", "export", "--csv", "F/a-file/x.csv"], "", "cannot write CSV"),
     (["records", "import", "gone.db"], "", "no such file"),
     (["records", "import", "F/junk.db"], "", "not a Marrowsim records database"),
@@ -96,6 +98,10 @@ CASES: list[tuple[list[str], str, str]] = [
       "https://marrowsim.invalid"], "", "placeholder"),
     (["instructor", "lrs", "show"], "locked", "passphrase refused"),
     (["instructor", "set-passphrase"], "", "new passphrase needed"),
+    (["instructor", "init"], "", "new passphrase needed"),
+    (["instructor", "init"], "locked", "passphrase refused"),
+    (["instructor", "export-head"], "locked", "passphrase refused"),
+    (["instructor", "export-head"], "", "no instructor key yet"),
     (["instructor", "set-passphrase"], "locked", "passphrase refused"),
     (["instructor", "assessment", "create", "--scenarios", "nope", "--passing", "80"], "", "nope"),
     (
@@ -185,7 +191,8 @@ def make_bad_files(f: Path) -> Path:
 def station(kind: str, case_dir: Path, files: Path) -> dict[str, str]:
     """The environment of a case (and its data folder made ready)."""
     data = case_dir / "data"
-    env = {"MARROWSIM_DATA_DIR": str(data)}
+    key = case_dir / "instructor" / "instructor-key.json"  # outside the data folder
+    env = {"MARROWSIM_DATA_DIR": str(data), "MARROWSIM_INSTRUCTOR_KEY": str(key)}
     if kind == "file":
         env["MARROWSIM_DATA_DIR"] = str(files / "a-file")
     elif kind == "damaged":
@@ -196,7 +203,7 @@ def station(kind: str, case_dir: Path, files: Path) -> dict[str, str]:
     elif kind == "clash":
         env["MARROWSIM_SCENARIO_PATH"] = str(files / "clash")
     elif kind == "locked":
-        with RecordStore.open(data) as store:
+        with RecordStore.open(data, key_path=key) as store:
             store.set_passphrase("the right passphrase")
         env["MARROWSIM_INSTRUCTOR_PASSPHRASE"] = "a wrong one"
         env["MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"] = "a new one"

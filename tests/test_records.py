@@ -147,7 +147,8 @@ def test_passphrase_is_salted_scrypt():
 
 def test_wrong_passphrase_is_refused_without_a_hint(store):
     store.set_passphrase("correct horse")
-    assert "correct horse" not in store.setting("instructor_passphrase")
+    assert store.setting("instructor_passphrase") is None  # nothing in the data folder
+    assert "correct horse" not in store.key_path.read_text()
     assert instructor_records(store, "correct horse").cohort_table() == []
     with pytest.raises(PassphraseRefused) as exc:
         instructor_records(store, "correct hors")
@@ -277,9 +278,10 @@ def test_corrupted_pages_are_reported(store, data_dir):
     path.write_bytes(bytes(raw))
     before = path.read_bytes()
     status, _, err = cli("records", "verify")
-    assert status == 2 and "damaged" in err and "a copy is at" in err
-    assert path.read_bytes() == before
-    assert list(data_dir.glob("marrowsim.db.damaged-*.bak"))
+    assert status == 2 and "damaged" in err and "it was moved to" in err
+    assert not path.exists()  # moved aside whole, never written to (issue 13)
+    backups = list(data_dir.glob("marrowsim.db.damaged-*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
 
 
 def test_newer_schema_is_refused(data_dir):

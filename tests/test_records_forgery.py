@@ -71,7 +71,7 @@ def test_assessment_cannot_be_stored_unscored(data):
 def test_headless_assessment_needs_the_instructor(data, tmp_path, monkeypatch):
     with RecordStore.open(data) as store:
         store.set_passphrase(PASS)
-        store.create_assessment(["adult-standard"], passing=85)
+        instructor_records(store, PASS).create_assessment(["adult-standard"], passing=85)
     actions = write_actions(tmp_path / "a.jsonl", 20)
     run = ("run", "--scenario", "adult-standard", "--actions", str(actions), "--json")
     status, _, err = cli(*run, "--trainee", "t-1", "--mode", "assessment")
@@ -121,6 +121,17 @@ def _forge(b, kind: str) -> None:
             attempt_id = record(store, "forger", n=20, finish=False)
             value = {"pulls": b"\x00" * 20, "metrics": "[1, 2]", "seed": "abc"}[kind]
             store.conn.execute(f"UPDATE attempts SET {kind} = ? WHERE id = ?", (value, attempt_id))
+            if kind in chain.START_FIELDS:  # the forger rebuilds the start link it covers
+                row = dict(store._row(attempt_id))
+                digest = chain.link_hash(row["start_prev"], chain.canonical_start(row))
+                store.conn.execute("DROP TRIGGER attempts_start_fixed")
+                store.conn.execute(
+                    "UPDATE attempts SET start_hash = ? WHERE id = ?", (digest, attempt_id)
+                )
+                store.conn.execute(
+                    "UPDATE settings SET value = ? WHERE key = 'chain_head'",
+                    (f"{row['start_seq']}:{attempt_id}:{digest}",),
+                )
         assert store.verify()[0] == []
 
 
@@ -151,8 +162,11 @@ def test_import_refuses_a_rewritten_command_log(two_stations):
         "UPDATE attempt_commands SET n = n - 1 WHERE attempt_id = ? AND n > 5", (attempt_id,)
     )
     conn.execute("UPDATE attempts SET n_commands = n_commands - 1 WHERE id = ?", (attempt_id,))
-    conn.execute("DELETE FROM settings WHERE key = 'chain_head'")
     row = dict(conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone())
+    conn.execute(  # back to the link before the finish, then the forged finish appended
+        "UPDATE settings SET value = ? WHERE key = 'chain_head'",
+        (f"{row['start_seq']}:{attempt_id}:{row['start_hash']}",),
+    )
     seq, prev, digest = chain.append(conn, row)
     conn.execute(
         "UPDATE attempts SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?",

@@ -13,6 +13,7 @@ import pytest
 from sim.records import RecordStore
 from sim.xapi import Deliverer, LrsConfig, counts, flush, queue_attempt, statements_for
 from sim.xapi.lrs import save_config
+from tests.test_records_attacks import _rebuild_chain
 from tests.test_records_support import cli, fake_score, record, write_actions
 from tests.test_xapi import IRI_BASE, PASSWORD, USER, FakeLRS, _config, statement_problems
 
@@ -213,38 +214,6 @@ def test_the_window_delivers_on_its_own_without_holding_up_frames(data, lrs):  #
 
 
 # ------------------------------------------------------------------ the LRS as a witness
-def _rebuild_chain_without(path, attempt_id: str) -> None:
-    """What a trainee with an SQLite shell can do: drop the triggers, delete an attempt,
-    relink every later attempt and the head, recreate the triggers."""
-    from sim.records import chain
-
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for t in triggers:
-        conn.execute(f"DROP TRIGGER {t['name']}")
-    conn.execute("DELETE FROM attempt_commands WHERE attempt_id = ?", (attempt_id,))
-    conn.execute("DELETE FROM xapi_queue WHERE attempt_id = ?", (attempt_id,))
-    conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
-    prev, seq, last = chain.GENESIS, 0, ""
-    for row in conn.execute("SELECT * FROM attempts WHERE seq IS NOT NULL ORDER BY seq").fetchall():
-        row = dict(row)
-        seq += 1
-        digest = chain.link_hash(prev, chain.canonical(row, chain.commands_digest(conn, row["id"])))
-        conn.execute(
-            "UPDATE attempts SET seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?",
-            (seq, prev, digest, row["id"]),
-        )
-        prev, last = digest, row["id"]
-    conn.execute(
-        "UPDATE settings SET value = ? WHERE key = ?", (f"{seq}:{last}:{prev}", chain.HEAD_KEY)
-    )
-    for t in triggers:
-        conn.execute(t["sql"])
-    conn.commit()
-    conn.close()
-
-
 def test_verify_against_the_lrs_catches_a_deleted_result_behind_a_rebuilt_chain(
     data, lrs, monkeypatch  # noqa: F811
 ):
@@ -255,12 +224,11 @@ def test_verify_against_the_lrs_catches_a_deleted_result_behind_a_rebuilt_chain(
         failed = record(store, "t-1", score=fake_score(30))
         for a in (kept, failed):
             assert queue_attempt(store, a, config).remaining == 0
-        path = store.path
     status, out, err = cli("records", "verify", "--against-lrs")
     assert status == 0, out + err
     assert "2 result(s) match" in out
 
-    _rebuild_chain_without(path, failed)
+    _rebuild_chain(data, failed)  # what a trainee who read the source can do
     status, out, _ = cli("records", "verify")
     assert status == 0  # the rebuilt chain fools the local check...
     status, out, err = cli("records", "verify", "--against-lrs")

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 from sim.errors import InputError
 from sim.records.access import instructor_access, read_new_passphrase, read_passphrase
@@ -18,8 +19,16 @@ from sim.records.access import instructor_access, read_new_passphrase, read_pass
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("instructor", help="instructor actions (passphrase protected)")
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    init = s.add_parser(
+        "init",
+        help="set up the instructor key (outside the data folder) from a passphrase",
+    )
+    init.set_defaults(handler=handle_init)
     sp = s.add_parser("set-passphrase", help="set or change the instructor passphrase")
     sp.set_defaults(handler=handle_set_passphrase)
+    eh = s.add_parser("export-head", help="the chain head signed with the instructor key")
+    eh.add_argument("--out", metavar="FILE", help="write it here (default: stdout)")
+    eh.set_defaults(handler=handle_export_head)
 
     a = s.add_parser("assessment", help="create, list or close assessments")
     sa = a.add_subparsers(dest="assessment_action", metavar="ACTION", required=True)
@@ -77,13 +86,43 @@ def _store():
     return open_store()
 
 
-def handle_set_passphrase(args: argparse.Namespace) -> int:
-    with _store() as store:
+def handle_set_passphrase(args: argparse.Namespace, store: Any = None) -> int:
+    with store if store is not None else _store() as store:
         current = read_passphrase(os.environ) if store.has_passphrase() else None
-        if current is not None:
+        if current is not None and store.instructor_state() != "legacy":
             store.check_passphrase(current)  # refuse before asking for the new one
         store.set_passphrase(read_new_passphrase(os.environ), current=current)
-    print("instructor passphrase set")
+        key = store.instructor_key()
+    assert key is not None
+    print(f"instructor passphrase set: instructor key {key.fingerprint} at {key.path}")
+    return 0
+
+
+def handle_init(args: argparse.Namespace) -> int:
+    with _store() as store:
+        if store.instructor_state() == "keyed":  # set up already: record it in this database
+            store.record_instructor_key(store.unlock(read_passphrase(os.environ)))
+        else:
+            return handle_set_passphrase(args, store)
+        key = store.instructor_key()
+    assert key is not None
+    print(f"instructor key {key.fingerprint} at {key.path} is recorded in {store.path}")
+    return 0
+
+
+def handle_export_head(args: argparse.Namespace) -> int:
+    with _store() as store:
+        signed = instructor_access(store, os.environ).export_head()
+    text = json.dumps(signed, sort_keys=True, indent=1) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.out, "x", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write the signed head: {exc.strerror}", path=args.out) from None
+    print(f"signed head {signed['seq']} ({signed['head'][:16]}…) written to {args.out}")
     return 0
 
 
@@ -115,6 +154,7 @@ def handle_assessment_create(args: argparse.Namespace) -> int:
 
 def handle_assessment_list(args: argparse.Namespace) -> int:
     from sim.scenario.length import LABELS
+
     with _store() as store:
         rows = instructor_access(store, os.environ).assessments()
     if args.json:

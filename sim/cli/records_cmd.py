@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ver = s.add_parser("verify", help="check the hash chain; exit 1 naming changed attempts")
     ver.add_argument("--json", action="store_true")
     ver.add_argument(
+        "--head",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a head exported with `instructor export-head`: the chain must still hold it",
+    )
+    ver.add_argument(
         "--against-lrs",
         action="store_true",
         help="also compare every stored result with the statements the LRS holds",
@@ -184,10 +191,24 @@ def handle_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_head(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise InputError(f"cannot read the signed head: {exc.strerror}", path=path) from None
+    except ValueError as exc:
+        raise InputError(f"not a signed head (invalid JSON: {exc})", path=path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("seq"), int):
+        raise InputError("not a signed head", path=path, field="seq")
+    return data
+
+
 def handle_verify(args: argparse.Namespace) -> int:
+    heads = [_read_head(p) for p in args.head]
     with open_store() as store:
         damage = store.integrity_check()
-        problems, linked, head = store.verify()
+        problems, linked, head = store.verify(heads)
     if args.json:
         _print_json(
             {
@@ -195,7 +216,10 @@ def handle_verify(args: argparse.Namespace) -> int:
                 "linked": linked,
                 "head": head,
                 "integrity": damage or ["ok"],
-                "problems": [{"attempt_id": p.attempt_id, "problem": p.message} for p in problems],
+                "problems": [
+                    {"attempt_id": p.attempt_id, "subject": p.subject, "problem": p.message}
+                    for p in problems
+                ],
             }
         )
     else:
@@ -206,7 +230,7 @@ def handle_verify(args: argparse.Namespace) -> int:
         if not problems and not damage:
             print(f"records intact: {linked} finished attempts in the hash chain, head {head}")
         else:
-            print(f"records NOT intact: {len(problems)} attempt problem(s)", file=sys.stderr)
+            print(f"records NOT intact: {len(problems)} problem(s)", file=sys.stderr)
     return 0 if not problems and not damage else 1
 
 

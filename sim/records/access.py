@@ -1,8 +1,10 @@
 """Getting the instructor passphrase for a command-line action: env var, else a prompt.
 
 ``MARROWSIM_INSTRUCTOR_PASSPHRASE`` serves scripts; otherwise the passphrase is read with
-``getpass`` (never echoed).  Until a passphrase is set, instructor actions are open, with a
-warning, so a new station can be set up; ``instructor set-passphrase`` closes them.
+``getpass`` (never echoed).  It is checked against the instructor key file outside the data
+folder (``authority.py``), never against anything a trainee can edit.  On a new station (no key
+and nothing in the database saying there was one) instructor actions are open, with a warning,
+so it can be set up; ``instructor init`` closes them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"
 OPEN_WARNING = (
     "marrowsim: note: no instructor passphrase is set, so anyone at this station can see all"
-    " results; set one with `python -m sim instructor set-passphrase`"
+    " results; set one with `python -m sim instructor init`"
 )
 
 Prompt = Callable[[str], str]
@@ -37,8 +39,9 @@ def read_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) ->
 def instructor_access(
     store: RecordStore, env: Mapping[str, str], prompt: Prompt = getpass.getpass
 ) -> InstructorRecords:
-    """The instructor's records once the passphrase is checked (open, with a warning, if unset)."""
-    if not store.has_passphrase():
+    """The instructor's records once the passphrase is checked (open, with a warning, on a new
+    station; refused when the station's key file is missing)."""
+    if store.instructor_state() == "open":
         print(OPEN_WARNING, file=sys.stderr)
         return InstructorRecords(store)
     return instructor_records(store, read_passphrase(env, prompt))

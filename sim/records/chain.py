@@ -1,13 +1,19 @@
-"""Tamper evidence: a hash chain over finished attempts.
+"""Tamper evidence: one hash chain over every attempt, from the moment it starts.
 
-When an attempt is finished, its canonical record (every stored field of the result, plus a
-SHA-256 of its command log) is hashed together with the previous attempt's hash.  The latest
-link is also kept in ``settings`` as the chain head.  ``verify`` recomputes the chain and names
-every attempt whose stored result, command log or place in the chain no longer matches.
+Each attempt makes two links.  When it **starts**, its start record (who, which scenario,
+mode, assessment, seed, time) is hashed together with the previous link's hash
+(``start_seq``, ``start_prev``, ``start_hash`` on the attempt row); when it **finishes**, its
+canonical result (every stored field of the result, plus a SHA-256 of its command log) makes the
+second link (``seq``, ``prev_hash``, ``record_hash``).  Both kinds share one sequence, so an
+attempt removed from the database (finished or not) leaves a gap the next link no longer fits,
+or a head that does not match.  The latest link is also kept in ``settings`` as the chain head.
+``verify`` recomputes the chain in one read transaction and names every attempt whose stored
+start, result, command log or place in the chain no longer matches.
 
 The chain detects edits made around the application (an SQLite tool, a hex editor).  Someone
-who recomputes the whole chain is detected only against a copy of the head hash kept elsewhere
-(``records verify`` prints it; the xAPI statements sent to an LRS carry the attempt's hash).
+who recomputes the whole chain is caught only against something kept elsewhere: a head the
+instructor exported and signed (``instructor export-head``, checked by ``records verify --head``)
+or the result hashes an LRS holds (``result_hashes``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,16 +55,31 @@ RECORD_FIELDS = (
     "n_commands",
 )
 
+#: The attempt columns fixed when it starts (its start link covers them).
+START_FIELDS = (
+    "id",
+    "trainee_id",
+    "station",
+    "scenario_id",
+    "scenario_version",
+    "scenario",
+    "mode",
+    "assessment_id",
+    "seed",
+    "started",
+)
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding of ``verify``: which attempt, and what is wrong with it."""
+    """One finding of ``verify``: which attempt (or other thing), and what is wrong with it."""
 
     attempt_id: str
     message: str
+    subject: str = "attempt"
 
     def __str__(self) -> str:
-        return f"attempt {self.attempt_id}: {self.message}"
+        return f"{self.subject} {self.attempt_id}: {self.message}"
 
 
 def command_line(n: int, t_s: float, wall: str, cmd: str) -> bytes:
@@ -86,6 +108,13 @@ def canonical(row: dict, log_digest: str) -> str:
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
+def canonical_start(row: dict) -> str:
+    """The canonical JSON text of an attempt's start record."""
+    record: dict[str, Any] = {name: row[name] for name in START_FIELDS}
+    record["link"] = "start"
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def link_hash(prev_hash: str, record_text: str) -> str:
     """The hash of one link: the previous hash, a newline, the canonical record."""
     return hashlib.sha256(f"{prev_hash}\n{record_text}".encode()).hexdigest()
@@ -100,14 +129,26 @@ def head(conn: sqlite3.Connection) -> tuple[int, str, str]:
     return int(seq), attempt_id, digest
 
 
+def _set_head(conn: sqlite3.Connection, seq: int, attempt_id: str, digest: str) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+        (HEAD_KEY, f"{seq}:{attempt_id}:{digest}"),
+    )
+
+
 def append(conn: sqlite3.Connection, row: dict) -> tuple[int, str, str]:
     """Link a finished attempt (inside the caller's transaction): (seq, prev hash, hash)."""
     seq, _, prev = head(conn)
     digest = link_hash(prev, canonical(row, commands_digest(conn, row["id"])))
-    conn.execute(
-        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-        (HEAD_KEY, f"{seq + 1}:{row['id']}:{digest}"),
-    )
+    _set_head(conn, seq + 1, row["id"], digest)
+    return seq + 1, prev, digest
+
+
+def append_start(conn: sqlite3.Connection, row: dict) -> tuple[int, str, str]:
+    """Link a starting attempt (inside the caller's transaction): (seq, prev hash, hash)."""
+    seq, _, prev = head(conn)
+    digest = link_hash(prev, canonical_start(row))
+    _set_head(conn, seq + 1, row["id"], digest)
     return seq + 1, prev, digest
 
 
@@ -124,35 +165,118 @@ def _all_log_digests(conn: sqlite3.Connection) -> dict[str, str]:
     return {k: v.hexdigest() for k, v in digests.items()} | {"": empty}
 
 
-def verify(conn: sqlite3.Connection) -> tuple[list[Problem], int, str]:
-    """Check the whole chain: (problems, number of linked attempts, head hash)."""
-    cur = conn.cursor()
-    cur.row_factory = sqlite3.Row
-    rows = [dict(r) for r in cur.execute("SELECT * FROM attempts ORDER BY seq, started")]
-    logs = _all_log_digests(conn)
+@dataclass
+class Snapshot:
+    """Everything ``verify`` looks at, read in one transaction."""
+
+    rows: list[dict]
+    logs: dict[str, str]
+    head: tuple[int, str, str]
+
+
+def _has_start_columns(conn: sqlite3.Connection) -> bool:
+    return any(r[1] == "start_seq" for r in conn.execute("PRAGMA table_info(attempts)"))
+
+
+def read_snapshot(conn: sqlite3.Connection) -> Snapshot:
+    """Read the attempts, the command-log digests and the head as one consistent snapshot
+    (one read transaction, unless the caller already holds one), so writers elsewhere cannot
+    make a half-old, half-new picture."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        cur = conn.cursor()
+        cur.row_factory = sqlite3.Row
+        rows = [dict(r) for r in cur.execute("SELECT * FROM attempts ORDER BY started, id")]
+        logs = _all_log_digests(conn)
+        top = head(conn)
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    return Snapshot(rows, logs, top)
+
+
+def _links(rows: list[dict]) -> list[tuple[int, str, dict]]:
+    """Every link as (seq, kind, row), in chain order."""
+    links = []
+    for row in rows:
+        if row.get("start_seq") is not None:
+            links.append((row["start_seq"], "start", row))
+        if row["seq"] is not None:
+            links.append((row["seq"], "finish", row))
+    links.sort(key=lambda x: (x[0], x[1] == "finish"))
+    return links
+
+
+def check(snapshot: Snapshot) -> tuple[list[Problem], int, str, dict[int, str]]:
+    """Check a snapshot: (problems, finished attempts linked, head hash, {seq: link hash})."""
+    rows, logs = snapshot.rows, snapshot.logs
     problems: list[Problem] = []
-    prev, expected_seq, last_id = GENESIS, 1, ""
+    with_starts = bool(rows) and "start_seq" in rows[0]
     for row in rows:
         finished = row["status"] != "incomplete"
-        if row["seq"] is None:
-            if finished or row["record_hash"] is not None:
-                problems.append(Problem(row["id"], "finished but not in the hash chain"))
-            continue
-        if not finished:
-            problems.append(Problem(row["id"], "in the hash chain but marked incomplete"))
-        if row["seq"] != expected_seq:
+        if with_starts and row.get("start_seq") is None:
             problems.append(
-                Problem(row["id"], f"chain position {row['seq']}, expected {expected_seq}")
+                Problem(row["id"], "not in the hash chain (added around the application?)")
             )
-        if row["prev_hash"] != prev:
-            problems.append(Problem(row["id"], "chain link broken (an earlier result changed?)"))
-        text = canonical(row, logs.get(row["id"], logs[""]))
-        if link_hash(row["prev_hash"] or "", text) != row["record_hash"]:
-            problems.append(Problem(row["id"], "stored result or command log was changed"))
-        prev, expected_seq, last_id = row["record_hash"], row["seq"] + 1, row["id"]
-    head_seq, head_id, head_hash = head(conn)
+        if row["seq"] is None and (finished or row["record_hash"] is not None):
+            problems.append(Problem(row["id"], "finished but not in the hash chain"))
+        if row["seq"] is not None and not finished:
+            problems.append(Problem(row["id"], "in the hash chain but marked incomplete"))
+    prev, expected_seq, last_id, finished_links = GENESIS, 1, "", 0
+    hashes: dict[int, str] = {}
+    for seq, kind, row in _links(rows):
+        if kind == "start":
+            link_prev, link_digest = row["start_prev"], row["start_hash"]
+            text = canonical_start(row)
+            changed = "start record was changed (who, scenario, mode, assessment, seed or time)"
+        else:
+            link_prev, link_digest = row["prev_hash"], row["record_hash"]
+            text = canonical(row, logs.get(row["id"], logs[""]))
+            changed = "stored result or command log was changed"
+            finished_links += 1
+        if seq != expected_seq:
+            problems.append(
+                Problem(
+                    row["id"],
+                    f"chain position {seq}, expected {expected_seq}"
+                    " (an entry before it was removed?)",
+                )
+            )
+        if link_prev != prev:
+            problems.append(
+                Problem(row["id"], "chain link broken (an earlier entry changed or removed?)")
+            )
+        if link_hash(link_prev or "", text) != link_digest:
+            problems.append(Problem(row["id"], changed))
+        hashes[seq] = link_digest
+        prev, expected_seq, last_id = link_digest, seq + 1, row["id"]
+    head_seq, head_id, head_hash = snapshot.head
     if (head_seq, head_hash) != (expected_seq - 1, prev):
         problems.append(
             Problem(head_id or last_id or "?", "chain head does not match (attempt removed?)")
         )
-    return problems, expected_seq - 1, prev
+    return problems, finished_links, prev, hashes
+
+
+def verify(conn: sqlite3.Connection) -> tuple[list[Problem], int, str]:
+    """Check the whole chain in one read transaction: (problems, finished attempts linked,
+    head hash)."""
+    problems, linked, top, _ = check(read_snapshot(conn))
+    return problems, linked, top
+
+
+def result_hash(row: dict, log_digest: str) -> str:
+    """SHA-256 of a finished attempt's canonical record (independent of its chain position, so
+    the same at every station holding it; xAPI statements carry it as ``result-sha256``)."""
+    return hashlib.sha256(canonical(row, log_digest).encode()).hexdigest()
+
+
+def result_hashes(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """(attempt id, result hash) of every finished attempt, oldest first, from one snapshot:
+    what an external witness (an LRS's ``result-sha256``) is compared against."""
+    snapshot = read_snapshot(conn)
+    for row in snapshot.rows:
+        if row["status"] != "incomplete":
+            yield row["id"], result_hash(row, snapshot.logs.get(row["id"], snapshot.logs[""]))

@@ -1,15 +1,24 @@
 """Opening the records database: WAL mode, schema migrations, and refusing damaged files.
 
-A damaged or foreign file is never reset or overwritten: the user gets one line naming the
-file and a backup copy beside it, and the command exits 2 (``InputError``).
+Before anything is written, ``connect`` checks the file: its size (empty, truncated, not a whole
+number of pages), its header (SQLite magic, page size), Marrowsim's application id and SQLite's
+``quick_check``.  A foreign file is left where it is and copied beside it; a damaged or emptied
+Marrowsim database is *moved* to a timestamped backup, so nothing is ever written to it and
+nothing silently replaces it.  Either way the user gets one line naming the file and the copy,
+and the command exits 2 (``InputError``).  A new database is built beside the target and linked
+into place whole, so an empty file at the database's path always means damage.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.errors import InputError
@@ -55,6 +64,31 @@ def damaged(path: Path, reason: str) -> DamagedDatabase:
     )
 
 
+def _moved_name(path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    return path.with_name(f"{path.name}.damaged-{stamp}.bak")
+
+
+def move_damaged(path: Path, reason: str) -> DamagedDatabase:
+    """Move a damaged or emptied records database (with its -wal and -shm) to a timestamped
+    backup beside it, and return the one-line error that says so."""
+    target = _moved_name(path)
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+        where = f"it was moved to {target}"
+    except OSError as exc:
+        where = f"it could not be moved aside ({exc.strerror}); nothing was written to it"
+    return DamagedDatabase(
+        f"records database is damaged ({reason}); {where}; restore a backup (the next start"
+        f" makes a new, empty database) or set MARROWSIM_DATA_DIR to another folder",
+        path=str(path),
+    )
+
+
 def is_damage(exc: sqlite3.DatabaseError) -> bool:
     """True when an sqlite error means a damaged file rather than a busy or locked one."""
     if isinstance(exc, sqlite3.IntegrityError):
@@ -63,13 +97,61 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     return any(word in text for word in _DAMAGE_WORDS)
 
 
-def _check_header(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
+def _check_file(path: Path) -> bool:
+    """Size and header checks, before SQLite reads the file; True when the header names a
+    Marrowsim database (application id), so damage found later moves it aside."""
+    if not path.exists():
+        return False
+    size = path.stat().st_size
+    if size == 0:
+        raise move_damaged(path, "the file is empty (0 bytes)")
     with path.open("rb") as f:
-        head = f.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
+        head = f.read(100)
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise damaged(path, "not an SQLite file")
+    if len(head) < 100:
+        raise move_damaged(path, f"truncated to {size} bytes")
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    if page < 512 or page > 65536 or page & (page - 1):
+        raise move_damaged(path, "the SQLite header is damaged (page size)")
+    if size % page:
+        raise move_damaged(path, f"truncated ({size} bytes is not a whole number of pages)")
+    return int.from_bytes(head[68:72], "big") == APPLICATION_ID
+
+
+def _quick_check(conn: sqlite3.Connection) -> str | None:
+    """SQLite's quick_check: None when sound, else its first finding."""
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # findings quote raw bytes
+    try:
+        found = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+    finally:
+        conn.text_factory = str
+    return None if found == ["ok"] else " ".join("; ".join(found).split())[:200]
+
+
+def _create(path: Path) -> None:
+    """Build a new, empty records database beside ``path`` and link it into place whole (never
+    over an existing file), so no process ever sees a half-made or empty file there."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                with suppress(FileExistsError):
+                    os.rename(tmp, path)
+    finally:
+        with suppress(OSError):
+            os.unlink(tmp)
 
 
 def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -94,7 +176,10 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
             version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process?
             if version < SCHEMA_VERSION:
                 for statement in MIGRATIONS[version]:
-                    conn.execute(statement)
+                    if callable(statement):
+                        statement(conn)
+                    else:
+                        conn.execute(statement)
                 version += 1
                 conn.execute(f"PRAGMA user_version = {version}")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -129,8 +214,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     path = Path(path)
     if not create and not path.exists():
         raise InputError("no such records database", path=str(path))
-    _check_header(path)
-    if create:
+    if create and not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -139,20 +223,38 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 " to a folder you can write to",
                 path=str(path.parent),
             ) from None
+        try:
+            _create(path)
+        except (OSError, sqlite3.Error) as exc:
+            text = getattr(exc, "strerror", None) or exc
+            raise InputError(
+                f"cannot create the records database: {text}; set MARROWSIM_DATA_DIR"
+                " to a folder you can write to",
+                path=str(path),
+            ) from None
+    ours = _check_file(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
     except sqlite3.Error as exc:
         raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
     try:
         _identify(conn, path)
+        ours = True
+        problem = _quick_check(conn)
+        if problem is not None:
+            conn.close()
+            raise move_damaged(path, f"quick_check: {problem}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
+    except UnicodeDecodeError:  # SQLite quoting damaged bytes in its error message
+        conn.close()
+        raise (move_damaged if ours else damaged)(path, "unreadable bytes in the file") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         if is_damage(exc):
-            raise damaged(path, str(exc)) from None
+            raise (move_damaged if ours else damaged)(path, str(exc)) from None
         raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
     except BaseException:
         conn.close()

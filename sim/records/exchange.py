@@ -260,12 +260,8 @@ def _merge_attempt(store: RecordStore, src: sqlite3.Connection, row: dict) -> st
         return "duplicate"
     if row["status"] != "incomplete":
         _check_replay(src, decoded)
-    if local is None:
-        cols = ", ".join(COPY_COLUMNS)
-        marks = ", ".join("?" for _ in COPY_COLUMNS)
-        dst.execute(
-            f"INSERT INTO attempts ({cols}) VALUES ({marks})", [row[c] for c in COPY_COLUMNS]
-        )
+    if local is None:  # joins this station's chain as it arrives: a start link, then sealed
+        store.insert_started({c: row[c] for c in COPY_COLUMNS})
         have = 0
     else:  # finished at the other station since an earlier import: add the rest and seal
         have = dst.execute(

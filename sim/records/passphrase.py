@@ -1,4 +1,8 @@
-"""The instructor passphrase: a salted scrypt hash (hashlib.scrypt), compared in constant time.
+"""The legacy instructor passphrase hash (schema 1-3 kept it in the records database).
+
+Since schema 4 the instructor's authority is the key file of ``authority.py``; a hash found in
+the database is only used once, to let ``instructor init`` move a station over (the passphrase
+must match it).  A salted scrypt hash (hashlib.scrypt), compared in constant time.
 
 Stored form: ``scrypt$<n>$<r>$<p>$<salt base64>$<hash base64>``; the cost parameters travel
 with the hash so they can be raised later without locking anyone out.
@@ -12,18 +16,14 @@ import hmac
 import os
 
 from sim.errors import InputError
+from sim.records.authority import PassphraseRefused
+
+__all__ = ["PassphraseRefused", "check_passphrase", "hash_passphrase"]
 
 N, R, P = 2**14, 8, 1
 SALT_BYTES = 16
 KEY_BYTES = 32
 MIN_LENGTH = 8
-
-
-class PassphraseRefused(InputError):
-    """A wrong instructor passphrase.  The message gives no hint why."""
-
-    def __init__(self) -> None:
-        super().__init__("instructor passphrase refused")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -23,9 +23,8 @@ def trainee_records(store: RecordStore, trainee_id: str) -> TraineeRecords:
 
 
 def instructor_records(store: RecordStore, passphrase: str) -> InstructorRecords:
-    """The instructor's records, or PassphraseRefused."""
-    store.check_passphrase(passphrase)
-    return InstructorRecords(store)
+    """The instructor's records, or PassphraseRefused (wrong passphrases are throttled)."""
+    return InstructorRecords(store, signer=store.unlock(passphrase))
 
 
 class TraineeRecords:
@@ -72,10 +71,16 @@ class TraineeRecords:
 
 
 class InstructorRecords:
-    """Everything on the station, for someone who gave the instructor passphrase."""
+    """Everything on the station, for someone who gave the instructor passphrase.
 
-    def __init__(self, store: RecordStore) -> None:
+    ``signer`` is the instructor's private key (``authority.py``): what it creates or changes
+    (assessments, exported heads) is signed with it.  Without one (a new station that has no
+    instructor yet) nothing is signed.
+    """
+
+    def __init__(self, store: RecordStore, signer: Any = None) -> None:
         self.store = store
+        self.signer = signer
 
     def attempts(self, **filters: Any) -> list[dict]:
         """All attempts (filters: trainee_id, cohort, status, with_summary)."""
@@ -122,11 +127,19 @@ class InstructorRecords:
         length: str = "full",
     ) -> dict:
         """A new open assessment (scenario ids, passing %, attempts allowed, length)."""
-        return self.store.create_assessment(scenarios, passing, attempts_allowed, name, length)
+        return self.store.create_assessment(
+            scenarios, passing, attempts_allowed, name, length, signer=self.signer
+        )
 
     def close_assessment(self, assessment_id: str) -> dict:
         """Close an assessment to new attempts."""
-        return self.store.close_assessment(assessment_id)
+        return self.store.close_assessment(assessment_id, signer=self.signer)
+
+    def export_head(self) -> dict:
+        """The chain head signed with the instructor key (keep it away from the station)."""
+        if self.signer is None:
+            raise InputError("no instructor key yet: run `python -m sim instructor init` first")
+        return self.store.export_head(self.signer)
 
     def assessments(self) -> list[dict]:
         """Every assessment, open and closed."""
@@ -134,7 +147,7 @@ class InstructorRecords:
 
     def change_passphrase(self, current: str, new: str) -> None:
         """Change the instructor passphrase (the current one is checked again)."""
-        self.store.set_passphrase(new, current=current)
+        self.signer = self.store.set_passphrase(new, current=current)
 
     def cohort_table(self, cohort: str | None = None) -> list[dict]:
         """One row per trainee: attempts, incomplete, last/best/mean score, passes, fails."""

@@ -7,6 +7,11 @@ detects edits made by going around them).
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
+import sim.records.chain as chain
+
 #: PRAGMA application_id of a Marrowsim records database ("MBHS" in ASCII).
 APPLICATION_ID = 0x4D424853
 
@@ -103,5 +108,37 @@ V3 = [
     " CHECK (length IN ('full', 'skills_lab'))",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3]
+
+def link_existing_starts(conn: sqlite3.Connection) -> None:
+    """Give every attempt already stored a start link (appended after the existing chain, in
+    the order the attempts started), so that from now on no attempt sits outside the chain."""
+    conn.execute("DROP TRIGGER attempts_locked")  # finished rows get their start link too
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    rows = [dict(r) for r in cur.execute("SELECT * FROM attempts ORDER BY started, id")]
+    for row in rows:
+        seq, prev, digest = chain.append_start(conn, row)
+        conn.execute(
+            "UPDATE attempts SET start_seq = ?, start_prev = ?, start_hash = ? WHERE id = ?",
+            (seq, prev, digest, row["id"]),
+        )
+    conn.execute(V1[7])  # the attempts_locked trigger again
+
+
+#: Version 4: every attempt joins the hash chain when it starts (start_seq, start_prev,
+#: start_hash); assessment definitions carry the instructor's signature (authority.py).
+V4: list[str | Callable[[sqlite3.Connection], None]] = [
+    "ALTER TABLE attempts ADD COLUMN start_seq INTEGER",
+    "ALTER TABLE attempts ADD COLUMN start_prev TEXT",
+    "ALTER TABLE attempts ADD COLUMN start_hash TEXT",
+    "CREATE UNIQUE INDEX attempts_start_seq ON attempts(start_seq)",
+    "ALTER TABLE assessments ADD COLUMN signature TEXT",
+    link_existing_starts,
+    """CREATE TRIGGER attempts_start_fixed BEFORE UPDATE ON attempts
+        WHEN OLD.start_seq IS NOT NULL AND (NEW.start_seq IS NOT OLD.start_seq
+            OR NEW.start_prev IS NOT OLD.start_prev OR NEW.start_hash IS NOT OLD.start_hash)
+        BEGIN SELECT RAISE(ABORT, 'the start of an attempt is locked'); END""",
+]
+
+MIGRATIONS: list[list] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,8 +13,8 @@ chain check) with no notion of who is asking; ``trainee_records`` and ``instruct
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import re
 import sqlite3
 import unicodedata
@@ -27,10 +27,12 @@ from typing import Any
 
 import numpy as np
 
+import sim.records.authority as authority
 import sim.records.chain as chain
 from sim.errors import InputError
+from sim.records.authority import InstructorKey, PassphraseRefused
 from sim.records.db import connect, translate
-from sim.records.passphrase import PassphraseRefused, check_passphrase, hash_passphrase
+from sim.records.passphrase import check_passphrase
 from sim.records.paths import db_path
 from sim.records.results import outcome, pulls_array, pulls_blob, summarize
 
@@ -38,8 +40,18 @@ from sim.records.results import outcome, pulls_array, pulls_blob, summarize
 ASSESSMENT_LENGTHS = ("full", "skills_lab")
 MODES = ("tutorial", "practice", "assessment")
 TRAINEE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+#: The legacy passphrase hash (schemas 1-3 kept it here; ``instructor init`` moves it out).
 PASSPHRASE_KEY = "instructor_passphrase"
+#: The fingerprint of the instructor key this database was set up with.
+INSTRUCTOR_KEY = "instructor_key"
+#: Wrong-passphrase count and time (authority.Throttle).
+THROTTLE_KEY = "instructor_throttle"
 STATION_KEY = "station_id"
+#: The assessment columns an instructor's signature covers (with the station id).
+ASSESSMENT_SIGNED = (
+    "id", "name", "scenarios", "passing", "attempts_allowed", "created", "active", "length",
+)  # fmt: skip
+HEAD_FORMAT = "marrowsim-signed-head/1"
 #: Columns decoded from JSON text when an attempt is read.
 JSON_COLUMNS = ("criteria", "critical_errors", "metrics", "summary", "scenario")
 #: An attempt's length (full or skills_lab) as stored in its scenario; older rows are full.
@@ -103,9 +115,17 @@ def decode(row: sqlite3.Row | dict) -> dict[str, Any]:
 class RecordStore:
     """The records database of one station."""
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        key_path: Path | str | None = None,
+    ) -> None:
         self.path = Path(path)
         self.clock = clock
+        #: The instructor key file (outside the data folder; ``authority.key_path``).
+        self.key_path = Path(key_path) if key_path else authority.key_path(os.environ)
         self._error = translate(self.path)
         self.conn = connect(self.path)
         self.conn.row_factory = sqlite3.Row
@@ -238,9 +258,13 @@ class RecordStore:
         attempts_allowed: int = 1,
         name: str | None = None,
         length: str = "full",
+        *,
+        signer: Any = None,
     ) -> dict:
         """A new active assessment (scenario ids, passing standard in percent, attempts, and the
-        length every attempt is made at: ``full`` or ``skills_lab``)."""
+        length every attempt is made at: ``full`` or ``skills_lab``).  Once the station has an
+        instructor key, ``signer`` (the unlocked key, ``InstructorRecords`` passes it) must sign
+        it."""
         if not scenarios or not all(isinstance(s, str) and s for s in scenarios):
             raise InputError("an assessment needs at least one scenario", field="scenarios")
         if not 0 < passing <= 100:
@@ -250,6 +274,7 @@ class RecordStore:
         if length not in ASSESSMENT_LENGTHS:
             raise InputError(f"unknown length {length!r} (full or skills_lab)", field="length")
         check_name(name, "name")
+        self._need_signer(signer)
         assessment_id = str(uuid.uuid4())
         with self.transaction() as conn:
             conn.execute(
@@ -265,14 +290,51 @@ class RecordStore:
                     length,
                 ),
             )
+            self._sign_assessment(assessment_id, signer)
         return self.assessment(assessment_id)
 
-    def close_assessment(self, assessment_id: str) -> dict:
-        """Close an assessment to new attempts."""
+    def close_assessment(self, assessment_id: str, *, signer: Any = None) -> dict:
+        """Close an assessment to new attempts (signed again, like ``create_assessment``)."""
         self.assessment(assessment_id)
+        self._need_signer(signer)
         with self.transaction() as conn:
             conn.execute("UPDATE assessments SET active = 0 WHERE id = ?", (assessment_id,))
+            self._sign_assessment(assessment_id, signer)
         return self.assessment(assessment_id)
+
+    def _need_signer(self, signer: Any) -> None:
+        if signer is None and self.instructor_state() != "open":
+            raise InputError("changing assessments needs the instructor passphrase")
+
+    def assessment_payload(self, row: sqlite3.Row | dict) -> dict:
+        """What an instructor's signature over an assessment covers."""
+        out = {k: row[k] for k in ASSESSMENT_SIGNED}
+        if isinstance(out["scenarios"], str):
+            out["scenarios"] = json.loads(out["scenarios"])
+        out["active"] = bool(out["active"])
+        out["station"] = self.station
+        return out
+
+    def _sign_assessment(self, assessment_id: str, signer: Any) -> None:
+        """Sign an assessment's stored state (inside a transaction); unsigned without a key."""
+        if signer is None:
+            return
+        row = self.conn.execute("SELECT * FROM assessments WHERE id = ?", (assessment_id,))
+        payload = self.assessment_payload(row.fetchone())
+        self.conn.execute(
+            "UPDATE assessments SET signature = ? WHERE id = ?",
+            (authority.sign(signer, "assessment", payload), assessment_id),
+        )
+
+    def signed_by_instructor(self, assessment: dict, key: InstructorKey | None = None) -> bool:
+        """True when the assessment carries a valid signature of the station's instructor key
+        (always True on a station without one)."""
+        key = key or self.instructor_key()
+        if key is None:
+            return self.instructor_state() == "open"
+        return key.verify(
+            "assessment", self.assessment_payload(assessment), assessment["signature"]
+        )
 
     @staticmethod
     def _assessment(row: sqlite3.Row) -> dict:
@@ -298,9 +360,15 @@ class RecordStore:
             return [self._assessment(r) for r in self.conn.execute(sql + " ORDER BY created")]
 
     def assessment_for(self, scenario_id: str, length: str | None = None) -> dict | None:
-        """The newest active assessment that lists this scenario (at this length, if given)."""
+        """The newest active assessment that lists this scenario (at this length, if given);
+        on a station with an instructor key, only assessments the instructor signed count."""
+        key = self.instructor_key()
         for a in reversed(self.assessments(active_only=True)):
-            if scenario_id in a["scenarios"] and length in (None, a["length"]):
+            if (
+                scenario_id in a["scenarios"]
+                and length in (None, a["length"])
+                and (key is None or self.signed_by_instructor(a, key))
+            ):
                 return a
         return None
 
@@ -329,6 +397,12 @@ class RecordStore:
         a = self.assessment(assessment_id)
         if not a["active"]:
             raise InputError(f"assessment {a['name']!r} is closed", field="assessment")
+        if not self.signed_by_instructor(a):
+            raise InputError(
+                f"assessment {a['name']!r} is not signed by this station's instructor key (made or"
+                " changed outside Marrowsim?); no attempt can start: ask the instructor",
+                field="assessment",
+            )
         if scenario_id not in a["scenarios"]:
             raise InputError(
                 f"scenario {scenario_id!r} is not part of assessment {a['name']!r}",
@@ -368,30 +442,52 @@ class RecordStore:
             raise InputError(f"unknown mode {mode!r} (expected {', '.join(MODES)})", field="mode")
         self.ensure_trainee(trainee_id)
         attempt_id = str(uuid.uuid4())
-        with self.transaction() as conn:
+        with self.transaction():
             if mode == "assessment":
+                self._check_records_sound()
                 assessment_id = self._check_assessment(
                     trainee_id, scenario.id, assessment_id, getattr(scenario, "length", "full")
                 )
             elif assessment_id is not None:
                 raise InputError("only assessment attempts belong to an assessment", field="mode")
-            conn.execute(
-                "INSERT INTO attempts (id, trainee_id, station, scenario_id, scenario_version,"
-                " scenario, mode, assessment_id, seed, started) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    attempt_id,
-                    trainee_id,
-                    self.station,
-                    scenario.id,
-                    int(scenario.version),
-                    dumps(scenario.model_dump(mode="json")),
-                    mode,
-                    assessment_id,
-                    int(seed),
-                    self.now(),
-                ),
-            )
+            row = {
+                "id": attempt_id,
+                "trainee_id": trainee_id,
+                "station": self.station,
+                "scenario_id": scenario.id,
+                "scenario_version": int(scenario.version),
+                "scenario": dumps(scenario.model_dump(mode="json")),
+                "mode": mode,
+                "assessment_id": assessment_id,
+                "seed": int(seed),
+                "started": self.now(),
+            }
+            self.insert_started(row)
         return attempt_id
+
+    def insert_started(self, row: dict) -> None:
+        """Insert a new attempt with its start link (inside a transaction).  ``row`` holds the
+        start fields (``chain.START_FIELDS``) and may hold more (an import's finished row)."""
+        seq, prev, digest = chain.append_start(self.conn, row)
+        cols = [c for c in row if c not in ("status", "seq", "prev_hash", "record_hash")]
+        cols += ["start_seq", "start_prev", "start_hash"]
+        values = [row[c] for c in cols[:-3]] + [seq, prev, digest]
+        self.conn.execute(
+            f"INSERT INTO attempts ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            values,
+        )
+
+    def _check_records_sound(self) -> None:
+        """Refuse to start an assessment attempt while the records fail verification (inside
+        the write transaction, so the check and the new attempt see the same records)."""
+        problems = self.verify_problems(chain.read_snapshot(self.conn))
+        if problems:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            raise InputError(
+                f"the records fail verification ({problems[0]}{more}); no assessment attempt can"
+                " start until the instructor has checked them (`python -m sim records verify`)",
+                field="assessment",
+            )
 
     def append_command(self, attempt_id: str, n: int, t_s: float, cmd: dict) -> None:
         """Save command ``n`` (0-based) of an attempt; committed when this returns."""
@@ -534,32 +630,229 @@ class RecordStore:
         position, so the same on every station that holds the attempt)."""
         row = dict(self._row(attempt_id))
         with self.guard():
-            text = chain.canonical(row, chain.commands_digest(self.conn, attempt_id))
-        return hashlib.sha256(text.encode()).hexdigest()
+            return chain.result_hash(row, chain.commands_digest(self.conn, attempt_id))
 
-    def verify(self) -> tuple[list[chain.Problem], int, str]:
-        """Check the hash chain: (problems, attempts linked, head hash)."""
+    def result_hashes(self) -> list[tuple[str, str]]:
+        """(attempt id, result hash) of every finished attempt, oldest first, read in one
+        transaction: what ``records verify --against-lrs`` compares with the ``result-sha256``
+        of the statements an LRS holds."""
         with self.guard():
-            return chain.verify(self.conn)
+            return list(chain.result_hashes(self.conn))
+
+    # ---------------------------------------------------------------- verification
+    def verify(self, heads: list[dict] | None = None) -> tuple[list[chain.Problem], int, str]:
+        """Check the hash chain, the instructor's signatures and any exported signed ``heads``,
+        all from one read transaction: (problems, finished attempts linked, head hash)."""
+        with self.guard():
+            self.conn.execute("BEGIN")
+            try:
+                snapshot = chain.read_snapshot(self.conn)
+                problems = self.verify_problems(snapshot, heads or [])
+            finally:
+                self.conn.execute("COMMIT")
+        _, linked, top, _ = chain.check(snapshot)
+        return problems, linked, top
+
+    def verify_problems(
+        self, snapshot: chain.Snapshot, heads: list[dict] | None = None
+    ) -> list[chain.Problem]:
+        """Everything wrong with the records as of ``snapshot`` (read in the caller's
+        transaction): the chain, the instructor's key and signatures, the signed heads."""
+        problems, _, _, hashes = chain.check(snapshot)
+        problems += self._authority_problems(snapshot)
+        key = self.instructor_key()
+        for h in heads or []:
+            problems += self._head_problems(h, hashes, snapshot.head[0], key)
+        return problems
+
+    def _authority_problems(self, snapshot: chain.Snapshot) -> list[chain.Problem]:
+        state = self.instructor_state()
+        if state == "open":
+            return []
+        found: list[chain.Problem] = []
+        if state == "missing":
+            return [chain.Problem(
+                str(self.key_path),
+                "this station was set up with an instructor key, but the key file is missing",
+                "instructor key",
+            )]  # fmt: skip
+        if state == "legacy":
+            return []  # `instructor init` moves the passphrase out; nothing is signed yet
+        key = self.instructor_key()
+        assert key is not None
+        recorded = self.setting(INSTRUCTOR_KEY)
+        if recorded != key.fingerprint:
+            what = "removed" if recorded is None else "replaced"
+            if recorded is not None or snapshot.rows or self.assessments():
+                found.append(chain.Problem(
+                    key.fingerprint,
+                    f"the instructor key recorded in the records database was {what}"
+                    " (`instructor init` records it again)",
+                    "instructor key",
+                ))  # fmt: skip
+        if self.setting(PASSPHRASE_KEY) is not None:
+            found.append(chain.Problem(
+                PASSPHRASE_KEY,
+                "a passphrase hash was put into the records database (it is ignored: the"
+                " instructor key decides)",
+                "setting",
+            ))  # fmt: skip
+        for a in self.assessments(active_only=True):
+            if not self.signed_by_instructor(a, key):
+                found.append(chain.Problem(
+                    a["id"],
+                    "open assessment not signed by the instructor key (made or changed outside"
+                    " Marrowsim)",
+                    "assessment",
+                ))  # fmt: skip
+        return found
+
+    def _head_problems(
+        self, signed: dict, hashes: dict[int, str], top: int, key: InstructorKey | None
+    ) -> list[chain.Problem]:
+        name = f"{signed.get('seq', '?')}"
+        payload = {k: v for k, v in signed.items() if k != "signature"}
+        if signed.get("format") != HEAD_FORMAT:
+            return [chain.Problem(name, "not a Marrowsim signed head", "signed head")]
+        if key is None or not key.verify("head", payload, signed.get("signature")):
+            return [chain.Problem(name, "signature does not check with the instructor key",
+                                  "signed head")]  # fmt: skip
+        if signed.get("station") != self.station:
+            return [chain.Problem(name, "exported at another station", "signed head")]
+        seq = signed.get("seq")
+        if seq == 0 and signed.get("head") == chain.GENESIS:
+            return []
+        if hashes.get(seq) != signed.get("head"):
+            where = "is gone" if seq not in hashes else "has a different hash"
+            return [chain.Problem(
+                name,
+                f"chain entry {seq} (exported {signed.get('at')}) {where}: entries were removed"
+                " or the chain was rebuilt since",
+                "signed head",
+            )]  # fmt: skip
+        return []
+
+    def export_head(self, signer: Any) -> dict:
+        """The chain head signed with the instructor's key, for the instructor to keep away from
+        the station (``records verify --head FILE`` checks the chain still holds it)."""
+        with self.guard():
+            seq, _, digest = chain.head(self.conn)
+        payload = {
+            "format": HEAD_FORMAT,
+            "station": self.station,
+            "seq": seq,
+            "head": digest,
+            "at": self.now(),
+            "key": self.instructor_key().fingerprint,  # type: ignore[union-attr]
+        }
+        return payload | {"signature": authority.sign(signer, "head", payload)}
 
     # ---------------------------------------------------------------- instructor
+    def instructor_key(self) -> InstructorKey | None:
+        """The pinned instructor key (None until ``instructor init``)."""
+        return authority.load_key(self.key_path)
+
+    def instructor_state(self) -> str:
+        """``keyed`` (an instructor key file), ``missing`` (this database was set up with a key
+        that is not there), ``legacy`` (a passphrase hash in the database, from schema 1-3) or
+        ``open`` (a new station: no instructor yet)."""
+        if self.key_path.exists():
+            return "keyed"
+        if self.setting(INSTRUCTOR_KEY) is not None:
+            return "missing"
+        if self.setting(PASSPHRASE_KEY) is not None:
+            return "legacy"
+        return "open"
+
     def has_passphrase(self) -> bool:
-        """True once an instructor passphrase has been set."""
-        return self.setting(PASSPHRASE_KEY) is not None
+        """True once the station has an instructor (a key, or a legacy passphrase)."""
+        return self.instructor_state() != "open"
+
+    def _throttle(self) -> authority.Throttle:
+        def load() -> dict:
+            try:
+                return json.loads(self.setting(THROTTLE_KEY) or "{}")
+            except ValueError:
+                return {"failures": 99, "last": self.clock().timestamp()}
+
+        def save(state: dict) -> None:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                    (THROTTLE_KEY, dumps(state)),
+                )
+
+        return authority.Throttle(load, save, lambda: self.clock().timestamp())
+
+    def unlock(self, passphrase: str) -> Any:
+        """The instructor's private key for a passphrase, or PassphraseRefused.  Wrong
+        passphrases are throttled; a legacy station moves to an instructor key here."""
+        state = self.instructor_state()
+        if state == "open":
+            raise PassphraseRefused()
+        if state == "missing":
+            raise InputError(
+                f"this station's instructor key file is missing ({self.key_path}); instructor"
+                f" actions are refused: restore it or set {authority.KEY_ENV} to it"
+            )
+        if state == "legacy":
+            stored = self.setting(PASSPHRASE_KEY) or ""
+
+            def legacy() -> None:
+                if not check_passphrase(passphrase, stored):
+                    raise PassphraseRefused()
+
+            self._throttle().check(legacy)
+            return self.set_passphrase(passphrase, current=passphrase)
+        key = self.instructor_key()
+        assert key is not None
+        return self._throttle().check(lambda: key.unlock(passphrase))
 
     def check_passphrase(self, passphrase: str) -> None:
-        """Raise PassphraseRefused unless it matches (also when none is set)."""
-        stored = self.setting(PASSPHRASE_KEY)
-        if stored is None or not check_passphrase(passphrase, stored):
-            raise PassphraseRefused()
+        """Raise PassphraseRefused unless it is the instructor's (also when none is set)."""
+        self.unlock(passphrase)
 
-    def set_passphrase(self, new: str, *, current: str | None = None) -> None:
-        """Set the instructor passphrase; changing it needs the current one."""
-        if self.has_passphrase():
-            self.check_passphrase(current or "")
-        stored = hash_passphrase(new)
+    def set_passphrase(self, new: str, *, current: str | None = None) -> Any:
+        """Set up the instructor key for a passphrase (``instructor init``), or change it (the
+        current one is needed); returns the new private key.  Open assessments signed with the
+        old key (all of them on a new station) are signed again with the new one."""
+        state = self.instructor_state()
+        old = self.instructor_key()
+        if state == "keyed":
+            self._throttle().check(lambda: old.unlock(current or ""))  # type: ignore[union-attr]
+        elif state == "missing":
+            self.unlock(current or "")
+        elif state == "legacy":
+            stored = self.setting(PASSPHRASE_KEY) or ""
+            if current is None or not check_passphrase(current, stored):
+                raise PassphraseRefused(
+                    "instructor passphrase refused: this station still keeps its old passphrase"
+                    " in the data folder; give it as the current passphrase to move it out"
+                )
+        adopt = [a for a in self.assessments(active_only=True) if
+                 old is None or self.signed_by_instructor(a, old)]  # fmt: skip
+        key, private = authority.create_key(
+            self.key_path, new, data_dir=self.path.parent, retire=old
+        )
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                (PASSPHRASE_KEY, stored),
+                (INSTRUCTOR_KEY, key.fingerprint),
+            )
+            conn.execute("DELETE FROM settings WHERE key IN (?, ?)", (PASSPHRASE_KEY, THROTTLE_KEY))
+            for a in adopt:
+                self._sign_assessment(a["id"], private)
+        return private
+
+    def record_instructor_key(self, signer: Any) -> None:
+        """Record the station's instructor key in this database (one set up for another data
+        folder, or a record removed); ``signer`` proves the passphrase was given."""
+        del signer
+        key = self.instructor_key()
+        if key is None:
+            raise InputError("no instructor key yet: run `python -m sim instructor init`")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                (INSTRUCTOR_KEY, key.fingerprint),
             )

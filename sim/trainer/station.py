@@ -68,11 +68,11 @@ class StationRecords:
 
     # ---------------------------------------------------------------- trainee side
     def active_assessment(self) -> dict | None:
-        """The newest open assessment, or None."""
+        """The newest open assessment the instructor signed, or None."""
         store = self.store
         if store is None:
             return None
-        found = store.assessments(active_only=True)
+        found = [a for a in store.assessments(active_only=True) if store.signed_by_instructor(a)]
         return found[-1] if found else None
 
     def attempts_left(self, trainee: str, assessment: dict, scenario_id: str) -> int:

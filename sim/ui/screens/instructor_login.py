@@ -1,9 +1,10 @@
 """The instructor's door: a masked passphrase entry (or, on a new station, setting one).
 
-A wrong passphrase is refused with the same words every time and no hint.  When no passphrase is
-set yet, the instructor chooses one here (typed twice, at least 8 characters); it is stored as a
-salted scrypt hash by ``sim.records`` (``python -m sim instructor set-passphrase`` does the same
-from a terminal).
+A wrong passphrase is refused with the same words every time and no hint (after three in a row,
+only how long to wait).  When no passphrase is set yet, the instructor chooses one here (typed
+twice, at least 8 characters); ``sim.records`` derives the instructor key from it and writes the
+key file outside the data folder (``python -m sim instructor init`` does the same from a
+terminal; docs/records.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pygame
 import pygame_gui
 
 from sim.errors import InputError
+from sim.records.authority import PassphraseRefused, PassphraseThrottled
 from sim.records.roles import instructor_records
 from sim.trainer.station import one_line
 from sim.ui import theme
@@ -94,8 +96,14 @@ class InstructorLoginView(View):
                 return
         try:
             inst = instructor_records(self.store, first)
-        except InputError:
+        except PassphraseThrottled as exc:  # says how long to wait, nothing more
+            self._refuse(one_line(exc) + ".")
+            return
+        except PassphraseRefused:
             self._refuse(REFUSED)
+            return
+        except InputError as exc:  # the instructor key file is missing or unreadable
+            self._refuse(one_line(exc) + ".")
             return
         self.app.go("instructor", inst=inst)
 
