@@ -80,7 +80,6 @@ def test_a_long_line_is_refused_without_reading_it_whole(tmp_path):
     assert status == 2 and f"{path}:1:" in one_line(err) and "longer than" in err
 
 
-@pytest.mark.slow
 def test_a_million_line_action_file_is_streamed(tmp_path):
     """Memory stays flat in the file's length and the bad last line is reported at once
     (the whole file is checked before anything runs, but never held)."""

@@ -234,6 +234,10 @@ def test_verify_against_the_lrs_catches_a_deleted_result_behind_a_rebuilt_chain(
     status, out, err = cli("records", "verify", "--against-lrs")
     assert status == 1  # ...but not the LRS
     assert f"attempt {failed}: the LRS holds a result" in out and "deleted" in out
+    status, out, _ = cli("records", "verify", "--against-lrs", "--json")
+    got = json.loads(out)
+    assert status == 1 and got["ok"] is False and got["against_lrs"]["matched"] == 1
+    assert "deleted" in got["against_lrs"]["problems"][0]
 
 
 def test_verify_against_the_lrs_catches_a_changed_result(data, lrs, monkeypatch):  # noqa: F811

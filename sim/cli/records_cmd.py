@@ -235,18 +235,36 @@ def handle_verify(args: argparse.Namespace) -> int:
 
 
 def handle_verify_all(args: argparse.Namespace) -> int:
-    """``verify``, then with ``--against-lrs`` the LRS as a witness (sim.xapi.witness)."""
-    status = handle_verify(args)
+    """``verify``, then with ``--against-lrs`` the LRS as a witness (sim.xapi.witness); with
+    ``--json`` one object, the witness's findings under ``against_lrs``."""
     if not getattr(args, "against_lrs", False):
-        return status
+        return handle_verify(args)
+    import contextlib
+    import io
+
     from sim.xapi import load_config
     from sim.xapi.witness import against_lrs
 
+    local = io.StringIO()
+    with contextlib.redirect_stdout(local if args.json else sys.stdout):
+        status = handle_verify(args)
     with open_store() as store:
         report = against_lrs(store, load_config(store.path.parent, os.environ))
-    for line in report.problems:
-        print(line)
-    print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+    if args.json:
+        out = json.loads(local.getvalue())
+        out["against_lrs"] = {
+            "ok": not report.problems,
+            "matched": report.matched,
+            "undelivered": report.undelivered,
+            "lrs_results": report.lrs_results,
+            "problems": report.problems,
+        }
+        out["ok"] = out.get("ok", True) and not report.problems
+        _print_json(out)
+    else:
+        for line in report.problems:
+            print(line)
+        print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
     return max(status, 1 if report.problems else 0)
 
 
