@@ -171,3 +171,36 @@ def test_the_deliverer_sends_to_ralph(station):
         time.sleep(0.05)
     assert d.stop(timeout=10)
     assert len(_held(config, a)) == len(statements_for(RecordStore.open(station), a, config))
+
+
+def test_every_statement_shape_passes_ralphs_strict_model(tmp_path, monkeypatch):
+    """Independent of the LRS server: Ralph's strict xAPI statement model (pydantic) accepts
+    every kind of statement an attempt makes (passed, failed, unscored, incomplete)."""
+    from ralph.models.xapi.base.statements import BaseXapiStatement
+
+    from sim.records import Recorder
+    from sim.run.attempt import Attempt
+    from sim.scenario import resolve_scenario
+    from sim.vocabulary.commands import parse_command
+    from sim.xapi import LrsConfig
+
+    monkeypatch.setenv("MARROWSIM_DATA_DIR", str(tmp_path))
+    config = LrsConfig(iri_base=IRI_BASE, homepage=IRI_BASE)
+    verbs = set()
+    with RecordStore.open(tmp_path) as store:
+        ids = [
+            record(store, "t-1", score=fake_score(90)),
+            record(store, "t-2", score=fake_score(20)),
+            record(store, "t-3", finish=False),
+        ]
+        attempt = Attempt(resolve_scenario("adult-standard"), 2)
+        rec = Recorder.start(store, attempt, trainee_id="t-4", mode="practice")
+        attempt.apply(parse_command({"do": "end"}))
+        rec.finish(auto_score=False)
+        ids.append(rec.attempt_id)
+        for a in ids:
+            for s in statements_for(store, a, config):
+                BaseXapiStatement.model_validate(s)
+                assert statement_problems(s) == []
+                verbs.add(s["verb"]["display"]["en-US"])
+    assert verbs >= {"initialized", "attempted", "passed", "failed", "completed", "terminated"}
