@@ -80,6 +80,7 @@ class App:
         self.seed = seed
         self.scenario_dir = scenario_dir
         self.records = StationRecords(data_dir)  # opened on first use; MARROWSIM_DATA_DIR
+        self.deliverer = None  # the xAPI deliverer while ``run`` runs (sim.xapi.Deliverer)
         self.running = True
         self.fullscreen = False
         self.frames = 0
