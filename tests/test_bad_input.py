@@ -284,3 +284,23 @@ def test_names_without_control_characters_are_fine(data):
                            "--cohort", "spring 2025")  # fmt: skip
     assert status == 0, err
     assert json.loads(json.dumps(out))
+
+
+def test_an_import_with_control_characters_in_a_name_merges_nothing(data, tmp_path):
+    import sqlite3
+
+    from sim.records.paths import db_path
+
+    other = tmp_path / "other"
+    with RecordStore.open(other) as store:
+        record(store, "remote-1", n=20)
+    conn = sqlite3.connect(db_path(other))  # the other station's file, edited by hand
+    conn.execute("UPDATE trainees SET name = ? WHERE id = 'remote-1'", ("Eve\x1b]0;pwned\x07",))
+    conn.commit()
+    conn.close()
+    status, _, err = cli("records", "import", str(db_path(other)))
+    assert "Traceback" not in err
+    line = err.strip().splitlines()[-1]  # after the no-passphrase note, if any
+    assert status == 2 and "remote-1" in line and "control characters" in line
+    with RecordStore.open(data) as store:
+        assert store.attempts() == [] and store.trainees() == []
