@@ -175,6 +175,23 @@ def test_wrong_passphrases_are_throttled_more_each_time(data):
             assert not isinstance(exc.value, PassphraseThrottled)
 
 
+def test_an_edited_throttle_delays_at_most_the_longest_delay(data):
+    """A count set to a huge number with a time far in the future (by a trainee, or a clock
+    set back) delays the instructor by at most 15 minutes, not for ever."""
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    with RecordStore.open(data, clock=lambda: now[0]) as store:
+        store.set_passphrase(PASS)
+        store.conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES ('instructor_throttle', ?)",
+            (json.dumps({"failures": 10**6, "last": 1e15}),),
+        )
+        with pytest.raises(PassphraseThrottled) as exc:
+            store.check_passphrase(PASS)
+        assert exc.value.wait_s == 900
+        now[0] += timedelta(seconds=900)
+        instructor_records(store, PASS)
+
+
 def test_the_key_cannot_be_kept_in_the_data_folder(data, monkeypatch):
     monkeypatch.setenv("MARROWSIM_INSTRUCTOR_KEY", str(data / "instructor-key.json"))
     monkeypatch.setenv("MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE", PASS)
@@ -481,3 +498,32 @@ def test_verify_reads_one_snapshot():
     conn.set_trace_callback(seen.append)
     chain.verify(conn)
     assert seen[0] == "BEGIN" and seen[-1] == "COMMIT"
+
+
+def test_changing_the_passphrase_keeps_assessments_and_old_heads_valid(station, tmp_path):
+    with RecordStore.open(station) as store:
+        record(store, "t-0", n=5)
+        inst = instructor_records(store, PASS)
+        old_head = inst.export_head()
+        inst.change_passphrase(PASS, "a brand new passphrase")
+        with pytest.raises(PassphraseRefused):
+            instructor_records(store, PASS)
+        new = instructor_records(store, "a brand new passphrase")
+        assert store.verify([old_head, new.export_head()])[0] == []  # the old key is retired
+        record(store, "t-1", n=5, mode="assessment", finish=False)  # still signed: it starts
+        assert store.attempts(trainee_id="t-1")[0]["assessment_id"] is not None
+        assert store.verify()[0] == []
+
+
+def test_the_trainer_window_gets_the_damage_message(data):
+    """The launcher shows ``StationRecords.error``: the same one line, nothing written."""
+    from sim.trainer.station import StationRecords
+
+    data.mkdir(parents=True)
+    db_path(data).write_bytes(b"")
+    station = StationRecords(data)
+    assert station.store is None
+    assert station.error.startswith("Records unavailable: ")
+    assert "the file is empty (0 bytes)" in station.error and "moved to" in station.error
+    assert "\n" not in station.error
+    assert len(list(data.glob("marrowsim.db.damaged-*.bak"))) == 1

@@ -103,6 +103,8 @@ def handle_info(args: argparse.Namespace) -> int:
             "trainees": len(store.trainees()),
             "attempts": len(store.attempts()),
             "instructor_passphrase_set": store.has_passphrase(),
+            "instructor_key": str(store.key_path),
+            "instructor_state": store.instructor_state(),
             "lrs_configured": load_config(store.path.parent, os.environ).configured,
             "xapi_queue": counts(store),
         }

@@ -308,9 +308,15 @@ class Throttle:
     def wait_s(self) -> float:
         """How long until the next passphrase may be checked (0 when it may now)."""
         state = self.load()
-        failures = int(state.get("failures", 0))
-        left = self.delay(failures) - (self.clock() - float(state.get("last", 0.0)))
-        return max(0.0, left)
+        try:
+            failures, last = int(state.get("failures", 0)), float(state.get("last", 0.0))
+        except (TypeError, ValueError):
+            failures, last = 99, float("inf")
+        now = self.clock()
+        if not last <= now:  # a time in the future (edited, or a clock set back): from now
+            self.save({"failures": failures, "last": now})
+            last = now
+        return max(0.0, self.delay(failures) - (now - last))
 
     def check(self, attempt: Callable[[], Any]) -> Any:
         """Run ``attempt`` (which raises PassphraseRefused when wrong) unless throttled."""

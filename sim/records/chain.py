@@ -224,6 +224,9 @@ def check(snapshot: Snapshot) -> tuple[list[Problem], int, str, dict[int, str]]:
             problems.append(Problem(row["id"], "finished but not in the hash chain"))
         if row["seq"] is not None and not finished:
             problems.append(Problem(row["id"], "in the hash chain but marked incomplete"))
+    known = {row["id"] for row in rows}
+    for orphan in sorted(set(logs) - known - {""}):
+        problems.append(Problem(orphan, "commands stored for an attempt that is gone (deleted?)"))
     prev, expected_seq, last_id, finished_links = GENESIS, 1, "", 0
     hashes: dict[int, str] = {}
     for seq, kind, row in _links(rows):

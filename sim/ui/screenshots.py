@@ -60,6 +60,10 @@ def render_all(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     records = data_dir or Path(tempfile.mkdtemp(prefix="marrowsim-shots-"))
+    if data_dir is None:  # the demo instructor's key goes beside the throwaway records, never
+        # into the machine's site configuration (authority.key_path)
+        key_dir = Path(tempfile.mkdtemp(prefix="marrowsim-shots-key-"))
+        os.environ["MARROWSIM_INSTRUCTOR_KEY"] = str(key_dir / "instructor-key.json")
     app = App(window_size=size, seed=seed, sound=False, data_dir=records)
     written: list[Path] = []
 
