@@ -190,7 +190,7 @@ def test_the_deliverer_backs_off_then_delivers_and_flushes_at_exit(data, lrs):  
 
 def test_the_window_delivers_on_its_own_without_holding_up_frames(data, lrs):  # noqa: F811
     """The trainer sends what is queued at start-up, in a thread: with an LRS that takes a
-    second to answer, no frame waits for it."""
+    two seconds to answer, no frame waits for it."""
     pytest.importorskip("pygame")
     from tests.ui.driver import make_app
 
@@ -199,15 +199,13 @@ def test_the_window_delivers_on_its_own_without_holding_up_frames(data, lrs):  #
     with RecordStore.open(data) as store:
         attempt_id = record(store, "t-1", score=fake_score(85))
         queue_attempt(store, attempt_id, config, send=False)
-    lrs.delay_next_s = 1.0
+    lrs.delay_next_s = 2.0
     app = make_app(data_dir=data)
     stamps: list[float] = []
     app.after_frame.append(lambda _app: stamps.append(time.perf_counter()))
-    start = time.perf_counter()
-    app.run(max_frames=60)
+    app.run(max_frames=60)  # about 2 s at the idle frame rate
     gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
-    assert max(gaps) < 0.5, max(gaps)  # the loop never waited on the network
-    assert stamps[-1] - start < 3
+    assert max(gaps) < 1.0, max(gaps)  # the loop never waited on the 2 s answer
     assert {s["context"]["registration"] for s in lrs.statements.values()} == {attempt_id}
     with RecordStore.open(data) as store:
         assert counts(store)["queued"] == 0  # sent (or answered 409 on the retry at exit)
