@@ -170,8 +170,11 @@ def test_the_deliverer_backs_off_then_delivers_and_flushes_at_exit(data, lrs):  
     while d.failures < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert d.failures >= 3 and "unreachable" in d.state
-    assert [d.next_wait(False) for d.failures in (1, 2, 3, 4, 9)] == [0.1, 0.2, 0.4, 0.4, 0.4]
-    d.failures = 3
+    idle = Deliverer(data, {}, poll_s=0.05, first_retry_s=0.1, max_retry_s=0.4)  # not started
+    waits = []
+    for idle.failures in (1, 2, 3, 4, 9):
+        waits.append(idle.next_wait(False))
+    assert waits == [0.1, 0.2, 0.4, 0.4, 0.4] and idle.next_wait(True) == 0.05
     lrs.start()  # back: delivered on the next retry
     deadline = time.monotonic() + 5
     while lrs.received == [] and time.monotonic() < deadline:
