@@ -142,7 +142,8 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
     base = str(values.pop("iri_base", DEFAULT_BASE))
     homepage = str(values.pop("homepage", base))
     if values.get("endpoint"):
-        check_endpoint(str(values["endpoint"]), where=str(path))
+        source = ENV["endpoint"] if env.get(ENV["endpoint"]) else str(path)
+        check_endpoint(str(values["endpoint"]), where=source)
     return LrsConfig(
         **{k: (None if v is None else str(v)) for k, v in values.items()},
         iri_base=base,
