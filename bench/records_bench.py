@@ -76,8 +76,6 @@ def _fill_cohort(store, templates: list[str], cohort: str, rng: np.random.Genera
         for t in templates
     }
     start = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
-    cols = [c for c in rows[0] if c not in ("status", "seq", "prev_hash", "record_hash")]
-    insert = f"INSERT INTO attempts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
     with store.transaction() as conn:
         for i in range(TRAINEES):
             trainee = f"bench-{i:03d}"
@@ -100,7 +98,7 @@ def _fill_cohort(store, templates: list[str], cohort: str, rng: np.random.Genera
                     passed=int(total >= 80),
                     n_commands=len(logs[src["id"]]),
                 )
-                conn.execute(insert, [row[c] for c in cols])
+                store.insert_started(row)  # with its start link
                 conn.executemany(
                     "INSERT INTO attempt_commands (attempt_id, n, t_s, wall, cmd)"
                     " VALUES (?, ?, ?, ?, ?)",

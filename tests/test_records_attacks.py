@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sim.errors import InputError
-from sim.records import RecordStore, chain, db_path, instructor_records
+from sim.records import RecordStore, chain, db_path, instructor_records, trainee_records
 from sim.records.authority import PassphraseRefused, PassphraseThrottled, throttle_delay
 from sim.records.passphrase import hash_passphrase
 from sim.records.schema import MIGRATIONS, SCHEMA_VERSION
@@ -131,6 +131,8 @@ def test_a_forged_assessment_is_refused_and_reported(station):
             " changed outside Marrowsim)"
         ]
         assert store.assessment_for("adult-standard")["id"] != "forged"  # never chosen
+        offered = trainee_records(store, "t-1").open_assessments()
+        assert "forged" not in [a["id"] for a in offered] and len(offered) == 1
         for chosen in ("forged", None):
             with pytest.raises(InputError, match="the records fail verification"):
                 record(store, "t-1", n=5, mode="assessment", assessment_id=chosen)

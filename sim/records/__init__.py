@@ -8,8 +8,8 @@ The submodules import one another one way only (``store`` is imported, never imp
 modules built on it) and always by their own path, never through this package.
 """
 
+from sim.records.authority import PassphraseRefused, PassphraseThrottled
 from sim.records.db import DamagedDatabase
-from sim.records.passphrase import PassphraseRefused
 from sim.records.paths import DATA_DIR_ENV, db_path, default_data_dir
 from sim.records.recorder import Recorder
 from sim.records.replay import replay_stored_attempt
@@ -27,6 +27,7 @@ __all__ = [
     "DamagedDatabase",
     "InstructorRecords",
     "PassphraseRefused",
+    "PassphraseThrottled",
     "RecordStore",
     "Recorder",
     "TraineeRecords",

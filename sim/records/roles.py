@@ -60,9 +60,13 @@ class TraineeRecords:
         )
 
     def open_assessments(self) -> list[dict]:
-        """Active assessments, each with ``left``: {scenario id: attempts still allowed}."""
+        """Active assessments the instructor signed, each with ``left``: {scenario id: attempts
+        still allowed}."""
         out = []
+        key = self.store.instructor_key()
         for a in self.store.assessments(active_only=True):
+            if not self.store.signed_by_instructor(a, key):
+                continue
             left = {
                 s: self.store.attempts_left(self.trainee_id, a["id"], s) for s in a["scenarios"]
             }

@@ -52,6 +52,8 @@ ASSESSMENT_SIGNED = (
     "id", "name", "scenarios", "passing", "attempts_allowed", "created", "active", "length",
 )  # fmt: skip
 HEAD_FORMAT = "marrowsim-signed-head/1"
+#: The attempt columns of its start link.
+START_LINK = ("start_seq", "start_prev", "start_hash")
 #: Columns decoded from JSON text when an attempt is read.
 JSON_COLUMNS = ("criteria", "critical_errors", "metrics", "summary", "scenario")
 #: An attempt's length (full or skills_lab) as stored in its scenario; older rows are full.
@@ -469,8 +471,8 @@ class RecordStore:
         """Insert a new attempt with its start link (inside a transaction).  ``row`` holds the
         start fields (``chain.START_FIELDS``) and may hold more (an import's finished row)."""
         seq, prev, digest = chain.append_start(self.conn, row)
-        cols = [c for c in row if c not in ("status", "seq", "prev_hash", "record_hash")]
-        cols += ["start_seq", "start_prev", "start_hash"]
+        chain_cols = ("status", "seq", "prev_hash", "record_hash", *START_LINK)
+        cols = [c for c in row if c not in chain_cols] + list(START_LINK)
         values = [row[c] for c in cols[:-3]] + [seq, prev, digest]
         self.conn.execute(
             f"INSERT INTO attempts ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
