@@ -4,13 +4,15 @@ checks each statement against the spec and goes down and comes back."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import threading
+import time
 import uuid
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -24,6 +26,7 @@ DURATION = re.compile(
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
 USER, PASSWORD = "station-key", "station-secret"
+IRI_BASE = "https://centre.example.org/marrowsim"
 
 
 # ------------------------------------------------------------------ spec checks (the LRS's)
@@ -109,6 +112,13 @@ class FakeLRS:
         self.requests = 0
         self.fail_next = 0
         self.reject: set[str] = set()
+        #: answer 409 for any id already held, even with the same content (as Ralph does)
+        self.conflict_on_known = False
+        #: store the batch, then wait this long before answering (longer than the client waits)
+        self.delay_next_s = 0.0
+        #: a misbehaving server: 400 for every POST
+        self.reject_all = False
+        self.posts: list[int] = []  # batch sizes
         self.port = 0
         self.server: ThreadingHTTPServer | None = None
         self.lock = threading.Lock()
@@ -139,7 +149,16 @@ class FakeLRS:
                     if lrs.fail_next:
                         lrs.fail_next -= 1
                         return self.reply(503, {"error": "maintenance"})
-                    return self.reply(*lrs.handle(self.path, self.headers, body))
+                    answer = lrs.handle(self.path, self.headers, body)
+                    delay, lrs.delay_next_s = lrs.delay_next_s, 0.0
+                if delay:
+                    time.sleep(delay)  # stored, but the answer comes after the client gave up
+                with contextlib.suppress(OSError):
+                    self.reply(*answer)
+
+            def do_GET(self):  # noqa: N802
+                with lrs.lock:
+                    self.reply(*lrs.query(self.path))
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.port = self.server.server_address[1]
@@ -154,6 +173,25 @@ class FakeLRS:
         self.server.server_close()
         self.server = None
 
+    def query(self, path: str) -> tuple[int, object]:
+        """GET /statements: ?statementId=, ?verb=, pages of ``limit`` with a ``more`` link."""
+        url = urlparse(path)
+        if url.path != "/xapi/statements":
+            return 404, {"error": path}
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if "statementId" in q:
+            s = self.statements.get(q["statementId"])
+            return (200, s) if s else (404, {"error": "not found"})
+        found = [self.statements[i] for i in self.received]
+        if "verb" in q:
+            found = [s for s in found if s["verb"]["id"] == q["verb"]]
+        start, limit = int(q.get("start", 0)), int(q.get("limit", 3))
+        page = {"statements": found[start : start + limit], "more": ""}
+        if start + limit < len(found):
+            rest = {**q, "start": str(start + limit), "limit": str(limit)}
+            page["more"] = "/xapi/statements?" + urlencode(rest)
+        return 200, page
+
     def handle(self, path: str, headers, body: bytes) -> tuple[int, object]:
         if path != "/xapi/statements":
             return 404, {"error": path}
@@ -164,7 +202,12 @@ class FakeLRS:
             return 401, {"error": "unauthorised"}
         statements = json.loads(body)
         statements = statements if isinstance(statements, list) else [statements]
+        self.posts.append(len(statements))
+        if self.reject_all:
+            return 400, {"error": "bad request"}
         for s in statements:
+            if self.conflict_on_known and s["id"] in self.statements:
+                return 409, {"error": f"already held: {s['id']}"}
             problems = statement_problems(s)
             if problems or s["id"] in self.reject:
                 return 400, {"error": problems or ["rejected"]}
@@ -192,11 +235,20 @@ def data(tmp_path, monkeypatch):
     monkeypatch.delenv("MARROWSIM_INSTRUCTOR_PASSPHRASE", raising=False)
     for var in ("ENDPOINT", "USERNAME", "PASSWORD"):
         monkeypatch.delenv(f"MARROWSIM_LRS_{var}", raising=False)
+    monkeypatch.setenv("MARROWSIM_XAPI_IRI_BASE", IRI_BASE)  # delivery needs a real base
+    monkeypatch.delenv("MARROWSIM_XAPI_HOMEPAGE", raising=False)
     return d
 
 
 def _config(lrs: FakeLRS) -> LrsConfig:
-    return LrsConfig(endpoint=lrs.endpoint, username=USER, password=PASSWORD, timeout_s=3)
+    return LrsConfig(
+        endpoint=lrs.endpoint,
+        username=USER,
+        password=PASSWORD,
+        timeout_s=3,
+        iri_base=IRI_BASE,
+        homepage=IRI_BASE,
+    )
 
 
 def _verbs(statements: list[dict]) -> list[str]:
@@ -262,7 +314,8 @@ def test_iso_durations():
     assert iso_duration(3723.456) == "PT1H2M3.46S"
 
 
-def test_export_xapi_cli_writes_a_json_array(data, tmp_path):
+def test_export_xapi_cli_writes_a_json_array(data, tmp_path, monkeypatch):
+    monkeypatch.delenv("MARROWSIM_XAPI_IRI_BASE")  # exporting a file needs no real base
     with RecordStore.open(data) as store:
         attempt_id = record(store, score=fake_score(85))
         expected = statements_for(store, attempt_id, LrsConfig())
@@ -356,7 +409,10 @@ def test_a_statement_the_lrs_refuses_is_set_aside(data, lrs):
 
 
 def test_wrong_credentials_stay_queued(data, lrs):
-    config = LrsConfig(endpoint=lrs.endpoint, username=USER, password="wrong", timeout_s=3)
+    config = LrsConfig(
+        endpoint=lrs.endpoint, username=USER, password="wrong", timeout_s=3, iri_base=IRI_BASE
+    )
+    config = LrsConfig(**{**config.__dict__, "homepage": IRI_BASE})
     with RecordStore.open(data) as store:
         attempt_id = record(store, score=fake_score(85))
         report = queue_attempt(store, attempt_id, config)

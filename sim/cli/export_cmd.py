@@ -21,8 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     x.set_defaults(handler=handle_xapi)
     f = s.add_parser("flush", help="send queued statements; exit 1 if some remain queued")
     f.set_defaults(handler=handle_flush)
-    q = s.add_parser("status", help="statements queued, sent and rejected")
+    q = s.add_parser("status", help="statements queued, sent and rejected, and the last error")
+    q.add_argument("--json", action="store_true")
     q.set_defaults(handler=handle_status)
+    r = s.add_parser("requeue", help="put the statements the LRS rejected back in the queue")
+    r.set_defaults(handler=handle_requeue)
 
 
 def _store():
@@ -77,13 +80,31 @@ def handle_flush(args: argparse.Namespace) -> int:
 
 
 def handle_status(args: argparse.Namespace) -> int:
-    from sim.xapi import counts
+    from sim.xapi import counts, last_error
 
     with _store() as store:
         c = counts(store)
-        configured = _config(store).configured
-    print(
-        f"xAPI queue: {c['queued']} queued, {c['sent']} sent, {c['rejected']} rejected"
-        f" (LRS {'configured' if configured else 'not configured'})"
-    )
+        error = last_error(store)
+        config = _config(store)
+    if getattr(args, "json", False):
+        out = dict(c, configured=config.configured, endpoint=config.endpoint)
+        out["last_error"] = {"at": error[0], "error": error[1]} if error else None
+        print(json.dumps(out, sort_keys=True))
+        return 0
+    where = f"LRS {config.endpoint}" if config.configured else "LRS not configured"
+    print(f"xAPI queue: {c['queued']} queued, {c['sent']} sent, {c['rejected']} rejected ({where})")
+    if error:
+        print(f"last error ({error[0]}): {error[1]}")
+    if c["rejected"]:
+        print("`python -m sim export requeue` puts the rejected statements back in the queue")
+    return 0
+
+
+def handle_requeue(args: argparse.Namespace) -> int:
+    from sim.xapi import requeue
+
+    with _store() as store:
+        instructor_access(store, os.environ)
+        n = requeue(store)
+    print(f"xAPI: {n} rejected statement(s) back in the queue")
     return 0

@@ -57,6 +57,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--cohort", help="cohort name ('' removes the trainee from a cohort)")
     t.set_defaults(handler=handle_trainee)
 
+    lrs = s.add_parser("lrs", help="the Learning Record Store the results are delivered to")
+    sl = lrs.add_subparsers(dest="lrs_action", metavar="ACTION", required=True)
+    ls_set = sl.add_parser("set", help="set the LRS endpoint, the IRI base and the user")
+    ls_set.add_argument("--endpoint", required=True, help="the LRS's xAPI endpoint (http/https)")
+    ls_set.add_argument("--iri-base", required=True, help="the centre's IRI base (its own domain)")
+    ls_set.add_argument("--user", help="Basic auth user (password: MARROWSIM_LRS_PASSWORD)")
+    ls_set.add_argument("--homepage", help="the agents' account homePage (default: the IRI base)")
+    ls_set.add_argument("--timeout", type=float, default=5.0, help="seconds per request (5)")
+    ls_set.add_argument(
+        "--change-identity",
+        action="store_true",
+        help="allow a new IRI base or homepage once one is set (trainees become new agents)",
+    )
+    ls_set.set_defaults(handler=handle_lrs_set)
+    ls_show = sl.add_parser("show", help="the LRS settings (no password)")
+    ls_show.set_defaults(handler=handle_lrs_show)
+
     c = s.add_parser("cohort", help="the cohort table: one row per trainee")
     c.add_argument("--cohort", metavar="NAME", help="only this cohort")
     c.add_argument("--json", action="store_true")
@@ -190,4 +207,74 @@ def handle_cohort(args: argparse.Namespace) -> int:
             f" {num(r['mean_score']):>6} {r['passed']:>4} {r['failed']:>4}"
             f" {r['critical_errors']:>4}  {r['last_attempt'] or '-'}"
         )
+    return 0
+
+
+def handle_lrs_set(args: argparse.Namespace) -> int:
+    """Write ``xapi.toml``; everything is checked before anything is written.
+
+    The agent identity (IRI base and homepage) is stable once set: a change needs
+    ``--change-identity`` and is refused while statements are queued (they carry the old one).
+    """
+    from sim.xapi import counts
+    from sim.xapi.lrs import (
+        DEFAULT_BASE,
+        LrsConfig,
+        check_endpoint,
+        check_iri_base,
+        load_config,
+        save_config,
+    )
+
+    check_endpoint(args.endpoint)
+    check_iri_base(args.iri_base, field="iri-base")
+    homepage = args.homepage or args.iri_base
+    check_iri_base(homepage, field="homepage")
+    if args.timeout <= 0 or args.timeout != args.timeout:
+        raise InputError("must be a positive number of seconds", field="timeout")
+    with _store() as store:
+        instructor_access(store, os.environ)
+        data_dir = store.path.parent
+        old = load_config(data_dir, {})
+        changed = (old.iri_base, old.homepage) != (args.iri_base, homepage)
+        if changed and old.iri_base != DEFAULT_BASE:
+            queued = counts(store)["queued"]
+            if queued:
+                raise InputError(
+                    f"the IRI base or homepage cannot change while {queued} statement(s) are"
+                    " queued with the old one: deliver them first (export flush)",
+                    field="iri-base",
+                )
+            if not args.change_identity:
+                raise InputError(
+                    f"the agent identity is set ({old.iri_base}, homepage {old.homepage}):"
+                    " changing it makes every trainee a new agent at the LRS; add"
+                    " --change-identity if that is meant",
+                    field="iri-base",
+                )
+        password = os.environ.get("MARROWSIM_LRS_PASSWORD") or old.password
+        config = LrsConfig(
+            endpoint=args.endpoint,
+            username=args.user if args.user is not None else old.username,
+            password=password,
+            iri_base=args.iri_base,
+            homepage=homepage,
+            timeout_s=args.timeout,
+        )
+        path = save_config(data_dir, config)
+    print(f"LRS set in {path}: {config.endpoint}, IRI base {config.iri_base}")
+    return 0
+
+
+def handle_lrs_show(args: argparse.Namespace) -> int:
+    from sim.xapi import load_config
+
+    with _store() as store:
+        instructor_access(store, os.environ)
+        config = load_config(store.path.parent, os.environ)
+    print(f"endpoint  {config.endpoint or '-'}")
+    print(f"user      {config.username or '-'}")
+    print(f"iri_base  {config.iri_base}")
+    print(f"homepage  {config.homepage}")
+    print(f"timeout_s {config.timeout_s:g}")
     return 0

@@ -51,7 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="a head exported with `instructor export-head`: the chain must still hold it",
     )
-    ver.set_defaults(handler=handle_verify)
+    ver.add_argument(
+        "--against-lrs",
+        action="store_true",
+        help="also compare every stored result with the statements the LRS holds",
+    )
+    ver.set_defaults(handler=handle_verify_all)
     ex = s.add_parser("export", help="attempts as CSV (instructor)")
     ex.add_argument("--csv", required=True, metavar="FILE", help="output file ('-': stdout)")
     ex.add_argument("--trainee", metavar="ID")
@@ -229,6 +234,40 @@ def handle_verify(args: argparse.Namespace) -> int:
         else:
             print(f"records NOT intact: {len(problems)} problem(s)", file=sys.stderr)
     return 0 if not problems and not damage else 1
+
+
+def handle_verify_all(args: argparse.Namespace) -> int:
+    """``verify``, then with ``--against-lrs`` the LRS as a witness (sim.xapi.witness); with
+    ``--json`` one object, the witness's findings under ``against_lrs``."""
+    if not getattr(args, "against_lrs", False):
+        return handle_verify(args)
+    import contextlib
+    import io
+
+    from sim.xapi import load_config
+    from sim.xapi.witness import against_lrs
+
+    local = io.StringIO()
+    with contextlib.redirect_stdout(local if args.json else sys.stdout):
+        status = handle_verify(args)
+    with open_store() as store:
+        report = against_lrs(store, load_config(store.path.parent, os.environ))
+    if args.json:
+        out = json.loads(local.getvalue())
+        out["against_lrs"] = {
+            "ok": not report.problems,
+            "matched": report.matched,
+            "undelivered": report.undelivered,
+            "lrs_results": report.lrs_results,
+            "problems": report.problems,
+        }
+        out["ok"] = out.get("ok", True) and not report.problems
+        _print_json(out)
+    else:
+        for line in report.problems:
+            print(line)
+        print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+    return max(status, 1 if report.problems else 0)
 
 
 def handle_export(args: argparse.Namespace) -> int:

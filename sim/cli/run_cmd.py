@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.errors import InputError
-from sim.run.actions import read_actions
+from sim.run.actions import check_actions, read_actions
 from sim.run.attempt import Attempt
 from sim.run.replay import replay
 from sim.run.runlog import LogWriter
@@ -44,7 +44,8 @@ def run_attempt(
     length: str = "full",
 ):
     scenario = at_length(resolve_scenario(scenario_ref), parse_length(length))
-    commands = list(read_actions(actions_path))  # validate the whole file before running
+    check_actions(actions_path)  # the whole file is checked before running, and not kept
+    commands = read_actions(actions_path)  # then read again, line by line, as it runs
     attempt = Attempt(scenario, seed)
     if on_start is not None:  # e.g. the records store starts recording here
         on_start(attempt)

@@ -23,7 +23,7 @@ from sim.errors import InputError
 from sim.records.db import SQLITE_MAGIC, migrate
 from sim.records.replay import replay_mismatches, replay_stored
 from sim.records.schema import APPLICATION_ID, SCHEMA_VERSION
-from sim.records.store import MODES, RecordStore, check_trainee_id, decode
+from sim.records.store import MODES, RecordStore, check_name, check_trainee_id, decode
 
 #: Attempt columns copied by an import (the chain columns are recomputed locally).
 COPY_COLUMNS = tuple(c for c in chain.RECORD_FIELDS if c != "status")
@@ -203,6 +203,11 @@ def _merge_trainees(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
     added = 0
     for t in src.execute("SELECT id, name, cohort, created FROM trainees"):
         check_trainee_id(t["id"])
+        for field in ("name", "cohort"):
+            try:
+                check_name(t[field], field)
+            except InputError as exc:
+                raise InputError(f"trainee {t['id']}: {exc.message}", field=field) from None
         cur = dst.execute(
             "INSERT OR IGNORE INTO trainees (id, name, cohort, created) VALUES (?,?,?,?)",
             tuple(t),
@@ -222,6 +227,10 @@ def _merge_assessments(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
     added = 0
     for a in src.execute("SELECT * FROM assessments"):
         json.loads(a["scenarios"])
+        try:
+            check_name(a["name"], "name")
+        except InputError as exc:
+            raise InputError(f"assessment {a['id']}: {exc.message}", field="name") from None
         cur = dst.execute(
             "INSERT OR IGNORE INTO assessments (id, name, scenarios, passing, attempts_allowed,"
             " created, active) VALUES (?,?,?,?,?,?,?)",
@@ -347,10 +356,24 @@ def csv_rows(attempts: list[dict]) -> tuple[list[str], list[dict[str, Any]]]:
     return header, rows
 
 
+#: What a spreadsheet may read as a formula at the start of a cell (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet could run as a formula gets a leading ``'`` (OWASP);
+    numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(attempts: list[dict], stream: IO[str]) -> int:
-    """Write attempts as CSV (one row each); returns the number of rows."""
+    """Write attempts as CSV (one row each, every field quoted, formula-like text cells
+    neutralised); returns the number of rows."""
     header, rows = csv_rows(attempts)
-    writer = csv.DictWriter(stream, fieldnames=header, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(row.get(h, "")) for h in header])
     return len(rows)

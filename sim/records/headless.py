@@ -84,7 +84,11 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
     mode = mode or "practice"
     if assessment is not None and mode != "assessment":
         raise InputError("--assessment needs --mode assessment", field="mode")
-    store = RecordStore.open(default_data_dir(env))
+    data_dir = default_data_dir(env)
+    config = load_config(data_dir, env)  # a bad LRS setting stops the run before it is stored
+    if config.configured:
+        config.check_deliverable()
+    store = RecordStore.open(data_dir)
     if mode == "assessment":
         try:
             instructor_access(store, env)

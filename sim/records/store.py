@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sqlite3
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -86,6 +87,18 @@ def check_trainee_id(trainee_id: str) -> str:
             f"invalid trainee id {trainee_id!r} (1-64 letters, digits, '._@+-')", field="trainee"
         )
     return trainee_id
+
+
+def check_name(text: str | None, field: str, *, max_length: int = 120) -> str | None:
+    """A display name (trainee name, cohort, assessment name): no control characters (they
+    break one-line output, terminals and CSV cells), at most ``max_length`` characters."""
+    if text is None:
+        return None
+    if not isinstance(text, str) or len(text) > max_length:
+        raise InputError(f"must be text of at most {max_length} characters", field=field)
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+        raise InputError("control characters are not allowed", field=field)
+    return text
 
 
 def decode(row: sqlite3.Row | dict) -> dict[str, Any]:
@@ -201,6 +214,8 @@ class RecordStore:
         self, trainee_id: str, *, name: str | None = None, cohort: str | None = None
     ) -> dict:
         """Create or update a trainee's name and cohort (``""`` clears a value)."""
+        check_name(name, "name")
+        check_name(cohort, "cohort")
         self.ensure_trainee(trainee_id)
         with self.transaction() as conn:
             if name is not None:
@@ -260,6 +275,7 @@ class RecordStore:
             raise InputError("at least one attempt must be allowed", field="attempts")
         if length not in ASSESSMENT_LENGTHS:
             raise InputError(f"unknown length {length!r} (full or skills_lab)", field="length")
+        check_name(name, "name")
         self._need_signer(signer)
         assessment_id = str(uuid.uuid4())
         with self.transaction() as conn:

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from sim.errors import InputError
 from sim.paths import SCENARIO_PATH_ENV, extra_scenario_dirs, school_scenario_dir
+from sim.scenario import sanity
 from sim.scenario.schema import FieldError, Scenario
 
 #: The folder inside the package that a build fills with the shipped scenarios.
@@ -131,16 +132,22 @@ def _describe(err: dict) -> str:
 
 
 def parse_scenario(text: str, path: str) -> Scenario:
-    """Validate TOML text as a scenario (raises InputError)."""
+    """Validate TOML text as a scenario (raises InputError): the schema, then the checks that
+    it can be played (``sim.scenario.sanity``).  A UTF-8 byte-order mark is accepted."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise InputError("TOML nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_LINE.search(str(exc))
         raise InputError(
             f"TOML syntax error: {exc}", path=path, line=int(m.group(1)) if m else None
         ) from None
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
+    except RecursionError:
+        raise InputError("scenario nested too deeply", path=path) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = _located(err)
@@ -150,16 +157,38 @@ def parse_scenario(text: str, path: str) -> Scenario:
         raise InputError(
             _describe(err) + suffix, path=path, line=_field_line(text, loc), field=field
         ) from None
+    try:
+        sanity.check(scenario)
+    except FieldError as exc:
+        loc = tuple(int(k) if k.isdigit() else k for k in exc.field.split("."))
+        raise InputError(
+            str(exc), path=path, line=_field_line(text, loc), field=exc.field
+        ) from None
+    return scenario
 
 
-def load_scenario(path: Traversable | str) -> Scenario:
-    """A scenario file (a path, or a file inside the installed package), validated."""
+def load_scenario(path: Traversable | str, *, match_name: bool = True) -> Scenario:
+    """A scenario file (a path, or a file inside the installed package), validated.
+
+    Its ``id`` must be its file name (``adult-standard.toml`` holds ``adult-standard``), so an
+    attempt's scenario id always names the file it came from; ``match_name=False`` only for
+    a file about to be copied under its id (``add_school_scenario``).
+    """
     path = Path(path) if isinstance(path, str) else path
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read scenario file: {exc}", path=str(path)) from None
-    return parse_scenario(text, str(path))
+    scenario = parse_scenario(text, str(path))
+    stem = path.name.removesuffix(".toml")
+    if match_name and scenario.id != stem:
+        raise InputError(
+            f"id {scenario.id!r} does not match the file name (expected {stem!r})",
+            path=str(path),
+            line=_field_line(text, ("id",)),
+            field="id",
+        )
+    return scenario
 
 
 def _load_library_file(path: Traversable) -> Scenario:
@@ -360,7 +389,7 @@ def add_school_scenario(
     ``replace``: then that one file is replaced, on purpose).
     """
     source = Path(source)
-    scenario = load_scenario(source)
+    scenario = load_scenario(source, match_name=False)
     try:
         data = source.read_bytes()
     except OSError as exc:

@@ -5,8 +5,8 @@
 line for the launcher instead of a crash.  ``Recording`` ties one live attempt to the store:
 every applied command is saved as it is applied (``sim.records.Recorder``), so a killed window
 leaves an incomplete attempt that still replays; ``finish`` stores the score and locks it,
-then queues the attempt's xAPI statements when an LRS is configured (delivered by
-``python -m sim export flush``; nothing is sent from the window).
+then queues the attempt's xAPI statements when an LRS is configured (the window's
+``sim.xapi.Deliverer`` thread sends them; nothing is sent from the frame loop).
 """
 
 from __future__ import annotations
@@ -154,9 +154,10 @@ class Recording:
     def _queue_xapi(self) -> None:
         """Queue the attempt's xAPI statements for the configured LRS (``sim.xapi``).
 
-        Only the local queue is written here, so no network I/O holds up the frame;
-        ``python -m sim export flush`` delivers them.  Without an LRS nothing is queued, and
-        a bad configuration is noted in ``xapi_error`` without touching the stored result.
+        Only the local queue is written here, so no network I/O holds up the frame; the
+        window's deliverer thread (``sim.xapi.Deliverer``) sends them within seconds.  Without
+        an LRS nothing is queued, and a bad configuration is noted in ``xapi_error`` without
+        touching the stored result.
         """
         if self.store is None:
             return

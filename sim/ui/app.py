@@ -39,6 +39,8 @@ from sim.ui.sound import Sounds
 
 MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
 FPS = 60
+#: Seconds the window waits at exit for the last xAPI delivery (then the thread is left).
+DELIVERY_AT_EXIT_S = 5.0
 #: Frames a second while nothing changes: events are polled and the fixed steps run (so the
 #: simulated clock follows the wall clock), nothing is drawn.  An adaptive tick, not
 #: ``pygame.event.wait(timeout)``: pygame-ce's wait polls every millisecond, which alone costs
@@ -78,6 +80,7 @@ class App:
         self.seed = seed
         self.scenario_dir = scenario_dir
         self.records = StationRecords(data_dir)  # opened on first use; MARROWSIM_DATA_DIR
+        self.deliverer = None  # the xAPI deliverer while ``run`` runs (sim.xapi.Deliverer)
         self.running = True
         self.fullscreen = False
         self.frames = 0
@@ -351,9 +354,19 @@ class App:
             pygame.display.update(pixels)
 
     def run(self, max_frames: int = 0) -> None:
-        self.loop(max_frames=max_frames)
-        self.records.close()
-        pygame.quit()
+        """The window's life: the xAPI deliverer (``sim.xapi.Deliverer``, a background thread
+        that sends what earlier sessions left queued, then each stored attempt's statements,
+        retrying with backoff) runs beside the frame loop, and at exit it gets one last flush
+        (a few seconds at most) after the window has closed."""
+        from sim.xapi import Deliverer
+
+        self.deliverer = Deliverer(self.records.data_dir).start()
+        try:
+            self.loop(max_frames=max_frames)
+        finally:
+            self.records.close()
+            pygame.quit()
+            self.deliverer.stop(timeout=DELIVERY_AT_EXIT_S)
 
     def loop(
         self,

@@ -18,9 +18,11 @@ def queue_attempt(
 ) -> FlushReport | None:
     """Queue a finished attempt's statements and (with ``send``) try to deliver the queue.
 
-    Does nothing without a configured LRS.  An unreachable LRS leaves everything queued.
+    Does nothing without a configured LRS; refuses (InputError) a malformed endpoint or the
+    placeholder IRI base.  An unreachable LRS leaves everything queued.
     """
     if not config.configured:
         return None
+    config.check_deliverable()
     enqueue(store, attempt_id, statements_for(store, attempt_id, config))
     return flush(store, config) if send else None

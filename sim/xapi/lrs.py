@@ -36,8 +36,51 @@ ENV = {
     "iri_base": "MARROWSIM_XAPI_IRI_BASE",
     "homepage": "MARROWSIM_XAPI_HOMEPAGE",
 }
-#: Statuses that will never succeed on a retry: the statements are set aside as rejected.
-PERMANENT = (400, 409, 413)
+#: Statuses that will never succeed on a retry of the same request: a batch is split to find
+#: the statement the LRS objects to, and a single statement is set aside as rejected.  422 is
+#: what Ralph (FastAPI) answers for a statement its models refuse.
+PERMANENT = (400, 413, 422)
+#: "An id the LRS already has": ids are uuid5 of (attempt, index), made only by Marrowsim, so
+#: the LRS holds this statement from an earlier send (whose answer was lost): delivered.
+CONFLICT = 409
+
+
+def check_endpoint(url: str, *, where: str | None = None) -> str:
+    """The endpoint, or one InputError line when it is not an http(s) URL with a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InputError(
+            f"LRS endpoint {url!r} is not an http(s) URL with a host", path=where, field="endpoint"
+        )
+    return url
+
+
+def check_iri_base(base: str, *, where: str | None = None, field: str = "iri_base") -> str:
+    """An IRI base for delivery: http(s) with a host, not the placeholder default."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or any(c.isspace() or ord(c) < 32 for c in base):
+        raise InputError(f"{base!r} is not an http(s) IRI with a host", path=where, field=field)
+    if parts.hostname.endswith(".invalid") or parts.hostname == "invalid":
+        raise InputError(
+            f"{base!r} is a placeholder: set the centre's own IRI base before anything is"
+            " delivered (python -m sim instructor lrs set --iri-base URL)",
+            path=where,
+            field=field,
+        )
+    return base
 
 
 @dataclass(frozen=True)
@@ -56,6 +99,13 @@ class LrsConfig:
         """True when an endpoint is set."""
         return bool(self.endpoint)
 
+    def check_deliverable(self) -> None:
+        """Raise one InputError line unless statements may be queued for and sent to the LRS:
+        a well-formed endpoint and a real (not placeholder) IRI base and homepage."""
+        check_endpoint(self.endpoint or "")
+        check_iri_base(self.iri_base)
+        check_iri_base(self.homepage, field="homepage")
+
     @property
     def statements_url(self) -> str:
         """The endpoint's statements resource."""
@@ -69,7 +119,9 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
     values: dict[str, object] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except RecursionError:
+            raise InputError("xAPI configuration nested too deeply", path=str(path)) from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise InputError(f"cannot read xAPI configuration: {exc}", path=str(path)) from None
         for table in ("lrs", "xapi"):
@@ -89,6 +141,9 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
         raise InputError("must be a number", path=str(path), field="timeout_s") from None
     base = str(values.pop("iri_base", DEFAULT_BASE))
     homepage = str(values.pop("homepage", base))
+    if values.get("endpoint"):
+        source = ENV["endpoint"] if env.get(ENV["endpoint"]) else str(path)
+        check_endpoint(str(values["endpoint"]), where=source)
     return LrsConfig(
         **{k: (None if v is None else str(v)) for k, v in values.items()},
         iri_base=base,
@@ -100,13 +155,13 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
 class DeliveryError(Exception):
     """A POST that failed; ``permanent`` when resending the same statements cannot help."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, status: int = 0) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.status = status
 
 
-def post_statements(config: LrsConfig, statements: list[dict]) -> None:
-    """POST statements as one JSON array; raises DeliveryError unless the LRS accepted them."""
+def _headers(config: LrsConfig) -> dict[str, str]:
     headers = {
         "Content-Type": "application/json",
         "X-Experience-API-Version": XAPI_VERSION,
@@ -114,6 +169,12 @@ def post_statements(config: LrsConfig, statements: list[dict]) -> None:
     if config.username is not None or config.password is not None:
         token = f"{config.username or ''}:{config.password or ''}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(token).decode("ascii")
+    return headers
+
+
+def post_statements(config: LrsConfig, statements: list[dict]) -> None:
+    """POST statements as one JSON array; raises DeliveryError unless the LRS accepted them."""
+    headers = _headers(config)
     request = urllib.request.Request(
         config.statements_url,
         data=json.dumps(statements).encode("utf-8"),
@@ -126,9 +187,68 @@ def post_statements(config: LrsConfig, statements: list[dict]) -> None:
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
         message = f"HTTP {exc.code}" + (f": {detail[0]}" if detail else "")
-        raise DeliveryError(message, permanent=exc.code in PERMANENT) from None
+        raise DeliveryError(
+            message, permanent=exc.code in PERMANENT or exc.code == CONFLICT, status=exc.code
+        ) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise DeliveryError(f"LRS unreachable: {reason}") from None
     except ValueError as exc:  # not an http(s) URL
         raise InputError(f"bad LRS endpoint {config.statements_url!r}: {exc}") from None
+
+
+#: At most this many pages are read from the LRS by ``get_statements`` (a bounded loop).
+MAX_PAGES = 10_000
+
+
+def get_statements(config: LrsConfig, params: Mapping[str, str] | None = None):
+    """Yield every statement the LRS returns for a GET of the statements resource, following
+    ``more`` links (at most ``MAX_PAGES`` pages); DeliveryError when the LRS cannot be read."""
+    from urllib.parse import urlencode, urljoin
+
+    url = config.statements_url + ("?" + urlencode(dict(params)) if params else "")
+    for _ in range(MAX_PAGES):
+        request = urllib.request.Request(url, headers=_headers(config), method="GET")
+        try:
+            with urllib.request.urlopen(request, timeout=config.timeout_s) as response:
+                page = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            raise DeliveryError(f"HTTP {exc.code} reading the LRS", status=exc.code) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise DeliveryError(f"LRS unreachable: {reason}") from None
+        except ValueError as exc:
+            raise DeliveryError(f"the LRS answered with something other than JSON: {exc}") from None
+        yield from page.get("statements", [])
+        more = page.get("more")
+        if not more:
+            return
+        url = urljoin(config.statements_url, more)
+    raise DeliveryError(f"more than {MAX_PAGES} pages of statements")
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=True)  # a JSON string is a TOML basic string
+
+
+def save_config(data_dir: Path, config: LrsConfig) -> Path:
+    """Write ``xapi.toml`` (replacing it atomically) with the configuration's values."""
+    path = Path(data_dir) / CONFIG_NAME
+    lines = ["# Marrowsim LRS settings (python -m sim instructor lrs set)", "[lrs]"]
+    for key in ("endpoint", "username", "password"):
+        value = getattr(config, key)
+        if value is not None:
+            lines.append(f"{key} = {_toml_string(value)}")
+    lines += [f"timeout_s = {float(config.timeout_s)!r}", "", "[xapi]"]
+    lines.append(f"iri_base = {_toml_string(config.iri_base)}")
+    lines.append(f"homepage = {_toml_string(config.homepage)}")
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if config.password:
+            tmp.chmod(0o600)
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write xAPI configuration: {exc}", path=str(path)) from None
+    return path

@@ -1,9 +1,10 @@
 """The offline queue: statements wait in the records database until an LRS accepts them.
 
 Statements are queued per attempt in order and sent in batches; an unreachable LRS (or a
-server error) leaves them queued for the next ``flush``.  A statement the LRS refuses outright
-(400, 409, 413, sent alone) is set aside as ``rejected`` with the LRS's reason, so one bad
-statement cannot block the rest.
+server error) leaves them queued for the next ``flush``.  A batch the LRS refuses (400, 409,
+413, 422) is split until the statement it objects to is alone; that one is set aside as
+``rejected`` with the LRS's reason (``requeue`` brings it back), except that a 409 for a single
+statement means the LRS already holds it: delivered.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim.records.store import RecordStore, dumps
-from sim.xapi.lrs import DeliveryError, LrsConfig, post_statements
+from sim.xapi.lrs import CONFLICT, DeliveryError, LrsConfig, post_statements
 
 Poster = Callable[[LrsConfig, list[dict]], None]
 
@@ -23,6 +24,8 @@ class FlushReport:
     """What one flush did, and what is left."""
 
     sent: int = 0
+    #: of ``sent``: answered 409, the LRS already held them
+    already: int = 0
     rejected: int = 0
     remaining: int = 0
     error: str | None = None
@@ -70,17 +73,32 @@ def _mark(store: RecordStore, ids: list[str], status: str, error: str | None) ->
 
 
 def _send(store: RecordStore, config: LrsConfig, batch: list, post: Poster, report) -> bool:
-    """Send one batch; False when the LRS is unreachable (stop flushing)."""
+    """Send one batch; False when the LRS is unreachable or failing (stop flushing).
+
+    A batch the LRS refuses as a whole (400, 409, 413, 422) is split in halves until the statement
+    it objects to is alone, so one bad statement costs about log2(batch) extra requests and
+    the others still go.  A single statement answered with 409 is one the LRS already holds
+    (ids are uuid5 of attempt and index, made only here: an earlier send whose answer was lost),
+    so it counts as delivered.
+    """
     ids = [row[0] for row in batch]
     try:
         post(config, [json.loads(row[1]) for row in batch])
     except DeliveryError as exc:
+        report.error = str(exc)
         if not exc.permanent:
             _mark(store, ids, "queued", str(exc))
-            report.error = str(exc)
             return False
-        if len(batch) > 1:  # find the statement(s) the LRS objects to
-            return all(_send(store, config, [row], post, report) for row in batch)
+        if len(batch) > 1:
+            half = len(batch) // 2
+            return _send(store, config, batch[:half], post, report) and _send(
+                store, config, batch[half:], post, report
+            )
+        if exc.status == CONFLICT:
+            _mark(store, ids, "sent", f"the LRS already held it ({exc})")
+            report.sent += 1
+            report.already += 1
+            return True
         _mark(store, ids, "rejected", str(exc))
         report.rejected += 1
         return True
@@ -89,10 +107,32 @@ def _send(store: RecordStore, config: LrsConfig, batch: list, post: Poster, repo
     return True
 
 
+def requeue(store: RecordStore) -> int:
+    """Put every rejected statement back in the queue; how many."""
+    with store.transaction() as conn:
+        cur = conn.execute("UPDATE xapi_queue SET status = 'queued' WHERE status = 'rejected'")
+        return cur.rowcount
+
+
+def last_error(store: RecordStore) -> tuple[str, str] | None:
+    """(when, what) of the most recent failed try of a statement still queued or rejected."""
+    with store.guard():
+        row = store.conn.execute(
+            "SELECT last_try, last_error FROM xapi_queue WHERE last_error IS NOT NULL"
+            " AND status != 'sent' ORDER BY last_try DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def flush(
     store: RecordStore, config: LrsConfig, *, batch_size: int = 100, post: Poster = post_statements
 ) -> FlushReport:
-    """Send every queued statement, oldest first, until done or the LRS is unreachable."""
+    """Send every queued statement, oldest first, until done or the LRS is unreachable.
+
+    Raises InputError (one line) when the configuration cannot deliver: a malformed endpoint
+    or the placeholder IRI base.
+    """
+    config.check_deliverable()
     report = FlushReport()
     with store.guard():
         rows = store.conn.execute(

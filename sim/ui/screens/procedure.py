@@ -377,6 +377,9 @@ class ProcedureView(View):
             return  # refused (the message says why); the attempt goes on
         if self.session.recording is not None:
             self.session.recording.finish(score(self.session.attempt)[0])
+            deliverer = getattr(self.app, "deliverer", None)
+            if deliverer is not None:
+                deliverer.poke()  # send the new statements now (in its thread)
         if self.tutorial_panel is not None:
             self.app.go("tutorial_summary", session=self.session, mode=self.mode)
             return
