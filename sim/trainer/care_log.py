@@ -1,0 +1,108 @@
+"""The nursing screen's event text: what happened at the bedside, in sentences (no pygame).
+
+Each entry is one whole message with the simulated time it happened; where the simulated clock
+jumped (the care took a quarter of an hour, "fifteen minutes later"), an entry says how much
+time passed, so the screen can compress the time while the clock shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: A jump of the simulated clock at least this long between two entries is shown as one.
+GAP_SHOWN_S = 300.0
+
+OBS_WORDS = (
+    ("systolic_mmhg", "BP {v:.0f}"),
+    ("diastolic_mmhg", "/{v:.0f} mmHg"),
+    ("heart_rate_bpm", ", HR {v:.0f}/min"),
+    ("spo2_pct", ", SpO2 {v:.0f}%"),
+    ("respiratory_rate_per_min", ", RR {v:.0f}/min"),
+    ("temperature_c", ", {v:.1f} °C"),
+    ("pain_score", ", pain {v:.0f}/10"),
+)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    t_s: float
+    text: str
+    kind: str = "info"  # info, good, warn, danger, time
+
+
+def clock_text(t_s: float) -> str:
+    """Simulated time since the start as h:mm:ss (or m:ss under an hour)."""
+    t = int(t_s)
+    h, rest = divmod(t, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:d}:{s:02d}"
+
+
+def gap_text(gap_s: float) -> str:
+    minutes = round(gap_s / 60.0)
+    if minutes >= 120 and minutes % 60 == 0:
+        return f"{minutes // 60} hours later"
+    return f"{minutes} minutes later" if minutes != 1 else "1 minute later"
+
+
+def _observed(obs: dict) -> str:
+    text = "".join(
+        fmt.format(v=obs[k]) for k, fmt in OBS_WORDS if isinstance(obs.get(k), float | int)
+    )
+    dressing = obs.get("dressing")
+    if isinstance(dressing, str):
+        text += f"; dressing {dressing.replace('_', ' ')}"
+    return text.lstrip(", ")
+
+
+def _step_text(ev: dict) -> tuple[str, str] | None:
+    step = str(ev.get("step", ""))
+    if step == "time_out":
+        return "Identity checked against the wristband and the handover.", "good"
+    if step == "steri_strips":
+        n = ev.get("count", "")
+        ok = ev.get("matches_sites", True)
+        return f"Steri-Strips on {n} punctures.", "good" if ok else "warn"
+    if step == "pressure_dressing":
+        return "Pressure dressing on the lower back over the strips.", "good"
+    if step == "recovery_observations":
+        obs = ev.get("observed")
+        said = _observed(obs) if isinstance(obs, dict) else ""
+        return ("Observations: " + said + ".") if said else "Observations taken.", "info"
+    if step == "discharge_teaching":
+        items = ", ".join(str(i).replace("_", " ") for i in ev.get("items", []))
+        extra = ""
+        if ev.get("fever_threshold_c") is not None:
+            extra = f" (call at {ev['fever_threshold_c']:.1f} °C or above)"
+        return f"Taught: {items}{extra}.", "info"
+    label = step.replace("_", " ")
+    return (label[:1].upper() + label[1:] + ".") if label else None, "info"
+
+
+def care_log(events: list[dict]) -> list[LogEntry]:
+    """The bedside's events in words, oldest first, with the clock's jumps between them."""
+    out: list[LogEntry] = []
+    last_t = 0.0
+    for ev in events:
+        t = ev.get("type")
+        found: tuple[str | None, str] | None = None
+        if t == "scenario_event" and ev.get("message"):
+            found = (str(ev["message"]), "warn" if ev.get("phase") == "fired" else "info")
+        elif t == "step_done":
+            found = _step_text(ev)
+        elif t == "response_made":
+            who = str(ev.get("response", "")).replace("_", " ")
+            found = (f"Done: {who}" + (" (late)." if ev.get("late") else "."), "info")
+        elif t == "missed_required_response":
+            who = str(ev.get("response", "")).replace("_", " ")
+            found = (f"Missed: {who} was needed and not done in time.", "danger")
+        elif t == "care_feedback" and ev.get("message"):
+            found = (str(ev["message"]), str(ev.get("kind", "info")))
+        if not found or not found[0]:
+            continue
+        ts = float(ev.get("t_s", 0.0))
+        if ts - last_t >= GAP_SHOWN_S and out:
+            out.append(LogEntry(ts, gap_text(ts - last_t), "time"))
+        last_t = ts
+        out.append(LogEntry(ts, found[0], found[1]))
+    return out

@@ -1,0 +1,541 @@
+"""The nursing screen: a nurse's care of the donor after the harvest, in its own mode.
+
+Opened in place of the harvest's procedure screen when the scenario's kind is "nursing".  It
+shows the donor on the recovery trolley (how she lies, the dressing), her lower back close up
+(each puncture with its pressure, Steri-Strip, dressing, bleeding or haematoma), the bedside
+monitor (ECG and pleth sweeping, NIBP, SpO2, RR, temperature; numbers outside the scenario's
+limits alarm), the event text and a care panel with only the nursing actions, in five groups.
+
+Input becomes the same commands a script sends (``sim.trainer.care``): a group's number then an
+action's number (or two clicks).  An action that needs a value (the fever threshold to teach)
+opens a number field in the care panel: digits, then Enter.  Nothing here keeps state the event
+log does not: the picture is ``sim.trainer.recovery.recovery_picture`` of the log.
+
+The waveforms animate, but the window does not redraw as a whole for them: at rest only the
+monitor (and the clock's corner of the top bar) is drawn, ``SWEEP_HZ`` times a second.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from sim.run.actions import command_from_obj
+from sim.trainer.care import GROUP_LABELS, GROUPS, CareAction, care_menu, parse_value
+from sim.trainer.care_log import care_log, clock_text
+from sim.trainer.debrief import score
+from sim.trainer.modes import Mode
+from sim.trainer.recovery import RecoveryPicture, recovery_picture
+from sim.trainer.session import Session
+from sim.ui import theme
+from sim.ui.art import recovery
+from sim.ui.art.monitor import SWEEP_HZ, draw_monitor
+from sim.ui.art.patient import draw_dressing, draw_puncture, draw_strip
+from sim.ui.layout import nursing_layout
+from sim.ui.render import Button, Painter
+from sim.ui.screens.base import View
+
+NUMBER_KEYS = {
+    **{getattr(pygame, f"K_{i}"): i for i in range(1, 10)},
+    **{getattr(pygame, f"K_KP{i}"): i for i in range(1, 10)},
+}
+TAB_W = 136
+ROW_H = 32
+ROW_GAP = 4
+POSITION_WORDS = {
+    "prone": "prone",
+    "supine": "on her back",
+    "legs_raised": "lying flat, legs raised",
+}
+KIND_COLOURS = {
+    "good": theme.GOOD,
+    "warn": theme.ORANGE,
+    "danger": theme.VERMILLION,
+    "time": theme.SKY_BLUE,
+}
+
+
+class NursingView(View):
+    name = "nursing"
+
+    def __init__(self, app, session: Session, mode: Mode, *, notice: str = "") -> None:
+        super().__init__(app)
+        self.session = session
+        self.mode = mode
+        self.notice = notice
+        sc = session.attempt.scenario
+        self.menu = care_menu(sc)
+        self.group = 0  # the group shown
+        self.armed = False  # a group's number was pressed: the next number is an action
+        self.asking: CareAction | None = None  # the action whose value is being typed
+        self.typed = ""
+        self.anim_s = 0.0
+        self.hover = (0, 0)
+        self.tabs = [
+            Button(label=GROUP_LABELS[g], key_hint=str(i + 1), action=g)
+            for i, g in enumerate(GROUPS)
+        ]
+        self.rows: list[Button] = []
+        self._alarms_heard: set[str] = set()
+        self._monitor_only = False
+        self._picture_at = -1
+        self._picture: RecoveryPicture | None = None
+        self.lay = nursing_layout(app.canvas_size)
+        session.say(
+            "Recovery bay. 1-5 chooses a group of care, then 1-9 an action (or click them)."
+        )
+        if notice:
+            session.say(notice, "warn")
+
+    # ---------------------------------------------------------------- layout
+    def layout(self, size: tuple[int, int]) -> None:
+        self.lay = lay = nursing_layout(size)
+        care = lay.care
+        y = care.y + 36
+        for tab in self.tabs:
+            tab.rect = pygame.Rect(care.x + 10, y, TAB_W, ROW_H + 6)
+            y += ROW_H + 6 + ROW_GAP
+        self._rows_for_group()
+
+    def _rows_for_group(self) -> None:
+        care = self.lay.care
+        x = care.x + 10 + TAB_W + 10
+        w = care.right - 10 - x
+        self.rows = []
+        for i, action in enumerate(self.actions):
+            r = pygame.Rect(x, care.y + 36 + i * (ROW_H + ROW_GAP), w, ROW_H)
+            self.rows.append(Button(r, action.label, str(i + 1)))
+
+    @property
+    def actions(self) -> list[CareAction]:
+        return self.menu.groups[GROUPS[self.group]]
+
+    # ---------------------------------------------------------------- state
+    @property
+    def attempt_in_progress(self) -> bool:
+        return not self.session.ended
+
+    def picture(self) -> RecoveryPicture:
+        """The donor as the log has her now (rebuilt only when events arrive)."""
+        s = self.session
+        n = len(s.sim.events)
+        if self._picture is None or n != self._picture_at:
+            att = s.attempt
+            self._picture = recovery_picture(att.scenario, s.sim.events, att.engine.donor_state)
+            self._picture_at = n
+        return self._picture
+
+    # ---------------------------------------------------------------- commands
+    def choose_group(self, index: int) -> None:
+        self.group = index
+        self.armed = True
+        self.asking = None
+        self._rows_for_group()
+
+    def run(self, action: CareAction) -> None:
+        """Send the action's command (asking for its value first, when it needs one)."""
+        self.armed = False
+        if action.value is not None and self.asking is not action:
+            self.asking, self.typed = action, ""
+            self.session.say(
+                f"Type {action.value.label} ({action.value.min_value:g}-"
+                f"{action.value.max_value:g} {action.value.unit}), then Enter.",
+            )
+            return
+        if action.command["do"] == "end":
+            self.confirm_end()
+            return
+        self.submit(action.build())
+
+    def submit_value(self) -> None:
+        action = self.asking
+        if action is None or action.value is None:
+            return
+        value, why = parse_value(self.typed, action.value)
+        if value is None:
+            self.session.say(why, "warn")
+            return
+        self.asking, self.typed = None, ""
+        self.submit(action.build(value))
+
+    def submit(self, command: dict) -> None:
+        try:
+            cmd = command_from_obj(command, path="care", line=0)
+        except Exception as exc:  # a command this build refuses: say why, change nothing
+            self.session.say(str(exc).splitlines()[0], "warn")
+            return
+        events = self.session.submit(cmd)
+        if events is not None and not any(e.get("message") for e in events):
+            self.session.say("")
+
+    def confirm_end(self) -> None:
+        self.app.open(
+            "confirm",
+            title="Finish care?",
+            detail="The care record is signed and the nursing debrief opens.",
+            on_yes=self.end,
+        )
+
+    def end(self) -> None:
+        self.session.finish()
+        if not self.session.ended:
+            return
+        if self.session.recording is not None:
+            self.session.recording.finish(score(self.session.attempt)[0])
+        self.app.go("nursing_debrief", session=self.session, mode=self.mode)
+
+    # ---------------------------------------------------------------- input
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            return self._key(event)
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = event.pos
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            for i, tab in enumerate(self.tabs):
+                if tab.hit(event.pos):
+                    self.choose_group(i)
+                    return True
+            for i, row in enumerate(self.rows):
+                if row.hit(event.pos):
+                    self.run(self.actions[i])
+                    return True
+        return False
+
+    def _key(self, event: pygame.event.Event) -> bool:
+        if self.asking is not None:
+            return self._typing(event)
+        if event.key == pygame.K_ESCAPE:
+            if self.armed:
+                self.armed = False
+                return True
+            self.app.open("pause")
+            return True
+        n = NUMBER_KEYS.get(event.key)
+        if n is None:
+            if event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN):
+                step = 1 if event.key in (pygame.K_RIGHT, pygame.K_DOWN) else -1
+                self.choose_group((self.group + step) % len(GROUPS))
+                return True
+            return False
+        if not self.armed:
+            if n <= len(GROUPS):
+                self.choose_group(n - 1)
+            return True
+        action = self.menu.at(self.group + 1, n)
+        if action is not None:
+            self.run(action)
+        return True
+
+    def _typing(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_ESCAPE:
+            self.asking, self.typed = None, ""
+            self.session.say("Not taught.")
+        elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.submit_value()
+        elif event.key == pygame.K_BACKSPACE:
+            self.typed = self.typed[:-1]
+        else:
+            ch = event.unicode or _key_char(event.key)
+            if ch and (ch.isdigit() or ch in ".,") and len(self.typed) < 5:
+                self.typed += ch
+        return True
+
+    # ---------------------------------------------------------------- time
+    def fixed_update(self, dt_s: float) -> None:
+        self.session.idle(dt_s)
+
+    def update(self, dt_s: float) -> None:
+        self.anim_s += dt_s
+        alarms = set(self.picture().alarms())
+        if alarms - self._alarms_heard:
+            self.app.sounds.play("alarm")
+        self._alarms_heard = alarms
+
+    def on_exit(self) -> None:
+        self.session.flush_idle()
+
+    # ---------------------------------------------------------------- redraw
+    def _tick(self) -> int:
+        return int(self.anim_s * SWEEP_HZ)
+
+    def redraw_key(self) -> object:
+        """The monitor's sweep (a few times a second), the clock's second, then what changes
+        the rest of the screen: events, the message, the recording's problem."""
+        s = self.session
+        rec = s.recording
+        return (
+            self._tick(),
+            int(s.clock_s),
+            len(s.sim.events),
+            s.message,
+            s.message_kind,
+            rec.error if rec is not None else "",
+        )
+
+    def changed_region(self) -> pygame.Rect | None:
+        """Only the monitor swept on (and the clock ticked): the monitor and the clock's corner."""
+        old, new = self._drawn_key, self.redraw_key()
+        if old is None or old[2:] != new[2:]:
+            return None
+        self._monitor_only = True
+        lay = self.lay
+        return lay.clock.union(lay.monitor)
+
+    def mark_drawn(self) -> None:
+        super().mark_drawn()
+        self._monitor_only = False
+
+    # ---------------------------------------------------------------- draw
+    def draw(self, p: Painter) -> None:
+        pic = self.picture()
+        lay = self.lay
+        if self._monitor_only:  # the rest of the window is as it was drawn
+            p.fill(theme.BG, lay.clock)
+            self._draw_clock(p)
+            self._draw_monitor(p, pic)
+            return
+        self._draw_top(p)
+        self._draw_clock(p)
+        self._draw_bedside(p, pic)
+        self._draw_monitor(p, pic)
+        self._draw_back(p, pic)
+        self._draw_log(p)
+        self._draw_care(p)
+        self._draw_status(p)
+
+    def _draw_top(self, p: Painter) -> None:
+        sc = self.session.attempt.scenario
+        top = self.lay.top
+        with p.area(pygame.Rect(top.x, top.y, self.lay.clock.x - top.x, top.height), "top bar"):
+            r = p.text("Nursing", (top.x + 14, top.y + 12), theme.BODY, theme.SKY_BLUE, bold=True)
+            p.text(
+                sc.title,
+                (r.right + 16, top.y + 12),
+                theme.BODY,
+                bold=True,
+                max_width=self.lay.clock.x - 10 - (r.right + 16),
+                may_shorten=True,
+            )
+
+    def _draw_clock(self, p: Painter) -> None:
+        s = self.session
+        box = self.lay.clock
+        tm = s.attempt.scenario.time
+        late = s.clock_s > tm.par_s
+        with p.area(box, "clock"):
+            p.text(
+                f"{self.mode.label}  ·  sim clock",
+                (box.x + 4, box.centery),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="midleft",
+            )
+            p.text(
+                clock_text(s.clock_s),
+                (box.right - 14, box.centery),
+                theme.LARGE,
+                theme.ORANGE if late else theme.TEXT,
+                bold=True,
+                anchor="midright",
+            )
+
+    def _draw_monitor(self, p: Painter, pic: RecoveryPicture) -> None:
+        age = None
+        if pic.observed_at_s is not None:
+            age = max(0.0, self.session.clock_s - pic.observed_at_s) / 60.0
+        draw_monitor(p, self.lay.monitor, pic.vitals, pic.alarms(), self.anim_s, nibp_age_min=age)
+
+    def _draw_bedside(self, p: Painter, pic: RecoveryPicture) -> None:
+        box = self.lay.bedside
+        with p.panel(box, name="bedside"):
+            bleeding = any(s.bleeding for s in pic.sites)
+            with p.clip(box.inflate(-2, -2)):
+                recovery.draw_bedside(
+                    p, box.inflate(-20, -36).move(0, 14), pic.position,
+                    dressing=pic.dressing_on, bleeding=bleeding,
+                )  # fmt: skip
+            p.text(
+                f"Recovery trolley: {POSITION_WORDS.get(pic.position, pic.position)}",
+                (box.x + 12, box.y + 8),
+                theme.SMALL,
+                theme.TEXT,
+                bold=True,
+            )
+            ho = self.session.attempt.scenario.handover
+            if ho is not None:
+                p.text(
+                    f"Handover: {ho.skin_sites} punctures, {ho.collected_ml:.0f} mL harvested",
+                    (box.right - 12, box.y + 8),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                    anchor="topright",
+                )
+
+    def _draw_back(self, p: Painter, pic: RecoveryPicture) -> None:
+        box = self.lay.back
+        anatomy = self.session.sim.anatomy
+        s = anatomy.scale
+        # Show the dorsal map from 150 mm left to right, centred a little below the PSIS line.
+        ppm = min(box.width / 300.0, (box.height - 30) / 250.0)
+        origin = (box.centerx, box.y + 30 + 150.0 * ppm)
+        with p.panel(box, name="the lower back"):
+            inner = box.inflate(-4, -4)
+            with p.clip(inner):
+                sc = p.scale
+                size = p.px_rect(inner).size
+                o_px = ((origin[0] - inner.x) * sc, (origin[1] - inner.y) * sc)
+                p.blit(recovery.paint_bare_back(anatomy, size, o_px, ppm * sc), inner.topleft)
+
+                def at(x: float, y: float) -> tuple[float, float]:
+                    return (origin[0] + x * ppm, origin[1] - y * ppm)
+
+                spots = recovery.site_spots(anatomy, len(pic.sites))
+                for site, (x, y, side) in zip(pic.sites, spots, strict=True):
+                    c = at(x, y)
+                    if site.redness:
+                        recovery.draw_redness(p, c, ppm, site.discharge)
+                    if site.haematoma:
+                        recovery.draw_haematoma(p, c, ppm)
+                    draw_puncture(p, c, ppm)
+                    if site.strip:
+                        draw_strip(p, c, ppm, 28.0 if side == "left" else -28.0)
+                    if site.bleeding and not site.dressed:
+                        recovery.draw_ooze(p, c, ppm, through=False)
+                if pic.dressing_on:
+                    a, b = at(-125 * s, 75 * s), at(125 * s, -80 * s)
+                    rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]),
+                                       round(b[1] - a[1]))  # fmt: skip
+                    draw_dressing(p, rect, ppm)
+                    for site, (x, y, _side) in zip(pic.sites, spots, strict=True):
+                        if site.bleeding:
+                            recovery.draw_ooze(p, at(x, y), ppm, through=True)
+                for site, (x, y, _side) in zip(pic.sites, spots, strict=True):
+                    if site.pressure and not pic.dressing_on and not site.strip:
+                        recovery.draw_gauze_press(p, at(x, y), ppm)
+            p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
+                   bold=True)  # fmt: skip
+            state = self._sites_text(pic)
+            p.text(state, (box.x + 10, box.bottom - 26), theme.SMALL, theme.TEXT, bold=True)
+
+    @staticmethod
+    def _sites_text(pic: RecoveryPicture) -> str:
+        n = len(pic.sites)
+        if pic.dressing_on:
+            return "dressing on" + (", checked" if pic.dressing_checked else "")
+        strips = sum(s.strip for s in pic.sites)
+        if strips:
+            return f"{strips} of {n} strips on"
+        return f"{n} punctures, open"
+
+    def _draw_log(self, p: Painter) -> None:
+        box = self.lay.log
+        entries = care_log(self.session.sim.events)
+        with p.panel(box, name="events"):
+            p.text("What happens", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT_DIM, bold=True)
+            x, width = box.x + 12, box.width - 24
+            stamp_w = 62
+            line_h = p.fonts.line_height(theme.SMALL) + 3
+            top = box.y + 32
+            y = box.bottom - 8
+            # Newest at the bottom; whole entries only (an entry is never cut mid-sentence).
+            placed = []
+            for e in reversed(entries):
+                text_w = width - (0 if e.kind == "time" else stamp_w)
+                lines = p.fonts.wrap(e.text, theme.SMALL, text_w)
+                h = len(lines) * line_h + 4
+                if y - h < top:
+                    break
+                y -= h
+                placed.append((y, e, lines))
+            for ey, e, lines in placed:
+                colour = KIND_COLOURS.get(e.kind, theme.TEXT)
+                if e.kind == "time":
+                    p.text(f"— {e.text} —", (box.centerx, ey), theme.SMALL, colour, anchor="midtop")
+                    continue
+                p.text(clock_text(e.t_s), (x, ey), theme.SMALL, theme.TEXT_DIM)
+                for j, line in enumerate(lines):
+                    p.text(line, (x + stamp_w, ey + j * line_h), theme.SMALL, colour)
+            if not entries:
+                p.paragraph(
+                    "Nothing yet. The handover is in the briefing; start with what you would "
+                    "check first.",
+                    pygame.Rect(x, top, width, box.bottom - top - 8),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )
+
+    def _draw_care(self, p: Painter) -> None:
+        box = self.lay.care
+        with p.panel(box, name="care"):
+            hint = "number of an action" if self.armed else "1-5: a group, then its action"
+            p.text("Care", (box.x + 10, box.y + 8), theme.BODY, bold=True)
+            p.text(hint, (box.right - 10, box.y + 10), theme.SMALL, theme.YELLOW,
+                   anchor="topright")  # fmt: skip
+            for i, tab in enumerate(self.tabs):
+                tab.focused = i == self.group
+                tab.draw(p, hover=tab.rect.collidepoint(self.hover))
+            for row in self.rows:
+                row.draw(p, hover=row.rect.collidepoint(self.hover))
+            if self.asking is not None:
+                self._draw_value_field(p, box)
+
+    def _draw_value_field(self, p: Painter, box: pygame.Rect) -> None:
+        prompt = self.asking.value
+        field = pygame.Rect(box.x + 10, box.bottom - 96, box.width - 20, 86)
+        p.rect((26, 32, 44), field, radius=6)
+        p.rect(theme.FOCUS, field, 2, radius=6)
+        with p.area(field, "value"):
+            p.text(
+                f"{prompt.label.capitalize()} to teach ({prompt.min_value:g}-"
+                f"{prompt.max_value:g} {prompt.unit})",
+                (field.x + 10, field.y + 8),
+                theme.SMALL,
+                theme.TEXT,
+                bold=True,
+            )
+            entry = pygame.Rect(field.x + 10, field.y + 36, 110, 38)
+            p.rect((12, 14, 18), entry, radius=4)
+            p.rect(theme.PANEL_EDGE, entry, 1, radius=4)
+            cursor = "|" if int(self.anim_s * 2) % 2 == 0 else ""
+            p.text(self.typed + cursor, (entry.x + 8, entry.centery), theme.BODY,
+                   theme.YELLOW, bold=True, anchor="midleft")  # fmt: skip
+            p.text(prompt.unit, (entry.right + 8, entry.centery), theme.BODY, anchor="midleft")
+            p.text("Enter: teach   Esc: cancel", (field.right - 10, entry.centery),
+                   theme.SMALL, theme.TEXT_DIM, anchor="midright")  # fmt: skip
+
+    def _draw_status(self, p: Painter) -> None:
+        s = self.session
+        box = self.lay.status
+        rec = s.recording
+        problem = rec.error if rec is not None and rec.error else ""
+        with p.area(box, "status"):
+            y = box.y + 2
+            if problem:
+                p.text(problem, (box.x + 4, y), theme.SMALL, theme.VERMILLION, bold=True,
+                       max_width=box.width - 8, may_shorten=True)  # fmt: skip
+                y += 24
+            if s.message:
+                colour = KIND_COLOURS.get(s.message_kind, theme.SKY_BLUE)
+                y = p.paragraph(s.message, pygame.Rect(box.x + 4, y, box.width - 8,
+                                box.bottom - 26 - y), theme.SMALL, colour, line_gap=3)  # fmt: skip
+            p.text(
+                "Esc: pause   F1: help   arrows: groups",
+                (box.x + 4, box.bottom - 2),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="bottomleft",
+            )
+
+
+_KEY_CHARS = {
+    **{getattr(pygame, f"K_{i}"): str(i) for i in range(10)},
+    **{getattr(pygame, f"K_KP{i}"): str(i) for i in range(10)},
+    pygame.K_PERIOD: ".",
+    pygame.K_KP_PERIOD: ".",
+    pygame.K_COMMA: ",",
+}
+
+
+def _key_char(key: int) -> str:
+    """What a key types in the number field (events posted by tests carry no unicode)."""
+    return _KEY_CHARS.get(key, "")
