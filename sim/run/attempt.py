@@ -19,14 +19,22 @@ from typing import Any
 
 from sim.model.simulation import Event, Simulation
 from sim.scenario.engine import ScenarioEngine
+from sim.scenario.nursing import NursingCare
 from sim.scenario.schema import Scenario
 from sim.scenario.steps import ProcedureSteps
-from sim.vocabulary.commands import RESPONSE_NAMES, STEP_NAMES, command_to_dict
+from sim.vocabulary.commands import (
+    NURSING_ACCEPTS,
+    RESPONSE_NAMES,
+    STEP_NAMES,
+    command_to_dict,
+)
 
 CommandObserver = Callable[[dict, list[Event]], None]
 #: Commands the procedure steps carry out (the count is both a step and a response).
 PROCEDURE_ROUTE = frozenset(STEP_NAMES) | {"request_cell_count"}
 ENGINE_ROUTE = frozenset(RESPONSE_NAMES) - PROCEDURE_ROUTE
+#: In a nursing scenario, the nursing care carries out everything but the clock and the close.
+NURSING_ROUTE = NURSING_ACCEPTS - {"wait", "end"}
 
 
 class Attempt:
@@ -44,6 +52,10 @@ class Attempt:
         )
         self.engine = ScenarioEngine(scenario, self.sim)
         self.steps = ProcedureSteps(scenario, self.sim, self.engine)
+        #: The nurse's station (docs/nursing.md); None in a harvest scenario.
+        self.nursing: NursingCare | None = None
+        if scenario.kind == "nursing":
+            self.nursing = NursingCare(scenario, self.sim, self.engine, self.steps)
         self.log: list[dict] = []
         self.observers: list[CommandObserver] = []
 
@@ -56,15 +68,21 @@ class Attempt:
         self.engine.admit(cmd)
         t_before = self.sim.t_s
         start = len(self.sim.events)
-        if cmd.do in PROCEDURE_ROUTE:
+        if self.nursing is not None and cmd.do in NURSING_ROUTE:
+            self.nursing.apply(cmd)
+        elif cmd.do in PROCEDURE_ROUTE:
             self.steps.apply(cmd)
         elif cmd.do in ENGINE_ROUTE:
             self.engine.respond(cmd)
         else:
             if cmd.do == "end":
                 self.engine.close()
+                if self.nursing is not None:
+                    self.nursing.close()
             self.sim.apply(cmd)
         self.engine.after_command(start)
+        if self.nursing is not None:
+            self.nursing.after_command(start)
         events = self.sim.events[start:]
         entry = {"t_s": round(t_before, 6), "cmd": command_to_dict(cmd)}
         self.log.append(entry)
@@ -79,6 +97,7 @@ class Attempt:
             "seed": self.seed,
             "metrics": self.sim.metrics(),
             "scenario_state": self.engine.summary(),
+            **({"nursing": self.nursing.state()} if self.nursing is not None else {}),
             "events": list(self.sim.events),
             "digest": self.sim.digest(),
         }

@@ -28,8 +28,6 @@ from sim.errors import CommandRejected
 from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.schema import (
-    HARVEST_RESPONSES,
-    HARVEST_STEPS,
     Effect,
     Scenario,
     ScriptedEvent,
@@ -111,6 +109,8 @@ class ScenarioEngine:
         self.last_pull: dict[str, Any] | None = None
         self._events = {ev.id: ev for ev in scenario.events}
         self._effects_done: set[tuple[str, str]] = set()
+        #: ``later`` effects waiting for their time: (due_s, event id).
+        self.scheduled: list[tuple[float, str]] = []
 
     # ------------------------------------------------------------------ state
     @property
@@ -169,13 +169,16 @@ class ScenarioEngine:
         if self.sim.ended:
             raise CommandRejected("the procedure has ended; no further commands")
         do = cmd.do
-        if self.nursing and (
-            (do in c.NEEDLE_NAMES and do not in NURSING_NEEDLE_COMMANDS)
-            or do in c.SETUP_NAMES
-            or do in HARVEST_STEPS
-            or do in HARVEST_RESPONSES
-        ):
-            raise CommandRejected(f"cannot {do}: this is a nursing scenario; the harvest is done")
+        if self.nursing and do not in c.NURSING_ACCEPTS:
+            raise CommandRejected(
+                f"cannot {do}: this is a nursing scenario; the harvest is done "
+                "(docs/nursing.md lists the nursing commands)",
+                field="do",
+            )
+        if not self.nursing and do in c.NURSING_NAMES:
+            raise CommandRejected(
+                f"cannot {do}: it is a nursing command; this is a harvest scenario", field="do"
+            )
         if do == "aspirate":
             if self.collection_stopped is not None:
                 raise CommandRejected(
@@ -219,9 +222,9 @@ class ScenarioEngine:
                 raise CommandRejected(
                     "nothing to justify: the anaesthetist has not stopped the harvest"
                 )
-        elif do not in ("notify_anesthesia", "give_fluids"):
+        elif do not in ("notify_anesthesia", "notify_anaesthetist", "give_fluids"):
             raise CommandRejected(f"{do} is not a response the engine handles")
-        self.sim.spend(self.timing[f"{do}_s"])
+        self.sim.spend(self.timing[f"{c.canonical_response(do)}_s"])
         if do == "pause_harvest":
             self.paused_since_s = issued_s
         elif do == "resume_harvest":
@@ -233,18 +236,14 @@ class ScenarioEngine:
         elif do == "give_fluids":
             self.sim.circulation.infuse(cmd.ml, cmd.fluid)
             self.refresh_state()
-            self.sim.emit(
-                FLUIDS_GIVEN, ml=cmd.ml, fluid=cmd.fluid, by="trainee", **self._body()
-            )
+            self.sim.emit(FLUIDS_GIVEN, ml=cmd.ml, fluid=cmd.fluid, by="trainee", **self._body())
         elif do == "transfuse":
             self.units_left[cmd.source] -= cmd.units
             self.sim.circulation.transfuse(cmd.units)
             self.refresh_state()
             self.sim.emit(UNITS_TRANSFUSED, units=cmd.units, source=cmd.source, **self._body())
         elif do == "justify_continuing":
-            count = next(
-                (e for e in reversed(self.sim.events) if e["type"] == "cell_count"), None
-            )
+            count = next((e for e in reversed(self.sim.events) if e["type"] == "cell_count"), None)
             target = self.scenario.targets.tnc_per_kg_recipient
             justified = count is not None and count["tnc_per_kg_recipient"] < target
             self.collection_stopped = None
@@ -252,9 +251,9 @@ class ScenarioEngine:
                 CONTINUATION_JUSTIFIED,
                 reason=cmd.reason,
                 justified=justified,
-                last_count_tnc_per_kg_recipient=None if count is None else count[
-                    "tnc_per_kg_recipient"
-                ],
+                last_count_tnc_per_kg_recipient=None
+                if count is None
+                else count["tnc_per_kg_recipient"],
                 **self._body(),
             )
         self.refresh_state()
@@ -264,8 +263,11 @@ class ScenarioEngine:
         """Record that ``response`` was given at ``issued_s``: emits ``response_made`` for each
         requirement it answers (pending ones in time; missed ones late), or one with
         ``for: null`` when none was waiting and ``unprompted`` is set."""
+        want = c.canonical_response(response)
         hits = [
-            r for r in self.required if r.response == response and r.status in ("pending", "missed")
+            r
+            for r in self.required
+            if c.canonical_response(r.response) == want and r.status in ("pending", "missed")
         ]
         if not hits and unprompted:
             self.sim.emit(
@@ -323,6 +325,12 @@ class ScenarioEngine:
         for req in self.required:
             if req.status == "pending" and now > req.deadline_s:
                 self._miss(req, at_end=False)
+        for due_s, event_id in list(self.scheduled):
+            if now >= due_s:
+                self.scheduled.remove((due_s, event_id))
+                later = self._events[event_id].later
+                assert later is not None
+                self._apply_effect(event_id, "later", later)
         fired = True
         while fired:  # an event fired now may trigger another (on_event); each fires once
             fired = False
@@ -392,6 +400,8 @@ class ScenarioEngine:
                 )
         if ev.require:
             self._check_resolved(ev.id)
+        if ev.later is not None:
+            self.scheduled.append((now + 60.0 * ev.later.after_min, ev.id))
 
     def _miss(self, req: RequiredResponse, *, at_end: bool) -> None:
         req.status = "missed"
@@ -506,9 +516,7 @@ class ScenarioEngine:
                 )
             elif systolic >= p.hypotension_systolic_mmhg + 5.0:
                 self.hypotensive = False
-        limit = any(
-            ev["type"] == DONOR_VOLUME_LIMIT_EXCEEDED for ev in self.sim.events[start:]
-        )
+        limit = any(ev["type"] == DONOR_VOLUME_LIMIT_EXCEEDED for ev in self.sim.events[start:])
         if limit and not self.escalated:
             self.escalated = True
             self.stop_collection("anaesthetist")

@@ -58,6 +58,7 @@ RESPONSES = (
     "give_fluids",
     "transfuse",
     "justify_continuing",
+    "notify_anaesthetist",
 )
 #: Responses about the collection itself (not in nursing scenarios).
 HARVEST_RESPONSES = (
@@ -76,6 +77,25 @@ CRITERIA = (
     "safety_limits",
     "timing",
     "procedure_steps",
+)
+#: The nursing rubric's criteria (sim/scoring/nursing.py; docs/scoring.md), scored instead of
+#: ``CRITERIA`` in a ``kind = "nursing"`` scenario.
+NURSING_CRITERIA = (
+    "assessment",
+    "safety_responses",
+    "haemostasis_site_care",
+    "teaching",
+    "escalation",
+    "timeliness",
+)
+#: Vital signs the bedside monitor shows, and the keys of a scenario's ``[monitor]`` limits.
+MONITOR_KEYS = (
+    "systolic_mmhg",
+    "diastolic_mmhg",
+    "heart_rate_bpm",
+    "spo2_pct",
+    "respiratory_rate_per_min",
+    "temperature_c",
 )
 #: Metrics a trigger can watch: ``Simulation.metrics()`` plus what the engine derives.
 METRICS = (
@@ -271,17 +291,19 @@ class SitesSpec(_Model):
 class Rubric(_Model):
     """Criterion weights (points), the minimum passing standard and the critical errors."""
 
-    weights: dict[Literal[CRITERIA], Annotated[float, Field(ge=0, le=100)]] = Field(
-        default_factory=lambda: {
-            "site_selection": 10,
-            "trajectory": 15,
-            "depth_control": 15,
-            "aspiration_technique": 20,
-            "yield": 15,
-            "safety_limits": 10,
-            "timing": 10,
-            "procedure_steps": 5,
-        }
+    weights: dict[Literal[CRITERIA + NURSING_CRITERIA], Annotated[float, Field(ge=0, le=100)]] = (
+        Field(
+            default_factory=lambda: {
+                "site_selection": 10,
+                "trajectory": 15,
+                "depth_control": 15,
+                "aspiration_technique": 20,
+                "yield": 15,
+                "safety_limits": 10,
+                "timing": 10,
+                "procedure_steps": 5,
+            }
+        )
     )
     minimum_passing: Annotated[float, Field(ge=0, le=100)] = 80.0
     critical_errors: list[Literal[CRITICAL_EVENTS]] = Field(
@@ -307,6 +329,8 @@ class Trigger(_Model):
     """
 
     at_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    #: ``at_s`` in simulated minutes (nursing scenarios schedule their events in minutes).
+    at_min: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     collected_ml: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     on_event: Literal[EVENT_TYPES] | None = None
     where: dict[Annotated[str, Field(pattern=STATE_KEY)], float | bool | str] = Field(
@@ -327,6 +351,10 @@ class Trigger(_Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
+        if self.at_min is not None:
+            if self.at_s is not None:
+                raise FieldError("at_min", "give at_s or at_min, not both")
+            object.__setattr__(self, "at_s", self.at_min * 60.0)
         kinds = [
             self.at_s is not None,
             self.collected_ml is not None,
@@ -375,6 +403,13 @@ class Effect(_Model):
     fluid_replacement: bool | None = None
 
 
+class Later(Effect):
+    """An effect that holds ``after_min`` simulated minutes after its event fired ("fifteen
+    minutes later"): applied at the end of the first command that ends at or after then."""
+
+    after_min: Annotated[float, Field(gt=0, le=1440, allow_inf_nan=False)]
+
+
 class ScriptedEvent(_Model):
     """A scripted event: when ``trigger`` holds, show ``message``, change the donor's state,
     scale the marrow's cell content by ``yield_factor`` and require responses.
@@ -394,6 +429,8 @@ class ScriptedEvent(_Model):
     yield_factor: Annotated[float, Field(gt=0, le=2, allow_inf_nan=False)] | None = None
     after_response: Effect | None = None
     after_miss: Effect | None = None
+    #: A change that follows on its own, ``later.after_min`` minutes after the event fired.
+    later: Later | None = None
 
     @field_validator("require", mode="before")
     @classmethod
@@ -436,16 +473,104 @@ class Handover(_Model):
 
     skin_sites: Annotated[int, Field(ge=1, le=8)]
     collected_ml: Annotated[float, Field(ge=0, le=3000, allow_inf_nan=False)] = 0.0
+    #: What theatre (or yesterday's notes) tell the nurse, read out by ``handover``.
+    text: Annotated[str, Field(min_length=1)] = "The harvest is done; the sites are open."
+    #: An adult to take the donor home (a discharge criterion).
+    escort: bool = True
+    #: Where the donor lies at the start: prone after a posterior-crest harvest.
+    position: Literal["prone", "supine", "flat_legs_raised"] = "prone"
+    #: Labels of the skin sites, in order (default: numbered).
+    site_labels: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+
+
+class Limit(_Model):
+    """An alarm limit: below ``low`` or above ``high`` the monitor alarms."""
+
+    low: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    high: Annotated[float, Field(allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Limit:
+        if self.low is None and self.high is None:
+            raise ValueError("give low, high or both")
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise FieldError("low", f"low ({self.low:g}) must be under high ({self.high:g})")
+        return self
+
+
+class Monitor(_Model):
+    """The bedside monitor's alarm limits (nursing scenarios; each scenario sets its own)."""
+
+    systolic_mmhg: Limit | None = None
+    diastolic_mmhg: Limit | None = None
+    heart_rate_bpm: Limit | None = None
+    spo2_pct: Limit | None = None
+    respiratory_rate_per_min: Limit | None = None
+    temperature_c: Limit | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> Monitor:
+        if not any(getattr(self, k) is not None for k in MONITOR_KEYS):
+            raise ValueError("give at least one alarm limit")
+        return self
+
+    def limits(self) -> dict[str, Limit]:
+        return {k: getattr(self, k) for k in MONITOR_KEYS if getattr(self, k) is not None}
+
+
+class SiteState(_Model):
+    """One puncture site as a variant sets it: bleeding, a haematoma, signs of infection."""
+
+    site: Annotated[int, Field(ge=0, le=7)]
+    bleeding: Literal["none", "ooze", "active"] = "none"
+    haematoma: bool = False
+    redness: bool = False
+    swelling: bool = False
+    discharge: bool = False
+    tender: bool = False
+
+
+#: What a next-day variant's finding is, for the decision and the critical error.
+FINDINGS = ("none", "haematoma", "infection", "low_haemoglobin")
+
+
+class Variant(_Model):
+    """One form of a nursing scenario; the engine chooses one by the seed (weighted)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    weight: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 1.0
+    #: What the variant is about: ``none`` (uneventful), or the finding the nurse must act on.
+    finding: Literal[FINDINGS] = "none"
+    #: The decision that is right for it (next-day visit), and others that are acceptable.
+    expected_decision: Literal["reassure", "treat", "escalate"] | None = None
+    acceptable_decisions: list[Literal["reassure", "treat", "escalate"]] = Field(
+        default_factory=list
+    )
+    #: Changes to the donor's state at the start (vital signs, pain_score, ...).
+    donor_state: dict[Annotated[str, Field(pattern=STATE_KEY)], StateValue] = Field(
+        default_factory=dict
+    )
+    sites: list[SiteState] = Field(default_factory=list)
+    #: What the donor says when asked (``ask_symptoms``).
+    symptoms: Annotated[str, Field(min_length=1)] = "She feels well apart from some soreness."
+    #: The blood results ``review_bloods`` shows (name -> value, units in the names).
+    bloods: dict[Annotated[str, Field(pattern=STATE_KEY)], float] = Field(default_factory=dict)
+    #: Why the finding matters, for the feedback.
+    why: str = ""
 
 
 class Care(_Model):
-    """Post-procedure care: what discharge teaching must cover, and the fever threshold.
+    """Post-procedure care: what discharge teaching must cover, the fever threshold of the
+    local policy, the observation interval and the discharge criteria.
 
-    No donor-specific fever threshold was found (clinical.md §3, Gaps); the default 38.0 °C is
-    the Cleveland Clinic autologous-recipient threshold (100.5 °F).  Set it per scenario.
+    No donor-specific fever threshold was found (clinical.md §3, Gaps): the threshold is the
+    local policy the scenario sets (35-42 °C), and the teaching says so.
     """
 
-    fever_threshold_c: Annotated[float, Field(ge=37.5, le=39.5, allow_inf_nan=False)] = 38.0
+    #: ``recovery`` (after the harvest) or ``next_day`` (the clinic visit).
+    phase: Literal["recovery", "next_day"] = "recovery"
+    fever_threshold_c: Annotated[float, Field(ge=35, le=42, allow_inf_nan=False)] = 38.0
     teaching: Annotated[list[Literal[TEACHING_ITEMS]], Field(min_length=1)] = Field(
         default_factory=lambda: [
             "signs_of_infection",
@@ -458,6 +583,23 @@ class Care(_Model):
     observations: Annotated[list[Literal[OBSERVATION_CHECKS]], Field(min_length=1)] = Field(
         default_factory=lambda: list(OBSERVATION_CHECKS)
     )
+    #: Observations are due every ``observation_interval_min``; after an abnormal set a repeat
+    #: is due within ``repeat_abnormal_within_min`` (missing it is ``repeat_observations_missed``).
+    observation_interval_min: Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)] = 15.0
+    repeat_abnormal_within_min: Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)] = 15.0
+    #: After hypotension, how soon the donor should lie flat with the legs raised.
+    lie_flat_within_min: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)] = 2.0
+    #: Direct pressure on each puncture before its Steri-Strip.
+    pressure_min_s: Annotated[float, Field(ge=0, le=1800, allow_inf_nan=False)] = 120.0
+    #: Discharge criteria: pain at or under this score is controlled; mobilising once this long
+    #: after the start with no alarm on.
+    pain_controlled_max: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 3.0
+    mobilise_after_min: Annotated[float, Field(ge=0, le=600, allow_inf_nan=False)] = 30.0
+    #: Analgesia: how long until it works and by how many points it lowers the pain score.
+    analgesia_onset_min: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)] = 20.0
+    analgesia_relief: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 3.0
+    #: The clock time the scenario starts at (for the screen's clock), HH:MM.
+    start_hhmm: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "14:00"
 
 
 #: How much of a harvest an attempt does: the whole case, or its skills-lab length.
@@ -504,6 +646,10 @@ class Scenario(_Model):
     events: list[ScriptedEvent] = Field(default_factory=list)
     handover: Handover | None = None
     care: Care = Care()
+    #: Nursing scenarios: the bedside monitor's alarm limits, and the variants the seed
+    #: chooses between (at least one).
+    monitor: Monitor | None = None
+    variants: list[Variant] = Field(default_factory=list)
     anaesthesia: Anaesthesia = Anaesthesia()
 
     @field_validator("objectives", "briefing")
@@ -526,11 +672,34 @@ class Scenario(_Model):
             self._check_nursing()
         elif self.handover is not None:
             raise FieldError("handover", 'handover only applies to kind = "nursing"')
+        elif self.variants or self.monitor is not None:
+            raise FieldError(
+                "variants" if self.variants else "monitor", 'only applies to kind = "nursing"'
+            )
         return self
 
     def _check_nursing(self) -> None:
         if self.handover is None:
             raise FieldError("handover", "a nursing scenario needs a [handover] table")
+        if self.monitor is None:
+            raise FieldError(
+                "monitor", "a nursing scenario needs a [monitor] table of alarm limits"
+            )
+        if not self.variants:
+            raise FieldError("variants", "a nursing scenario needs at least one [[variants]]")
+        ids = [v.id for v in self.variants]
+        if len(ids) != len(set(ids)):
+            raise FieldError("variants", "variant ids must be unique")
+        for n, v in enumerate(self.variants):
+            for k, site in enumerate(v.sites):
+                if site.site >= self.handover.skin_sites:
+                    raise FieldError(
+                        f"variants.{n}.sites.{k}.site",
+                        f"site {site.site} is not one of the "
+                        f"{self.handover.skin_sites} handover sites",
+                    )
+        if self.handover.site_labels and len(self.handover.site_labels) != self.handover.skin_sites:
+            raise FieldError("handover.site_labels", "give one label per skin site")
         if not self.sites.min <= self.handover.skin_sites <= self.sites.max:
             raise FieldError(
                 "handover.skin_sites",

@@ -356,6 +356,10 @@ class ProcedureSteps:
         )
 
     def _do_discharge_teaching(self, cmd: c.DischargeTeaching) -> None:
+        """One teaching command: one item or several.  What has been taught adds up over the
+        commands (``taught``, and ``missing`` against it), and the introduction
+        (``discharge_teaching_fixed_s``) is paid once, so one item per command and all items in
+        one command take the same time and score the same."""
         self._needle_out("discharge_teaching")
         care = self.scenario.care
         t = self.timing
@@ -365,11 +369,21 @@ class ProcedureSteps:
                 cmd.fever_threshold_c is not None
                 and abs(cmd.fever_threshold_c - care.fever_threshold_c) <= FEVER_TOLERANCE_C
             )
+        before = [
+            item
+            for ev in self.sim.events
+            if ev["type"] == "step_done" and ev.get("step") == "discharge_teaching"
+            for item in ev.get("items", ())
+        ]
+        first = "discharge_teaching" not in self.engine.steps_done
+        taught = list(dict.fromkeys([*before, *cmd.items]))
         self._done(
             "discharge_teaching",
-            t.discharge_teaching_fixed_s + t.discharge_teaching_per_item_s * len(cmd.items),
+            (t.discharge_teaching_fixed_s if first else 0.0)
+            + t.discharge_teaching_per_item_s * len(cmd.items),
             items=list(cmd.items),
-            missing=[k for k in care.teaching if k not in cmd.items],
+            taught=taught,
+            missing=[k for k in care.teaching if k not in taught],
             fever_threshold_c=cmd.fever_threshold_c,
             expected_fever_threshold_c=care.fever_threshold_c,
             fever_threshold_correct=correct,

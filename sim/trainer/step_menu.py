@@ -48,8 +48,10 @@ def discover_step_actions() -> list[StepAction]:
         if not (isinstance(obj, type) and issubclass(obj, BaseModel) and "do" in obj.model_fields):
             continue
         do = obj.model_fields["do"].default
-        if not isinstance(do, str) or do in needle:
-            continue
+        if not isinstance(do, str) or do in needle or do in c.NURSING_NAMES:
+            continue  # the nursing commands have the nurse's station (docs/nursing.md)
+        if do == "notify_anaesthetist":
+            continue  # the harvest's panel offers it under its old name, notify_anesthesia
         required = [(k, f) for k, f in obj.model_fields.items() if k != "do" and f.is_required()]
         if not required:
             actions.append(StepAction(do.replace("_", " "), {"do": do}))

@@ -253,12 +253,28 @@ class RecoveryObservations(_Command):
     _no_repeats = field_validator("checks")(_unique)
 
 
+#: The range a taught fever threshold must lie in (°C).  The threshold itself is the local
+#: policy the scenario sets (``[care] fever_threshold_c``): no donor-specific one was found
+#: (clinical.md §3, Gaps).
+FEVER_THRESHOLD_RANGE_C = (35.0, 42.0)
+
+
 class DischargeTeaching(_Command):
-    """Teach the donor how to care for the sites and when to call; ``items`` taught."""
+    """Teach the donor before discharge: one item per command or several in one; the scoring
+    treats both the same.  ``fever_threshold_c`` is the temperature taught with the
+    ``fever_threshold`` item (your local policy's threshold), 35-42 °C."""
 
     do: Literal["discharge_teaching"] = "discharge_teaching"
     items: Annotated[tuple[Literal[TEACHING_ITEMS], ...], Field(min_length=1, strict=False)]
-    fever_threshold_c: Annotated[float, Field(ge=36, le=42, allow_inf_nan=False)] | None = None
+    fever_threshold_c: (
+        Annotated[
+            float,
+            Field(
+                ge=FEVER_THRESHOLD_RANGE_C[0], le=FEVER_THRESHOLD_RANGE_C[1], allow_inf_nan=False
+            ),
+        ]
+        | None
+    ) = None
 
     _no_repeats = field_validator("items")(_unique)
 
@@ -412,6 +428,22 @@ class JustifyContinuing(_Command):
     reason: Literal[CONTINUE_REASONS]
 
 
+class NotifyAnaesthetist(_Command):
+    """Tell the anaesthetist about the donor's condition (the same response as the old spelling
+    ``notify_anesthesia``, which stays accepted for older logs and harvest scenarios)."""
+
+    do: Literal["notify_anaesthetist"] = "notify_anaesthetist"
+
+
+#: Old spellings of a response, accepted as the same response: alias -> canonical name.
+RESPONSE_ALIASES = {"notify_anesthesia": "notify_anaesthetist"}
+
+
+def canonical_response(name: str) -> str:
+    """A response's canonical name (``notify_anesthesia`` -> ``notify_anaesthetist``)."""
+    return RESPONSE_ALIASES.get(name, name)
+
+
 RESPONSE_COMMANDS = (
     PauseHarvest,
     ResumeHarvest,
@@ -421,6 +453,186 @@ RESPONSE_COMMANDS = (
     GiveFluids,
     Transfuse,
     JustifyContinuing,
+    NotifyAnaesthetist,
+)
+
+
+# --------------------------------------------------------------------------- nursing care
+# The nurse's station (issue 11; docs/nursing.md): recovery after the harvest, discharge and the
+# next-day visit.  sim/scenario/nursing.py carries them out in ``kind = "nursing"`` scenarios.
+# Besides these, a nursing scenario takes ``steri_strips``, ``pressure_dressing``,
+# ``recovery_observations``, ``discharge_teaching``, ``time_out``, ``notify_anaesthetist``
+# (``notify_anesthesia``), ``give_fluids``, ``wait`` and ``end``.
+
+#: How the donor lies: prone (as after the harvest), supine, or flat with the legs raised (the
+#: first response to hypotension).
+NURSING_POSITIONS = ("prone", "supine", "flat_legs_raised")
+#: Analgesia a recovery nurse gives as prescribed (stjude.org: oral pain medicine for 3-4 days).
+ANALGESICS = ("paracetamol", "ibuprofen", "oral_opioid")
+#: The next-day decision after the visit.
+NEXT_DAY_DECISIONS = ("reassure", "treat", "escalate")
+
+
+class TakeHandover(_Command):
+    """Take the handover from theatre: sites, volume collected, anaesthetic, what to watch."""
+
+    do: Literal["handover"] = "handover"
+
+
+class AssessPain(_Command):
+    """Ask the donor to score the pain (0-10) and where it is."""
+
+    do: Literal["assess_pain"] = "assess_pain"
+
+
+class InspectDressing(_Command):
+    """Look at the pressure dressing (or the bare sites) for bleeding, ooze or a haematoma."""
+
+    do: Literal["inspect_dressing"] = "inspect_dressing"
+
+
+class InspectSite(_Command):
+    """Inspect one puncture site with the dressing off: redness, swelling, discharge, bleeding,
+    tenderness.  ``site`` is the handover's site index (0-based)."""
+
+    do: Literal["inspect_site"] = "inspect_site"
+    site: Annotated[int, Field(ge=0, le=7)]
+
+
+class TakeTemperature(_Command):
+    """Take the temperature (°C) on its own."""
+
+    do: Literal["take_temperature"] = "take_temperature"
+
+
+class AskSymptoms(_Command):
+    """Ask the donor how they feel: dizziness, breathlessness, fever, pain, bleeding at home."""
+
+    do: Literal["ask_symptoms"] = "ask_symptoms"
+
+
+class ReviewBloods(_Command):
+    """Review the blood results the scenario gives (haemoglobin, white cells, CRP...)."""
+
+    do: Literal["review_bloods"] = "review_bloods"
+
+
+class PositionDonor(_Command):
+    """Move the donor: prone, supine, or lying flat with the legs raised."""
+
+    do: Literal["position_donor"] = "position_donor"
+    position: Literal[NURSING_POSITIONS]
+
+
+class ApplyPressure(_Command):
+    """Firm direct pressure on one puncture site (before its Steri-Strip) for ``s`` seconds."""
+
+    do: Literal["apply_pressure"] = "apply_pressure"
+    site: Annotated[int, Field(ge=0, le=7)]
+    s: Annotated[float, Field(ge=10, le=1800, allow_inf_nan=False)] = 120.0
+
+
+class GiveAnalgesia(_Command):
+    """Give the prescribed analgesia."""
+
+    do: Literal["give_analgesia"] = "give_analgesia"
+    drug: Literal[ANALGESICS] = "paracetamol"
+
+
+class RemoveDressing(_Command):
+    """Take the pressure dressing off (the next day, at the clinic)."""
+
+    do: Literal["remove_dressing"] = "remove_dressing"
+
+
+class CallDoctor(_Command):
+    """Escalate to the doctor (the harvest team or the on-call doctor)."""
+
+    do: Literal["call_doctor"] = "call_doctor"
+
+
+class Document(_Command):
+    """Write up the care given, the observations and the teaching in the donor's record."""
+
+    do: Literal["document"] = "document"
+
+
+class DischargeReadiness(_Command):
+    """Check the discharge criteria: stable observations, pain controlled, mobilising, an escort
+    home.  Reports each one and whether the donor is ready."""
+
+    do: Literal["discharge_readiness"] = "discharge_readiness"
+
+
+class Discharge(_Command):
+    """Send the donor home."""
+
+    do: Literal["discharge"] = "discharge"
+
+
+class NextDayDecision(_Command):
+    """The decision after the next-day visit: reassure, treat (e.g. a site infection) or
+    escalate to the doctor."""
+
+    do: Literal["next_day_decision"] = "next_day_decision"
+    decision: Literal[NEXT_DAY_DECISIONS]
+
+
+NURSING_COMMANDS = (
+    TakeHandover,
+    AssessPain,
+    InspectDressing,
+    InspectSite,
+    TakeTemperature,
+    AskSymptoms,
+    ReviewBloods,
+    PositionDonor,
+    ApplyPressure,
+    GiveAnalgesia,
+    RemoveDressing,
+    CallDoctor,
+    Document,
+    DischargeReadiness,
+    Discharge,
+    NextDayDecision,
+)
+
+#: The care panel's groups (docs/nursing.md): every command a nursing scenario takes, by what
+#: it is for.  ``wait`` and ``end`` are the clock and the close.
+NURSING_GROUPS: dict[str, tuple[str, ...]] = {
+    "assess": (
+        "handover",
+        "recovery_observations",
+        "assess_pain",
+        "inspect_dressing",
+        "inspect_site",
+        "take_temperature",
+        "ask_symptoms",
+        "review_bloods",
+    ),
+    "intervene": (
+        "position_donor",
+        "apply_pressure",
+        "steri_strips",
+        "pressure_dressing",
+        "give_fluids",
+        "give_analgesia",
+        "remove_dressing",
+    ),
+    "teach": ("discharge_teaching",),
+    "escalate": ("notify_anaesthetist", "call_doctor"),
+    "document": (
+        "document",
+        "discharge_readiness",
+        "discharge",
+        "next_day_decision",
+    ),
+}
+#: Everything a nursing scenario accepts: the groups, the time-out, the clock and the close
+#: (and the old spelling of notify_anaesthetist).
+NURSING_ACCEPTS = frozenset(
+    {name for group in NURSING_GROUPS.values() for name in group}
+    | {"time_out", "wait", "end", "notify_anesthesia"}
 )
 
 
@@ -464,7 +676,24 @@ Command = Annotated[
     | StopHarvest
     | GiveFluids
     | Transfuse
-    | JustifyContinuing,
+    | JustifyContinuing
+    | NotifyAnaesthetist
+    | TakeHandover
+    | AssessPain
+    | InspectDressing
+    | InspectSite
+    | TakeTemperature
+    | AskSymptoms
+    | ReviewBloods
+    | PositionDonor
+    | ApplyPressure
+    | GiveAnalgesia
+    | RemoveDressing
+    | CallDoctor
+    | Document
+    | DischargeReadiness
+    | Discharge
+    | NextDayDecision,
     Field(discriminator="do"),
 ]
 
@@ -479,7 +708,8 @@ NEEDLE_NAMES = _names(NEEDLE_COMMANDS)
 SETUP_NAMES = _names(SETUP_COMMANDS)
 STEP_NAMES = _names(STEP_COMMANDS)
 RESPONSE_NAMES = _names(RESPONSE_COMMANDS)
-COMMAND_NAMES = NEEDLE_NAMES + SETUP_NAMES + STEP_NAMES + RESPONSE_NAMES
+NURSING_NAMES = _names(NURSING_COMMANDS)
+COMMAND_NAMES = NEEDLE_NAMES + SETUP_NAMES + STEP_NAMES + RESPONSE_NAMES + NURSING_NAMES
 
 
 def parse_command(obj: object) -> Command:

@@ -59,6 +59,20 @@ FLUIDS_GIVEN = "fluids_given"
 UNITS_TRANSFUSED = "units_transfused"
 CONTINUATION_JUSTIFIED = "continuation_justified"
 
+# --- the nurse's station (sim/scenario/nursing.py; docs/nursing.md) ---------------------------
+#: The scenario variant the seed chose (a nursing scenario's first event after the profile).
+VARIANT_CHOSEN = "variant_chosen"
+#: A nursing command was carried out (``action`` = its ``do``; what was found, in ``message``).
+CARE_DONE = "care_done"
+#: A monitor value crossed one of the scenario's alarm limits (``key``, ``value``, ``side``).
+MONITOR_ALARM = "monitor_alarm"
+#: An abnormal set of observations was not repeated within the scenario's interval (critical).
+REPEAT_OBSERVATIONS_MISSED = "repeat_observations_missed"
+#: The donor went home before the discharge criteria held (``reasons``) (critical).
+UNSAFE_DISCHARGE = "unsafe_discharge"
+#: The next-day visit ended without acting on the variant's finding (``finding``) (critical).
+FINDING_MISSED = "finding_missed"
+
 #: Event types the simulation emits.
 SIM_EVENT_TYPES = (
     DONOR_PROFILE,
@@ -109,14 +123,25 @@ ENGINE_EVENT_TYPES = (
     UNITS_TRANSFUSED,
     CONTINUATION_JUSTIFIED,
 )
-EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES
+#: Event types the nursing care emits.
+NURSING_EVENT_TYPES = (
+    VARIANT_CHOSEN,
+    CARE_DONE,
+    MONITOR_ALARM,
+    REPEAT_OBSERVATIONS_MISSED,
+    UNSAFE_DISCHARGE,
+    FINDING_MISSED,
+)
+EVENT_TYPES = SIM_EVENT_TYPES + ENGINE_EVENT_TYPES + NURSING_EVENT_TYPES
 
 #: The tip entered tissue where it harms the donor: the needle's critical errors.
 NEEDLE_DANGER_EVENTS = (INNER_TABLE_BREACH, SI_JOINT_ENTRY, SCIATIC_NOTCH_ZONE)
 #: Critical errors the simulation itself records (``Simulation.critical``).
 SIM_CRITICAL_EVENTS = NEEDLE_DANGER_EVENTS + (DANGER_ZONE_ASPIRATION, DONOR_VOLUME_LIMIT_EXCEEDED)
 #: Every critical error a scenario's rubric can list; any one fails the attempt.
-CRITICAL_EVENTS = SIM_CRITICAL_EVENTS + (MISSED_REQUIRED_RESPONSE,)
+#: The nursing care's critical errors (a scenario lists the ones it holds to).
+NURSING_CRITICAL_EVENTS = (REPEAT_OBSERVATIONS_MISSED, UNSAFE_DISCHARGE, FINDING_MISSED)
+CRITICAL_EVENTS = SIM_CRITICAL_EVENTS + (MISSED_REQUIRED_RESPONSE,) + NURSING_CRITICAL_EVENTS
 
 #: Emitted while the needle is still moving, at a tissue boundary (they do not tell where the
 #: tip came to rest).
