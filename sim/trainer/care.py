@@ -8,15 +8,18 @@ fever threshold), asks for the number.
 
 Keys: the group's number (1-5), then the action's number within it (1-9): every action is two
 inputs away by keyboard, and two clicks by mouse (the group's tab, then the action's button).
-An action that asks for a value takes a third input to open the number field (it is the action's
-own press), then the typed digits and Enter confirm it.
+An action with options (which puncture, which position, which drug, which decision) takes a
+third input, the option's number or click.  An action that needs a value (the fever threshold)
+opens a number field on its second input; the typed digits and Enter send it.
 
-The catalogue names commands by their ``do``; an entry whose command the vocabulary does not
-have is left out, so the menu follows the core as it grows.
+The groups and their commands are the core's (``sim.vocabulary.commands.NURSING_GROUPS``,
+docs/nursing.md); the options are read from each command's fields, so the panel follows the
+vocabulary as it grows.
 """
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,15 +60,29 @@ class ValuePrompt:
 
 
 @dataclass(frozen=True)
+class Choice:
+    label: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class CareAction:
+    """One entry of the care panel: a command, maybe with a choice (which site, which drug:
+    the third input) or a value to type (the fever threshold)."""
+
     group: str
     label: str
     command: dict[str, Any]
     value: ValuePrompt | None = None
+    choices: tuple[Choice, ...] = ()
 
-    def build(self, value: float | None = None) -> dict[str, Any]:
-        """The command dict to send (with the typed value, when the action asks for one)."""
+    def build(self, value: float | None = None, choice: int | None = None) -> dict[str, Any]:
+        """The command dict to send: with the typed value and the chosen option (from 0)."""
         cmd = dict(self.command)
+        if self.choices:
+            if choice is None or not 0 <= choice < len(self.choices):
+                raise ValueError(f"{self.label}: choose one of {len(self.choices)}")
+            cmd.update(self.choices[choice].fields)
         if self.value is not None:
             if value is None:
                 raise ValueError(f"{self.label} needs {self.value.label}")
@@ -92,22 +109,70 @@ class CareMenu:
         items = self.groups.get(GROUPS[group_no - 1], [])
         return items[action_no - 1] if 1 <= action_no <= len(items) else None
 
+    def inputs_for(self, command: dict[str, Any]) -> tuple[int, int, int | None, float | None]:
+        """How the window sends ``command``: (group number, action number, option number from
+        1 or None, value to type or None).  Commands are compared as the vocabulary reads them
+        (defaults filled in, lists as sets).  LookupError when the panel cannot send it."""
+        want = _normal(command)
+        for action in self.actions():
+            value = None
+            if action.value is not None:
+                value = command.get(action.value.field)
+                if value is None:
+                    continue
+            options = range(len(action.choices)) if action.choices else [None]
+            for choice in options:
+                if _normal(action.build(value, choice)) == want:
+                    g, n = self.keys_for(action)
+                    return g, n, None if choice is None else choice + 1, value
+        raise LookupError(f"the care panel has no action for {command}")
 
-def _known(do: str) -> bool:
-    return do in _COMMAND_NAMES
+
+def _normal(command: dict[str, Any]) -> dict[str, Any]:
+    full = c.parse_command(dict(command)).model_dump()
+    return {k: tuple(sorted(v)) if isinstance(v, list | tuple) else v for k, v in full.items()}
 
 
-_COMMAND_NAMES: frozenset[str] = frozenset(
-    obj.model_fields["do"].default
+_COMMAND_MODELS: dict[str, type] = {
+    obj.model_fields["do"].default: obj
     for obj in vars(c).values()
     if isinstance(obj, type) and issubclass(obj, c._Command) and "do" in obj.model_fields
-)
+}
+
+#: Labels of the nursing commands (the core's ``NURSING_GROUPS`` says which group each is in).
+LABELS: dict[str, str] = {
+    "handover": "Take the handover",
+    "recovery_observations": "Full set of observations",
+    "assess_pain": "Assess pain (0-10)",
+    "inspect_dressing": "Check the dressing",
+    "inspect_site": "Inspect a site",
+    "take_temperature": "Take her temperature",
+    "ask_symptoms": "Ask how she feels",
+    "review_bloods": "Review the blood results",
+    "position_donor": "Position her",
+    "apply_pressure": "Press on a puncture (2 min)",
+    "steri_strips": "Steri-Strips on the punctures",
+    "pressure_dressing": "Pressure dressing",
+    "give_fluids": "Give fluids (500 mL, prescribed)",
+    "give_analgesia": "Give analgesia",
+    "remove_dressing": "Remove the dressing",
+    "notify_anaesthetist": "Tell the anaesthetist",
+    "call_doctor": "Call the doctor",
+    "document": "Write up the care",
+    "discharge_readiness": "Check discharge criteria",
+    "discharge": "Discharge her home",
+    "next_day_decision": "Decide: reassure, treat, escalate",
+    "end": "Finish: sign off and debrief",
+}
+CHOICE_WORDS: dict[str, str] = {
+    "flat_legs_raised": "flat, legs raised",
+    "oral_opioid": "oral opioid",
+}
 
 
 def _teaching(scenario) -> list[str]:
     care = getattr(scenario, "care", None)
-    items = list(getattr(care, "teaching", None) or [])
-    return items or list(c.TEACHING_ITEMS)
+    return list(getattr(care, "teaching", None) or [])
 
 
 def _skin_sites(scenario) -> int:
@@ -115,38 +180,80 @@ def _skin_sites(scenario) -> int:
     return int(getattr(handover, "skin_sites", 0) or scenario.sites.max)
 
 
+def _site_labels(scenario) -> list[str]:
+    n = _skin_sites(scenario)
+    handover = getattr(scenario, "handover", None)
+    labels = list(getattr(handover, "site_labels", None) or [])
+    return [labels[i] if i < len(labels) else f"site {i + 1}" for i in range(n)]
+
+
 def fever_prompt() -> ValuePrompt:
-    return ValuePrompt("fever_threshold_c", "the fever threshold", "°C", 35.0, 42.0, 1)
+    lo, hi = getattr(c, "FEVER_THRESHOLD_RANGE_C", (35.0, 42.0))
+    return ValuePrompt("fever_threshold_c", "the fever threshold", "°C", float(lo), float(hi), 1)
+
+
+def _literal_choices(model: type, name: str) -> tuple[str, ...]:
+    fld = model.model_fields.get(name)
+    if fld is None:
+        return ()
+    args = typing.get_args(fld.annotation)
+    if typing.get_origin(fld.annotation) is typing.Literal:
+        return tuple(a for a in args if isinstance(a, str))
+    return ()
+
+
+def _action(scenario, group: str, do: str) -> list[CareAction]:
+    """The panel entries for one nursing command."""
+    model = _COMMAND_MODELS.get(do)
+    if model is None:
+        return []
+    label = LABELS.get(do, do.replace("_", " ").capitalize())
+    sites = [Choice(text, {"site": i}) for i, text in enumerate(_site_labels(scenario))]
+    if do in ("inspect_site", "apply_pressure"):
+        return [CareAction(group, label, {"do": do}, choices=tuple(sites))]
+    if do == "steri_strips":
+        n = _skin_sites(scenario)
+        return [CareAction(group, f"Steri-Strips on all {n} punctures", {"do": do, "count": n})]
+    if do == "discharge_teaching":
+        items = _teaching(scenario)
+        out = [
+            CareAction(
+                group,
+                TEACHING_LABELS.get(item, item.replace("_", " ")),
+                {"do": do, "items": [item]},
+                fever_prompt() if item == "fever_threshold" else None,
+            )
+            for item in items
+        ]
+        if len(items) > 1:
+            out.append(
+                CareAction(
+                    group,
+                    "Everything above, in one talk",
+                    {"do": do, "items": list(items)},
+                    fever_prompt() if "fever_threshold" in items else None,
+                )
+            )
+        return out
+    for name in ("position", "drug", "decision"):
+        options = _literal_choices(model, name)
+        if options:
+            choices = tuple(
+                Choice(CHOICE_WORDS.get(o, o.replace("_", " ")), {name: o}) for o in options
+            )
+            return [CareAction(group, label, {"do": do}, choices=choices)]
+    return [CareAction(group, label, {"do": do})]
 
 
 def care_menu(scenario) -> CareMenu:
-    """The care panel's actions for ``scenario``, by group (each group at most 9)."""
-    sites = _skin_sites(scenario)
-    catalogue: list[CareAction] = [
-        CareAction("assess", "Check identity against the handover", {"do": "time_out"}),
-        CareAction("assess", "Full set of observations", {"do": "recovery_observations"}),
-        CareAction(
-            "intervene",
-            f"Steri-Strip each puncture ({sites})",
-            {"do": "steri_strips", "count": sites},
-        ),
-        CareAction("intervene", "Pressure dressing over the sites", {"do": "pressure_dressing"}),
-        *[
-            CareAction(
-                "teach",
-                TEACHING_LABELS.get(item, item.replace("_", " ")),
-                {"do": "discharge_teaching", "items": [item]},
-                fever_prompt() if item == "fever_threshold" else None,
-            )
-            for item in _teaching(scenario)
-        ],
-        CareAction("escalate", "Call the anaesthetist", {"do": "notify_anesthesia"}),
-        CareAction("document", "Sign the care record and finish", {"do": "end"}),
-    ]
+    """The care panel's actions for ``scenario``, by group (each group at most 9), from the
+    core's ``NURSING_GROUPS``; finishing (``end``) is the last of the document group."""
+    table: dict[str, tuple[str, ...]] = dict(getattr(c, "NURSING_GROUPS", {}))
     menu = CareMenu({g: [] for g in GROUPS})
-    for action in catalogue:
-        if _known(action.command["do"]):
-            menu.groups[action.group].append(action)
+    for group in GROUPS:
+        for do in table.get(group, ()):
+            menu.groups[group].extend(_action(scenario, group, do))
+    menu.groups["document"].append(CareAction("document", LABELS["end"], {"do": "end"}))
     for g, items in menu.groups.items():
         if len(items) > MAX_PER_GROUP:
             raise ValueError(f"care group {g} has {len(items)} actions; at most {MAX_PER_GROUP}")
@@ -165,3 +272,11 @@ def parse_value(text: str, prompt: ValuePrompt) -> tuple[float | None, str]:
             f"{prompt.unit}"
         )
     return v, ""
+
+
+#: Letting time pass: W opens a field for the minutes (as the fever threshold's).
+WAIT_PROMPT = ValuePrompt("s", "the minutes to let pass", "min", 0.1, 120.0, 1)
+
+
+def wait_command(minutes: float) -> dict[str, Any]:
+    return {"do": "wait", "s": round(minutes * 60.0, 1)}

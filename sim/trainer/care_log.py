@@ -58,7 +58,7 @@ def _observed(obs: dict) -> str:
 def _step_text(ev: dict) -> tuple[str, str] | None:
     step = str(ev.get("step", ""))
     if step == "time_out":
-        return "Identity checked against the wristband and the handover.", "good"
+        return "Identity checked against the wristband.", "good"
     if step == "steri_strips":
         n = ev.get("count", "")
         ok = ev.get("matches_sites", True)
@@ -79,25 +79,50 @@ def _step_text(ev: dict) -> tuple[str, str] | None:
     return (label[:1].upper() + label[1:] + ".") if label else None, "info"
 
 
+#: Events the log shows in red: a safety lapse the rubric counts.
+DANGER_EVENTS = frozenset(
+    (
+        "missed_required_response",
+        "repeat_observations_missed",
+        "unsafe_discharge",
+        "finding_missed",
+        "monitor_alarm",
+    )
+)
+#: Events whose message is a warning: something happened to the donor.
+WARN_EVENTS = frozenset(("donor_hypotension", "anaesthetist_escalation"))
+
+
+def _entry(ev: dict) -> tuple[str, str] | None:
+    t = ev.get("type")
+    message = ev.get("message")
+    if t == "scenario_event" and message:
+        return str(message), "warn" if ev.get("phase") == "fired" else "info"
+    if t in DANGER_EVENTS and message:
+        return str(message), "danger"
+    if t == "missed_required_response":
+        who = str(ev.get("response", "")).replace("_", " ")
+        return f"Missed: {who} was needed and not done in time.", "danger"
+    if t in WARN_EVENTS and message:
+        return str(message), "warn"
+    if t == "step_done":
+        found = _step_text(ev)
+        if found and message:  # the core's own words about the step, after what was done
+            return f"{found[0]} {message}", "warn" if ev.get("abnormal") else found[1]
+        return found
+    if t == "care_done" and message:
+        return str(message), "info"
+    if t == "response_made" and not message:
+        return None  # the care_done beside it says what was done
+    return None
+
+
 def care_log(events: list[dict]) -> list[LogEntry]:
     """The bedside's events in words, oldest first, with the clock's jumps between them."""
     out: list[LogEntry] = []
     last_t = 0.0
     for ev in events:
-        t = ev.get("type")
-        found: tuple[str | None, str] | None = None
-        if t == "scenario_event" and ev.get("message"):
-            found = (str(ev["message"]), "warn" if ev.get("phase") == "fired" else "info")
-        elif t == "step_done":
-            found = _step_text(ev)
-        elif t == "response_made":
-            who = str(ev.get("response", "")).replace("_", " ")
-            found = (f"Done: {who}" + (" (late)." if ev.get("late") else "."), "info")
-        elif t == "missed_required_response":
-            who = str(ev.get("response", "")).replace("_", " ")
-            found = (f"Missed: {who} was needed and not done in time.", "danger")
-        elif t == "care_feedback" and ev.get("message"):
-            found = (str(ev["message"]), str(ev.get("kind", "info")))
+        found = _entry(ev)
         if not found or not found[0]:
             continue
         ts = float(ev.get("t_s", 0.0))

@@ -1,13 +1,11 @@
-"""The donor in recovery as the nursing screen draws it, read from the event log (no pygame).
+"""The donor at the bedside as the nursing screen draws her, from the core's nursing state (no
+pygame).
 
-``RecoveryPicture`` is what a nurse at the bedside sees: how the donor lies, each puncture site
-with what has been done to it (pressure, a Steri-Strip, the dressing over it) and what it shows
-(oozing, a haematoma), and the bedside monitor's numbers with their alarm limits.  It is built
-from the attempt's events and the scenario engine's donor state only, so the screen draws state
-and never keeps its own.
-
-``Alarm limits`` come from the scenario's monitor limits when it sets them, else the
-defaults below (an adult recovery-room monitor's usual settings).
+``recovery_picture`` turns ``attempt.nursing.state()`` (docs/nursing.md) into what the screen
+draws: how she lies, each puncture with what has been done to it (pressure, a Steri-Strip, the
+dressing over it) and what it shows (oozing or bleeding, a haematoma, redness, swelling,
+discharge), the dressing, and the bedside monitor's numbers with their alarms.  The screen keeps
+no state of its own: it draws this, rebuilt when the event log grows.
 """
 
 from __future__ import annotations
@@ -15,31 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-POSITIONS = ("prone", "supine", "legs_raised")
-
-#: Recovery-monitor alarm limits when the scenario sets none: (low, high); None = no limit.
-DEFAULT_LIMITS: dict[str, tuple[float | None, float | None]] = {
-    "heart_rate_bpm": (50.0, 110.0),
-    "systolic_mmhg": (90.0, 160.0),
-    "spo2_pct": (94.0, None),
-    "respiratory_rate_per_min": (10.0, 24.0),
-    "temperature_c": (35.5, 38.0),
+POSITIONS = ("prone", "supine", "flat_legs_raised")
+POSITION_WORDS = {
+    "prone": "prone",
+    "supine": "on her back",
+    "flat_legs_raised": "lying flat, legs raised",
 }
-VITAL_KEYS = tuple(DEFAULT_LIMITS)
 
 
 @dataclass
 class SiteState:
     index: int
+    label: str
     side: str  # "left" or "right": which posterior crest
-    pressure: bool = False  # direct pressure has been held on it
+    pressure: bool = False  # firm pressure held long enough
+    pressing_s: float = 0.0
     strip: bool = False
-    dressed: bool = False
-    bleeding: bool = False
+    bleeding: str = "none"  # none, ooze, active
     haematoma: bool = False
     redness: bool = False
+    swelling: bool = False
     discharge: bool = False
-    uncovered: bool = False  # the dressing taken off (next day)
+    inspected: bool = False
 
 
 @dataclass
@@ -47,141 +42,94 @@ class RecoveryPicture:
     position: str = "prone"
     sites: list[SiteState] = field(default_factory=list)
     vitals: dict[str, float] = field(default_factory=dict)
-    limits: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    alarms: dict[str, str] = field(default_factory=dict)  # key: "low" / "high"
     dressing_on: bool = False
+    dressing_removed: bool = False
+    dressing_state: str = "none"  # none, dry_intact, ooze, soaked, removed
     dressing_checked: bool = False
     observed_at_s: float | None = None  # when the last set of observations was taken
-
-    def alarms(self) -> dict[str, str]:
-        """Each vital sign outside its limits: 'low' or 'high'."""
-        out: dict[str, str] = {}
-        for key, (lo, hi) in self.limits.items():
-            v = self.vitals.get(key)
-            if v is None:
-                continue
-            if lo is not None and v < lo:
-                out[key] = "low"
-            elif hi is not None and v > hi:
-                out[key] = "high"
-        return out
+    observations_due_s: float | None = None
+    observations_overdue: bool = False
+    clock_now: str = ""  # the ward clock, HH:MM
+    phase: str = "recovery"
+    pain_score: float | None = None
+    prompts: list[dict] = field(default_factory=list)
 
 
-def monitor_limits(scenario) -> dict[str, tuple[float | None, float | None]]:
-    """The scenario's alarm limits (its ``monitor`` table, when it has one) over the defaults."""
-    limits = dict(DEFAULT_LIMITS)
-    care = getattr(scenario, "care", None)
-    fever = getattr(care, "fever_threshold_c", None)
-    if fever is not None:
-        limits["temperature_c"] = (limits["temperature_c"][0], float(fever))
-    mon = getattr(scenario, "monitor", None)
-    if mon is not None:
-        raw = mon.model_dump() if hasattr(mon, "model_dump") else dict(mon)
-        for key, value in raw.items():
-            _limit_into(limits, key, value)
-    return limits
+def _side(label: str, index: int, n: int) -> str:
+    if "left" in label:
+        return "left"
+    if "right" in label:
+        return "right"
+    return "left" if index < (n + 1) // 2 else "right"
 
 
-def _limit_into(limits: dict, key: str, value: Any) -> None:
-    """One monitor-limit field: 'heart_rate_bpm = [50, 110]' or 'heart_rate_bpm_min = 50'."""
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        limits[key] = (value[0], value[1])
-        return
-    if not isinstance(value, (int, float)) or value is None:
-        return
-    for suffix, i in (("_min", 0), ("_low", 0), ("_max", 1), ("_high", 1)):
-        if key.endswith(suffix):
-            base = key[: -len(suffix)]
-            lo, hi = limits.get(base, (None, None))
-            limits[base] = (float(value), hi) if i == 0 else (lo, float(value))
-            return
-
-
-def _site_sides(n: int) -> list[str]:
-    """The handover's punctures: half over each posterior crest (left first)."""
-    return ["left" if i < (n + 1) // 2 else "right" for i in range(n)]
-
-
-def _sites_named(ev: dict, n: int) -> list[int]:
-    """Which sites an event is about: its ``site`` (0-based) or ``sites``, else all of them."""
-    if isinstance(ev.get("site"), int):
-        return [ev["site"]] if 0 <= ev["site"] < n else []
-    if isinstance(ev.get("sites"), (list, tuple)):
-        return [s for s in ev["sites"] if isinstance(s, int) and 0 <= s < n]
-    return list(range(n))
-
-
-def recovery_picture(scenario, events: list[dict], donor_state: dict) -> RecoveryPicture:
-    """What the nursing screen shows now, from the scenario, the event log and the donor state."""
-    handover = getattr(scenario, "handover", None)
-    n = int(getattr(handover, "skin_sites", 0) or 0)
-    pic = RecoveryPicture(
-        position=str(getattr(handover, "position", None) or "prone"),
-        sites=[SiteState(i, side) for i, side in enumerate(_site_sides(n))],
-        limits=monitor_limits(scenario),
+def recovery_picture(state: dict[str, Any]) -> RecoveryPicture:
+    """What the nursing screen shows, from the core's nursing state."""
+    sites_in = list(state.get("sites") or [])
+    sites = []
+    for i, s in enumerate(sites_in):
+        label = str(s.get("label", f"site {i + 1}"))
+        found = s.get("findings") or {}
+        sites.append(
+            SiteState(
+                index=int(s.get("index", i)),
+                label=label,
+                side=_side(label, i, len(sites_in)),
+                pressure=bool(s.get("pressure_done")),
+                pressing_s=float(s.get("pressure_s") or 0.0),
+                strip=bool(s.get("strip")),
+                bleeding=str(s.get("bleeding") or "none"),
+                haematoma=bool(s.get("haematoma")),
+                redness=bool(found.get("redness")),
+                swelling=bool(found.get("swelling")),
+                discharge=bool(found.get("discharge")),
+                inspected=bool(s.get("inspected")),
+            )
+        )
+    dressing = state.get("dressing") or {}
+    monitor = state.get("monitor") or {}
+    obs = state.get("observations") or {}
+    pain = state.get("pain") or {}
+    position = str(state.get("position") or "prone")
+    return RecoveryPicture(
+        position=position if position in POSITIONS else "supine",
+        sites=sites,
+        vitals={k: float(v) for k, v in (monitor.get("vitals") or {}).items() if v is not None},
+        alarms={k: str(v) for k, v in (monitor.get("alarms") or {}).items() if v},
+        dressing_on=bool(dressing.get("on")),
+        dressing_removed=bool(dressing.get("removed")),
+        dressing_state=str(dressing.get("state") or "none"),
+        dressing_checked=dressing.get("checked_s") is not None,
+        observed_at_s=obs.get("last_s"),
+        observations_due_s=obs.get("next_due_s"),
+        observations_overdue=bool(obs.get("overdue")),
+        clock_now=str((state.get("clock") or {}).get("now_hhmm") or ""),
+        phase=str(state.get("phase") or "recovery"),
+        pain_score=pain.get("score") if pain.get("assessed_s") is not None else None,
+        prompts=list(state.get("prompts") or []),
     )
-    for ev in events:
-        _apply_event(pic, ev, n)
-    for key, value in donor_state.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            pic.vitals[key] = float(value)
-    if pic.position not in POSITIONS:
-        pic.position = "supine"
-    return pic
 
 
-def _apply_event(pic: RecoveryPicture, ev: dict, n: int) -> None:
-    t = ev.get("type")
-    what = ev.get("step") or ev.get("response") or ev.get("action") or ""
-    if t in ("step_done", "response_made", "care_done", "nursing_action"):
-        if what in ("direct_pressure", "apply_pressure"):
-            for i in _sites_named(ev, n):
-                pic.sites[i].pressure = True
-                pic.sites[i].bleeding = False
-        elif what == "steri_strips":
-            for i in range(min(n, int(ev.get("count", n) or n))):
-                pic.sites[i].strip = True
-        elif what == "pressure_dressing":
-            pic.dressing_on = True
-            for s in pic.sites:
-                s.dressed = True
-        elif what in ("check_dressing", "inspect_dressing"):
-            pic.dressing_checked = True
-        elif what in ("remove_dressing",):
-            pic.dressing_on = False
-            for s in pic.sites:
-                s.dressed, s.uncovered = False, True
-        elif what in ("lie_flat", "legs_raised", "lie_flat_legs_raised"):
-            pic.position = "legs_raised"
-        elif what == "recovery_observations":
-            pic.observed_at_s = float(ev.get("t_s", 0.0))
-        pos = ev.get("position")
-        if isinstance(pos, str) and what in ("position", "reposition", "turn", "sit_up"):
-            pic.position = pos
-    elif t in ("repositioned", "positioned") and isinstance(ev.get("position"), str):
-        pic.position = ev["position"]
-    # What the sites show: a finding names a site and what it shows.
-    finding = ev.get("finding") or ev.get("site_state")
-    if isinstance(finding, dict):
-        finding = [finding]
-    if isinstance(finding, list):
-        for f in finding:
-            if isinstance(f, dict):
-                _site_finding(pic, f, n)
-    elif t in ("site_bleeding", "site_haematoma", "site_infection"):
-        _site_finding(pic, {**ev, "kind": t.removeprefix("site_")}, n)
-
-
-def _site_finding(pic: RecoveryPicture, f: dict, n: int) -> None:
-    kind = str(f.get("kind") or f.get("finding") or "")
-    for i in _sites_named(f, n):
-        s = pic.sites[i]
-        if kind in ("bleeding", "ooze", "oozing"):
-            s.bleeding = True
-        elif kind in ("haematoma", "hematoma"):
-            s.haematoma = True
-        elif kind in ("infection", "redness"):
-            s.redness = True
-            s.discharge = s.discharge or kind == "infection"
-        for flag in ("bleeding", "haematoma", "redness", "discharge"):
-            if isinstance(f.get(flag), bool):
-                setattr(s, flag, f[flag])
+def sites_summary(pic: RecoveryPicture) -> str:
+    """One line on the punctures: what covers them, what they show."""
+    n = len(pic.sites)
+    if pic.dressing_on:
+        words = {"dry_intact": "dry and intact", "ooze": "oozing", "soaked": "soaked"}
+        text = "Dressing on"
+        if pic.dressing_checked:
+            text += ": " + words.get(pic.dressing_state, pic.dressing_state.replace("_", " "))
+        return text
+    strips = sum(s.strip for s in pic.sites)
+    pressed = sum(s.pressure for s in pic.sites)
+    bleeding = sum(s.bleeding != "none" for s in pic.sites)
+    parts = [f"{n} punctures"]
+    if pic.dressing_removed:
+        parts.append("dressing off")
+    if pressed:
+        parts.append(f"{pressed} pressed")
+    if strips:
+        parts.append(f"{strips} strips")
+    if bleeding:
+        parts.append(f"{bleeding} bleeding")
+    return ", ".join(parts)

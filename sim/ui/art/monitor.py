@@ -15,7 +15,7 @@ import pygame
 from sim.ui import theme
 from sim.ui.render import Painter
 
-SWEEP_S = 4.0  # seconds of trace across the strip
+SWEEP_S = 3.0  # seconds of trace across the strip
 SWEEP_HZ = 12.0  # redraws a second while the monitor is shown
 ECG = (70, 220, 120)
 PLETH = (86, 196, 240)
@@ -51,11 +51,11 @@ def ecg_mv(phase: float) -> float:
     """Lead II over one beat (``phase`` 0-1): P wave, QRS complex, T wave."""
     x = phase % 1.0
     return (
-        0.12 * _g(x, 0.14, 0.022)
-        - 0.10 * _g(x, 0.245, 0.008)
-        + 1.0 * _g(x, 0.265, 0.009)
-        - 0.22 * _g(x, 0.285, 0.010)
-        + 0.28 * _g(x, 0.52, 0.05)
+        0.12 * _g(x, 0.13, 0.03)
+        - 0.12 * _g(x, 0.235, 0.012)
+        + 1.0 * _g(x, 0.26, 0.014)
+        - 0.25 * _g(x, 0.288, 0.014)
+        + 0.28 * _g(x, 0.50, 0.055)
     )
 
 
@@ -69,7 +69,7 @@ def resp_fraction(t_s: float, rr: float) -> float:
     return 0.5 + 0.45 * math.sin(2 * math.pi * t_s * rr / 60.0)
 
 
-def _trace(p: Painter, rect: pygame.Rect, colour, value, t_s: float, step: float = 2.0) -> None:
+def _trace(p: Painter, rect: pygame.Rect, colour, value, t_s: float, step: float = 1.0) -> None:
     """One sweeping trace: the newest sample at the sweep bar, the oldest just after it (the
     gap a real monitor leaves as it writes over the old sweep)."""
     head = (t_s % SWEEP_S) / SWEEP_S * rect.width

@@ -118,7 +118,7 @@ def body_outline(position: str) -> tuple[list[Point], list[Point]]:
         upper, lower = mid + front, np.maximum(0.0, mid - back)
     up = list(zip(xs.tolist(), upper.tolist(), strict=True))
     lo = list(zip(xs.tolist(), lower.tolist(), strict=True))
-    if position == "legs_raised":
+    if position == "flat_legs_raised":
         up, lo = _raise_legs(up), _raise_legs(lo)
     return up, lo
 
@@ -150,7 +150,7 @@ def draw_bedside(
     ppm = min(box.width / (BODY_MM + 260), box.height / 760.0)
     x0 = box.x + (box.width - (BODY_MM + 200) * ppm) / 2 + 100 * ppm
     mattress_y = box.bottom - 230 * ppm
-    tilt = position == "legs_raised"
+    tilt = position == "flat_legs_raised"
 
     def at(x: float, y: float) -> Point:
         return (x0 + x * ppm, mattress_y - y * ppm)
@@ -174,7 +174,7 @@ def draw_bedside(
     p.aaline(TROLLEY_DARK, at(-90, -72), at(HIP_MM, -72), max(1.0, 4 * ppm))
     p.aaline(TROLLEY_DARK, at(HIP_MM, -72), at(BODY_MM + 60, foot_rise - 72), max(1.0, 4 * ppm))
     # A pillow under the head (supine) or the turned face (prone); none when lying flat.
-    if position != "legs_raised":
+    if position != "flat_legs_raised":
         pillow = [at(-60 + 330 * t, 0 + 62 * math.sin(math.pi * t)) for t in np.linspace(0, 1, 16)]
         pillow += [at(270 - 330 * t, -2) for t in np.linspace(0, 1, 4)]
         p.aapolygon(PILLOW, pillow, "pillow")
@@ -321,19 +321,24 @@ def paint_bare_back(
     return surf
 
 
-def site_spots(anatomy: Anatomy, n: int) -> list[tuple[float, float, str]]:
-    """Where the handover's ``n`` punctures lie (dorsal mm and side): over each posterior crest,
-    one near the PSIS and the next a little cranial and lateral of it."""
+def site_spots(anatomy: Anatomy, sites: list[tuple[str, str]]) -> list[tuple[float, float]]:
+    """Where the handover's punctures lie (dorsal mm), from each one's side and label: over
+    that posterior crest, the first ("upper") a little cranial and lateral of the PSIS, the
+    next ("lower") near it."""
     s = anatomy.scale
-    per_side = [(4.0, 6.0), (22.0, 26.0), (10.0, 44.0), (30.0, 8.0)]
+    spots = ((24.0, 30.0), (6.0, 4.0), (12.0, 52.0), (32.0, 10.0))
     out = []
-    left = (n + 1) // 2
-    for i in range(n):
-        side = "left" if i < left else "right"
-        j = i if side == "left" else i - left
-        lat, cra = per_side[j % len(per_side)]
-        x, y = anatomy.to_dorsal(side, lat * s, cra * s)
-        out.append((x, y, side))
+    seen = {"left": 0, "right": 0}
+    for side, label in sites:
+        j = seen[side]
+        seen[side] += 1
+        if "upper" in label:
+            lat, cra = spots[0]
+        elif "lower" in label:
+            lat, cra = spots[1]
+        else:
+            lat, cra = spots[j % len(spots)]
+        out.append(anatomy.to_dorsal(side, lat * s, cra * s))
     return out
 
 
@@ -374,18 +379,35 @@ def draw_haematoma(p: Painter, centre: Point, ppm: float) -> None:
     p.translucent((255, 255, 255), 40, patient._circle((cx - 6 * ppm, cy - 5 * ppm), 6 * ppm), "")
 
 
-def draw_redness(p: Painter, centre: Point, ppm: float, discharge: bool) -> None:
-    """Infection: spreading redness around the puncture, and a bead of pus when it discharges."""
+def draw_redness(
+    p: Painter, centre: Point, ppm: float, discharge: bool, swelling: bool = False
+) -> None:
+    """Infection: spreading redness around the puncture (wider and shinier when swollen), and a
+    bead of pus when it discharges."""
     cx, cy = centre
-    for r, alpha in ((26, 50), (16, 80), (8, 90)):
+    k = 1.4 if swelling else 1.0
+    if swelling:
+        p.translucent((255, 230, 220), 50, patient._circle((cx - 5 * ppm, cy - 5 * ppm), 9 * ppm))
+    for r0, alpha in ((26, 50), (16, 80), (8, 90)):
+        r = r0 * k
         p.translucent(REDNESS, alpha, patient._circle((cx, cy), r * ppm, 24), "redness")
     if discharge:
         p.aacircle((226, 210, 140), (cx + 1 * ppm, cy + 1 * ppm), 2.5 * ppm)
 
 
-def draw_ooze(p: Painter, centre: Point, ppm: float, through: bool) -> None:
-    """Blood: a bright bead at an open puncture, or a spreading stain through a dressing."""
+def draw_ooze(p: Painter, centre: Point, ppm: float, through: bool, heavy: bool = False) -> None:
+    """Blood: a bead at an open puncture (a trickle when it bleeds), or a stain through the
+    dressing (spreading wide when it is soaked)."""
     cx, cy = centre
+    if through and heavy:
+        pts = [
+            (
+                cx + 30 * ppm * math.cos(a) * (1 + 0.25 * math.sin(4 * a)),
+                cy + 26 * ppm * math.sin(a),
+            )
+            for a in np.linspace(0, 2 * math.pi, 36, endpoint=False)
+        ]
+        p.translucent(BLOOD, 150, pts, "blood soaking the dressing")
     if through:
         pts = [
             (cx + 16 * ppm * math.cos(a) * (1 + 0.2 * math.sin(5 * a)), cy + 13 * ppm * math.sin(a))
@@ -395,4 +417,7 @@ def draw_ooze(p: Painter, centre: Point, ppm: float, through: bool) -> None:
         p.translucent((120, 10, 20), 140, patient._circle((cx, cy), 6 * ppm), "blood")
     else:
         p.aacircle(BLOOD, (cx, cy + 2 * ppm), 3.5 * ppm)
-        p.aaline(BLOOD, (cx, cy + 2 * ppm), (cx + 1 * ppm, cy + 14 * ppm), max(1.0, 2 * ppm))
+        trickle = 30 if heavy else 12
+        p.aaline(BLOOD, (cx, cy + 2 * ppm), (cx + 1 * ppm, cy + trickle * ppm), max(1.0, 2 * ppm))
+        if heavy:
+            p.aacircle(BLOOD, (cx + 1 * ppm, cy + trickle * ppm), 3 * ppm)

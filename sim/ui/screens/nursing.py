@@ -20,11 +20,20 @@ from __future__ import annotations
 import pygame
 
 from sim.run.actions import command_from_obj
-from sim.trainer.care import GROUP_LABELS, GROUPS, CareAction, care_menu, parse_value
+from sim.trainer.care import (
+    GROUP_LABELS,
+    GROUPS,
+    WAIT_PROMPT,
+    CareAction,
+    ValuePrompt,
+    care_menu,
+    parse_value,
+    wait_command,
+)
 from sim.trainer.care_log import care_log, clock_text
 from sim.trainer.debrief import score
 from sim.trainer.modes import Mode
-from sim.trainer.recovery import RecoveryPicture, recovery_picture
+from sim.trainer.recovery import POSITION_WORDS, RecoveryPicture, recovery_picture, sites_summary
 from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.art import recovery
@@ -41,11 +50,6 @@ NUMBER_KEYS = {
 TAB_W = 136
 ROW_H = 32
 ROW_GAP = 4
-POSITION_WORDS = {
-    "prone": "prone",
-    "supine": "on her back",
-    "legs_raised": "lying flat, legs raised",
-}
 KIND_COLOURS = {
     "good": theme.GOOD,
     "warn": theme.ORANGE,
@@ -67,6 +71,8 @@ class NursingView(View):
         self.group = 0  # the group shown
         self.armed = False  # a group's number was pressed: the next number is an action
         self.asking: CareAction | None = None  # the action whose value is being typed
+        self.choosing: CareAction | None = None  # the action whose option is being chosen
+        self.waiting = False  # the minutes to let pass are being typed
         self.typed = ""
         self.anim_s = 0.0
         self.hover = (0, 0)
@@ -75,6 +81,7 @@ class NursingView(View):
             for i, g in enumerate(GROUPS)
         ]
         self.rows: list[Button] = []
+        self.wait_btn = Button(label="Let time pass", key_hint="W")
         self._alarms_heard: set[str] = set()
         self._monitor_only = False
         self._picture_at = -1
@@ -96,14 +103,23 @@ class NursingView(View):
             y += ROW_H + 6 + ROW_GAP
         self._rows_for_group()
 
+        self.wait_btn.rect = pygame.Rect(care.x + 10, care.bottom - 10 - ROW_H, TAB_W, ROW_H)
+
     def _rows_for_group(self) -> None:
+        """The buttons right of the tabs: the group's actions, or the chosen action's options."""
         care = self.lay.care
         x = care.x + 10 + TAB_W + 10
         w = care.right - 10 - x
-        self.rows = []
-        for i, action in enumerate(self.actions):
-            r = pygame.Rect(x, care.y + 36 + i * (ROW_H + ROW_GAP), w, ROW_H)
-            self.rows.append(Button(r, action.label, str(i + 1)))
+        labels = (
+            [ch.label for ch in self.choosing.choices]
+            if self.choosing is not None
+            else [a.label for a in self.actions]
+        )
+        y0 = care.y + 36 + (ROW_H if self.choosing is not None else 0)
+        self.rows = [
+            Button(pygame.Rect(x, y0 + i * (ROW_H + ROW_GAP), w, ROW_H), label, str(i + 1))
+            for i, label in enumerate(labels)
+        ]
 
     @property
     def actions(self) -> list[CareAction]:
@@ -115,12 +131,12 @@ class NursingView(View):
         return not self.session.ended
 
     def picture(self) -> RecoveryPicture:
-        """The donor as the log has her now (rebuilt only when events arrive)."""
+        """The donor as the core has her now (rebuilt only when the event log grows)."""
         s = self.session
         n = len(s.sim.events)
         if self._picture is None or n != self._picture_at:
-            att = s.attempt
-            self._picture = recovery_picture(att.scenario, s.sim.events, att.engine.donor_state)
+            nursing = s.attempt.nursing
+            self._picture = recovery_picture(nursing.state() if nursing is not None else {})
             self._picture_at = n
         return self._picture
 
@@ -128,34 +144,65 @@ class NursingView(View):
     def choose_group(self, index: int) -> None:
         self.group = index
         self.armed = True
-        self.asking = None
+        self.asking = self.choosing = None
+        self.waiting = False
         self._rows_for_group()
 
     def run(self, action: CareAction) -> None:
-        """Send the action's command (asking for its value first, when it needs one)."""
+        """The action's second input: send its command, or ask for its option or its value."""
         self.armed = False
-        if action.value is not None and self.asking is not action:
+        self.waiting = False
+        if action.choices:
+            self.choosing = action
+            self._rows_for_group()
+            return
+        if action.value is not None:
             self.asking, self.typed = action, ""
-            self.session.say(
-                f"Type {action.value.label} ({action.value.min_value:g}-"
-                f"{action.value.max_value:g} {action.value.unit}), then Enter.",
-            )
             return
         if action.command["do"] == "end":
             self.confirm_end()
             return
         self.submit(action.build())
 
-    def submit_value(self) -> None:
-        action = self.asking
-        if action is None or action.value is None:
+    def choose(self, index: int) -> None:
+        """The option ``index`` (from 0) of the action being chosen: send it."""
+        action = self.choosing
+        if action is None or not 0 <= index < len(action.choices):
             return
-        value, why = parse_value(self.typed, action.value)
+        self.choosing = None
+        self._rows_for_group()
+        self.submit(action.build(choice=index))
+
+    def cancel(self) -> None:
+        self.asking = self.choosing = None
+        self.waiting = self.armed = False
+        self.typed = ""
+        self._rows_for_group()
+
+    def ask_wait(self) -> None:
+        self.cancel()
+        self.waiting = True
+
+    @property
+    def prompt(self) -> ValuePrompt | None:
+        if self.waiting:
+            return WAIT_PROMPT
+        return self.asking.value if self.asking is not None else None
+
+    def submit_value(self) -> None:
+        prompt = self.prompt
+        if prompt is None:
+            return
+        value, why = parse_value(self.typed, prompt)
         if value is None:
             self.session.say(why, "warn")
             return
-        self.asking, self.typed = None, ""
-        self.submit(action.build(value))
+        action, waiting = self.asking, self.waiting
+        self.cancel()
+        if waiting:
+            self.submit(wait_command(value))
+        elif action is not None:
+            self.submit(action.build(value))
 
     def submit(self, command: dict) -> None:
         try:
@@ -197,20 +244,32 @@ class NursingView(View):
                     return True
             for i, row in enumerate(self.rows):
                 if row.hit(event.pos):
-                    self.run(self.actions[i])
+                    if self.choosing is not None:
+                        self.choose(i)
+                    else:
+                        self.run(self.actions[i])
                     return True
+            if self.wait_btn.hit(event.pos):
+                self.ask_wait()
+                return True
         return False
 
     def _key(self, event: pygame.event.Event) -> bool:
-        if self.asking is not None:
+        if self.prompt is not None:
             return self._typing(event)
         if event.key == pygame.K_ESCAPE:
-            if self.armed:
-                self.armed = False
+            if self.armed or self.choosing is not None:
+                self.cancel()
                 return True
             self.app.open("pause")
             return True
+        if event.key == pygame.K_w:
+            self.ask_wait()
+            return True
         n = NUMBER_KEYS.get(event.key)
+        if n is not None and self.choosing is not None:
+            self.choose(n - 1)
+            return True
         if n is None:
             if event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_UP, pygame.K_DOWN):
                 step = 1 if event.key in (pygame.K_RIGHT, pygame.K_DOWN) else -1
@@ -228,8 +287,7 @@ class NursingView(View):
 
     def _typing(self, event: pygame.event.Event) -> bool:
         if event.key == pygame.K_ESCAPE:
-            self.asking, self.typed = None, ""
-            self.session.say("Not taught.")
+            self.cancel()
         elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.submit_value()
         elif event.key == pygame.K_BACKSPACE:
@@ -246,7 +304,7 @@ class NursingView(View):
 
     def update(self, dt_s: float) -> None:
         self.anim_s += dt_s
-        alarms = set(self.picture().alarms())
+        alarms = set(self.picture().alarms)
         if alarms - self._alarms_heard:
             self.app.sounds.play("alarm")
         self._alarms_heard = alarms
@@ -318,20 +376,23 @@ class NursingView(View):
             )
 
     def _draw_clock(self, p: Painter) -> None:
+        """The ward clock and the simulated time since the start (both follow the sim clock:
+        "fifteen minutes later" moves them on fifteen minutes)."""
         s = self.session
         box = self.lay.clock
         tm = s.attempt.scenario.time
         late = s.clock_s > tm.par_s
+        pic = self.picture()
         with p.area(box, "clock"):
             p.text(
-                f"{self.mode.label}  ·  sim clock",
+                f"{self.mode.label}  ·  ward clock {pic.clock_now}".rstrip(" ·"),
                 (box.x + 4, box.centery),
                 theme.SMALL,
                 theme.TEXT_DIM,
                 anchor="midleft",
             )
             p.text(
-                clock_text(s.clock_s),
+                "+" + clock_text(s.clock_s),
                 (box.right - 14, box.centery),
                 theme.LARGE,
                 theme.ORANGE if late else theme.TEXT,
@@ -343,17 +404,19 @@ class NursingView(View):
         age = None
         if pic.observed_at_s is not None:
             age = max(0.0, self.session.clock_s - pic.observed_at_s) / 60.0
-        draw_monitor(p, self.lay.monitor, pic.vitals, pic.alarms(), self.anim_s, nibp_age_min=age)
+        draw_monitor(p, self.lay.monitor, pic.vitals, pic.alarms, self.anim_s, nibp_age_min=age)
 
     def _draw_bedside(self, p: Painter, pic: RecoveryPicture) -> None:
         box = self.lay.bedside
         with p.panel(box, name="bedside"):
-            bleeding = any(s.bleeding for s in pic.sites)
             with p.clip(box.inflate(-2, -2)):
                 recovery.draw_bedside(
-                    p, box.inflate(-20, -36).move(0, 14), pic.position,
-                    dressing=pic.dressing_on, bleeding=bleeding,
-                )  # fmt: skip
+                    p,
+                    box.inflate(-20, -36).move(0, 14),
+                    pic.position,
+                    dressing=pic.dressing_on,
+                    bleeding=pic.dressing_state in ("ooze", "soaked"),
+                )
             p.text(
                 f"Recovery trolley: {POSITION_WORDS.get(pic.position, pic.position)}",
                 (box.x + 12, box.y + 8),
@@ -363,21 +426,41 @@ class NursingView(View):
             )
             ho = self.session.attempt.scenario.handover
             if ho is not None:
+                what = "next-day visit" if pic.phase == "next_day" else "handover"
                 p.text(
-                    f"Handover: {ho.skin_sites} punctures, {ho.collected_ml:.0f} mL harvested",
+                    f"{what.capitalize()}: {ho.skin_sites} punctures, "
+                    f"{ho.collected_ml:.0f} mL harvested",
                     (box.right - 12, box.y + 8),
                     theme.SMALL,
                     theme.TEXT_DIM,
                     anchor="topright",
                 )
+            if pic.pain_score is not None:
+                p.text(
+                    f"pain {pic.pain_score:.0f}/10",
+                    (box.right - 12, box.bottom - 8),
+                    theme.SMALL,
+                    theme.ORANGE if pic.pain_score > 3 else theme.TEXT,
+                    anchor="bottomright",
+                )
+
+    def _pressing(self) -> int | None:
+        """The puncture under the nurse's gauze: the last care given was pressure on it."""
+        for ev in reversed(self.session.sim.events):
+            if ev.get("type") in ("care_done", "step_done"):
+                if ev.get("action") == "apply_pressure":
+                    return int(ev.get("site", -1))
+                return None
+        return None
 
     def _draw_back(self, p: Painter, pic: RecoveryPicture) -> None:
         box = self.lay.back
         anatomy = self.session.sim.anatomy
         s = anatomy.scale
-        # Show the dorsal map from 150 mm left to right, centred a little below the PSIS line.
-        ppm = min(box.width / 300.0, (box.height - 30) / 250.0)
-        origin = (box.centerx, box.y + 30 + 150.0 * ppm)
+        # The dorsal map from about 150 mm left to 150 mm right, the PSIS a little below centre.
+        ppm = min(box.width / 300.0, (box.height - 56) / 240.0)
+        origin = (box.centerx, box.y + 34 + 140.0 * ppm)
+        pressing = self._pressing()
         with p.panel(box, name="the lower back"):
             inner = box.inflate(-4, -4)
             with p.clip(inner):
@@ -389,43 +472,52 @@ class NursingView(View):
                 def at(x: float, y: float) -> tuple[float, float]:
                     return (origin[0] + x * ppm, origin[1] - y * ppm)
 
-                spots = recovery.site_spots(anatomy, len(pic.sites))
-                for site, (x, y, side) in zip(pic.sites, spots, strict=True):
+                spots = recovery.site_spots(anatomy, [(st.side, st.label) for st in pic.sites])
+                for site, (x, y) in zip(pic.sites, spots, strict=True):
                     c = at(x, y)
-                    if site.redness:
-                        recovery.draw_redness(p, c, ppm, site.discharge)
+                    if site.redness or site.swelling:
+                        recovery.draw_redness(p, c, ppm, site.discharge, site.swelling)
                     if site.haematoma:
                         recovery.draw_haematoma(p, c, ppm)
                     draw_puncture(p, c, ppm)
                     if site.strip:
-                        draw_strip(p, c, ppm, 28.0 if side == "left" else -28.0)
-                    if site.bleeding and not site.dressed:
-                        recovery.draw_ooze(p, c, ppm, through=False)
+                        draw_strip(p, c, ppm, 28.0 if site.side == "left" else -28.0)
+                    if site.bleeding != "none" and not pic.dressing_on:
+                        recovery.draw_ooze(
+                            p, c, ppm, through=False, heavy=site.bleeding == "active"
+                        )
                 if pic.dressing_on:
                     a, b = at(-125 * s, 75 * s), at(125 * s, -80 * s)
-                    rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]),
-                                       round(b[1] - a[1]))  # fmt: skip
+                    rect = pygame.Rect(
+                        round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1])
+                    )
                     draw_dressing(p, rect, ppm)
-                    for site, (x, y, _side) in zip(pic.sites, spots, strict=True):
-                        if site.bleeding:
-                            recovery.draw_ooze(p, at(x, y), ppm, through=True)
-                for site, (x, y, _side) in zip(pic.sites, spots, strict=True):
-                    if site.pressure and not pic.dressing_on and not site.strip:
+                    if pic.dressing_state in ("ooze", "soaked"):
+                        marked = [st for st in pic.sites if st.bleeding != "none"] or pic.sites
+                        for site in marked:
+                            x, y = spots[pic.sites.index(site)]
+                            recovery.draw_ooze(
+                                p, at(x, y), ppm, through=True, heavy=pic.dressing_state == "soaked"
+                            )
+                for site, (x, y) in zip(pic.sites, spots, strict=True):
+                    if site.index == pressing and not pic.dressing_on:
                         recovery.draw_gauze_press(p, at(x, y), ppm)
-            p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
-                   bold=True)  # fmt: skip
-            state = self._sites_text(pic)
-            p.text(state, (box.x + 10, box.bottom - 26), theme.SMALL, theme.TEXT, bold=True)
-
-    @staticmethod
-    def _sites_text(pic: RecoveryPicture) -> str:
-        n = len(pic.sites)
-        if pic.dressing_on:
-            return "dressing on" + (", checked" if pic.dressing_checked else "")
-        strips = sum(s.strip for s in pic.sites)
-        if strips:
-            return f"{strips} of {n} strips on"
-        return f"{n} punctures, open"
+            taken = [
+                p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
+                       bold=True),
+                p.text(sites_summary(pic), (box.x + 10, box.bottom - 26), theme.SMALL,
+                       theme.TEXT, bold=True, max_width=box.width - 20),
+            ]  # fmt: skip
+            if not pic.dressing_on:  # each puncture's number, as the care panel lists them
+                for site, (x, y) in zip(pic.sites, spots, strict=True):
+                    cx, cy = at(x, y)
+                    dx = -22 if site.side == "left" else 22
+                    r = pygame.Rect(0, 0, 20, 20)
+                    r.center = (round(cx + dx), round(cy))
+                    if r.collidelist(taken) < 0 and inner.contains(r):
+                        p.circle((20, 24, 30), r.center, 10)
+                        p.text(str(site.index + 1), r.center, theme.SMALL, theme.YELLOW,
+                               bold=True, anchor="center")  # fmt: skip
 
     def _draw_log(self, p: Painter) -> None:
         box = self.lay.log
@@ -467,41 +559,56 @@ class NursingView(View):
     def _draw_care(self, p: Painter) -> None:
         box = self.lay.care
         with p.panel(box, name="care"):
-            hint = "number of an action" if self.armed else "1-5: a group, then its action"
+            if self.prompt is not None:
+                hint = "type the number, then Enter"
+            elif self.choosing is not None:
+                hint = "the option's number; Esc: back"
+            elif self.armed:
+                hint = "the action's number; Esc: back"
+            else:
+                hint = "1-5: a group, then its action"
             p.text("Care", (box.x + 10, box.y + 8), theme.BODY, bold=True)
             p.text(hint, (box.right - 10, box.y + 10), theme.SMALL, theme.YELLOW,
                    anchor="topright")  # fmt: skip
             for i, tab in enumerate(self.tabs):
                 tab.focused = i == self.group
                 tab.draw(p, hover=tab.rect.collidepoint(self.hover))
+            self.wait_btn.focused = self.waiting
+            self.wait_btn.draw(p, hover=self.wait_btn.rect.collidepoint(self.hover))
+            if self.choosing is not None:
+                x = self.rows[0].rect.x if self.rows else box.x + TAB_W + 20
+                p.text(self.choosing.label + ":", (x + 2, box.y + 40), theme.SMALL, theme.SKY_BLUE,
+                       bold=True, max_width=box.right - 12 - x)  # fmt: skip
             for row in self.rows:
                 row.draw(p, hover=row.rect.collidepoint(self.hover))
-            if self.asking is not None:
-                self._draw_value_field(p, box)
+            if self.prompt is not None:
+                self._draw_value_field(p, box, self.prompt)
 
-    def _draw_value_field(self, p: Painter, box: pygame.Rect) -> None:
-        prompt = self.asking.value
-        field = pygame.Rect(box.x + 10, box.bottom - 96, box.width - 20, 86)
+    def _draw_value_field(self, p: Painter, box: pygame.Rect, prompt: ValuePrompt) -> None:
+        x = box.x + 10 + TAB_W + 10
+        field = pygame.Rect(x, box.bottom - 10 - 96, box.right - 10 - x, 96)
         p.rect((26, 32, 44), field, radius=6)
         p.rect(theme.FOCUS, field, 2, radius=6)
+        verb = "let pass" if self.waiting else "teach"
         with p.area(field, "value"):
             p.text(
-                f"{prompt.label.capitalize()} to teach ({prompt.min_value:g}-"
-                f"{prompt.max_value:g} {prompt.unit})",
+                f"{prompt.label.capitalize()} ({prompt.min_value:g}-{prompt.max_value:g} "
+                f"{prompt.unit})",
                 (field.x + 10, field.y + 8),
                 theme.SMALL,
                 theme.TEXT,
                 bold=True,
+                max_width=field.width - 20,
             )
-            entry = pygame.Rect(field.x + 10, field.y + 36, 110, 38)
+            entry = pygame.Rect(field.x + 10, field.y + 34, 100, 36)
             p.rect((12, 14, 18), entry, radius=4)
             p.rect(theme.PANEL_EDGE, entry, 1, radius=4)
             cursor = "|" if int(self.anim_s * 2) % 2 == 0 else ""
             p.text(self.typed + cursor, (entry.x + 8, entry.centery), theme.BODY,
                    theme.YELLOW, bold=True, anchor="midleft")  # fmt: skip
             p.text(prompt.unit, (entry.right + 8, entry.centery), theme.BODY, anchor="midleft")
-            p.text("Enter: teach   Esc: cancel", (field.right - 10, entry.centery),
-                   theme.SMALL, theme.TEXT_DIM, anchor="midright")  # fmt: skip
+            p.text(f"Enter: {verb}   Esc: cancel", (field.x + 10, field.bottom - 6),
+                   theme.SMALL, theme.TEXT_DIM, anchor="bottomleft")  # fmt: skip
 
     def _draw_status(self, p: Painter) -> None:
         s = self.session
