@@ -775,12 +775,14 @@ class NursingCare:
         self._check_repeat(now, at_end=False)
 
     def _check_repeat(self, now: float, *, at_end: bool) -> None:
-        if self.repeat_due_s is not None and (now > self.repeat_due_s or at_end):
+        # At the end only an overdue repeat is missed: care handed on within the interval is
+        # not (the next nurse or the doctor takes the next set).
+        if self.repeat_due_s is not None and now > self.repeat_due_s:
             self.sim.emit(
                 REPEAT_OBSERVATIONS_MISSED,
                 abnormal_s=self._repeat_from_s,
                 due_s=self.repeat_due_s,
-                at_end=at_end and now <= self.repeat_due_s,
+                at_end=at_end,
                 message=(
                     "The abnormal observations were not repeated within "
                     f"{self.care.repeat_abnormal_within_min:g} minutes: after hypotension the "

@@ -28,6 +28,7 @@ from sim.scoring.criteria import (
     yield_dose,
 )
 from sim.scoring.metrics import AttemptMetrics, read_metrics
+from sim.scoring.nursing import evaluate_nursing
 from sim.scoring.result import CriterionScore, Judgement, Score
 from sim.vocabulary.technique import Thresholds
 
@@ -109,6 +110,8 @@ def evaluate(
     thresholds: Thresholds | None = None,
 ) -> Score:
     """Score an event log (``Simulation.events`` or a result's ``events``) for a scenario."""
+    if scenario.kind == "nursing":  # the nurse's rubric (issue 11): no harvest criteria
+        return evaluate_nursing(events, scenario, thresholds)
     ctx = ScoringContext.from_scenario(scenario, thresholds)
     return score_metrics(read_metrics(events, ctx.thresholds), ctx)
 

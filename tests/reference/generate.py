@@ -47,6 +47,7 @@ from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scenario.schema import Scenario
 from sim.vocabulary.commands import parse_command
+from tests.reference import nursing
 
 HERE = Path(__file__).parent
 
@@ -738,6 +739,7 @@ SCENARIOS = (
     "anesthesia-event",
     "anterior-crest",
     "post-procedure-care",
+    "next-day-visit",
 )
 
 
@@ -746,6 +748,12 @@ def scripts() -> dict[str, tuple[str, Callable[[], list[dict]]]]:
     out: dict[str, tuple[str, Callable[[], list[dict]]]] = {}
     for sid in SCENARIOS:
         for level, make in LEVELS.items():
+            if sid in nursing.NURSING_SCENARIOS:  # the nurse's station: tests/reference/nursing.py
+                out[f"{sid}-{level}"] = (
+                    sid,
+                    lambda sid=sid, level=level: nursing.perform(sid, level),
+                )
+                continue
             tech = make(**ADJUST.get((sid, level), {}))
             out[f"{sid}-{level}"] = (sid, lambda sid=sid, tech=tech: perform(sid, tech))
     return out
@@ -792,18 +800,24 @@ def expert_line() -> str:
     )
 
 
-def score_table() -> list[str]:
-    """The reference score table of docs/scoring.md, from the committed scripts (seed 1)."""
+def _replayed(sid: str, level: str):
     from sim.scoring import evaluate
 
+    attempt = Attempt(resolve_scenario(sid), 1)
+    for raw in (HERE / f"{sid}-{level}.jsonl").read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            attempt.apply(parse_command(json.loads(raw)))
+    return attempt, evaluate(attempt.sim.events, attempt.scenario)
+
+
+def score_table() -> list[str]:
+    """The reference score table of docs/scoring.md, from the committed scripts (seed 1)."""
     lines = [TABLE_HEAD, "|" + "---|" * 13]
     for sid in SCENARIOS:
+        if sid in nursing.NURSING_SCENARIOS:
+            continue
         for level in LEVELS:
-            attempt = Attempt(resolve_scenario(sid), 1)
-            for raw in (HERE / f"{sid}-{level}.jsonl").read_text(encoding="utf-8").splitlines():
-                if raw.strip():
-                    attempt.apply(parse_command(json.loads(raw)))
-            score = evaluate(attempt.sim.events, attempt.scenario)
+            _attempt, score = _replayed(sid, level)
             cells = [sid, level, f"{score.total:.1f}", "pass" if score.passed else "FAIL"]
             for cid in SHORT:
                 c = score.criterion(cid)
@@ -811,6 +825,33 @@ def score_table() -> list[str]:
             why = list(score.critical_errors)
             if score.failed_conditions:
                 why.append("dose/care condition")
+            cells.append(", ".join(why) or "–")
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+NURSING_TABLE_HEAD = (
+    "| scenario | variant (seed 1) | level | total | pass | assess | safety | site care | teach "
+    "| escalate | time | critical / failed condition |"
+)
+
+
+def nursing_table() -> list[str]:
+    """The nursing reference score table of docs/scoring.md (seed 1)."""
+    from sim.scenario.schema import NURSING_CRITERIA
+
+    lines = [NURSING_TABLE_HEAD, "|" + "---|" * 12]
+    for sid in nursing.NURSING_SCENARIOS:
+        for level in LEVELS:
+            attempt, score = _replayed(sid, level)
+            cells = [sid, attempt.nursing.variant.id, level, f"{score.total:.1f}"]
+            cells.append("pass" if score.passed else "FAIL")
+            for cid in NURSING_CRITERIA:
+                c = score.criterion(cid)
+                cells.append(f"{c.score:.1f}/{c.max:.1f}")
+            why = list(score.critical_errors)
+            if score.failed_conditions:
+                why.append("care condition")
             cells.append(", ".join(why) or "–")
             lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -848,6 +889,12 @@ def update_scoring_doc() -> None:
     while end < len(text) and text[end].startswith("|"):
         end += 1
     text[start:end] = score_table()
+    if NURSING_TABLE_HEAD in text:
+        start = text.index(NURSING_TABLE_HEAD)
+        end = start
+        while end < len(text) and text[end].startswith("|"):
+            end += 1
+        text[start:end] = nursing_table()
     for i, line in enumerate(text):
         if line.startswith(EXPERT_PREFIX) or line == "EXPERT_LINE":
             text[i] = expert_line()
