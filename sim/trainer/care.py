@@ -34,6 +34,9 @@ GROUP_LABELS: dict[str, str] = {
     "document": "Document",
 }
 MAX_PER_GROUP = 9  # number keys 1-9 within a group
+#: Firm pressure on a haematoma found at the next-day visit: 10 minutes (as the reference
+#: expert, tests/reference/nursing.py).
+HAEMATOMA_PRESSURE_S = 600.0
 
 #: Teaching items in plain words (discharge_teaching's ``items``).
 TEACHING_LABELS: dict[str, str] = {
@@ -142,6 +145,7 @@ _COMMAND_MODELS: dict[str, type] = {
 #: Labels of the nursing commands (the core's ``NURSING_GROUPS`` says which group each is in).
 LABELS: dict[str, str] = {
     "handover": "Take the handover",
+    "time_out": "Check her identity (wristband)",
     "recovery_observations": "Full set of observations",
     "assess_pain": "Assess pain (0-10)",
     "inspect_dressing": "Check the dressing",
@@ -150,7 +154,6 @@ LABELS: dict[str, str] = {
     "ask_symptoms": "Ask how she feels",
     "review_bloods": "Review the blood results",
     "position_donor": "Position her",
-    "apply_pressure": "Press on a puncture (2 min)",
     "steri_strips": "Steri-Strips on the punctures",
     "pressure_dressing": "Pressure dressing",
     "give_fluids": "Give fluids (500 mL, prescribed)",
@@ -209,8 +212,20 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
         return []
     label = LABELS.get(do, do.replace("_", " ").capitalize())
     sites = [Choice(text, {"site": i}) for i, text in enumerate(_site_labels(scenario))]
-    if do in ("inspect_site", "apply_pressure"):
+    if do == "inspect_site":
         return [CareAction(group, label, {"do": do}, choices=tuple(sites))]
+    if do == "apply_pressure":  # as long as the scenario's care asks for (its pressure_min_s)
+        held_s = float(getattr(getattr(scenario, "care", None), "pressure_min_s", 120) or 120)
+        label = f"Press on a puncture ({held_s / 60:g} min)"
+        return [
+            CareAction(group, label, {"do": do, "s": held_s}, choices=tuple(sites)),
+            CareAction(
+                group,
+                f"Press on a haematoma ({HAEMATOMA_PRESSURE_S / 60:g} min)",
+                {"do": do, "s": HAEMATOMA_PRESSURE_S},
+                choices=tuple(sites),
+            ),
+        ]
     if do == "steri_strips":
         n = _skin_sites(scenario)
         return [CareAction(group, f"Steri-Strips on all {n} punctures", {"do": do, "count": n})]
@@ -249,6 +264,10 @@ def care_menu(scenario) -> CareMenu:
     """The care panel's actions for ``scenario``, by group (each group at most 9), from the
     core's ``NURSING_GROUPS``; finishing (``end``) is the last of the document group."""
     table: dict[str, tuple[str, ...]] = dict(getattr(c, "NURSING_GROUPS", {}))
+    grouped = {do for dos in table.values() for do in dos}
+    if "time_out" in getattr(c, "NURSING_ACCEPTS", ()) and "time_out" not in grouped:
+        assess = list(table.get("assess", ()))  # the identity check, beside the handover
+        table["assess"] = (*assess[:1], "time_out", *assess[1:])
     menu = CareMenu({g: [] for g in GROUPS})
     for group in GROUPS:
         for do in table.get(group, ()):
