@@ -42,9 +42,9 @@ HAEMATOMA_PRESSURE_S = 600.0
 TEACHING_LABELS: dict[str, str] = {
     "site_care": "Site care: keep it dry and clean",
     "signs_of_infection": "Signs of infection",
-    "fever_threshold": "Fever: when to call (temperature)",
+    "fever_threshold": "Fever: when to call",
     "when_to_call": "When and whom to call",
-    "dressing_removal_next_day": "Dressing off at the clinic tomorrow",
+    "dressing_removal_next_day": "Dressing comes off tomorrow",
     "pain_relief": "Pain relief for 3-4 days",
     "activity": "Activity limits",
 }

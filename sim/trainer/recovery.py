@@ -123,13 +123,11 @@ def sites_summary(pic: RecoveryPicture) -> str:
     strips = sum(s.strip for s in pic.sites)
     pressed = sum(s.pressure for s in pic.sites)
     bleeding = sum(s.bleeding != "none" for s in pic.sites)
-    parts = [f"{n} punctures"]
-    if pic.dressing_removed:
-        parts.append("dressing off")
-    if pressed:
-        parts.append(f"{pressed} pressed")
+    parts = ["Dressing off"] if pic.dressing_removed else []
     if strips:
-        parts.append(f"{strips} strips")
+        parts.append(f"{strips} of {n} strips on")
+    elif pressed:
+        parts.append(f"{pressed} of {n} pressed")
     if bleeding:
         parts.append(f"{bleeding} bleeding")
-    return ", ".join(parts)
+    return ", ".join(parts) or f"{n} punctures, open"

@@ -34,13 +34,6 @@ ROWS = (
     ("respiratory_rate_per_min", "RR", "/min", RESP),
     ("temperature_c", "Temp", "°C", TEMP),
 )
-ALARM_WORDS = {
-    "heart_rate_bpm": "HR",
-    "systolic_mmhg": "NIBP",
-    "spo2_pct": "SpO2",
-    "respiratory_rate_per_min": "RR",
-    "temperature_c": "Temp",
-}
 
 
 def _g(x: float, mu: float, sigma: float) -> float:
@@ -161,32 +154,27 @@ def _fmt(key: str, vitals: dict) -> str:
 
 
 def _draw_numbers(p, nums, vitals, alarms, flash_on: bool, nibp_age_min) -> None:
+    """One row per number: its name over its unit (or its alarm) on the left, the value large
+    on the right; an alarmed row's box red, flashing."""
     row_h = nums.height / len(ROWS)
     for i, (key, label, unit, colour) in enumerate(ROWS):
         r = pygame.Rect(nums.x, round(nums.y + i * row_h), nums.width, round(row_h) - 4)
         alarm_key = "systolic_mmhg" if key == "nibp" else key
         alarm = alarms.get(alarm_key)
+        if alarm is None and key == "nibp":
+            alarm = alarms.get("diastolic_mmhg")
         if alarm is not None:
-            fill = ALARM if flash_on else (90, 30, 10)
-            p.rect(fill, r, radius=4)
+            p.rect(ALARM if flash_on else (90, 30, 10), r, radius=4)
             colour = theme.TEXT
         with p.area(r, f"monitor {label}"):
-            p.text(label, (r.x + 6, r.y + 2), theme.SMALL, colour, bold=True)
+            p.text(label, (r.x + 6, r.y + 1), theme.SMALL, colour, bold=True)
+            below = unit
             if alarm is not None:
-                word = f"{ALARM_WORDS[alarm_key]} {alarm.upper()}"
-                p.text(word, (r.right - 6, r.y + 2), theme.SMALL, theme.TEXT, bold=True,
-                       anchor="topright")  # fmt: skip
+                below = alarm.upper()
             elif key == "nibp" and nibp_age_min is not None:
-                p.text(
-                    f"{nibp_age_min:.0f} min ago",
-                    (r.right - 6, r.y + 2),
-                    theme.SMALL,
-                    theme.TEXT_DIM,
-                    anchor="topright",
-                )
-            size = theme.TITLE if r.height >= 60 else theme.LARGE
-            value = p.text(
-                _fmt(key, vitals), (r.x + 6, r.bottom - 2), size, colour, bold=True,
-                anchor="bottomleft",
-            )  # fmt: skip
-            p.text(unit, (value.right + 6, r.bottom - 6), theme.SMALL, colour, anchor="bottomleft")
+                below = f"{nibp_age_min:.0f} min ago"
+            p.text(below, (r.x + 6, r.bottom - 1), theme.SMALL, colour, bold=alarm is not None,
+                   anchor="bottomleft")  # fmt: skip
+            size = theme.TITLE if r.height >= 52 else theme.LARGE
+            p.text(_fmt(key, vitals), (r.right - 6, r.centery), size, colour, bold=True,
+                   anchor="midright")  # fmt: skip

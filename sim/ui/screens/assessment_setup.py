@@ -137,8 +137,13 @@ class AssessmentSetup:
         y += 26
         self.rects = []
         width = min(840, box.width - 48 - 320)  # the rest (at least 320) lists what is open
+        # A long library: the scenario rows close up (smaller text) so the settings, the
+        # Create row and its notice stay inside the panel.
+        below = 10 + 4 * (ROW_H + 8) + 52
+        row_h = max(22, min(ROW_H, (box.bottom - y - below) // max(1, len(self.scenarios))))
+        size = theme.BODY if row_h >= ROW_H else theme.SMALL
         for i, s in enumerate(self.scenarios):
-            r = pygame.Rect(x, y, width, ROW_H - 2)
+            r = pygame.Rect(x, y, width, row_h - 2)
             self._row_bg(p, r, i)
             tick = "[x]" if s.id in self.ticked else "[  ]"
             d = p.text(
@@ -151,12 +156,12 @@ class AssessmentSetup:
             p.text(
                 f"{tick}  {s.title}",
                 (r.x + 8, r.centery),
-                theme.BODY,
+                size,
                 anchor="midleft",
                 max_width=d.x - 12 - (r.x + 8),
             )
             self.rects.append(r)
-            y += ROW_H
+            y += row_h
         y += 10
         n = len(self.scenarios)
         rows = (

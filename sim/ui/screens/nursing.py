@@ -81,7 +81,7 @@ class NursingView(View):
             for i, g in enumerate(GROUPS)
         ]
         self.rows: list[Button] = []
-        self.wait_btn = Button(label="Let time pass", key_hint="W")
+        self.wait_btn = Button(label="Wait", key_hint="W")
         self._alarms_heard: set[str] = set()
         self._monitor_only = False
         self._picture_at = -1
@@ -110,11 +110,12 @@ class NursingView(View):
         care = self.lay.care
         x = care.x + 10 + TAB_W + 10
         w = care.right - 10 - x
-        labels = (
-            [ch.label for ch in self.choosing.choices]
-            if self.choosing is not None
-            else [a.label for a in self.actions]
-        )
+        if self.prompt is not None:
+            labels = []  # the number field takes their place
+        elif self.choosing is not None:
+            labels = [ch.label for ch in self.choosing.choices]
+        else:
+            labels = [a.label for a in self.actions]
         y0 = care.y + 36 + (ROW_H if self.choosing is not None else 0)
         self.rows = [
             Button(pygame.Rect(x, y0 + i * (ROW_H + ROW_GAP), w, ROW_H), label, str(i + 1))
@@ -158,6 +159,7 @@ class NursingView(View):
             return
         if action.value is not None:
             self.asking, self.typed = action, ""
+            self._rows_for_group()
             return
         if action.command["do"] == "end":
             self.confirm_end()
@@ -182,6 +184,7 @@ class NursingView(View):
     def ask_wait(self) -> None:
         self.cancel()
         self.waiting = True
+        self._rows_for_group()
 
     @property
     def prompt(self) -> ValuePrompt | None:
@@ -586,7 +589,11 @@ class NursingView(View):
 
     def _draw_value_field(self, p: Painter, box: pygame.Rect, prompt: ValuePrompt) -> None:
         x = box.x + 10 + TAB_W + 10
-        field = pygame.Rect(x, box.bottom - 10 - 96, box.right - 10 - x, 96)
+        field = pygame.Rect(x, box.y + 36, box.right - 10 - x, 130)
+        what = "Let time pass" if self.waiting else self.asking.label
+        p.text(what, (x + 2, field.y), theme.SMALL, theme.SKY_BLUE, bold=True,
+               max_width=field.width - 4)  # fmt: skip
+        field = pygame.Rect(x, field.y + 28, field.width, 102)
         p.rect((26, 32, 44), field, radius=6)
         p.rect(theme.FOCUS, field, 2, radius=6)
         verb = "let pass" if self.waiting else "teach"

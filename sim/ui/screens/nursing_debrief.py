@@ -253,7 +253,10 @@ class NursingDebriefView(View):
         ]
         room = box.bottom - 10 - y
         start = 0
-        while start < len(entries) and sum(n * line_h + 4 for n in need[start:]) > room:
+        while start < len(entries):
+            note = line_h if start else 0  # the line saying how many are above
+            if sum(n * line_h + 4 for n in need[start:]) + note <= room:
+                break
             start += 1
         if start:
             p.text(f"({start} earlier entries above)", (x, y - 4), theme.SMALL, theme.TEXT_DIM)
@@ -264,7 +267,7 @@ class NursingDebriefView(View):
             colour = colours.get(e.kind, theme.TEXT)
             if e.kind == "time":
                 p.text(f"— {e.text} —", (box.centerx, y), theme.SMALL, colour, anchor="midtop")
-                y += line_h + 4
+                y += need[entries.index(e)] * line_h + 4
                 continue
             p.text(clock_text(e.t_s), (x, y), theme.SMALL, theme.TEXT_DIM)
             for line in p.fonts.wrap(e.text, theme.SMALL, width - stamp_w):
