@@ -50,7 +50,7 @@ def _observed(obs: dict) -> str:
         fmt.format(v=obs[k]) for k, fmt in OBS_WORDS if isinstance(obs.get(k), float | int)
     )
     dressing = obs.get("dressing")
-    if isinstance(dressing, str):
+    if isinstance(dressing, str) and dressing not in ("no_dressing", "none"):
         text += f"; dressing {dressing.replace('_', ' ')}"
     return text.lstrip(", ")
 
@@ -93,9 +93,37 @@ DANGER_EVENTS = frozenset(
 WARN_EVENTS = frozenset(("donor_hypotension", "anaesthetist_escalation"))
 
 
+#: The monitor's numbers in words: (name, how the value is written).
+MONITOR_WORDS = {
+    "systolic_mmhg": ("systolic pressure", "{v:.0f} mmHg"),
+    "diastolic_mmhg": ("diastolic pressure", "{v:.0f} mmHg"),
+    "heart_rate_bpm": ("heart rate", "{v:.0f}/min"),
+    "spo2_pct": ("SpO2", "{v:.0f}%"),
+    "respiratory_rate_per_min": ("respiratory rate", "{v:.0f}/min"),
+    "temperature_c": ("temperature", "{v:.1f} °C"),
+}
+
+
+def _alarm_text(ev: dict) -> str | None:
+    """'Monitor alarm: heart rate 112/min, above its limit of 110/min.'"""
+    words = MONITOR_WORDS.get(str(ev.get("key")))
+    value, limit = ev.get("value"), ev.get("limit")
+    if words is None or not isinstance(value, int | float):
+        return None
+    name, fmt = words
+    text = f"Monitor alarm: {name} {fmt.format(v=value)}"
+    if isinstance(limit, int | float):
+        where = "below" if ev.get("side") == "low" else "above"
+        text += f", {where} its limit of {fmt.format(v=limit)}"
+    return text + "."
+
+
 def _entry(ev: dict) -> tuple[str, str] | None:
     t = ev.get("type")
     message = ev.get("message")
+    if t == "monitor_alarm":
+        text = _alarm_text(ev) or message
+        return (str(text), "danger") if text else None
     if t == "scenario_event" and message:
         return str(message), "warn" if ev.get("phase") == "fired" else "info"
     if t in DANGER_EVENTS and message:

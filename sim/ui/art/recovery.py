@@ -55,10 +55,10 @@ _BACK = (
 )  # fmt: skip
 BODY_MM = 1650.0
 HIP_MM = 790.0  # where the legs hinge when raised
-GOWN = (150, 182, 204)
-GOWN_DARK = (104, 134, 156)
-BLANKET = (176, 132, 92)
-BLANKET_DARK = (130, 94, 64)
+GOWN = (146, 178, 200)
+GOWN_DARK = (92, 120, 142)
+BLANKET = (214, 220, 228)  # a pale cellular blanket
+BLANKET_DARK = (150, 160, 174)
 HAIR = (74, 50, 36)
 SHEET = (222, 226, 230)
 PILLOW = (236, 238, 242)
@@ -144,97 +144,139 @@ def _shade_colour(c, k: float) -> tuple[int, int, int]:
 
 def draw_bedside(
     p: Painter, box: pygame.Rect, position: str, *, dressing: bool, bleeding: bool
-) -> pygame.Rect:
+) -> None:
     """The donor on the trolley seen from her left side, head to the left, filling ``box``
-    (layout units); returns the rect of the lower back (where the close-up is)."""
-    ppm = min(box.width / (BODY_MM + 260), box.height / 760.0)
-    x0 = box.x + (box.width - (BODY_MM + 200) * ppm) / 2 + 100 * ppm
-    mattress_y = box.bottom - 230 * ppm
+    (layout units)."""
+    ppm = min(box.width / (BODY_MM + 240), box.height / 600.0)
+    x0 = box.x + (box.width - (BODY_MM + 160) * ppm) / 2 + 90 * ppm
+    mattress_y = box.bottom - 150 * ppm
     tilt = position == "flat_legs_raised"
 
     def at(x: float, y: float) -> Point:
         return (x0 + x * ppm, mattress_y - y * ppm)
 
-    # The trolley: frame, wheels, mattress (its foot tilted up for raised legs).
-    foot_rise = math.tan(math.radians(LEGS_RAISED_DEG)) * (BODY_MM + 60 - HIP_MM) if tilt else 0
-    base_y = box.bottom - 60 * ppm
-    p.aaline(TROLLEY_DARK, at(120, -150), at(1500, -150), max(1.0, 10 * ppm))
-    for wx in (160, 1460):
-        p.aaline(TROLLEY, at(wx, -40), (at(wx, 0)[0], base_y), max(1.0, 14 * ppm))
-        p.aacircle(TROLLEY_DARK, (at(wx, 0)[0], base_y + 20 * ppm), 26 * ppm)
-        p.aacircle((140, 146, 156), (at(wx, 0)[0], base_y + 20 * ppm), 10 * ppm)
-    top = [at(-90, 0), at(HIP_MM, 0), at(BODY_MM + 60, foot_rise)]
-    bottom = [at(BODY_MM + 60, foot_rise - 70), at(HIP_MM, -70), at(-90, -70)]
-    p.aapolygon(SHEET, top + bottom, "mattress")
-    p.aapolygon(
-        _shade_colour(SHEET, 0.82),
-        [at(-90, -40), at(HIP_MM, -40), at(BODY_MM + 60, foot_rise - 40), *bottom],
-        "mattress side",
-    )
-    p.aaline(TROLLEY_DARK, at(-90, -72), at(HIP_MM, -72), max(1.0, 4 * ppm))
-    p.aaline(TROLLEY_DARK, at(HIP_MM, -72), at(BODY_MM + 60, foot_rise - 72), max(1.0, 4 * ppm))
+    _trolley(p, at, ppm, tilt, box.bottom)
     # A pillow under the head (supine) or the turned face (prone); none when lying flat.
+    lift = 0.0
     if position != "flat_legs_raised":
-        pillow = [at(-60 + 330 * t, 0 + 62 * math.sin(math.pi * t)) for t in np.linspace(0, 1, 16)]
-        pillow += [at(270 - 330 * t, -2) for t in np.linspace(0, 1, 4)]
+        pillow = [
+            at(-70 + 340 * t, 66 * math.sin(math.pi * t) ** 0.7) for t in np.linspace(0, 1, 18)
+        ]
         p.aapolygon(PILLOW, pillow, "pillow")
-        lift = 52.0
-    else:
-        lift = 0.0
+        p.translucent((150, 156, 170), 90, pillow[9:] + [at(-70, 0)], "pillow shade")
+        lift = 50.0
     up, lo = body_outline(position)
 
     def lifted(pts: list[Point]) -> list[Point]:
         out = []
         for x, y in pts:
-            k = max(0.0, min(1.0, (320 - x) / 120)) if lift else 0.0  # the head on the pillow
+            k = max(0.0, min(1.0, (330 - x) / 110)) if lift else 0.0  # the head on the pillow
             out.append(at(x, y + lift * k))
         return out
 
     upper, lower = lifted(up), lifted(lo)
     outline = upper + lower[::-1]
-    p.aapolygon(theme.SKIN_TONE, outline, "donor")
-    # Light from above: a lit band along the upper contour, the shadowed underside.
-    p.translucent((255, 236, 214), 70, upper + [(x, y + 10 * ppm) for x, y in upper[::-1]], "lit")
-    p.translucent(SKIN_SHADOW, 90, lower + [(x, y - 14 * ppm) for x, y in lower[::-1]], "shadow")
-    # The gown over the trunk (neck to mid-thigh), the blanket over the legs when supine.
-    _band(p, upper, lower, 250 / BODY_MM, 930 / BODY_MM, GOWN, GOWN_DARK, "gown")
-    if position != "prone":
-        _band(p, upper, lower, 960 / BODY_MM, 1.0, BLANKET, BLANKET_DARK, "blanket", puff=10 * ppm)
-    # The head: hair over the crown and the back of the head, an ear, the closed eye.
-    head = [(0.0, 0.0)] + [(x, 0.0) for x in (60, 120, 190)]
-    _ = head
-    hair = upper[:22] if position == "prone" else upper[:9]
-    hair_lo = lower[:22] if position != "prone" else lower[:8]
-    _hair(p, position, upper, lower, hair, hair_lo, ppm)
-    ear_x = 118.0
-    ey = _y_at(upper, lower, ear_x, 0.5, at, lift)
-    p.aacircle(_shade_colour(theme.SKIN_TONE, 0.82), (at(ear_x, 0)[0], ey), 16 * ppm)
-    p.aacircle(_shade_colour(theme.SKIN_TONE, 0.65), (at(ear_x, 0)[0], ey), 7 * ppm)
-    if position != "prone":  # the closed eye and brow on the face, which looks up
-        ex = at(112, 0)[0]
-        eye_y = _y_at(upper, lower, 112, 0.1, at, lift)
-        p.aaline((90, 60, 50), (ex - 9 * ppm, eye_y), (ex + 9 * ppm, eye_y + 2 * ppm), 1.5)
-    # The arm along the side, in the gown's short sleeve.
-    sh = (300.0, 0.5)
-    el = (560.0, 0.45)
-    hand = (760.0, 0.42)
-    pts = [(at(x, 0)[0], _y_at(upper, lower, x, f, at, lift)) for x, f in (sh, el, hand)]
-    p.aapolygon(_shade_colour(theme.SKIN_TONE, 0.92), patient._limb(pts[1], pts[2], 24 * ppm))
-    p.aapolygon(_shade_colour(theme.SKIN_TONE, 0.95), patient._limb(pts[0], pts[1], 30 * ppm))
-    p.aapolygon(GOWN, patient._limb(pts[0], _mix(pts[0], pts[1], 0.45), 36 * ppm), "sleeve")
-    p.aacircle(_shade_colour(theme.SKIN_TONE, 0.9), pts[2], 26 * ppm)
-    # The lower back: where the dressing is (prone: on top; otherwise under her).
-    lb0, lb1 = 600.0, 760.0
+    skin = theme.SKIN_TONE
+    p.aapolygon(_shade_colour(skin, 0.72), outline, "donor")
+    # Rounded: lighter towards the lit upper side in bands, the underside in shadow.
+    for k, frac in ((0.82, 0.78), (0.92, 0.55), (1.0, 0.32)):
+        band = upper + [_mix(u, lw, frac) for u, lw in zip(upper[::-1], lower[::-1], strict=True)]
+        p.aapolygon(_shade_colour(skin, k), band, "donor shading")
+    p.translucent((255, 240, 222), 60, upper + [(x, y + 5 * ppm) for x, y in upper[::-1]], "lit")
+    # The gown over the trunk, the blanket over the legs.  Prone, the gown is open over the
+    # lower back (where the punctures and the dressing are) and the blanket starts below it.
+    gown_end, blanket = (
+        (600.0, (770.0, 1450.0)) if position == "prone" else (930.0, (900.0, BODY_MM))
+    )
+    _band(p, upper, lower, 262 / BODY_MM, gown_end / BODY_MM, GOWN, GOWN_DARK, "gown", ppm=ppm)
+    _band(p, upper, lower, blanket[0] / BODY_MM, blanket[1] / BODY_MM, BLANKET, BLANKET_DARK,
+          "blanket", ppm=ppm, puff=12, hang=34)  # fmt: skip
+    _head(p, position, upper, lower, ppm, at, lift)
+    _arm(p, upper, lower, ppm, at, lift)
+    # The lower back: the pressure dressing shows on top when she is prone.
     if position == "prone" and dressing:
-        band = _slice(upper, lb0, lb1, at)
-        pad = band + [(x, y + 10 * ppm) for x, y in band[::-1]]
-        p.aapolygon(patient.DRESSING, pad, "dressing on the back")
-        if bleeding:
-            mid = band[len(band) // 2]
-            p.aacircle(BLOOD, (mid[0], mid[1] + 4 * ppm), 9 * ppm)
-    a, b = at(lb0, 0), at(lb1, 0)
-    yb = _y_at(upper, lower, (lb0 + lb1) / 2, 0.0 if position == "prone" else 1.0, at, lift)
-    return pygame.Rect(round(a[0]), round(yb - 20 * ppm), round(b[0] - a[0]), round(40 * ppm))
+        band = _slice(upper, 615.0, 760.0, at)
+        if len(band) > 1:
+            pad = [(x, y - 3 * ppm) for x, y in band] + [(x, y + 7 * ppm) for x, y in band[::-1]]
+            p.aapolygon(patient.DRESSING, pad, "dressing on the back")
+            p.aalines(patient.DRESSING_EDGE, pad, closed=True)
+            if bleeding:
+                mid = band[len(band) // 2]
+                p.aacircle(BLOOD, (mid[0], mid[1] + 3 * ppm), 8 * ppm)
+
+
+def _trolley(p: Painter, at, ppm: float, tilt: bool, floor_y: float) -> None:
+    """The recovery trolley: wheels, frame, the mattress (its leg section raised when tilted)."""
+    foot_rise = math.tan(math.radians(LEGS_RAISED_DEG)) * (BODY_MM + 60 - HIP_MM) if tilt else 0
+    wheel_y = floor_y - 16 * ppm
+    for wx in (140, 1480):
+        p.aaline(TROLLEY, at(wx, -80), (at(wx, 0)[0], wheel_y), max(1.0, 12 * ppm))
+        p.aacircle(TROLLEY_DARK, (at(wx, 0)[0], wheel_y), 18 * ppm)
+        p.aacircle((150, 156, 166), (at(wx, 0)[0], wheel_y), 7 * ppm)
+    p.aaline(TROLLEY_DARK, at(80, -104), at(1540, -104), max(1.0, 9 * ppm))
+    mattress = [at(-90, 0), at(HIP_MM, 0), at(BODY_MM + 60, foot_rise)]
+    base = [at(BODY_MM + 60, foot_rise - 70), at(HIP_MM, -70), at(-90, -70)]
+    p.aapolygon(SHEET, mattress + base, "mattress")
+    side = [at(-90, -30), at(HIP_MM, -30), at(BODY_MM + 60, foot_rise - 30), *base]
+    p.aapolygon(_shade_colour(SHEET, 0.8), side, "mattress side")
+    w = max(1.0, 5 * ppm)
+    p.aaline(TROLLEY_DARK, at(-90, -74), at(HIP_MM, -74), w)
+    p.aaline(TROLLEY_DARK, at(HIP_MM, -74), at(BODY_MM + 60, foot_rise - 74), w)
+    # The side rail, lowered.
+    p.aaline((170, 176, 186), at(180, -40), at(1100, -40), max(1.0, 4 * ppm))
+
+
+def _head(p: Painter, position: str, upper, lower, ppm: float, at, lift: float) -> None:
+    """Hair over the crown and the back of the head, the ear, the closed eye and the brow."""
+    n = len(upper)
+    head_n = max(4, int(230 / BODY_MM * (n - 1)))
+    if position == "prone":  # the back of the head up: hair over the top, down to the nape
+        hair = upper[: head_n - 2] + [_mix(u, lw, 0.35) for u, lw in
+                                     zip(upper[: head_n - 2][::-1], lower[: head_n - 2][::-1],
+                                         strict=True)]  # fmt: skip
+    else:  # supine: the hair on the pillow behind the crown and under the head
+        hair = lower[: head_n - 3] + [_mix(lw, u, 0.3) for u, lw in
+                                     zip(upper[: head_n - 3][::-1], lower[: head_n - 3][::-1],
+                                         strict=True)]  # fmt: skip
+        hair = [upper[0], upper[1], *hair]
+    p.aapolygon(HAIR, hair, "hair")
+    p.translucent((120, 86, 60), 110, hair[: len(hair) // 2] + [hair[0]], "hair sheen")
+    ex = 122.0
+    ey = _y_at(upper, lower, ex, 0.5, at, lift)
+    cx = at(ex, 0)[0]
+    p.aapolygon(_shade_colour(theme.SKIN_TONE, 0.86), patient._circle((cx, ey), 15 * ppm, 16))
+    p.aacircle(_shade_colour(theme.SKIN_TONE, 0.62), (cx + 2 * ppm, ey), 6 * ppm)
+    if position != "prone":  # the closed eye and brow on the face, which looks up
+        fx = at(112, 0)[0]
+        fy = _y_at(upper, lower, 112, 0.12, at, lift)
+        p.aaline((96, 62, 52), (fx - 10 * ppm, fy), (fx + 8 * ppm, fy + 2 * ppm), 1.5)
+        p.aaline(HAIR, (fx - 12 * ppm, fy - 9 * ppm), (fx + 9 * ppm, fy - 8 * ppm), 2)
+
+
+def _arm(p: Painter, upper, lower, ppm: float, at, lift: float) -> None:
+    """The near arm along her side, in the gown's short sleeve, the hand by the thigh."""
+    sh = (300.0, 0.48)
+    el = (560.0, 0.44)
+    hand = (770.0, 0.42)
+    pts = [(at(x, 0)[0], _y_at(upper, lower, x, f, at, lift)) for x, f in (sh, el, hand)]
+    edge = _shade_colour(theme.SKIN_TONE, 0.7)
+    fore = patient._limb(pts[1], pts[2], 22 * ppm)
+    p.aapolygon(edge, fore)
+    p.aapolygon(_shade_colour(theme.SKIN_TONE, 0.97), patient._limb(pts[1], pts[2], 19 * ppm))
+    upper_arm = patient._limb(pts[0], pts[1], 27 * ppm)
+    p.aapolygon(edge, upper_arm)
+    p.aapolygon(_shade_colour(theme.SKIN_TONE, 1.02), patient._limb(pts[0], pts[1], 24 * ppm))
+    sleeve = patient._limb(pts[0], _mix(pts[0], pts[1], 0.5), 33 * ppm)
+    p.aapolygon(GOWN, sleeve, "sleeve")
+    p.aalines(GOWN_DARK, sleeve, closed=True)
+    hx, hy = pts[2]
+    p.aapolygon(
+        _shade_colour(theme.SKIN_TONE, 0.95), patient._circle((hx + 14 * ppm, hy), 22 * ppm, 14)
+    )
+    for k in range(3):  # the fingers' creases
+        p.aaline(
+            edge, (hx + (18 + 7 * k) * ppm, hy - 10 * ppm), (hx + (18 + 7 * k) * ppm, hy + 8 * ppm)
+        )
 
 
 def _mix(a: Point, b: Point, t: float) -> Point:
@@ -255,33 +297,26 @@ def _slice(contour: list[Point], x0_mm: float, x1_mm: float, at) -> list[Point]:
     return [q for q in contour if a <= q[0] <= b]
 
 
-def _band(p, upper, lower, f0: float, f1: float, colour, dark, tag: str, puff: float = 4.0):
-    """Clothing over the body between fractions ``f0`` and ``f1`` of its length, standing a
-    little off the skin, with folds."""
+def _band(p, upper, lower, f0, f1, colour, dark, tag, *, ppm, puff=4.0, hang=0.0) -> None:
+    """Cloth over the body between fractions ``f0`` and ``f1`` of its length: standing a little
+    off the skin (``puff`` mm), hanging ``hang`` mm below the body over the mattress's edge, with
+    soft folds and its shadowed underside."""
     n = len(upper)
     i0, i1 = int(f0 * (n - 1)), int(f1 * (n - 1)) + 1
-    top = [(x, y - puff) for x, y in upper[i0:i1]]
-    bot = [(x, y + 1) for x, y in lower[i0:i1]]
+    top = [(x, y - puff * ppm) for x, y in upper[i0:i1]]
+    bot = [(x, y + hang * ppm) for x, y in lower[i0:i1]]
     if len(top) < 2:
         return
-    p.aapolygon(colour, top + bot[::-1], tag)
-    p.translucent(dark, 120, bot + [(x, y - 8) for x, y in bot[::-1]], tag + " shade")
-    for k in range(i0 + 6, i1 - 3, 9):  # folds
-        j = k - i0
-        if j < len(top) and j < len(bot):
-            a, b = top[j], bot[j]
-            p.aaline(dark, _mix(a, b, 0.15), _mix(a, b, 0.7), 1)
-
-
-def _hair(p, position, upper, lower, hair_up, hair_lo, ppm) -> None:
-    """Hair over the back of the head: the crown and, prone, the upper contour of the head."""
-    if position == "prone":
-        pts = hair_up[:14] + [(x, y + 22 * ppm) for x, y in hair_up[:14][::-1]]
-    else:
-        pts = hair_lo[:14] + [(x, y - 24 * ppm) for x, y in hair_lo[:14][::-1]]
-    cap = upper[:4] + lower[:4][::-1]
-    p.aapolygon(HAIR, cap, "hair")
-    p.aapolygon(HAIR, pts, "hair")
+    shape = top + bot[::-1]
+    p.aapolygon(colour, shape, tag)
+    lit = _shade_colour(colour, 1.12)
+    p.aapolygon(lit, top + [_mix(t, b, 0.3) for t, b in zip(top[::-1], bot[::-1], strict=True)])
+    under = bot + [_mix(b, t, 0.3) for t, b in zip(top[::-1], bot[::-1], strict=True)]
+    p.translucent(dark, 110, under, tag + " shade")
+    for k in range(5, len(top) - 3, 7):  # folds: soft creases from the top down
+        a, b = top[k], bot[k]
+        p.aaline(dark, _mix(a, b, 0.2), _mix(a, b, 0.85), 1)
+    p.aalines(dark, shape, closed=True)
 
 
 # ----------------------------------------------------------------------------- the back close up

@@ -87,9 +87,8 @@ class NursingView(View):
         self._picture_at = -1
         self._picture: RecoveryPicture | None = None
         self.lay = nursing_layout(app.canvas_size)
-        session.say(
-            "Recovery bay. 1-5 chooses a group of care, then 1-9 an action (or click them)."
-        )
+        where = "The clinic" if sc.care is not None and sc.care.phase == "next_day" else "Recovery"
+        session.say(f"{where}. 1-5 chooses a group of care, then 1-9 an action (or click them).")
         if notice:
             session.say(notice, "warn")
 
@@ -420,8 +419,9 @@ class NursingView(View):
                     dressing=pic.dressing_on,
                     bleeding=pic.dressing_state in ("ooze", "soaked"),
                 )
+            bed = "Clinic couch" if pic.phase == "next_day" else "Recovery trolley"
             p.text(
-                f"Recovery trolley: {POSITION_WORDS.get(pic.position, pic.position)}",
+                f"{bed}: {POSITION_WORDS.get(pic.position, pic.position)}",
                 (box.x + 12, box.y + 8),
                 theme.SMALL,
                 theme.TEXT,

@@ -43,6 +43,17 @@ def nursing_criteria(result: dict | None) -> list[dict]:
     return out
 
 
+#: The nursing rubric's criteria by name (docs/scoring.md).
+CRITERION_NAMES = {
+    "assessment": "Assessment",
+    "safety_responses": "Safety responses",
+    "haemostasis_site_care": "Haemostasis and site care",
+    "teaching": "Teaching",
+    "escalation": "Escalation",
+    "timeliness": "Timeliness",
+}
+
+
 def _feedback(cr: dict) -> str:
     return " ".join(str(cr.get("feedback", "")).split())
 
@@ -225,7 +236,8 @@ class NursingDebriefView(View):
             colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
             pts = p.text(f"{got:.1f} / {best:g}", (box.right - 16, y), theme.BODY, colour,
                          anchor="topright")  # fmt: skip
-            name = str(cr.get("label") or cr.get("id", "")).replace("_", " ")
+            cid = str(cr.get("id", ""))
+            name = str(cr.get("label") or CRITERION_NAMES.get(cid, cid.replace("_", " ")))
             p.text(("v " if i == self.selected else "> ") + name[:1].upper() + name[1:], (x, y),
                    theme.BODY, bold=True, max_width=pts.x - 12 - x)  # fmt: skip
             y += NAME_H
