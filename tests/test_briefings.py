@@ -116,9 +116,9 @@ PER_SCENARIO: dict[str, tuple[Quote, ...]] = {
         ),
         Quote(
             r"under about (\d+) cm of fat",
-            lambda s: s.donor.to_donor().soft_tissue_mm
-            * table("anatomy").anterior_soft_tissue_ratio
-            / 10,
+            lambda s: (
+                s.donor.to_donor().soft_tissue_mm * table("anatomy").anterior_soft_tissue_ratio / 10
+            ),
             "skin-to-crest depth",
         ),
     ),
@@ -170,22 +170,30 @@ PER_SCENARIO: dict[str, tuple[Quote, ...]] = {
         Quote(r"mL/kg \((\d+) mL\)", lambda s: s.donor_limit_ml, "limit"),
     ),
     "post-procedure-care": (
-        Quote(r"next (\d+)-\d+ days", lambda s: 3, "clinical.md §3: pain medicine 3-4 days"),
-        Quote(r"next \d+-(\d+) days", lambda s: 4, "clinical.md §3: pain medicine 3-4 days"),
+        Quote(
+            r"every (\d+) minutes",
+            lambda s: s.care.observation_interval_min,
+            "observation interval",
+        ),
         Quote(
             r"blood pressure (\d+)/\d+ mmHg",
-            lambda s: event(s, "light-headed").after_response.donor_state["systolic_mmhg"],
-            "systolic after treatment",
+            lambda s: event(s, "bolus").later.donor_state["systolic_mmhg"],
+            "systolic after the bolus",
         ),
         Quote(
             r"blood pressure \d+/(\d+) mmHg",
-            lambda s: event(s, "light-headed").after_response.donor_state["diastolic_mmhg"],
-            "diastolic after treatment",
+            lambda s: event(s, "bolus").later.donor_state["diastolic_mmhg"],
+            "diastolic after the bolus",
         ),
         Quote(
             r"heart rate (\d+), and",
-            lambda s: event(s, "light-headed").after_response.donor_state["heart_rate_bpm"],
-            "heart rate after treatment",
+            lambda s: event(s, "bolus").later.donor_state["heart_rate_bpm"],
+            "heart rate after the bolus",
+        ),
+    ),
+    "next-day-visit": (
+        Quote(
+            r"\((\d+\.\d) °C here\)", lambda s: s.care.fever_threshold_c, "local fever threshold"
         ),
     ),
     "weight-mismatch": (
@@ -238,7 +246,7 @@ def texts(s: Scenario) -> str:
     parts = [" ".join(s.briefing.split()), *s.objectives]
     for ev in s.events:
         parts.append(ev.message)
-        for effect in (ev.after_response, ev.after_miss):
+        for effect in (ev.after_response, ev.after_miss, ev.later):
             if effect is not None and effect.message:
                 parts.append(effect.message)
     return "\n".join(parts)

@@ -427,7 +427,7 @@ def test_discharge_teaching_lists_what_was_left_out_and_checks_the_fever_thresho
     items = ["signs_of_infection", "fever_threshold", "when_to_call"]
     wrong = run(a, {"do": "discharge_teaching", "items": items, "fever_threshold_c": 39.0})
     done = of_type(wrong, "step_done")[0]
-    assert done["missing"] == ["site_care", "dressing_removal_next_day", "pain_relief"]
+    assert done["missing"] == ["site_care", "dressing_removal_next_day", "pain_relief", "activity"]
     assert done["fever_threshold_correct"] is False and done["expected_fever_threshold_c"] == 38
     right = run(a, {"do": "discharge_teaching", "items": items, "fever_threshold_c": 38.0})
     assert of_type(right, "step_done")[0]["fever_threshold_correct"] is True
@@ -437,7 +437,7 @@ def test_recovery_observations_read_the_donor_state():
     a = Attempt(resolve_scenario("post-procedure-care"), 1)
     run(a, {"do": "steri_strips", "count": 4}, {"do": "pressure_dressing"})  # fires light-headed
     obs = of_type(run(a, {"do": "recovery_observations"}), "step_done")[0]["observed"]
-    assert obs["systolic_mmhg"] == 88 and obs["heart_rate_bpm"] == 112
+    assert obs["systolic_mmhg"] == 84 and obs["heart_rate_bpm"] == 112
     assert obs["dressing"] == "dry_intact"
     partial = run(a, {"do": "recovery_observations", "checks": ["heart_rate"]})
     assert "blood_pressure" in of_type(partial, "step_done")[0]["missing"]
@@ -445,10 +445,18 @@ def test_recovery_observations_read_the_donor_state():
 
 # ------------------------------------------------------------------ scenarios end to end
 NURSING = [
+    {"do": "handover"},
     {"do": "time_out"},
+    *({"do": "apply_pressure", "site": k} for k in range(4)),
     {"do": "steri_strips", "count": 4},
     {"do": "pressure_dressing"},
-    {"do": "notify_anesthesia"},
+    {"do": "position_donor", "position": "flat_legs_raised"},
+    {"do": "recovery_observations"},
+    {"do": "notify_anesthesia"},  # the old spelling: the same response as notify_anaesthetist
+    {"do": "give_fluids", "ml": 500},
+    {"do": "wait", "s": 600},
+    {"do": "recovery_observations"},  # still low: the bolus needs fifteen minutes
+    {"do": "wait", "s": 300},
     {"do": "recovery_observations"},
     {
         "do": "discharge_teaching",
@@ -459,6 +467,7 @@ NURSING = [
             "when_to_call",
             "dressing_removal_next_day",
             "pain_relief",
+            "activity",
         ],
         "fever_threshold_c": 38.0,
     },

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sim.cli.main import main
 from sim.run.attempt import Attempt
 from sim.scenario import ScenarioLibrary, resolve_scenario
-from sim.scenario.schema import CRITERIA, Rubric, Scenario
+from sim.scenario.schema import CRITERIA, NURSING_CRITERIA, Rubric, Scenario
 from sim.scoring import Score, evaluate, read_metrics, score_attempt, score_events
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria import (
@@ -31,10 +31,11 @@ from sim.scoring.criteria import (
 from sim.vocabulary.commands import parse_command
 from sim.vocabulary.technique import Thresholds, documented
 from tests.reference import generate
+from tests.reference.nursing import NURSING_SCENARIOS
 
 REFERENCE = Path(__file__).parent / "reference"
 LEVELS = ("expert", "intermediate", "novice")
-NEEDLE_SCENARIOS = tuple(s for s in generate.SCENARIOS if s != "post-procedure-care")
+NEEDLE_SCENARIOS = tuple(s for s in generate.SCENARIOS if s not in NURSING_SCENARIOS)
 
 
 # ----------------------------------------------------------------------------- synthetic logs
@@ -508,17 +509,18 @@ def test_criterion_maxima_follow_the_rubric_weights_and_add_up_to_100():
     assert score.passed and score.total >= 85
 
 
-def test_a_nursing_scenario_scores_only_what_applies():
+def test_a_nursing_scenario_scores_only_nursing_criteria():
     log = Log().step("time_out", checks=["identity"]).step("steri_strips", count=4, skin_sites=4)
     log.step("pressure_dressing").step("recovery_observations", missing=[])
     log.step("discharge_teaching", items=["site_care"], missing=[])
     score = evaluate(log.end(900), scenario("post-procedure-care"))
-    needle = ("site_selection", "trajectory", "depth_control", "aspiration_technique", "yield")
-    for cid in needle:
-        c = score.criterion(cid)
-        assert c.max == 0 and not c.assessed and "Not assessed" in c.feedback
+    assert [c.id for c in score.criteria] == list(NURSING_CRITERIA)
+    assert not set(CRITERIA) & {c.id for c in score.criteria}
     assert sum(c.max for c in score.criteria) == pytest.approx(100, abs=0.2)
-    assert score.passed and score.total == pytest.approx(100)
+    text = json.dumps(score.to_dict())
+    for harvest_word in ("trajectory", "depth", "yield", "Collected", "pulls"):
+        assert harvest_word not in text, harvest_word
+    assert not score.passed  # no handover, no pressure, no discharge: far from the standard
 
 
 def test_score_attempt_and_score_events_return_the_json_the_runner_prints():
@@ -717,7 +719,7 @@ def test_the_dry_tap_expert_re_sites_and_the_intermediate_is_told_to(references)
     assert "re-site" in inter.feedback and inter.parts["faulty_pulls"] < 0.5
 
 
-@pytest.mark.parametrize("sid", ["anesthesia-event", "weight-mismatch", "post-procedure-care"])
+@pytest.mark.parametrize("sid", ["anesthesia-event", "weight-mismatch"])
 def test_required_responses_are_timed_and_a_missed_one_fails(references, sid):
     e, i, n = (references[sid, level].criterion("timing").parts["responses"] for level in LEVELS)
     assert e >= 0.9 and e > i > n == 0.0
@@ -726,9 +728,24 @@ def test_required_responses_are_timed_and_a_missed_one_fails(references, sid):
 
 def test_the_nursing_intermediate_is_told_what_was_wrong(references):
     i = references["post-procedure-care", "intermediate"]
-    text = i.criterion("procedure_steps").feedback
-    assert "Steri-Strips for 4 skin sites" in text and "fever threshold" in text
-    assert "Recovery observations left out" in text and not i.passed
+    safety = i.criterion("safety_responses").feedback
+    assert "not laid flat with her legs raised" in safety
+    site = i.criterion("haemostasis_site_care").feedback
+    assert "2 of 4 punctures" in site and "not checked for bleeding" in site
+    teach = i.criterion("teaching").feedback
+    assert "not your local policy's" in teach and "before checking she was ready" in teach
+    assert not i.passed and "local policy" in i.failed_conditions[0]
+
+
+def test_the_nursing_novice_misses_the_required_response_and_is_told_why(references):
+    n = references["post-procedure-care", "novice"]
+    assert n.criterion("timeliness").parts["responses"] == 0.0
+    assert {"missed_required_response", "repeat_observations_missed", "unsafe_discharge"} <= set(
+        n.critical_errors
+    )
+    assert any("not repeated" in f for f in n.critical_feedback)
+    e = references["post-procedure-care", "expert"]
+    assert e.criterion("timeliness").parts["responses"] >= 0.7
 
 
 def test_every_scenario_has_its_three_reference_scripts():
@@ -838,9 +855,9 @@ def test_nursing_dressing_before_the_strips_fails_the_attempt():
     cmds[i], cmds[j] = cmds[j], cmds[i]  # the dressing first, the strips on top of it
     s = _score_of("post-procedure-care", cmds)
     assert not s["passed"]
-    assert "before the Steri-Strips" in s["failed_conditions"][0]
-    steps_fb = next(c for c in s["criteria"] if c["id"] == "procedure_steps")["feedback"]
-    assert "before the Steri-Strips" in steps_fb
+    assert any("before the Steri-Strips" in f for f in s["failed_conditions"])
+    site_fb = next(c for c in s["criteria"] if c["id"] == "haemostasis_site_care")["feedback"]
+    assert "before the Steri-Strips" in site_fb
 
 
 def documented_reference_totals() -> dict[tuple[str, str], tuple[float, bool]]:
@@ -851,6 +868,8 @@ def documented_reference_totals() -> dict[tuple[str, str], tuple[float, bool]]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) > 4 and cells[0] in generate.SCENARIOS and cells[1] in LEVELS:
             out[cells[0], cells[1]] = (float(cells[2]), cells[3] == "pass")
+        elif len(cells) > 5 and cells[0] in NURSING_SCENARIOS and cells[2] in LEVELS:
+            out[cells[0], cells[2]] = (float(cells[3]), cells[4] == "pass")  # + the variant
     return out
 
 

@@ -82,6 +82,19 @@ def handle(args: argparse.Namespace) -> int:
     else:
         m = result["metrics"]
         print(f"{attempt.scenario.title} (seed {args.seed})")
+        if attempt.nursing is not None:  # the nurse's station: the care, not a harvest
+            n = result["nursing"]
+            print(
+                f"  variant {n['variant']['id']}, {n['observations']['sets']} sets of "
+                f"observations, {len(n['teaching']['taught'])} of "
+                f"{len(n['teaching']['required'])} teaching items, {m['procedure_s'] / 60:.1f} min"
+                + (", discharged" if n["discharged"] else "")
+                + (f", decision: {n['decision']}" if n["decision"] else "")
+            )
+            print_score(result["score"])
+            if recording:
+                print(f"Recorded as attempt {result['attempt_id']} for {args.trainee}")
+            return 0
         print(
             f"  collected {m['collected_ml']:.0f} mL, TNC {m['tnc_per_ml'] / 1e6:.1f} x10^6/mL,"
             f" {m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8/kg recipient"

@@ -10,7 +10,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError
-from sim.vocabulary.commands import COMMAND_NAMES, Command, parse_command
+from sim.vocabulary.commands import (
+    COMMAND_NAMES,
+    FEVER_THRESHOLD_RANGE_C,
+    Command,
+    parse_command,
+)
 
 
 def _reject_constants(token: str) -> float:
@@ -41,6 +46,11 @@ def command_from_obj(obj: object, *, path: str, line: int) -> Command:
         msg = {"missing": "missing required field", "extra_forbidden": "unknown field"}.get(
             err["type"], err["msg"]
         )
+        if err["type"] == "literal_error" and isinstance(err.get("input"), str):
+            msg = f"unknown value {err['input']!r}: {msg}"  # e.g. an observation kind
+        if loc and loc[-1] == "fever_threshold_c":
+            lo, hi = FEVER_THRESHOLD_RANGE_C
+            msg += f" (the fever threshold taught, by your local policy, is {lo:g}-{hi:g} °C)"
         raise InputError(msg, path=path, line=line, field=".".join(loc)) from None
 
 

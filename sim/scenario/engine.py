@@ -502,16 +502,22 @@ class ScenarioEngine:
             if systolic < p.hypotension_systolic_mmhg and not self.hypotensive:
                 self.hypotensive = True
                 body = self._body()
+                pressure = (
+                    f"blood pressure {systolic:.0f}/"
+                    f"{self.donor_state.get('diastolic_mmhg', 0):.0f} mmHg, heart rate "
+                    f"{self.donor_state.get('heart_rate_bpm', 0):.0f}"
+                )
+                message = (
+                    f"The bedside monitor alarms: {pressure}. She is hypotensive."
+                    if self.nursing
+                    else f"The anaesthetist's monitor alarms: {pressure}. The donor is "
+                    f"hypotensive; {body['blood_volume_drawn_pct']:.0f}% of the blood volume "
+                    "has been drawn."
+                )
                 self.sim.emit(
                     DONOR_HYPOTENSION,
                     diastolic_mmhg=self.donor_state.get("diastolic_mmhg"),
-                    message=(
-                        f"The anaesthetist's monitor alarms: blood pressure {systolic:.0f}/"
-                        f"{self.donor_state.get('diastolic_mmhg', 0):.0f} mmHg, heart rate "
-                        f"{self.donor_state.get('heart_rate_bpm', 0):.0f}. The donor is "
-                        f"hypotensive; {body['blood_volume_drawn_pct']:.0f}% of the blood volume "
-                        "has been drawn."
-                    ),
+                    message=message,
                     **body,
                 )
             elif systolic >= p.hypotension_systolic_mmhg + 5.0:

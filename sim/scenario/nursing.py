@@ -498,6 +498,8 @@ class NursingCare:
             hb = self.engine.donor_state.get("hb_g_l")
             if isinstance(hb, int | float):
                 bloods = {"hb_g_l": float(hb)}
+        # Sorted: a replay reads the scenario back from a log written with sorted keys.
+        bloods = dict(sorted(bloods.items()))
         self.bloods = bloods
         text = ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in bloods.items())
         self._care(

@@ -352,7 +352,8 @@ class Trigger(_Model):
     @model_validator(mode="after")
     def _exactly_one(self) -> Trigger:
         if self.at_min is not None:
-            if self.at_s is not None:
+            # (a stored scenario, read back from a log, carries both, equal)
+            if self.at_s is not None and self.at_s != self.at_min * 60.0:
                 raise FieldError("at_min", "give at_s or at_min, not both")
             object.__setattr__(self, "at_s", self.at_min * 60.0)
         kinds = [

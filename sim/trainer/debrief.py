@@ -13,7 +13,12 @@ from typing import Any
 
 from sim.run.attempt import Attempt
 from sim.run.replay import apply_entry, replay_attempt
-from sim.vocabulary.events import LOSS_OF_RESISTANCE, SIM_CRITICAL_EVENTS
+from sim.vocabulary.events import (
+    LOSS_OF_RESISTANCE,
+    MISSED_REQUIRED_RESPONSE,
+    NURSING_CRITICAL_EVENTS,
+    SIM_CRITICAL_EVENTS,
+)
 
 
 @dataclass
@@ -77,9 +82,36 @@ def shown_score(live: dict | None, live_error: str, stored: dict | None) -> tupl
     return shown, ""
 
 
+def nursing_metrics(attempt: Attempt) -> dict[str, Any]:
+    """What a nursing debrief shows beside the score: the care, not the harvest (no collected
+    volume, pulls or depth: docs/nursing.md)."""
+    assert attempt.nursing is not None
+    state = attempt.nursing.state()
+    return {
+        "procedure_s": attempt.sim.t_s,
+        "variant": state["variant"],
+        "observation_sets": state["observations"]["sets"],
+        "teaching_taught": state["teaching"]["taught"],
+        "teaching_required": state["teaching"]["required"],
+        "readiness": state["readiness"],
+        "discharged": state["discharged"],
+        "decision": state["decision"],
+        "escalations": state["escalations"],
+        "critical_errors": list(attempt.sim.critical),
+    }
+
+
 def analyse(attempt: Attempt) -> Debrief:
     """Everything the debrief screen draws."""
     result, err = score(attempt)
+    if attempt.nursing is not None:  # the nurse's debrief: the care and its messages only
+        d = Debrief(result, err, nursing_metrics(attempt))
+        for ev in attempt.sim.events:
+            if ev["type"] in NURSING_CRITICAL_EVENTS or ev["type"] == MISSED_REQUIRED_RESPONSE:
+                d.critical.append(ev)
+            elif "message" in ev:
+                d.messages.append(str(ev["message"]))
+        return d
     d = Debrief(result, err, attempt.sim.metrics())
     entries: dict[int, BoneEntry] = {}
     before = [0.0, 0.0]  # (t_s, depth_mm) when the command started

@@ -29,6 +29,10 @@ Levels (docs/scoring.md, "Reference performances"):
   caudal tracks pushed 38 mm without stopping at the give; 20 mL pulls at one spot, wherever
   the tip is; hesitates 90 s before each penetration; no steps; never answers a required
   response.
+
+The nursing scenarios (``post-procedure-care``, ``next-day-visit``) have performers of their
+own in ``tests/reference/nursing.py``; their scores go into the nursing table of
+docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -719,16 +723,8 @@ ADJUST: dict[tuple[str, str], dict[str, Any]] = {
     ("weight-mismatch", "novice"): {"volume_share": 1.1, "hesitate_s": 30.0},
     # ... and this one, far enough to drain the donor's circulation into hypotension.
     ("anesthesia-event", "novice"): {"volume_share": 1.4, "hesitate_s": 20.0},
-    # The nursing scenario: the intermediate does every step but miscounts the strips,
-    # takes half the observations and teaches part of the list with a wrong fever threshold.
-    ("post-procedure-care", "intermediate"): {
-        "steps": None,
-        "observation_share": 0.5,
-        "teaching_share": 0.5,
-        "fever_error_c": 0.5,
-    },
 }
-#: The needle scenarios (core library) and the nursing one.
+#: The needle scenarios (core library) and the nursing ones.
 SCENARIOS = (
     "adult-standard",
     "obese-donor",

@@ -252,9 +252,9 @@ def step_quality(
         if step == "discharge_teaching" and ev.get("fever_threshold_correct") is False:
             q *= FLAWED_CREDIT
             notes.append(
-                f"The fever threshold you taught ({ev.get('fever_threshold_c')} C) is not this "
-                f"donor's ({ev.get('expected_fever_threshold_c')} C): she would call too late "
-                "or not at all."
+                f"The fever threshold you taught ({ev.get('fever_threshold_c')} C) is not your "
+                f"local policy's ({ev.get('expected_fever_threshold_c')} C): she would call too "
+                "late or not at all."
             )
     return q, notes
 
@@ -266,6 +266,8 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     first: dict[str, dict[str, Any]] = {}
     for ev in m.steps:
         first.setdefault(str(ev.get("step")), ev)
+    if "discharge_teaching" in first:
+        first["discharge_teaching"] = _teaching_so_far(m.steps)
     feedback: list[str] = []
     missing = [s for s in required if s not in first]
     if missing:
@@ -294,6 +296,24 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         parts={"steps": quality, "order": order},
         fails_attempt=None if ctx.needle_work else _unsafe_discharge(first),
     )
+
+
+def _teaching_so_far(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every ``discharge_teaching`` command together (one item per command or all in one score
+    the same): the items taught over all of them, what is still missing after the last, and the
+    fever threshold as last taught; timed at the first."""
+    evs = [e for e in steps if e.get("step") == "discharge_teaching"]
+    merged = dict(evs[0])
+    items = list(dict.fromkeys(i for e in evs for i in (e.get("items") or ())))
+    merged["items"] = items
+    last = evs[-1]
+    if last.get("missing") is not None:
+        merged["missing"] = list(last["missing"])
+    fever = [e for e in evs if e.get("fever_threshold_correct") is not None]
+    if fever:
+        for key in ("fever_threshold_c", "fever_threshold_correct", "expected_fever_threshold_c"):
+            merged[key] = fever[-1].get(key)
+    return merged
 
 
 #: Discharge teaching without these leaves the donor unable to spot and report an infection.
