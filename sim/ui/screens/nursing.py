@@ -31,6 +31,7 @@ from sim.trainer.care import (
     wait_command,
 )
 from sim.trainer.care_log import care_log, clock_text
+from sim.trainer.coaching import nursing_warnings
 from sim.trainer.debrief import score
 from sim.trainer.modes import Mode
 from sim.trainer.recovery import POSITION_WORDS, RecoveryPicture, recovery_picture, sites_summary
@@ -320,7 +321,7 @@ class NursingView(View):
 
     def redraw_key(self) -> object:
         """The monitor's sweep (a few times a second), the clock's second, then what changes
-        the rest of the screen: events, the message, the recording's problem."""
+        the rest of the screen: events, the message, the recording's problem, the reminders."""
         s = self.session
         rec = s.recording
         return (
@@ -330,6 +331,7 @@ class NursingView(View):
             s.message,
             s.message_kind,
             rec.error if rec is not None else "",
+            tuple(self._reminders()) if self.mode.shows_hints else (),
         )
 
     def changed_region(self) -> pygame.Rect | None:
@@ -618,28 +620,46 @@ class NursingView(View):
                    theme.SMALL, theme.TEXT_DIM, anchor="bottomleft")  # fmt: skip
 
     def _draw_status(self, p: Painter) -> None:
+        """Under the back and the events: a recording problem, the last message, in practice
+        the coaching reminders (none in assessment), and the key help."""
         s = self.session
         box = self.lay.status
         rec = s.recording
         problem = rec.error if rec is not None and rec.error else ""
         with p.area(box, "status"):
             y = box.y + 2
+            bottom = box.bottom - 24
             if problem:
                 p.text(problem, (box.x + 4, y), theme.SMALL, theme.VERMILLION, bold=True,
                        max_width=box.width - 8, may_shorten=True)  # fmt: skip
                 y += 24
+            lines: list[tuple[str, tuple[int, int, int]]] = []
             if s.message:
-                colour = KIND_COLOURS.get(s.message_kind, theme.SKY_BLUE)
-                y = p.paragraph(s.message, pygame.Rect(box.x + 4, y, box.width - 8,
-                                box.bottom - 26 - y), theme.SMALL, colour, line_gap=3)  # fmt: skip
+                lines.append((s.message, KIND_COLOURS.get(s.message_kind, theme.SKY_BLUE)))
+            if self.mode.shows_hints:
+                lines += [("Reminder: " + w, theme.ORANGE) for w in self._reminders()]
+            for text, colour in lines:  # whole lines only: what does not fit waits its turn
+                h = p.paragraph_height(text, box.width - 8, theme.SMALL, 3)
+                if y + h > bottom:
+                    break
+                y = p.paragraph(text, pygame.Rect(box.x + 4, y, box.width - 8, h), theme.SMALL,
+                                colour, line_gap=3) + 2  # fmt: skip
             p.text(
-                "Esc: pause   F1: help   arrows: groups",
+                "Esc: pause   F1: help   W: let time pass   arrows: groups",
                 (box.x + 4, box.bottom - 2),
                 theme.SMALL,
                 theme.TEXT_DIM,
                 anchor="bottomleft",
             )
 
+    def _reminders(self) -> list[str]:
+        """The practice coaching (sim.trainer.coaching), read once per change of the log."""
+        s = self.session
+        at = (len(s.sim.events), int(s.clock_s // 10))  # observations fall due as time passes
+        if getattr(self, "_reminders_at", None) != at:
+            self._reminders_at = at
+            self._reminder_cache = nursing_warnings(self.session.attempt)
+        return self._reminder_cache
 
 _KEY_CHARS = {
     **{getattr(pygame, f"K_{i}"): str(i) for i in range(10)},
