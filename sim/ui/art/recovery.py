@@ -380,7 +380,7 @@ def site_spots(anatomy: Anatomy, sites: list[tuple[str, str]]) -> list[tuple[flo
 def draw_gauze_press(p: Painter, centre: Point, ppm: float) -> None:
     """A folded gauze square held down by a gloved finger and thumb: direct pressure."""
     cx, cy = centre
-    r = 11 * ppm
+    r = 14 * ppm
     sq = [
         (cx - r, cy - r),
         (cx + r, cy - r * 0.9),
@@ -392,11 +392,11 @@ def draw_gauze_press(p: Painter, centre: Point, ppm: float) -> None:
     p.aaline((220, 220, 212), (cx - r, cy), (cx + r, cy))
     p.aaline((220, 220, 212), (cx, cy - r), (cx, cy + r))
     # Two gloved fingertips pressing from above.
-    for dx in (-5.0, 5.0):
+    for dx in (-7.0, 0.0, 7.0):
         a = (cx + dx * ppm, cy - 2 * ppm)
-        b = (cx + dx * ppm * 1.6, cy - 40 * ppm)
-        p.aapolygon(GLOVE, patient._limb(a, b, 6.5 * ppm), "gloved finger")
-        p.aacircle(_shade_colour(GLOVE, 0.85), a, 6.5 * ppm, 1)
+        b = (cx + dx * ppm * 1.8, cy - 46 * ppm)
+        p.aapolygon(_shade_colour(GLOVE, 0.8), patient._limb(a, b, 7.5 * ppm), "gloved finger")
+        p.aapolygon(GLOVE, patient._limb(a, b, 6.0 * ppm), "gloved finger")
 
 
 def draw_haematoma(p: Painter, centre: Point, ppm: float) -> None:

@@ -462,9 +462,9 @@ class NursingView(View):
         box = self.lay.back
         anatomy = self.session.sim.anatomy
         s = anatomy.scale
-        # The dorsal map from about 150 mm left to 150 mm right, the PSIS a little below centre.
-        ppm = min(box.width / 300.0, (box.height - 56) / 240.0)
-        origin = (box.centerx, box.y + 34 + 140.0 * ppm)
+        # The dorsal map from about 115 mm left to 115 mm right, the PSIS a little below centre.
+        ppm = min(box.width / 230.0, (box.height - 56) / 190.0)
+        origin = (box.centerx, box.y + 34 + 115.0 * ppm)
         pressing = self._pressing()
         with p.panel(box, name="the lower back"):
             inner = box.inflate(-4, -4)
@@ -507,6 +507,9 @@ class NursingView(View):
                 for site, (x, y) in zip(pic.sites, spots, strict=True):
                     if site.index == pressing and not pic.dressing_on:
                         recovery.draw_gauze_press(p, at(x, y), ppm)
+            # The captions on dark strips, readable over the skin.
+            p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.y, inner.width, 28))
+            p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.bottom - 30, inner.width, 30))
             taken = [
                 p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
                        bold=True),
