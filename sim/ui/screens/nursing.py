@@ -38,7 +38,7 @@ from sim.trainer.recovery import POSITION_WORDS, RecoveryPicture, recovery_pictu
 from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.art import recovery
-from sim.ui.art.monitor import SWEEP_HZ, draw_monitor
+from sim.ui.art.monitor import SWEEP_HZ, draw_monitor, flash_on, waves_rect
 from sim.ui.art.patient import draw_dressing, draw_puncture, draw_strip
 from sim.ui.layout import nursing_layout
 from sim.ui.render import Button, Painter
@@ -320,12 +320,15 @@ class NursingView(View):
         return int(self.anim_s * SWEEP_HZ)
 
     def redraw_key(self) -> object:
-        """The monitor's sweep (a few times a second), the clock's second, then what changes
-        the rest of the screen: events, the message, the recording's problem, the reminders."""
+        """The monitor's sweep (a few times a second); its alarm's flash and the clock's
+        second; then what changes the rest of the screen: events, the message, the recording's
+        problem, the reminders."""
         s = self.session
         rec = s.recording
+        alarming = bool(self._picture.alarms) if self._picture is not None else False
         return (
             self._tick(),
+            alarming and flash_on(self.anim_s),
             int(s.clock_s),
             len(s.sim.events),
             s.message,
@@ -335,13 +338,16 @@ class NursingView(View):
         )
 
     def changed_region(self) -> pygame.Rect | None:
-        """Only the monitor swept on (and the clock ticked): the monitor and the clock's corner."""
+        """Only the traces swept on: their strip of the monitor.  The flash or the clock's
+        second too: the monitor and the clock's corner.  Anything else: the whole screen."""
         old, new = self._drawn_key, self.redraw_key()
-        if old is None or old[2:] != new[2:]:
+        if old is None or old[3:] != new[3:]:
             return None
         self._monitor_only = True
         lay = self.lay
-        return lay.clock.union(lay.monitor)
+        if old[1:3] != new[1:3]:
+            return lay.clock.union(lay.monitor)
+        return waves_rect(lay.monitor)
 
     def mark_drawn(self) -> None:
         super().mark_drawn()
