@@ -280,6 +280,10 @@ def test_every_screen_fits_at_every_size(app):
     key(app, pygame.K_3)
     shot("nursing, the fever threshold asked")
     key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_F1)
+    assert app.top.name == "help"
+    shot("nursing, help")
+    key(app, pygame.K_ESCAPE)
     for cmd in script[9:-1]:
         nursing.session.submit(c.parse_command(cmd))
     run(app, 2)

@@ -91,6 +91,9 @@ def test_a_nursing_scenario_opens_the_nursing_screen_not_the_harvest(data_dir):
     assert "HR" in texts and "NIBP" in texts and "SpO2" in texts and "RR" in texts
     assert not any(t.startswith(("Collected ", "Skin sites", "Palpation")) for t in texts)
     assert view.session.attempt.nursing is not None
+    key(app, pygame.K_F1)  # the help lists the nursing screen's own controls
+    assert app.top.name == "help" and "Care panel" in app.painter.texts()
+    assert "Needle view" not in app.painter.texts()
     pygame.quit()
 
 

@@ -235,8 +235,8 @@ class App:
         self.running = False
 
     def show_help(self) -> None:
-        if self.top.name != "help":
-            self.open("help")
+        if self.top.name != "help":  # a screen with controls of its own lists them
+            self.open("help", controls=getattr(self.top, "help_controls", None))
 
     # ---------------------------------------------------------------- loop
     def _global_key(self, event: pygame.event.Event) -> bool:

@@ -59,8 +59,44 @@ KIND_COLOURS = {
 }
 
 
+#: F1 on the nursing screen: its own controls (the help overlay lists these).
+NURSING_CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Anywhere",
+        (
+            ("F1", "this help"),
+            ("Esc", "back out of a choice; else pause (resume, help, quit)"),
+            ("F11", "fullscreen"),
+            ("Ctrl+Q", "quit (asks first during an attempt)"),
+        ),
+    ),
+    (
+        "Care panel",
+        (
+            ("1-5", "a group: assess, intervene, teach, escalate, document"),
+            ("then 1-9", "an action of that group (or click the tab, then the action)"),
+            ("then 1-9", "an option, when the action has them (which puncture, position, drug)"),
+            ("digits, Enter", "a value the action asks for (the fever threshold, 35-42 °C)"),
+            ("arrows", "the previous or next group"),
+            ("W", "let time pass: type the minutes, Enter"),
+            ("5, last", "finish: sign the record and open the nursing debrief"),
+        ),
+    ),
+    (
+        "What you see",
+        (
+            ("trolley", "how she lies; the dressing on her lower back when prone"),
+            ("close up", "each puncture by its number: pressure, strip, dressing, bleeding"),
+            ("monitor", "a number outside the scenario's limits turns red and flashes"),
+            ("events", "what happened, at the simulated time; '15 minutes later' is +15:00"),
+        ),
+    ),
+)
+
+
 class NursingView(View):
     name = "nursing"
+    help_controls = NURSING_CONTROLS
 
     def __init__(self, app, session: Session, mode: Mode, *, notice: str = "") -> None:
         super().__init__(app)
@@ -504,12 +540,15 @@ class NursingView(View):
                     )
                     draw_dressing(p, rect, ppm)
                     if pic.dressing_state in ("ooze", "soaked"):
-                        marked = [st for st in pic.sites if st.bleeding != "none"] or pic.sites
-                        for site in marked:
-                            x, y = spots[pic.sites.index(site)]
-                            recovery.draw_ooze(
-                                p, at(x, y), ppm, through=True, heavy=pic.dressing_state == "soaked"
-                            )
+                        # The stain over the sites that bleed (or swell), else over the middle.
+                        heavy = pic.dressing_state == "soaked"
+                        marked = [
+                            spots[i]
+                            for i, st in enumerate(pic.sites)
+                            if st.bleeding != "none" or st.haematoma
+                        ]
+                        for x, y in marked or [(0.0, -10.0 * s)]:
+                            recovery.draw_ooze(p, at(x, y), ppm, through=True, heavy=heavy)
                 for site, (x, y) in zip(pic.sites, spots, strict=True):
                     if site.index == pressing and not pic.dressing_on:
                         recovery.draw_gauze_press(p, at(x, y), ppm)
