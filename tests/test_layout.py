@@ -307,6 +307,19 @@ def test_every_screen_fits_at_every_size(app):
         visit.session.submit(c.parse_command(cmd))
     run(app, 2)
     shot("nursing, next-day visit")
+    # A novice's care: the debrief crowded with critical errors and lost points.
+    ids = [e.scenario.id if e.scenario else None for e in app.restart("launcher").entries]
+    run(app)
+    app.top.selected = ids.index("post-procedure-care")
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_RETURN)
+    novice = app.top
+    for cmd in perform("post-procedure-care", "novice", app.seed)[:-1]:
+        novice.session.submit(c.parse_command(cmd))
+    novice.end()
+    run(app, 2)
+    assert app.top.name == "nursing_debrief" and not app.top.score["passed"]
+    shot("nursing debrief, not yet passed")
     app.restart("launcher")
     app.records.error = (
         "Records unavailable: the records database could not be opened (file is not a database)"

@@ -68,7 +68,17 @@ def send(app, view, cmd: dict) -> None:
         key(app, pygame.K_w)
         type_number(app, max(0.1, round(cmd["s"] / 60.0 - 0.05, 1)))
         return
-    group, action, option, value = view.menu.inputs_for(cmd)
+    try:
+        group, action, option, value = view.menu.inputs_for(cmd)
+    except LookupError:
+        if cmd["do"] != "discharge_teaching":
+            raise
+        for item in cmd["items"]:  # a part of the list: taught one item at a time
+            one = {"do": "discharge_teaching", "items": [item]}
+            if item == "fever_threshold":
+                one["fever_threshold_c"] = cmd["fever_threshold_c"]
+            send(app, view, one)
+        return
     key(app, DIGITS[str(group)])
     key(app, DIGITS[str(action)])
     if option is not None:
@@ -244,4 +254,25 @@ def test_at_rest_only_the_monitor_redraws_a_few_times_a_second(data_dir):
     parts = [s for s in strips if s is not None]
     assert parts and all(s in (corner, traces) for s in parts)
     assert sum(s == traces for s in parts) > sum(s == corner for s in parts)
+    pygame.quit()
+
+
+@pytest.mark.parametrize("scenario_id", NURSING)
+def test_a_novice_from_the_window_fails_and_the_debrief_says_why(data_dir, scenario_id):
+    seed = 3
+    app = make_app(data_dir=data_dir, seed=seed)
+    view = start(app, scenario_id)
+    for cmd in perform(scenario_id, "novice", seed):
+        send(app, view, cmd)
+    app.invalidate()
+    run(app)
+    debrief = app.top
+    assert debrief.name == "nursing_debrief"
+    assert not debrief.score["passed"]
+    texts = app.painter.texts()
+    assert "NOT YET PASSED" in texts
+    said = " ".join(texts)
+    assert "Critical error" in said or any(
+        float(cr["score"]) < float(cr["max"]) for cr in debrief.criteria
+    )
     pygame.quit()

@@ -226,9 +226,13 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
                 choices=tuple(sites),
             ),
         ]
-    if do == "steri_strips":
+    if do == "steri_strips":  # strips go on the punctures in order: how many
         n = _skin_sites(scenario)
-        return [CareAction(group, f"Steri-Strips on all {n} punctures", {"do": do, "count": n})]
+        counts = tuple(
+            Choice(f"on all {k} punctures" if k == n else f"on the first {k}", {"count": k})
+            for k in range(n, 0, -1)
+        )
+        return [CareAction(group, "Steri-Strips", {"do": do}, choices=counts)]
     if do == "discharge_teaching":
         items = _teaching(scenario)
         out = [

@@ -79,6 +79,7 @@ def shown_score(live: dict | None, live_error: str, stored: dict | None) -> tupl
     }
     if live is not None and abs(float(live.get("total", -1)) - total) < 1e-6:
         shown["failed_conditions"] = list(live.get("failed_conditions", []))  # same verdict
+        shown["critical_feedback"] = list(live.get("critical_feedback", []))
     return shown, ""
 
 

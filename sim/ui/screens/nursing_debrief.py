@@ -203,16 +203,26 @@ class NursingDebriefView(View):
             standard += "  ·  stored and locked"
         p.text(standard, (x, y + 46), theme.SMALL, theme.TEXT_DIM)
         y += 74
+        # The critical errors in the core's words; where they would crowd out the criteria,
+        # by name only (the care on the right says each in full, in red).
         crit_fb = list(s.get("critical_feedback") or [])
-        for i, crit in enumerate(s.get("critical_errors", [])):
-            label = crit if isinstance(crit, str) else crit.get("id", str(crit))
-            text = f"Critical error: {str(label).replace('_', ' ')}"
-            if i < len(crit_fb) and crit_fb[i]:
-                text += f". {crit_fb[i]}"
+        crits = [
+            c if isinstance(c, str) else c.get("id", str(c)) for c in s.get("critical_errors", [])
+        ]
+        named = [f"Critical error: {str(c).replace('_', ' ')}." for c in crits]
+        full_text = [
+            f"Critical error: {crit_fb[i]}" if i < len(crit_fb) and crit_fb[i] else named[i]
+            for i in range(len(crits))
+        ]
+        reasons = list(s.get("failed_conditions", []))
+        lh = p.fonts.line_height(theme.SMALL) + 4
+
+        def block(texts: list[str]) -> int:
+            return sum(len(p.fonts.wrap(t, theme.SMALL, width)) * lh + 4 for t in texts)
+
+        texts = full_text if block(full_text + reasons) <= box.height * 0.3 else named
+        for text in texts + reasons:
             y = p.paragraph(text, pygame.Rect(x, y, width, box.bottom - y), theme.SMALL,
-                            theme.VERMILLION, bold=True) + 4  # fmt: skip
-        for reason in s.get("failed_conditions", []):
-            y = p.paragraph(reason, pygame.Rect(x, y, width, box.bottom - y), theme.SMALL,
                             theme.VERMILLION) + 4  # fmt: skip
         p.text("Up/Down or click: read a criterion in full", (box.right - 16, box.bottom - 26),
                theme.SMALL, theme.TEXT_DIM, anchor="topright")  # fmt: skip
@@ -223,6 +233,10 @@ class NursingDebriefView(View):
             shown = [ls if i == self.selected else ls[:keep] for i, ls in enumerate(full)]
             if sum(NAME_H + GAP + LINE_H * len(ls) for ls in shown) <= room:
                 break
+        else:  # even so: as much of the chosen one as there is room for
+            spare = room - len(full) * (NAME_H + GAP)
+            if self.selected is not None:
+                shown[self.selected] = full[self.selected][: max(1, spare // LINE_H)]
         self.rows = []
         for i, cr in enumerate(self.criteria):
             lines = shown[i]
