@@ -147,10 +147,12 @@ def draw_bedside(
 ) -> None:
     """The donor on the trolley seen from her left side, head to the left, filling ``box``
     (layout units)."""
-    ppm = min(box.width / (BODY_MM + 240), box.height / 600.0)
+    tilt = position == "flat_legs_raised"
+    # Height in view: the trolley under the mattress (150 mm), the body with its pillow, and
+    # with the legs raised their rise and the feet (about 700 mm in all).
+    ppm = min(box.width / (BODY_MM + 240), box.height / (720.0 if tilt else 600.0))
     x0 = box.x + (box.width - (BODY_MM + 160) * ppm) / 2 + 90 * ppm
     mattress_y = box.bottom - 150 * ppm
-    tilt = position == "flat_legs_raised"
 
     def at(x: float, y: float) -> Point:
         return (x0 + x * ppm, mattress_y - y * ppm)

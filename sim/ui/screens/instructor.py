@@ -171,6 +171,9 @@ class InstructorHomeView(View):
         found = self._rebuild()
         if found is None:
             return
+        if found[0].attempt.scenario.kind == "nursing":  # no needle to replay: the care log
+            self.open_debrief()
+            return
         self.app.open("replay", session=found[0])
 
     # ---------------------------------------------------------------- input
