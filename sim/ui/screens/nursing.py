@@ -17,6 +17,8 @@ monitor (and the clock's corner of the top bar) is drawn, ``SWEEP_HZ`` times a s
 
 from __future__ import annotations
 
+import re
+
 import pygame
 
 from sim.run.actions import command_from_obj
@@ -588,7 +590,16 @@ class NursingView(View):
                 text_w = width - (0 if e.kind == "time" else stamp_w)
                 lines = p.fonts.wrap(e.text, theme.SMALL, text_w)
                 h = len(lines) * line_h + 4
-                if y - h < top:
+                if y - h < top:  # the oldest shown: its last whole sentences, if any fit
+                    sentences = re.split(r"(?<=[.!?])\s+", e.text)
+                    for k in range(1, len(sentences)):
+                        tail = "… " + " ".join(sentences[k:])
+                        lines = p.fonts.wrap(tail, theme.SMALL, text_w)
+                        h = len(lines) * line_h + 4
+                        if y - h >= top:
+                            y -= h
+                            placed.append((y, e, lines))
+                            break
                     break
                 y -= h
                 placed.append((y, e, lines))
