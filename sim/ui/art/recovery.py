@@ -143,10 +143,16 @@ def _shade_colour(c, k: float) -> tuple[int, int, int]:
 
 
 def draw_bedside(
-    p: Painter, box: pygame.Rect, position: str, *, dressing: bool, bleeding: bool
+    p: Painter,
+    box: pygame.Rect,
+    position: str,
+    *,
+    dressing: bool,
+    bleeding: bool,
+    drip: bool = False,
 ) -> None:
     """The donor on the trolley seen from her left side, head to the left, filling ``box``
-    (layout units)."""
+    (layout units); ``drip``: fluids running from a bag on a stand into the back of her hand."""
     tilt = position == "flat_legs_raised"
     # Height in view: the trolley under the mattress (150 mm), the body with its pillow, and
     # with the legs raised their rise and the feet (about 700 mm in all).
@@ -157,6 +163,10 @@ def draw_bedside(
     def at(x: float, y: float) -> Point:
         return (x0 + x * ppm, mattress_y - y * ppm)
 
+    if drip:  # the stand behind the trolley, drawn first
+        pole_x = 380.0
+        p.aaline((150, 156, 166), at(pole_x, -150), at(pole_x, 440), max(1.0, 6 * ppm))
+        p.aaline((150, 156, 166), at(pole_x - 40, 440), at(pole_x + 40, 440), max(1.0, 4 * ppm))
     _trolley(p, at, ppm, tilt, box.bottom)
     # A pillow under the head (supine) or the turned face (prone); none when lying flat.
     lift = 0.0
@@ -194,7 +204,9 @@ def draw_bedside(
     _band(p, upper, lower, blanket[0] / BODY_MM, blanket[1] / BODY_MM, BLANKET, BLANKET_DARK,
           "blanket", ppm=ppm, puff=12, hang=34)  # fmt: skip
     _head(p, position, upper, lower, ppm, at, lift)
-    _arm(p, upper, lower, ppm, at, lift)
+    hand = _arm(p, upper, lower, ppm, at, lift)
+    if drip:
+        _drip(p, at, ppm, hand)
     # The lower back: the pressure dressing shows on top when she is prone.
     if position == "prone" and dressing:
         band = _slice(upper, 615.0, 760.0, at)
@@ -228,6 +240,43 @@ def _trolley(p: Painter, at, ppm: float, tilt: bool, floor_y: float) -> None:
     p.aaline((170, 176, 186), at(180, -40), at(1100, -40), max(1.0, 4 * ppm))
 
 
+def _drip(p: Painter, at, ppm: float, hand: Point) -> None:
+    """A 500 mL bag of crystalloid on the stand, the drip chamber, the line down to a cannula in
+    the back of her hand (taped)."""
+    bag_top = at(380.0, 430)
+    w, h = 70 * ppm, 120 * ppm
+    bag = [
+        (bag_top[0] - w / 2, bag_top[1]),
+        (bag_top[0] + w / 2, bag_top[1]),
+        (bag_top[0] + w / 2 * 0.9, bag_top[1] + h),
+        (bag_top[0] - w / 2 * 0.9, bag_top[1] + h),
+    ]
+    p.translucent((230, 236, 244), 200, bag, "fluid bag")
+    fluid = [(x, max(y, bag_top[1] + h * 0.35)) for x, y in bag]
+    p.translucent((190, 214, 236), 200, fluid, "crystalloid")
+    p.aalines((160, 170, 186), bag, closed=True)
+    chamber_y = bag_top[1] + h + 22 * ppm
+    p.aaline(
+        (200, 206, 216), (bag_top[0], bag_top[1] + h), (bag_top[0], chamber_y), max(1.0, 7 * ppm)
+    )
+    hx, hy = hand
+    mid = ((bag_top[0] + hx) / 2, max(chamber_y, hy) + 40 * ppm)
+    line = [(bag_top[0], chamber_y)]
+    for i in range(1, 13):
+        t = i / 12
+        a = ((1 - t) ** 2, 2 * (1 - t) * t, t * t)
+        line.append(
+            (
+                a[0] * bag_top[0] + a[1] * mid[0] + a[2] * (hx + 6 * ppm),
+                a[0] * chamber_y + a[1] * mid[1] + a[2] * (hy - 6 * ppm),
+            )
+        )
+    p.aalines((226, 230, 236), line)
+    tape = pygame.Rect(0, 0, round(18 * ppm) + 1, round(10 * ppm) + 1)
+    tape.center = (round(hx + 6 * ppm), round(hy - 6 * ppm))
+    p.rect((240, 240, 232), tape)
+
+
 def _head(p: Painter, position: str, upper, lower, ppm: float, at, lift: float) -> None:
     """Hair over the crown and the back of the head, the ear, the closed eye and the brow."""
     n = len(upper)
@@ -255,7 +304,7 @@ def _head(p: Painter, position: str, upper, lower, ppm: float, at, lift: float) 
         p.aaline(HAIR, (fx - 12 * ppm, fy - 9 * ppm), (fx + 9 * ppm, fy - 8 * ppm), 2)
 
 
-def _arm(p: Painter, upper, lower, ppm: float, at, lift: float) -> None:
+def _arm(p: Painter, upper, lower, ppm: float, at, lift: float) -> Point:
     """The near arm along her side, in the gown's short sleeve, the hand by the thigh."""
     sh = (300.0, 0.48)
     el = (560.0, 0.44)
@@ -279,6 +328,7 @@ def _arm(p: Painter, upper, lower, ppm: float, at, lift: float) -> None:
         p.aaline(
             edge, (hx + (18 + 7 * k) * ppm, hy - 10 * ppm), (hx + (18 + 7 * k) * ppm, hy + 8 * ppm)
         )
+    return (hx, hy)
 
 
 def _mix(a: Point, b: Point, t: float) -> Point:

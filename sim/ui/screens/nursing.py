@@ -464,6 +464,7 @@ class NursingView(View):
                     pic.position,
                     dressing=pic.dressing_on,
                     bleeding=pic.dressing_state in ("ooze", "soaked"),
+                    drip=self._drip(),
                 )
             bed = "Clinic couch" if pic.phase == "next_day" else "Recovery trolley"
             p.text(
@@ -492,6 +493,10 @@ class NursingView(View):
                     theme.ORANGE if pic.pain_score > 3 else theme.TEXT,
                     anchor="bottomright",
                 )
+
+    def _drip(self) -> bool:
+        """Fluids have been given at this bedside (the bag hangs for the rest of the visit)."""
+        return any(ev.get("type") == "fluids_given" for ev in self.session.sim.events)
 
     def _pressing(self) -> int | None:
         """The puncture under the nurse's gauze: the last care given was pressure on it."""
