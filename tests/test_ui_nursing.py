@@ -276,3 +276,44 @@ def test_a_novice_from_the_window_fails_and_the_debrief_says_why(data_dir, scena
         float(cr["score"]) < float(cr["max"]) for cr in debrief.criteria
     )
     pygame.quit()
+
+
+def drawn_tags(app) -> set[str]:
+    """The named shapes of the last full drawing (the Painter's transcript)."""
+    app.invalidate()
+    run(app)
+    return {
+        str(item[-1]) for item in app.painter.transcript if item[0] in ("aapolygon", "translucent")
+    }
+
+
+def test_the_picture_follows_the_care_and_the_monitor_alarms(data_dir):
+    """Pressure shows the gloved gauze on that puncture; the strips, the dressing, lying flat
+    with the legs raised and the drip appear as the nurse gives them; the monitor's alarm is
+    heard and named when her pressure falls."""
+    app = make_app(data_dir=data_dir, seed=3)
+    view = start(app, "post-procedure-care")
+    assert "gloved finger" not in drawn_tags(app)
+    send(app, view, {"do": "handover"})
+    send(app, view, {"do": "apply_pressure", "site": 0, "s": 120.0})
+    assert "gloved finger" in drawn_tags(app)
+    assert view.picture().sites[0].pressure
+    send(app, view, {"do": "steri_strips", "count": 4})
+    assert "steri-strip" in drawn_tags(app) and all(s.strip for s in view.picture().sites)
+    heard = app.sounds.heard.get("alarm", 0)
+    send(app, view, {"do": "pressure_dressing"})  # she turns, light-headed: hypotension
+    run(app, 3)
+    tags = drawn_tags(app)
+    assert "pressure dressing" in tags
+    # three punctures were strapped without pressure: they ooze through the dressing
+    assert "blood through the dressing" in tags
+    assert app.sounds.heard.get("alarm", 0) > heard
+    assert view.picture().alarms.get("systolic_mmhg") == "low"
+    assert "LOW" in app.painter.texts()
+    send(app, view, {"do": "position_donor", "position": "flat_legs_raised"})
+    assert view.picture().position == "flat_legs_raised"
+    assert any("legs raised" in t for t in app.painter.texts())
+    send(app, view, {"do": "notify_anaesthetist"})
+    send(app, view, {"do": "give_fluids"})
+    assert "fluid bag" in drawn_tags(app)
+    pygame.quit()
