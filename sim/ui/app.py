@@ -236,7 +236,8 @@ class App:
 
     def show_help(self) -> None:
         if self.top.name != "help":  # a screen with controls of its own lists them
-            self.open("help", controls=getattr(self.top, "help_controls", None))
+            screen = self.visible[0]  # under the pause menu too
+            self.open("help", controls=getattr(screen, "help_controls", None))
 
     # ---------------------------------------------------------------- loop
     def _global_key(self, event: pygame.event.Event) -> bool:
