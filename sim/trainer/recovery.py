@@ -125,9 +125,15 @@ def sites_summary(pic: RecoveryPicture) -> str:
     bleeding = sum(s.bleeding != "none" for s in pic.sites)
     parts = ["Dressing off"] if pic.dressing_removed else []
     if strips:
-        parts.append(f"{strips} of {n} strips on")
+        parts.append(f"{strips} of {n} strips" if strips < n else "strips on")
     elif pressed:
         parts.append(f"{pressed} of {n} pressed")
     if bleeding:
         parts.append(f"{bleeding} bleeding")
+    haematoma = sum(s.haematoma for s in pic.sites)
+    if haematoma:
+        parts.append(f"{haematoma} haematoma")
+    red = sum(s.redness for s in pic.sites)
+    if red:
+        parts.append(f"{red} red")
     return ", ".join(parts) or f"{n} punctures, open"

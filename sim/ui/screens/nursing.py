@@ -529,7 +529,7 @@ class NursingView(View):
                 spots = recovery.site_spots(anatomy, [(st.side, st.label) for st in pic.sites])
                 for site, (x, y) in zip(pic.sites, spots, strict=True):
                     c = at(x, y)
-                    if site.redness or site.swelling:
+                    if site.redness:  # infection (a haematoma's swelling is drawn as one)
                         recovery.draw_redness(p, c, ppm, site.discharge, site.swelling)
                     if site.haematoma:
                         recovery.draw_haematoma(p, c, ppm)
