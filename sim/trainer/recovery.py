@@ -111,29 +111,29 @@ def recovery_picture(state: dict[str, Any]) -> RecoveryPicture:
     )
 
 
-def sites_summary(pic: RecoveryPicture) -> str:
-    """One line on the punctures: what covers them, what they show."""
+def sites_summary(pic: RecoveryPicture) -> list[str]:
+    """What the punctures show and what covers them, most important first (the screen shows as
+    many as fit on one line): the dressing, then bleeding, haematomas and redness, then the
+    strips or the pressure."""
     n = len(pic.sites)
     if pic.dressing_on:
         words = {"dry_intact": "dry and intact", "ooze": "oozing", "soaked": "soaked"}
         text = "Dressing on"
         if pic.dressing_checked:
             text += ": " + words.get(pic.dressing_state, pic.dressing_state.replace("_", " "))
-        return text
+        return [text]
+    parts = ["Dressing off"] if pic.dressing_removed else []
+    for count, word in (
+        (sum(s.bleeding != "none" for s in pic.sites), "bleeding"),
+        (sum(s.haematoma for s in pic.sites), "haematoma"),
+        (sum(s.redness for s in pic.sites), "red"),
+    ):
+        if count:
+            parts.append(f"{count} {word}")
     strips = sum(s.strip for s in pic.sites)
     pressed = sum(s.pressure for s in pic.sites)
-    bleeding = sum(s.bleeding != "none" for s in pic.sites)
-    parts = ["Dressing off"] if pic.dressing_removed else []
     if strips:
         parts.append(f"{strips} of {n} strips" if strips < n else "strips on")
     elif pressed:
         parts.append(f"{pressed} of {n} pressed")
-    if bleeding:
-        parts.append(f"{bleeding} bleeding")
-    haematoma = sum(s.haematoma for s in pic.sites)
-    if haematoma:
-        parts.append(f"{haematoma} haematoma")
-    red = sum(s.redness for s in pic.sites)
-    if red:
-        parts.append(f"{red} red")
-    return ", ".join(parts) or f"{n} punctures, open"
+    return parts or [f"{n} punctures, open"]

@@ -24,6 +24,7 @@ import numpy as np
 import pygame
 
 from sim.model.anatomy import Anatomy
+from sim.trainer.recovery import RecoveryPicture
 from sim.ui import theme
 from sim.ui.art import patient
 from sim.ui.art.patient import (
@@ -508,3 +509,58 @@ def draw_ooze(p: Painter, centre: Point, ppm: float, through: bool, heavy: bool 
         p.aaline(BLOOD, (cx, cy + 2 * ppm), (cx + 1 * ppm, cy + trickle * ppm), max(1.0, 2 * ppm))
         if heavy:
             p.aacircle(BLOOD, (cx + 1 * ppm, cy + trickle * ppm), 3 * ppm)
+
+
+def draw_back_closeup(
+    p: Painter,
+    inner: pygame.Rect,
+    origin: Point,
+    ppm: float,
+    anatomy: Anatomy,
+    pic: RecoveryPicture,
+    pressing: int | None,
+) -> list[Point]:
+    """The lower back in ``inner`` (dorsal-map (0, 0) at ``origin``, ``ppm`` units per mm) with
+    each puncture as the picture has it: an infection's redness, a haematoma, the puncture, its
+    Steri-Strip, blood oozing from it; the pressure dressing over them with blood through it;
+    the gloved gauze on the puncture being pressed (``pressing``).  Returns the punctures'
+    centres (layout units), in the picture's order."""
+    s = anatomy.scale
+    sc = p.scale
+    size = p.px_rect(inner).size
+    o_px = ((origin[0] - inner.x) * sc, (origin[1] - inner.y) * sc)
+    p.blit(paint_bare_back(anatomy, size, o_px, ppm * sc), inner.topleft)
+
+    def at(x: float, y: float) -> Point:
+        return (origin[0] + x * ppm, origin[1] - y * ppm)
+
+    spots = site_spots(anatomy, [(st.side, st.label) for st in pic.sites])
+    centres = [at(x, y) for x, y in spots]
+    for site, c in zip(pic.sites, centres, strict=True):
+        if site.redness:  # infection (a haematoma's swelling is drawn as one)
+            draw_redness(p, c, ppm, site.discharge, site.swelling)
+        if site.haematoma:
+            draw_haematoma(p, c, ppm)
+        patient.draw_puncture(p, c, ppm)
+        if site.strip:
+            patient.draw_strip(p, c, ppm, 28.0 if site.side == "left" else -28.0)
+        if site.bleeding != "none" and not pic.dressing_on:
+            draw_ooze(p, c, ppm, through=False, heavy=site.bleeding == "active")
+    if pic.dressing_on:
+        a, b = at(-125 * s, 75 * s), at(125 * s, -80 * s)
+        rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
+        patient.draw_dressing(p, rect, ppm)
+        if pic.dressing_state in ("ooze", "soaked"):
+            # The stain over the sites that bleed (or swell), else over the middle.
+            heavy = pic.dressing_state == "soaked"
+            marked = [
+                centres[i]
+                for i, st in enumerate(pic.sites)
+                if st.bleeding != "none" or st.haematoma
+            ]
+            for c in marked or [at(0.0, -10.0 * s)]:
+                draw_ooze(p, c, ppm, through=True, heavy=heavy)
+    for site, c in zip(pic.sites, centres, strict=True):
+        if site.index == pressing and not pic.dressing_on:
+            draw_gauze_press(p, c, ppm)
+    return centres

@@ -41,7 +41,6 @@ from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.art import recovery
 from sim.ui.art.monitor import SWEEP_HZ, draw_monitor, flash_on, waves_rect
-from sim.ui.art.patient import draw_dressing, draw_puncture, draw_strip
 from sim.ui.layout import nursing_layout
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
@@ -494,6 +493,16 @@ class NursingView(View):
                     anchor="bottomright",
                 )
 
+    @staticmethod
+    def _summary(p: Painter, pic: RecoveryPicture, width: float) -> str:
+        """The close-up's caption: as many of the sites' facts as fit, most important first."""
+        shown: list[str] = []
+        for part in sites_summary(pic):
+            text = ", ".join([*shown, part])
+            if not shown or p.fonts.size(text, theme.SMALL, True)[0] <= width:
+                shown.append(part)
+        return ", ".join(shown)
+
     def _drip(self) -> bool:
         """Fluids have been given at this bedside (the bag hangs for the rest of the visit)."""
         return any(ev.get("type") == "fluids_given" for ev in self.session.sim.events)
@@ -510,7 +519,6 @@ class NursingView(View):
     def _draw_back(self, p: Painter, pic: RecoveryPicture) -> None:
         box = self.lay.back
         anatomy = self.session.sim.anatomy
-        s = anatomy.scale
         # The dorsal map from about 115 mm left to 115 mm right, the PSIS a little below centre.
         ppm = min(box.width / 230.0, (box.height - 56) / 190.0)
         origin = (box.centerx, box.y + 34 + 115.0 * ppm)
@@ -518,59 +526,18 @@ class NursingView(View):
         with p.panel(box, name="the lower back"):
             inner = box.inflate(-4, -4)
             with p.clip(inner):
-                sc = p.scale
-                size = p.px_rect(inner).size
-                o_px = ((origin[0] - inner.x) * sc, (origin[1] - inner.y) * sc)
-                p.blit(recovery.paint_bare_back(anatomy, size, o_px, ppm * sc), inner.topleft)
-
-                def at(x: float, y: float) -> tuple[float, float]:
-                    return (origin[0] + x * ppm, origin[1] - y * ppm)
-
-                spots = recovery.site_spots(anatomy, [(st.side, st.label) for st in pic.sites])
-                for site, (x, y) in zip(pic.sites, spots, strict=True):
-                    c = at(x, y)
-                    if site.redness:  # infection (a haematoma's swelling is drawn as one)
-                        recovery.draw_redness(p, c, ppm, site.discharge, site.swelling)
-                    if site.haematoma:
-                        recovery.draw_haematoma(p, c, ppm)
-                    draw_puncture(p, c, ppm)
-                    if site.strip:
-                        draw_strip(p, c, ppm, 28.0 if site.side == "left" else -28.0)
-                    if site.bleeding != "none" and not pic.dressing_on:
-                        recovery.draw_ooze(
-                            p, c, ppm, through=False, heavy=site.bleeding == "active"
-                        )
-                if pic.dressing_on:
-                    a, b = at(-125 * s, 75 * s), at(125 * s, -80 * s)
-                    rect = pygame.Rect(
-                        round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1])
-                    )
-                    draw_dressing(p, rect, ppm)
-                    if pic.dressing_state in ("ooze", "soaked"):
-                        # The stain over the sites that bleed (or swell), else over the middle.
-                        heavy = pic.dressing_state == "soaked"
-                        marked = [
-                            spots[i]
-                            for i, st in enumerate(pic.sites)
-                            if st.bleeding != "none" or st.haematoma
-                        ]
-                        for x, y in marked or [(0.0, -10.0 * s)]:
-                            recovery.draw_ooze(p, at(x, y), ppm, through=True, heavy=heavy)
-                for site, (x, y) in zip(pic.sites, spots, strict=True):
-                    if site.index == pressing and not pic.dressing_on:
-                        recovery.draw_gauze_press(p, at(x, y), ppm)
+                centres = recovery.draw_back_closeup(p, inner, origin, ppm, anatomy, pic, pressing)
             # The captions on dark strips, readable over the skin.
             p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.y, inner.width, 28))
             p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.bottom - 30, inner.width, 30))
             taken = [
                 p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
                        bold=True),
-                p.text(sites_summary(pic), (box.x + 10, box.bottom - 26), theme.SMALL,
-                       theme.TEXT, bold=True, max_width=box.width - 20),
+                p.text(self._summary(p, pic, box.width - 20), (box.x + 10, box.bottom - 26),
+                       theme.SMALL, theme.TEXT, bold=True),
             ]  # fmt: skip
             if not pic.dressing_on:  # each puncture's number, as the care panel lists them
-                for site, (x, y) in zip(pic.sites, spots, strict=True):
-                    cx, cy = at(x, y)
+                for site, (cx, cy) in zip(pic.sites, centres, strict=True):
                     dx = -22 if site.side == "left" else 22
                     r = pygame.Rect(0, 0, 20, 20)
                     r.center = (round(cx + dx), round(cy))
