@@ -256,15 +256,70 @@ def test_every_screen_fits_at_every_size(app):
     app.pop() if app.top.name != "procedure" else None
     app.restart("launcher")
     run(app)
-    # Nursing: the handover in the HUD, the care steps.
+    # Nursing: its own screen (the trolley, the monitor, the care panel) and its debrief.
     ids = [e.scenario.id if e.scenario else None for e in app.top.entries]
     app.top.selected = ids.index("post-procedure-care")
     key(app, pygame.K_RETURN)
     key(app, pygame.K_RETURN)
     run(app, 2)
-    shot("nursing, care steps")
-    key(app, pygame.K_ESCAPE)
+    assert app.top.name == "nursing"
+    nursing = app.top
     shot("nursing")
+    from tests.reference.nursing import perform
+
+    script = perform("post-procedure-care", "expert", app.seed)
+    for cmd in script[:9]:  # handover to the dressing: the light-headed event and alarms
+        nursing.session.submit(c.parse_command(cmd))
+    run(app, 2)
+    shot("nursing, hypotension alarm")
+    key(app, pygame.K_2)
+    key(app, pygame.K_2)
+    shot("nursing, choosing a puncture")
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_3)
+    key(app, pygame.K_3)
+    shot("nursing, the fever threshold asked")
+    key(app, pygame.K_ESCAPE)
+    key(app, pygame.K_F1)
+    assert app.top.name == "help"
+    shot("nursing, help")
+    key(app, pygame.K_ESCAPE)
+    for cmd in script[9:-1]:
+        nursing.session.submit(c.parse_command(cmd))
+    run(app, 2)
+    shot("nursing, ready to go home")
+    nursing.end()
+    run(app, 2)
+    assert app.top.name == "nursing_debrief"
+    shot("nursing debrief")
+    debrief = app.top
+    debrief.selected = max(
+        range(len(debrief.criteria)), key=lambda i: len(str(debrief.criteria[i]))
+    )
+    shot("nursing debrief, the longest feedback open")
+    ids = [e.scenario.id if e.scenario else None for e in app.restart("launcher").entries]
+    run(app)
+    app.top.selected = ids.index("next-day-visit")
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_RETURN)
+    visit = app.top
+    for cmd in perform("next-day-visit", "expert", app.seed)[:9]:  # the dressing off, sites seen
+        visit.session.submit(c.parse_command(cmd))
+    run(app, 2)
+    shot("nursing, next-day visit")
+    # A novice's care: the debrief crowded with critical errors and lost points.
+    ids = [e.scenario.id if e.scenario else None for e in app.restart("launcher").entries]
+    run(app)
+    app.top.selected = ids.index("post-procedure-care")
+    key(app, pygame.K_RETURN)
+    key(app, pygame.K_RETURN)
+    novice = app.top
+    for cmd in perform("post-procedure-care", "novice", app.seed)[:-1]:
+        novice.session.submit(c.parse_command(cmd))
+    novice.end()
+    run(app, 2)
+    assert app.top.name == "nursing_debrief" and not app.top.score["passed"]
+    shot("nursing debrief, not yet passed")
     app.restart("launcher")
     app.records.error = (
         "Records unavailable: the records database could not be opened (file is not a database)"

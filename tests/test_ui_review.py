@@ -218,17 +218,20 @@ def test_danger_labels_on_the_back_are_light_on_a_dark_pill(app):
         assert any(pygame.Rect(r).collidepoint(x + 2, y + 2) for r in pills), label
 
 
-def test_stored_attempt_queues_xapi_without_sending(app, data_dir, monkeypatch):
+def test_stored_attempt_queues_xapi_and_the_frame_never_sends(app, data_dir, monkeypatch):
+    """Storing queues the statements; sending is the background deliverer's (started by
+    App.run, tests/test_xapi_delivery.py), never the frame's."""
     import urllib.request
 
     import sim.xapi.deliver
 
     def no_network(*_a, **_k):
-        raise AssertionError("the window must not send")
+        raise AssertionError("the frame must not send")
 
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     monkeypatch.setattr(sim.xapi.deliver, "flush", no_network)
     monkeypatch.setenv("MARROWSIM_LRS_ENDPOINT", "http://127.0.0.1:9/xAPI")
+    monkeypatch.setenv("MARROWSIM_XAPI_IRI_BASE", "https://training.example.org/marrowsim")
     view = finished_debrief(app)
     rec = view.session.recording
     assert rec.xapi_queued and not rec.xapi_error

@@ -57,6 +57,32 @@ def score(attempt: Attempt) -> tuple[dict | None, str]:
     return score_attempt(attempt), ""
 
 
+def shown_score(live: dict | None, live_error: str, stored: dict | None) -> tuple[dict | None, str]:
+    """The score a debrief shows and, without one, why: the stored result when there is a
+    stored row (never a fresh re-score beside it), the live score otherwise."""
+    st = stored
+    if st is None:
+        return live, live_error
+    if st.get("status") == "incomplete":
+        return None, "The attempt was not finished, so it has no score"
+    if st.get("score_total") is None:
+        return None, "The attempt was stored without a score"
+    total = float(st["score_total"])
+    shown = {
+        "total": total,
+        "max": float(st.get("score_max") or 100.0),
+        "criteria": list(st.get("criteria") or []),
+        "critical_errors": list(st.get("critical_errors") or []),
+        "passed": st.get("passed"),
+        "minimum_passing": st.get("minimum_passing") or 0,
+        "failed_conditions": [],
+    }
+    if live is not None and abs(float(live.get("total", -1)) - total) < 1e-6:
+        shown["failed_conditions"] = list(live.get("failed_conditions", []))  # same verdict
+        shown["critical_feedback"] = list(live.get("critical_feedback", []))
+    return shown, ""
+
+
 def nursing_metrics(attempt: Attempt) -> dict[str, Any]:
     """What a nursing debrief shows beside the score: the care, not the harvest (no collected
     volume, pulls or depth: docs/nursing.md)."""

@@ -238,8 +238,9 @@ class App:
         self.running = False
 
     def show_help(self) -> None:
-        if self.top.name != "help":
-            self.open("help")
+        if self.top.name != "help":  # a screen with controls of its own lists them
+            screen = self.visible[0]  # under the pause menu too
+            self.open("help", controls=getattr(screen, "help_controls", None))
 
     # ---------------------------------------------------------------- loop
     def _global_key(self, event: pygame.event.Event) -> bool:

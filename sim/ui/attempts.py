@@ -16,14 +16,21 @@ if TYPE_CHECKING:
     from sim.ui.app import App
 
 
+def debrief_screen(scenario: Scenario) -> str:
+    """The debrief for an attempt at ``scenario``: the nursing debrief for nursing care."""
+    return "nursing_debrief" if scenario.kind == "nursing" else "debrief"
+
+
 def begin_attempt(
     app: App, scenario: Scenario, trainee: str, mode: Mode, assessment: dict | None = None
 ) -> str:
-    """Open a new recorded attempt in the procedure screen (in place of the current screen);
+    """Open a new recorded attempt in the procedure screen (the nursing screen for a nursing
+    scenario) (in place of the current screen);
     returns '' or the reason it cannot start (an assessment needs the records: attempts left,
     the trainee's id), in which case nothing changes."""
     attempt = Attempt(scenario, app.new_seed())
-    guide = Guide() if mode.guided else None
+    nursing = scenario.kind == "nursing"
+    guide = Guide() if mode.guided and not nursing else None
     session = Session(attempt, trainee or GUEST_ID, mode.id, guide=guide)
     notice = ""
     try:
@@ -34,5 +41,5 @@ def begin_attempt(
         if mode.assessed:
             return one_line(exc)
         notice = "Not recorded: " + one_line(exc)
-    app.go("procedure", session=session, mode=mode, notice=notice)
+    app.go("nursing" if nursing else "procedure", session=session, mode=mode, notice=notice)
     return ""

@@ -156,3 +156,47 @@ def along(a: tuple[float, float], b: tuple[float, float], step: float = 10):
     dx, dy = b[0] - a[0], b[1] - a[1]
     n = max(1, int((dx * dx + dy * dy) ** 0.5 / step))
     return [(a[0] + dx * i / n, a[1] + dy * i / n) for i in range(n + 1)]
+
+
+# ---------------------------------------------------------------------------- nursing
+NURSING_TOP_H = 50
+NURSING_RIGHT_W = 480
+NURSING_SPLIT_Y = 324  # the bedside and the monitor above, the close-up, log and care below
+
+
+@dataclass(frozen=True)
+class NursingLayout:
+    """The nursing screen: a top bar; the donor on the trolley and the bedside monitor across
+    the top; the lower back close up, the event text and the care panel below; the message and
+    key help at the bottom left."""
+
+    size: tuple[int, int]
+    top: pygame.Rect
+    clock: pygame.Rect  # the top bar's right end, above the monitor (the simulated clock)
+    bedside: pygame.Rect
+    monitor: pygame.Rect
+    back: pygame.Rect
+    log: pygame.Rect
+    care: pygame.Rect
+    status: pygame.Rect
+
+
+def nursing_layout(size: tuple[int, int]) -> NursingLayout:
+    w, h = size
+    rx = w - MARGIN - NURSING_RIGHT_W
+    left_w = rx - 2 * MARGIN
+    top_y = NURSING_TOP_H + 6
+    split = NURSING_SPLIT_Y
+    back_w = round(left_w * 0.44)
+    low_h = h - 124 - split
+    return NursingLayout(
+        size=size,
+        top=pygame.Rect(0, 0, w, NURSING_TOP_H),
+        clock=pygame.Rect(rx, 0, w - rx, NURSING_TOP_H),
+        bedside=pygame.Rect(MARGIN, top_y, left_w, split - 6 - top_y),
+        monitor=pygame.Rect(rx, top_y, NURSING_RIGHT_W, split - 6 - top_y),
+        back=pygame.Rect(MARGIN, split, back_w, low_h),
+        log=pygame.Rect(MARGIN + back_w + MARGIN, split, left_w - back_w - MARGIN, low_h),
+        care=pygame.Rect(rx, split, NURSING_RIGHT_W, h - MARGIN - split),
+        status=pygame.Rect(MARGIN, split + low_h + 6, left_w, h - MARGIN - (split + low_h + 6)),
+    )

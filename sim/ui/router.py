@@ -15,6 +15,8 @@ from sim.ui.screens.debrief import DebriefView, ReplayView
 from sim.ui.screens.instructor import InstructorHomeView
 from sim.ui.screens.instructor_login import InstructorLoginView
 from sim.ui.screens.launcher import LauncherView
+from sim.ui.screens.nursing import NursingView
+from sim.ui.screens.nursing_debrief import NursingDebriefView
 from sim.ui.screens.overlays import ConfirmOverlay, HelpOverlay, PauseOverlay, StepsOverlay
 from sim.ui.screens.procedure import ProcedureView
 from sim.ui.screens.tutorial_summary import TutorialSummaryView
@@ -23,6 +25,8 @@ _ALL: tuple[type[View], ...] = (
     LauncherView,
     BriefingView,
     ProcedureView,
+    NursingView,
+    NursingDebriefView,
     TutorialSummaryView,
     DebriefView,
     ReplayView,

@@ -4,8 +4,9 @@ The script drives the real App with posted key events, exactly as a trainee at t
 would, and saves the window (drawn at its own size, 1920x1080 unless told) after each step: a
 practice attempt (01-13), the
 instructor setting a passphrase and an assessment (14-16), an assessment attempt (17-19), the
-tutorial (20-23) and the instructor's cohort table, attempt list and an attempt's debrief
-(24-26).  The records go to a fresh temporary folder unless ``data_dir`` is given.
+tutorial (20-23), the instructor's cohort table, attempt list and an attempt's debrief
+(24-26), and the nurse's station: post-procedure care (27-29), its nursing debrief (30) and the
+next-day visit (31).  The records go to a fresh temporary folder unless ``data_dir`` is given.
 """
 
 from __future__ import annotations
@@ -277,9 +278,121 @@ def render_all(
     key(pygame.K_DOWN)
     key(pygame.K_RETURN)
     shot("26-instructor-debrief")
+    # The nurse's station: the recovery bay, the fever threshold asked, the nursing debrief,
+    # the next-day visit (an early infection), all sent as a nurse presses the keys.
+    app.seed = seed
+    _nursing(app, pygame, key, shot, frames)
     app.records.close()
     pygame.quit()
     return written
+
+
+#: Good post-procedure care for seed 1 (as tests/reference/post-procedure-care-expert.jsonl):
+#: the screenshots send it through the care panel's keys, as a nurse would.
+RECOVERY_CARE: tuple[dict, ...] = (
+    {"do": "handover"},
+    {"do": "time_out"},
+    {"do": "recovery_observations"},
+    *({"do": "apply_pressure", "site": i, "s": 120.0} for i in range(4)),
+    {"do": "steri_strips", "count": 4},
+    {"do": "pressure_dressing"},
+    {"do": "position_donor", "position": "flat_legs_raised"},
+    {"do": "recovery_observations"},
+    {"do": "notify_anaesthetist"},
+    {"do": "give_fluids"},
+    {"do": "inspect_dressing"},
+    {"do": "assess_pain"},
+    {"do": "give_analgesia", "drug": "paracetamol"},
+    {"do": "wait", "s": 515.0},
+    {"do": "recovery_observations"},
+    {"do": "wait", "s": 660.0},
+    {"do": "recovery_observations"},
+    {"do": "assess_pain"},
+    {"do": "position_donor", "position": "supine"},
+    {"do": "discharge_readiness"},
+    *(
+        {"do": "discharge_teaching", "items": [item]}
+        for item in ("site_care", "signs_of_infection")
+    ),
+    {"do": "discharge_teaching", "items": ["fever_threshold"], "fever_threshold_c": 38.0},
+    *(
+        {"do": "discharge_teaching", "items": [item]}
+        for item in ("when_to_call", "dressing_removal_next_day", "pain_relief", "activity")
+    ),
+    {"do": "document"},
+    {"do": "discharge"},
+)
+#: The next-day visit (seed 3: early infection) up to the sites seen.
+VISIT_CARE: tuple[dict, ...] = (
+    {"do": "handover"},
+    {"do": "ask_symptoms"},
+    {"do": "recovery_observations"},
+    {"do": "take_temperature"},
+    {"do": "remove_dressing"},
+    *({"do": "inspect_site", "site": i} for i in range(4)),
+)
+
+
+def _nursing(app, pygame, key, shot, frames) -> None:
+    """27-31: the nursing screen and its debrief, driven by the care panel's keys."""
+    digits = {str(i): getattr(pygame, f"K_{i}") for i in range(10)} | {".": pygame.K_PERIOD}
+
+    def typed(value: float) -> None:
+        for ch in f"{value:g}":
+            key(digits[ch])
+        key(pygame.K_RETURN)
+
+    def send(view, cmd: dict, *, stop_at_value: bool = False) -> bool:
+        if cmd["do"] == "wait":
+            key(pygame.K_w)
+            typed(round(cmd["s"] / 60.0, 1))
+            return True
+        group, action, option, value = view.menu.inputs_for(cmd)
+        key(digits[str(group)])
+        key(digits[str(action)])
+        if option is not None:
+            key(digits[str(option)])
+        if value is not None:
+            if stop_at_value:
+                return False
+            typed(value)
+        return True
+
+    def open_scenario(scenario_id: str):
+        app.restart("launcher")
+        frames(2)
+        app.top.name_entry.set_text("nurse.kim")
+        frames(1)
+        ids = [e.scenario.id if e.scenario else None for e in app.top.entries]
+        app.top.selected = ids.index(scenario_id)
+        key(pygame.K_RETURN)
+        key(pygame.K_RETURN)
+        return app.top
+
+    view = open_scenario("post-procedure-care")
+    for i, cmd in enumerate(RECOVERY_CARE):
+        if i == 5:  # two punctures pressed and strip-free, one under the gauze
+            shot("27-nursing-haemostasis")
+        if cmd["do"] == "notify_anaesthetist":
+            frames(40)
+            shot("28-nursing-hypotension")
+        if not send(view, cmd, stop_at_value=cmd.get("fever_threshold_c") is not None):
+            for ch in "38":
+                key(digits[ch])
+            shot("29-nursing-fever-threshold")
+            key(pygame.K_PERIOD)
+            key(digits["0"])
+            key(pygame.K_RETURN)
+    key(digits["5"])
+    key(digits[str(len(view.menu.groups["document"]))])
+    key(pygame.K_y, n=3)
+    shot("30-nursing-debrief")
+    app.seed = 3
+    view = open_scenario("next-day-visit")
+    for cmd in VISIT_CARE:
+        send(view, cmd)
+    frames(20)
+    shot("31-nursing-next-day")
 
 
 def harvest(session, c, Tissue, frames, passes: int = 12) -> None:  # noqa: N803

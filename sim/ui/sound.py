@@ -47,6 +47,13 @@ def suck_wave(rng: np.random.Generator) -> np.ndarray:
     return 0.25 * noise * np.sin(np.pi * t / t[-1])
 
 
+def alarm_wave(rng: np.random.Generator) -> np.ndarray:
+    """A monitor's alarm: three rising beeps."""
+    beeps = [_tone(f, 0.12, 0.5, rng) for f in (880.0, 988.0, 1109.0)]
+    gap = np.zeros(int(RATE * 0.05))
+    return 0.35 * np.concatenate([x for b in beeps for x in (b, gap)])
+
+
 class Sounds:
     """The trainer's sounds; silent when audio is unavailable or muted."""
 
@@ -68,6 +75,7 @@ class Sounds:
                 "grind": grind_wave(rng),
                 "click": click_wave(rng),
                 "pull": suck_wave(rng),
+                "alarm": alarm_wave(rng),
             }
             for name, wave in waves.items():
                 pcm = (np.clip(wave, -1, 1) * 32000).astype(np.int16)

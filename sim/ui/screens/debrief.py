@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
-from sim.trainer.debrief import Debrief, ReplayPlayer, analyse
+from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
 from sim.ui import theme
@@ -112,28 +112,8 @@ class DebriefView(View):
         return self.stored is not None and self.stored.get("status") == "incomplete"
 
     def _shown_score(self) -> tuple[dict | None, str]:
-        """The score to show and, without one, why: the stored result when there is a stored
-        row (never a fresh re-score beside it), the live score otherwise."""
-        live, st = self.data.score, self.stored
-        if st is None:
-            return live, self.data.score_error
-        if self.unfinished:
-            return None, "The attempt was not finished, so it has no score"
-        if st.get("score_total") is None:
-            return None, "The attempt was stored without a score"
-        total = float(st["score_total"])
-        shown = {
-            "total": total,
-            "max": float(st.get("score_max") or 100.0),
-            "criteria": list(st.get("criteria") or []),
-            "critical_errors": list(st.get("critical_errors") or []),
-            "passed": st.get("passed"),
-            "minimum_passing": st.get("minimum_passing") or 0,
-            "failed_conditions": [],
-        }
-        if live is not None and abs(float(live.get("total", -1)) - total) < 1e-6:
-            shown["failed_conditions"] = list(live.get("failed_conditions", []))  # same verdict
-        return shown, ""
+        """The score to show and, without one, why (``sim.trainer.debrief.shown_score``)."""
+        return shown_score(self.data.score, self.data.score_error, self.stored)
 
     def _first_to_read(self) -> int | None:
         """The first criterion that lost points (else the first), opened to start with."""

@@ -20,6 +20,7 @@ from sim.trainer.modes import mode_by_id
 from sim.trainer.session import Session
 from sim.trainer.station import one_line
 from sim.ui import theme
+from sim.ui.attempts import debrief_screen
 from sim.ui.render import Button, Painter
 from sim.ui.screens.assessment_setup import AssessmentSetup
 from sim.ui.screens.base import View
@@ -159,7 +160,7 @@ class InstructorHomeView(View):
             return
         session, row = found
         self.app.go(
-            "debrief",
+            debrief_screen(session.attempt.scenario),
             session=session,
             mode=mode_by_id(row["mode"]),
             stored=row,
@@ -169,6 +170,9 @@ class InstructorHomeView(View):
     def open_replay(self) -> None:
         found = self._rebuild()
         if found is None:
+            return
+        if found[0].attempt.scenario.kind == "nursing":  # no needle to replay: the care log
+            self.open_debrief()
             return
         self.app.open("replay", session=found[0])
 

@@ -436,7 +436,10 @@ class LauncherView(View):
             x, width = r.x + 10, r.width - 20
             if e.scenario is not None:
                 s = e.scenario
-                p.text(s.title, (x, r.y + 4), theme.BODY, bold=True, max_width=width)
+                # A title too long for the row is cut here: the details beside show it whole.
+                p.text(
+                    s.title, (x, r.y + 4), theme.BODY, bold=True, max_width=width, may_shorten=True
+                )
                 goal = (
                     f"target {s.target_volume_ml:.0f} mL"
                     if s.kind == "harvest"

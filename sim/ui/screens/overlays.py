@@ -93,6 +93,11 @@ class Overlay(View):
 class HelpOverlay(Overlay):
     name = "help"
 
+    def __init__(self, app, controls=None) -> None:
+        """``controls``: the screen's own sections (the nursing screen's), else the harvest's."""
+        super().__init__(app)
+        self.controls = controls or CONTROLS
+
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key in (
             pygame.K_ESCAPE,
@@ -122,7 +127,7 @@ class HelpOverlay(Overlay):
             col_w = (box.width - 60) // 2
             line_h = p.fonts.line_height(theme.SMALL) + 5
             sections = []
-            for title, rows in CONTROLS:  # each section's keys as wide as its longest key
+            for title, rows in self.controls:  # each section's keys as wide as its longest key
                 key_w = 16 + max(p.fonts.size(k, theme.SMALL)[0] for k, _w in rows)
                 wrapped = [(k, p.fonts.wrap(w, theme.SMALL, col_w - key_w)) for k, w in rows]
                 need = 30 + line_h * sum(len(lines) for _k, lines in wrapped)
