@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/python -m sim
 
 test: $(STAMP)
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2
 	$(BIN)/ruff check .
 
 lint: $(STAMP)

@@ -21,3 +21,9 @@ def _own_data_folder(tmp_path_factory, monkeypatch):
     key_dir = tmp_path_factory.mktemp("instructor")
     monkeypatch.setenv("MARROWSIM_INSTRUCTOR_KEY", str(key_dir / "instructor-key.json"))
     monkeypatch.setattr("sim.records.authority.KDF_N", 2**10)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long integration tests (marked ``slow``) run first, so that under ``-n 2`` (make
+    test) the two workers share them instead of one finishing them alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

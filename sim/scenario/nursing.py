@@ -23,7 +23,7 @@ from typing import Any
 from sim.errors import CommandRejected
 from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
-from sim.scenario.schema import MONITOR_KEYS, Scenario, Variant
+from sim.scenario.schema import MONITOR_KEYS, MONITOR_READINGS, Scenario, Variant
 from sim.scenario.steps import ProcedureSteps
 from sim.vocabulary import commands as c
 from sim.vocabulary.events import (
@@ -175,6 +175,7 @@ class NursingCare:
         return {k: float(state[k]) for k in MONITOR_KEYS if isinstance(state.get(k), int | float)}
 
     def alarms(self) -> dict[str, str | None]:
+        """Each monitored vital: "low" or "high" against the scenario's limits, else None."""
         vit = self.vitals()
         out: dict[str, str | None] = {}
         for key in MONITOR_KEYS:
@@ -372,7 +373,10 @@ class NursingCare:
         else:
             self.repeat_due_s = None
             self._repeat_from_s = None
-        parts = [f"{k.replace('_', ' ')} {vit[k]:g} ({side})" for k, side in seen.items()]
+        parts = [
+            f"{MONITOR_READINGS[k][0]} {vit[k]:g} {MONITOR_READINGS[k][1]} ({side})"
+            for k, side in seen.items()
+        ]
         self._annotate_last_step(
             abnormal=abnormal,
             alarms=seen,

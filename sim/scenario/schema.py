@@ -97,6 +97,15 @@ MONITOR_KEYS = (
     "respiratory_rate_per_min",
     "temperature_c",
 )
+#: How a monitored vital is named and measured in what the nurse reads.
+MONITOR_READINGS = {
+    "systolic_mmhg": ("systolic BP", "mmHg"),
+    "diastolic_mmhg": ("diastolic BP", "mmHg"),
+    "heart_rate_bpm": ("heart rate", "/min"),
+    "spo2_pct": ("SpO2", "%"),
+    "respiratory_rate_per_min": ("respiratory rate", "/min"),
+    "temperature_c": ("temperature", "°C"),
+}
 #: Metrics a trigger can watch: ``Simulation.metrics()`` plus what the engine derives.
 METRICS = (
     "collected_ml",
