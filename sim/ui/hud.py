@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import _
 from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.render import Painter
@@ -134,7 +135,7 @@ class Hud:
         w = p.fonts.size("0" + text, theme.LARGE, True)[0]
 
         def draw(x: int, y: int) -> None:
-            p.text("Time", (x, y + 8), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("Time"), (x, y + 8), theme.SMALL, theme.TEXT_DIM)
             p.text(text, (x, y + 30), theme.LARGE, colour, bold=True)
 
         return w, draw
@@ -156,7 +157,7 @@ class Hud:
                 marker=min(1.0, sim.donor_limit_ml / target) if target else None,
             )
             if limit:
-                p.text("limit", (bar.right + 6, y + 32), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("limit"), (bar.right + 6, y + 32), theme.SMALL, theme.TEXT_DIM)
 
         return w, draw
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import _
 from sim.scenario.length import SKILLS_LAB_FRACTION
 from sim.scenario.schema import Scenario
 from sim.trainer.modes import Mode
@@ -30,8 +31,8 @@ class BriefingView(View):
         self.mode = mode
         self.assessment = assessment
         self.notice = ""
-        self.begin = Button(label="Begin procedure", key_hint="Enter")
-        self.back = Button(label="Back", key_hint="Backspace")
+        self.begin = Button(label=_("Begin procedure"), key_hint="Enter")
+        self.back = Button(label=_("Back"), key_hint="Backspace")
         self.begin.focused = True
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -72,7 +73,7 @@ class BriefingView(View):
         d = s.donor.to_donor()
         w = p.width
         with p.area(pygame.Rect(30, 16, w - 60, 124), "header"):
-            p.text("Briefing", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(_("Briefing"), (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
             p.text(s.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
             who = self.trainee or f"{GUEST_ID} (no ID entered)"
             p.text(
@@ -110,7 +111,11 @@ class BriefingView(View):
                     line_gap=2,
                 )
             p.text(
-                "F1: controls", (between.centerx, 694), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
+                _("F1: controls"),
+                (between.centerx, 694),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="midtop",
             )
 
     @staticmethod

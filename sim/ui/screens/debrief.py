@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
+from sim.i18n import _
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -72,9 +73,9 @@ class DebriefView(View):
         self.criteria: list[dict] = list((self.score or {}).get("criteria", []))
         self.selected = self._first_to_read()
         self.rows: list[pygame.Rect] = []
-        self.replay_btn = Button(label="Replay", key_hint="P")
-        self.retry_btn = Button(label="Retry", key_hint="R")
-        self.quit_btn = Button(label="Quit", key_hint="^Q")
+        self.replay_btn = Button(label=_("Replay"), key_hint="P")
+        self.retry_btn = Button(label=_("Retry"), key_hint="R")
+        self.quit_btn = Button(label=_("Quit"), key_hint="^Q")
         label = "Back" if back else "Launcher"
         self.new_btn = Button(label=label, key_hint="Enter")
         self.new_btn.focused = True  # Enter presses it
@@ -200,7 +201,7 @@ class DebriefView(View):
         d = self.data
         sc = self.session.attempt.scenario
         with p.area(pygame.Rect(10, 8, p.width - 20, TOP - 12), "header"):
-            r = p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
+            r = p.text(_("Debrief"), (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
             st = self.stored
             if st is not None:
                 status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
@@ -323,7 +324,7 @@ class DebriefView(View):
                 )
                 y += 4
             p.text(
-                "Up/Down or click: read a criterion in full",
+                _("Up/Down or click: read a criterion in full"),
                 (box.right - 16, box.bottom - 24),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -474,7 +475,7 @@ class DebriefView(View):
         lx, ly = box.x + 12, box.bottom - 26
         for i in range(100):
             p.line(theme.yield_colour(i / 99), (lx + i, ly), (lx + i, ly + 10))
-        p.text("TNC/mL: low", (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
+        p.text(_("TNC/mL: low"), (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
         p.text(f"{GOOD_TNC_PER_ML / 1e6:.0f}x10^6", (lx + 108, ly - 4), theme.SMALL, theme.TEXT_DIM)
 
     def _draw_trace(self, p: Painter, d: Debrief) -> None:
@@ -485,7 +486,7 @@ class DebriefView(View):
     def _draw_trace_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         left = p.fonts.size("000 mm", theme.SMALL)[0] + 18
         p.text(
-            "yellow: loss of resistance",
+            _("yellow: loss of resistance"),
             (box.x + 12, box.y + 28),
             theme.SMALL,
             theme.TEXT_DIM,
@@ -558,7 +559,7 @@ class DebriefView(View):
         right = p.fonts.size("5 mL", theme.SMALL)[0] + 20  # the 5 mL line's label
         plot = pygame.Rect(box.x + 12, box.y + 36, box.width - 12 - right, box.height - 36 - foot)
         if not d.pulls:
-            p.text("No pulls taken.", plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
+            p.text(_("No pulls taken."), plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
             return
         n = len(d.pulls)
         w = plot.width / n
@@ -688,7 +689,7 @@ class ReplayView(View):
         with p.area(side, "replay"):
             x, y = side.x + 14, side.y + 12
             width = side.width - 28
-            p.text("Replay", (x, y), theme.LARGE, bold=True)
+            p.text(_("Replay"), (x, y), theme.LARGE, bold=True)
             p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
             p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
             if n.inserted:

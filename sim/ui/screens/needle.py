@@ -14,6 +14,7 @@ from collections import deque
 
 import pygame
 
+from sim.i18n import _
 from sim.model.anatomy import direction
 from sim.model.needle import NeedleState
 from sim.model.tissue import Tissue
@@ -244,7 +245,7 @@ class NeedlePanel:
         if site is None:
             p.rect(theme.PANEL, area, radius=6)
             p.text(
-                "Mark a skin site on the back first (D or Tab for the dorsal view)",
+                _("Mark a skin site on the back first (D or Tab for the dorsal view)"),
                 area.center,
                 theme.BODY,
                 theme.TEXT_DIM,
@@ -545,7 +546,7 @@ class NeedlePanel:
         x, y = side.x + 14, side.y + 10
         inner_w = side.width - 28
         if site is None:
-            p.text("No site marked", (x, y), theme.BODY, theme.TEXT_DIM)
+            p.text(_("No site marked"), (x, y), theme.BODY, theme.TEXT_DIM)
             return
         side_name = site.side
         p.text(f"Site {site.index + 1}: {side_name} PSIS", (x, y), theme.BODY, bold=True)
@@ -572,7 +573,7 @@ class NeedlePanel:
         if needle.inserted:
             tissue = needle.tissue
             colour = theme.VERMILLION if tissue in DANGER else theme.TEXT
-            p.text("Tip in", (x, y), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("Tip in"), (x, y), theme.SMALL, theme.TEXT_DIM)
             p.text(tissue.label, (x + 60, y - 2), theme.BODY, colour, bold=True)
             y += 26
             p.text(
@@ -583,9 +584,9 @@ class NeedlePanel:
                 theme.TEXT,
             )
         else:
-            p.text("Needle out: Enter inserts here", (x, y), theme.BODY, theme.YELLOW)
+            p.text(_("Needle out: Enter inserts here"), (x, y), theme.BODY, theme.YELLOW)
             y += 26
-            p.text("1-4 choose site   arrows aim", (x, y), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("1-4 choose site   arrows aim"), (x, y), theme.SMALL, theme.TEXT_DIM)
         y += 32
         # Force: what the hand feels, against the layer's resistance.
         state = self.gauge_state(needle)
@@ -657,11 +658,16 @@ class NeedlePanel:
             limit_ml=self.limit_ml,
             fluid=self.motion.bag_fluid,
         )
-        p.text("bag", (bag.centerx, bag.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop")
+        p.text(
+            _("bag"), (bag.centerx, bag.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
+        )
         if last is not None:
             if last.get("dry"):
                 p.text(
-                    "Last pull: dry tap (nothing came back)", (box.x, y), theme.SMALL, theme.ORANGE
+                    _("Last pull: dry tap (nothing came back)"),
+                    (box.x, y),
+                    theme.SMALL,
+                    theme.ORANGE,
                 )
             else:
                 # In the scoring's own words (aspiration criterion): thin is mostly blood.

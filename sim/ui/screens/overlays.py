@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pygame
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.run.actions import command_from_obj
 from sim.trainer.step_menu import PER_SITE, discover_step_actions
 from sim.ui import theme
@@ -111,9 +112,9 @@ class HelpOverlay(Overlay):
         self._veil(p)
         box = pygame.Rect(30, 20, p.width - 60, 680)
         with p.panel(box, name="help"):
-            p.text("Controls", (box.x + 20, box.y + 12), theme.LARGE, bold=True)
+            p.text(_("Controls"), (box.x + 20, box.y + 12), theme.LARGE, bold=True)
             p.text(
-                "Esc, F1 or a click closes this help",
+                _("Esc, F1 or a click closes this help"),
                 (box.right - 20, box.y + 18),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -150,8 +151,8 @@ class ConfirmOverlay(Overlay):
     def __init__(self, app, title: str, detail: str, on_yes: Callable[[], None]) -> None:
         super().__init__(app)
         self.title, self.detail, self.on_yes = title, detail, on_yes
-        self.yes = Button(label="Yes", key_hint="Y")
-        self.no = Button(label="No", key_hint="N")
+        self.yes = Button(label=_("Yes"), key_hint="Y")
+        self.no = Button(label=_("No"), key_hint="N")
         self.yes.focused = True  # Enter answers yes
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -230,8 +231,8 @@ class PauseOverlay(Overlay):
             if self.app.attempt_in_progress:
                 self.app.open(
                     "confirm",
-                    title="Leave this attempt?",
-                    detail="The attempt stops here, stored as unfinished.",
+                    title=_("Leave this attempt?"),
+                    detail=_("The attempt stops here, stored as unfinished."),
                     on_yes=to_launcher,
                 )
             else:
@@ -259,9 +260,9 @@ class PauseOverlay(Overlay):
         self._veil(p)
         cx = p.width // 2
         with p.area(pygame.Rect(cx - 300, 160, 600, 84), "pause"):
-            p.text("Paused", (cx, 166), theme.TITLE, bold=True, anchor="midtop")
+            p.text(_("Paused"), (cx, 166), theme.TITLE, bold=True, anchor="midtop")
             p.text(
-                "The simulated clock is stopped.",
+                _("The simulated clock is stopped."),
                 (cx, 212),
                 theme.BODY,
                 theme.TEXT_DIM,
@@ -347,12 +348,14 @@ class StepsOverlay(Overlay):
         box = self.box
         with p.panel(box, name="steps"):
             p.text(
-                "Procedure steps and responses", (box.x + 20, box.y + 14), theme.LARGE, bold=True
+                _("Procedure steps and responses"), (box.x + 20, box.y + 14), theme.LARGE, bold=True
             )
             if not self.actions:
                 p.paragraph(
-                    "This build has no procedure-step or response commands yet; they arrive "
-                    "with the scenario engine.",
+                    _(
+                        "This build has no procedure-step or response commands yet; they arrive "
+                        "with the scenario engine."
+                    ),
                     box.inflate(-40, -120),
                     theme.BODY,
                     theme.TEXT_DIM,
@@ -368,7 +371,7 @@ class StepsOverlay(Overlay):
                     max_width=r.width - 20,
                 )
             p.text(
-                "Up/Down, Enter to do it · Esc to close",
+                _("Up/Down, Enter to do it · Esc to close"),
                 (box.centerx, box.bottom - 26),
                 theme.SMALL,
                 theme.TEXT_DIM,

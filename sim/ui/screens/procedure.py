@@ -11,6 +11,7 @@ import math
 
 import pygame
 
+from sim.i18n import _
 from sim.model.tissue import Tissue
 from sim.trainer import coaching
 from sim.trainer.debrief import score
@@ -364,8 +365,8 @@ class ProcedureView(View):
     def confirm_end(self) -> None:
         self.app.open(
             "confirm",
-            title="End the procedure?",
-            detail="The needle is removed and the debrief opens.",
+            title=_("End the procedure?"),
+            detail=_("The needle is removed and the debrief opens."),
             on_yes=self.end,
         )
 
@@ -612,7 +613,7 @@ class ProcedureView(View):
     def _draw_palpation(self, p: Painter, side: pygame.Rect) -> None:
         x, y = side.x + 14, side.y + 10
         width = side.width - 28
-        p.text("Palpation", (x, y), theme.BODY, bold=True)
+        p.text(_("Palpation"), (x, y), theme.BODY, bold=True)
         y += 30
         pos = self.dorsal.hover_mm or self.dorsal.cursor_mm
         felt = self.dorsal.palpate(*pos)
@@ -647,7 +648,7 @@ class ProcedureView(View):
             y += 22
         if not self.sites:
             y = p.paragraph(
-                "none yet: click the back, or arrows + Enter",
+                _("none yet: click the back, or arrows + Enter"),
                 pygame.Rect(x, y, width, 40),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -778,7 +779,9 @@ class ProcedureView(View):
         p.rect((20, 22, 28), box, radius=8)
         p.rect(theme.ORANGE, box, 3, radius=8)
         with p.area(box, "banner"):
-            p.text("Scenario event", (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True)
+            p.text(
+                _("Scenario event"), (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True
+            )
             p.paragraph(
                 self.effects.banner, pygame.Rect(box.x + 14, box.y + 38, w - 28, h - 44), theme.BODY
             )
