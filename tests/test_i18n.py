@@ -87,6 +87,7 @@ def test_a_school_scenario_file_may_carry_spanish_text_checked_by_the_schema(tmp
     from sim.scenario import load_scenario
 
     text = (ROOT / "scenarios" / "older-donor.toml").read_text(encoding="utf-8")
+    text = text.split("\n[i18n.es]")[0]  # its own translation off, to write others
     path = tmp_path / "s.toml"
     path.write_text(text + '\n[i18n.es]\ntitle = "Donante mayor"\n', encoding="utf-8")
     scenario = load_scenario(path)
@@ -163,3 +164,15 @@ def test_switching_the_language_in_the_launcher_changes_the_text_drawn(tmp_path,
         app.records.close()
         pygame.quit()
         set_language("en")
+
+
+def test_every_shipped_scenario_has_its_title_objectives_and_briefing_in_spanish(spanish):
+    from sim.scenario import ScenarioLibrary
+
+    scenarios = ScenarioLibrary(ROOT / "scenarios").scenarios()
+    assert scenarios
+    for s in scenarios:
+        es = s.i18n.get("es")
+        assert es is not None and es.title and es.objectives and es.briefing, s.id
+        assert s.text("title") == es.title != s.title
+        assert len(s.text("objectives")) == len(s.objectives)

@@ -61,7 +61,7 @@ class AssessmentSetup:
 
     def title(self, scenario_id: str) -> str:
         """A scenario's title (its id if it is not on this station)."""
-        return next((s.title for s in self.scenarios if s.id == scenario_id), scenario_id)
+        return next((s.text("title") for s in self.scenarios if s.id == scenario_id), scenario_id)
 
     # ---------------------------------------------------------------- actions
     def _row_kind(self) -> str:
@@ -178,7 +178,7 @@ class AssessmentSetup:
                 anchor="midright",
             )
             p.text(
-                f"{tick}  {s.title}",
+                f"{tick}  {s.text('title')}",
                 (r.x + 8, r.centery),
                 theme.BODY,
                 anchor="midleft",

@@ -108,7 +108,7 @@ class InstructorHomeView(View):
         scenarios = [e.scenario for e in lib.entries if e.scenario is not None]
         school = {e.scenario.id for e in lib.entries if e.scenario and e.origin == SCHOOL}
         self.setup = AssessmentSetup(inst, scenarios, school)
-        self.titles = {s.id: s.title for s in scenarios}
+        self.titles = {s.id: s.text("title") for s in scenarios}
         self.tab_buttons = [
             Button(pygame.Rect(20 + i * 210, 74, 200, 40), _(label), str(i + 1))
             for i, label in enumerate(TABS)

@@ -646,8 +646,12 @@ class LauncherView(View):
             size = theme.BODY  # smaller when a narrow window leaves no room for them
             if y + sum(p.paragraph_height(o, width, size) + 4 for o in objectives) > box.bottom:
                 size = theme.SMALL
-            for obj in objectives:
-                y = p.paragraph(obj, pygame.Rect(x, y, width, box.bottom - y), size)
+            for obj in objectives:  # a preview: the briefing shows the objectives in full
+                if box.bottom - 4 - y < p.fonts.line_height(size):
+                    break
+                y = p.paragraph(
+                    obj, pygame.Rect(x, y, width, box.bottom - 4 - y), size, may_shorten=True
+                )
                 y += 4
             y += 8
             if box.bottom - y - 10 >= p.fonts.line_height(theme.SMALL):

@@ -73,7 +73,7 @@ class TutorialSummaryView(View):
         w = p.width
         with p.area(pygame.Rect(30, 14, w - 60, 114), "header"):
             p.text(_("Tutorial summary"), (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
-            p.text(sc.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
+            p.text(sc.text("title"), (40, 40), theme.TITLE, bold=True, max_width=w - 80)
             done, total = len(g.done), g.total
             if g.finished:
                 head, colour = f"All {total} steps done. Well done.", theme.GOOD
