@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -50,6 +50,21 @@ def criterion_feedback(cr: dict) -> str:
     return " ".join(str(cr.get("feedback", "")).split())
 
 
+#: the rubric's criteria and the critical errors, by id with spaces, shown as ``_(name)``
+CRITERION_NAMES = (
+    N_("site selection"),
+    N_("trajectory"),
+    N_("depth control"),
+    N_("aspiration technique"),
+    N_("yield"),
+    N_("safety limits"),
+    N_("timing"),
+    N_("procedure steps"),
+)
+#: stored statuses
+STATUS_WORDS = (N_("complete"), N_("locked"))
+
+
 class DebriefView(View):
     name = "debrief"
 
@@ -76,7 +91,7 @@ class DebriefView(View):
         self.replay_btn = Button(label=_("Replay"), key_hint="P")
         self.retry_btn = Button(label=_("Retry"), key_hint="R")
         self.quit_btn = Button(label=_("Quit"), key_hint="^Q")
-        label = "Back" if back else "Launcher"
+        label = _("Back") if back else _("Launcher")
         self.new_btn = Button(label=label, key_hint="Enter")
         self.new_btn.focused = True  # Enter presses it
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
@@ -119,9 +134,9 @@ class DebriefView(View):
         if st is None:
             return live, self.data.score_error
         if self.unfinished:
-            return None, "The attempt was not finished, so it has no score"
+            return None, _("The attempt was not finished, so it has no score")
         if st.get("score_total") is None:
-            return None, "The attempt was stored without a score"
+            return None, _("The attempt was stored without a score")
         total = float(st["score_total"])
         shown = {
             "total": total,
@@ -204,9 +219,11 @@ class DebriefView(View):
             r = p.text(_("Debrief"), (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
             st = self.stored
             if st is not None:
-                status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+                status = st.get("status", "")
+                status = _("unfinished") if status == "incomplete" else _(status) if status else ""
+                mode = _(st["mode"]) if st.get("mode") else ""
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
+                    f"{st.get('trainee_id', '')}  ·  {mode}  ·  "
                     f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
@@ -242,18 +259,18 @@ class DebriefView(View):
         if st is not None and st.get("passed") is not None:
             passed = bool(st["passed"])
             locked = st.get("status") == "locked"
-            where = "assessment standard" if st.get("assessment_id") else "passing score"
-            extra = "  ·  stored and locked" if locked else "  ·  stored"
+            where = _("assessment standard") if st.get("assessment_id") else _("passing score")
+            extra = "  ·  " + (_("stored and locked") if locked else _("stored"))
             return (
                 passed,
-                "PASS" if passed else "NOT YET PASSED",
+                _("PASS") if passed else _("NOT YET PASSED"),
                 (f"{where} {st.get('minimum_passing') or 0:g}%{extra}"),
             )
         passed = bool(s.get("passed"))
         return (
             passed,
-            "PASS" if passed else "NOT YET PASSED",
-            (f"minimum passing score {s.get('minimum_passing', 0):g}"),
+            _("PASS") if passed else _("NOT YET PASSED"),
+            _("minimum passing score {score:g}").format(score=s.get("minimum_passing", 0)),
         )
 
     def _criterion_layout(self, p: Painter, width: int, room: int) -> list[list[str]]:
@@ -309,7 +326,7 @@ class DebriefView(View):
             for crit in s.get("critical_errors", []):
                 label = crit if isinstance(crit, str) else crit.get("id", str(crit))
                 y = p.paragraph(
-                    f"Critical error: {label.replace('_', ' ')}",
+                    _("Critical error: {error}").format(error=_(label.replace("_", " "))),
                     pygame.Rect(x, y, box.width - 32, box.height),
                     theme.BODY,
                     theme.VERMILLION,
@@ -341,7 +358,7 @@ class DebriefView(View):
                 if i == self.selected:
                     p.rect((30, 56, 86), r, radius=4)
                     p.rect(theme.FOCUS, r, 2, radius=4)
-                name = str(cr.get("id", "")).replace("_", " ")
+                name = _(str(cr.get("id", "")).replace("_", " "))
                 got, best = float(cr.get("score", 0)), float(cr.get("max", 0))
                 colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
                 pts = p.text(
@@ -369,26 +386,37 @@ class DebriefView(View):
                     y += LINE_H
                 y += GAP
             return
-        heading = "Unfinished, not scored" if self.unfinished else "Results"
+        heading = _("Unfinished, not scored") if self.unfinished else _("Results")
         p.text(
             heading, (x, y), theme.LARGE, theme.ORANGE if self.unfinished else theme.TEXT, bold=True
         )
         y += 36
         y = p.paragraph(
-            self.score_note + "; the measured results are shown instead.",
+            self.score_note + _("; the measured results are shown instead."),
             pygame.Rect(x, y, box.width - 32, 100),
             theme.SMALL,
             theme.ORANGE,
         )
         y += 10
         rows = [
-            ("Collected", f"{m['collected_ml']:.0f} mL of {target:.0f} mL"),
-            ("Cell dose", f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg recipient"),
-            ("Quality", f"{m['tnc_per_ml'] / 1e6:.1f} x10^6 TNC/mL"),
-            ("Skin sites", str(m["skin_sites"])),
-            ("Bone entries", str(m["bone_penetrations"])),
-            ("Pulls", f"{m['aspirations']} (largest {m['max_pull_ml']:g} mL)"),
-            ("Time", clock_text(m["procedure_s"])),
+            (
+                _("Collected"),
+                _("{ml:.0f} mL of {target:.0f} mL").format(ml=m["collected_ml"], target=target),
+            ),
+            (
+                _("Cell dose"),
+                _("{dose:.2f} x10^8 TNC/kg recipient").format(
+                    dose=m["tnc_per_kg_recipient"] / 1e8
+                ),
+            ),
+            (_("Quality"), _("{q:.1f} x10^6 TNC/mL").format(q=m["tnc_per_ml"] / 1e6)),
+            (_("Skin sites"), str(m["skin_sites"])),
+            (_("Bone entries"), str(m["bone_penetrations"])),
+            (
+                _("Pulls"),
+                _("{n} (largest {ml:g} mL)").format(n=m["aspirations"], ml=m["max_pull_ml"]),
+            ),
+            (_("Time"), clock_text(m["procedure_s"])),
         ]
         for k, v in rows:
             p.text(k, (x, y), theme.BODY, theme.TEXT_DIM)
@@ -397,7 +425,7 @@ class DebriefView(View):
         crit = m.get("critical_errors", [])
         if crit:
             p.text(
-                "Critical: " + ", ".join(c.replace("_", " ") for c in crit),
+                _("Critical: ") + ", ".join(_(c.replace("_", " ")) for c in crit),
                 (x, y),
                 theme.BODY,
                 theme.VERMILLION,
@@ -406,7 +434,7 @@ class DebriefView(View):
             y += 28
         for msg in d.messages[-3:]:
             y = p.paragraph(
-                "Event: " + msg,
+                _("Event: ") + msg,
                 pygame.Rect(x, y, box.width - 32, box.bottom - 10 - y),
                 theme.SMALL,
                 theme.ORANGE,
@@ -418,9 +446,12 @@ class DebriefView(View):
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
         return (
-            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
-            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
-            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}"
+            _("Collected {ml:.0f} of {target:.0f} mL").format(ml=m["collected_ml"], target=target)
+            + "  ·  "
+            + _("{dose:.2f} x10^8 TNC/kg").format(dose=m["tnc_per_kg_recipient"] / 1e8)
+            + "  ·  "
+            + _("{n} bone entries").format(n=m["bone_penetrations"])
+            + f"  ·  {clock_text(m['procedure_s'])}"
         )
 
     def _draw_summary(self, p: Painter, d: Debrief, summary: str) -> None:
@@ -438,7 +469,7 @@ class DebriefView(View):
                 )
             if d.messages and area.bottom - y >= p.fonts.line_height(theme.SMALL):
                 p.paragraph(  # the replay (P) shows each event as it happened
-                    "Scenario events: " + "; ".join(d.messages[-2:]),
+                    _("Scenario events: ") + "; ".join(d.messages[-2:]),
                     pygame.Rect(area.x, y, area.width, area.bottom - y),
                     theme.SMALL,
                     theme.ORANGE,
@@ -448,7 +479,7 @@ class DebriefView(View):
 
     def _draw_map(self, p: Painter, d: Debrief) -> None:
         box = self.map_rect
-        with p.panel(box, "Sites and entries by yield"):
+        with p.panel(box, _("Sites and entries by yield")):
             self._draw_map_in(p, d, box)
 
     def _draw_map_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
@@ -481,7 +512,7 @@ class DebriefView(View):
 
     def _draw_trace(self, p: Painter, d: Debrief) -> None:
         box = self.trace_rect
-        with p.panel(box, "Needle depth over time"):
+        with p.panel(box, _("Needle depth over time")):
             self._draw_trace_in(p, d, box)
 
     def _draw_trace_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
@@ -535,7 +566,7 @@ class DebriefView(View):
 
     def _draw_pulls(self, p: Painter, d: Debrief) -> None:
         box = self.pulls_rect
-        with p.panel(box, "Pulls: size (bar height) and cells per mL (colour)"):
+        with p.panel(box, _("Pulls: size (bar height) and cells per mL (colour)")):
             self._draw_pulls_in(p, d, box)
 
     def _draw_pulls_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
@@ -544,14 +575,14 @@ class DebriefView(View):
 
         def mean(rows) -> str:
             if not rows:
-                return "none"
+                return _("none")
             ml = sum(r["ml"] for r in rows)
             return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
 
         # The two means under the chart: side by side, or one above the other when narrow.
         parts = [
-            f"pulls up to 5 mL: {len(small)}, {mean(small)}",
-            f"pulls > 5 mL: {len(large)}, {mean(large)}",
+            _("pulls up to 5 mL: {n}, {mean}").format(n=len(small), mean=mean(small)),
+            _("pulls > 5 mL: {n}, {mean}").format(n=len(large), mean=mean(large)),
         ]
         widths = [p.fonts.size(t, theme.SMALL)[0] for t in parts]
         line_h = p.fonts.line_height(theme.SMALL) + 4
