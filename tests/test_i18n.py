@@ -130,6 +130,14 @@ def test_the_command_line_speaks_spanish(tmp_path):
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     assert "se requieren los siguientes argumentos" in bad.stderr
+    unknown = subprocess.run(
+        [sys.executable, "-m", "sim", "scenarios", "show", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert "escenario desconocido 'nope'" in unknown.stderr
 
 
 def _drawn(app) -> list[str]:
