@@ -227,7 +227,7 @@ class BriefingView(View):
             y = self._rows(p, targets, x, right.y + 36, r, bold=True)
             y += 8
             objectives = ["•  " + obj for obj in s.text("objectives")]
-            steps = ", ".join(x.replace("_", " ") for x in s.steps)
+            steps = ", ".join(_(x.replace("_", " ")) for x in s.steps)
             steps_text = _("Procedure steps expected: ") + steps
             need = sum(p.paragraph_height(o, r - x, theme.BODY) + 6 for o in objectives)
             if s.steps:

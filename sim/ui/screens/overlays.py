@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pygame
 
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.run.actions import command_from_obj
 from sim.trainer.step_menu import PER_SITE, discover_step_actions
 from sim.ui import theme
@@ -82,6 +82,34 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
 )
+
+
+#: the procedure-step and response commands' words (sim.trainer.step_menu labels them from
+#: the command vocabulary: "name", "name: choice", "name (one per site)"), for the catalogue
+STEP_WORDS = (
+    N_("time out"), N_("heparin iv"), N_("skin prep"), N_("local anaesthetic"),
+    N_("heparinise syringes"), N_("acd in bag"), N_("cell count"), N_("stop criteria"),
+    N_("target volume reached"), N_("target cell dose reached"), N_("donor volume limit"),
+    N_("time limit"), N_("donor condition"), N_("filter product"), N_("sample and label"),
+    N_("product disposition"), N_("infuse fresh"), N_("cryopreserve"), N_("sharps count"),
+    N_("steri strips"), N_("one per site"), N_("pressure dressing"),
+    N_("recovery observations"), N_("discharge teaching"), N_("signs of infection"),
+    N_("fever threshold"), N_("when to call"), N_("dressing removal next day"),
+    N_("pain relief"), N_("site care"), N_("activity"), N_("pause harvest"),
+    N_("resume harvest"), N_("request cell count"), N_("notify anesthesia"),
+    N_("stop harvest"), N_("give fluids"), N_("transfuse"), N_("justify continuing"),
+    N_("cell dose not reached"), N_("reposition"), N_("prone"), N_("supine"),
+    N_("choose needle"), N_("standard"), N_("long"),
+)  # fmt: skip
+
+
+def step_label(label: str) -> str:
+    """A step menu label in the current language, word group by word group."""
+    per_site = label.endswith(" (one per site)")
+    name = label.removesuffix(" (one per site)")
+    head, sep, choice = name.partition(": ")
+    text = _(head) + (sep + _(choice) if sep else "")
+    return text + (" (" + _("one per site") + ")" if per_site else "")
 
 
 class Overlay(View):
@@ -319,11 +347,13 @@ class StepsOverlay(Overlay):
             except InputError as exc:
                 error = exc.message
         if cmd is None:
-            self.procedure.session.say(f"{action.label}: {error}", "warn")
+            self.procedure.session.say(f"{step_label(action.label)}: {error}", "warn")
             return
         events = self.procedure.submit(cmd)
         if events is not None:
-            self.procedure.session.say(f"Done: {action.label}.", "good")
+            self.procedure.session.say(
+                _("Done: {step}.").format(step=step_label(action.label)), "good"
+            )
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -364,7 +394,7 @@ class StepsOverlay(Overlay):
                 if i == self.index:
                     p.rect((30, 70, 110), r, radius=4)
                 p.text(
-                    self.actions[i].label,
+                    step_label(self.actions[i].label),
                     (r.x + 10, r.centery),
                     theme.BODY,
                     anchor="midleft",
