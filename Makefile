@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench calibration dist clean
+.PHONY: run test lint bench calibration dist app i18n clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,22 @@ dist: $(STAMP)
 	$(BIN)/python -m pip install --quiet build
 	$(BIN)/python -m build --outdir dist
 
+# The standalone application, one folder: dist/marrowsim/marrowsim (packaging/marrowsim.spec)
+app: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,app]'
+	$(BIN)/python -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
+		packaging/marrowsim.spec
+
+# Translations: extract the marked strings to sim/i18n/marrowsim.pot, update each language's
+# .po from it (translate the new entries there), and compile them to check they build
+i18n: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,i18n]'
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k ngettext:1,2 \
+		--project Marrowsim -o sim/i18n/marrowsim.pot sim
+	$(BIN)/pybabel update -D marrowsim -i sim/i18n/marrowsim.pot -d sim/i18n/locale \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -D marrowsim -d sim/i18n/locale --statistics
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist build
+	find sim/i18n/locale -name '*.mo' -delete

@@ -18,7 +18,7 @@ SIM = ROOT / "sim"
 
 #: The layers from the bottom up: a package may import its own layer and those before it.
 LAYERS = (
-    ("sim.errors", "sim.paths", "sim.vocabulary"),
+    ("sim.errors", "sim.paths", "sim.i18n", "sim.vocabulary"),
     ("sim.model",),
     ("sim.scenario",),
     ("sim.run",),

@@ -49,6 +49,7 @@ sys.exit(main(sys.argv[1:]))
 # xapi.toml; "nodisplay" no video driver.
 CASES: list[tuple[list[str], str, str]] = [
     ([], "nodisplay", "the trainer window failed"),
+    ([], "empty", "no scenarios found"),  # the trainer: one line, before any window
     (["bogus"], "", "invalid choice: 'bogus'"),
     (["run", "--scenario", "nope", "--actions", "F/bad.jsonl"], "", "unknown scenario 'nope'"),
     (["run", "--scenario", "adult-standard", "--actions", "F/bad.jsonl"], "", "bad.jsonl:1"),

@@ -126,6 +126,16 @@ def test_the_wheel_carries_the_scenarios_and_runs_them_from_outside_the_repo(ins
     assert all(Path(r["path"]).is_relative_to(venv) for r in rows)  # package data
     assert marrowsim(venv, outside, "scenarios", "show", "dry-tap").stdout.startswith("Dry tap")
 
+    # the translations: compiled to .mo by the build (never committed), and used
+    mos = sorted(venv.rglob("sim/i18n/locale/es/LC_MESSAGES/marrowsim.mo"))
+    assert len(mos) == 1 and mos[0].stat().st_size > 1000
+    env = _clean_env(MARROWSIM_DATA_DIR=str(outside / "data"), MARROWSIM_LANG="es")
+    spanish = subprocess.run(
+        [str(_bin(venv, "marrowsim")), "--help"], capture_output=True, text=True, cwd=outside,
+        env=env,
+    )  # fmt: skip
+    assert spanish.returncode == 0 and spanish.stdout.startswith("uso: marrowsim")
+
     # a headless run, recorded for a trainee, and that trainee's report
     shutil.copy(EXPERT, outside / "expert.jsonl")
     run = marrowsim(

@@ -5,7 +5,8 @@ canvas 720 layout units tall whose width follows the window's aspect.  This test
 session through every screen (launcher, briefing, the back and the needle view, help, pause,
 confirm, steps, debrief, replay, the tutorial's panel in its states and its summary, the
 instructor's login and tabs, a nursing scenario and a scenario event) and, at each, draws the
-stack at 1024x600, 1366x768, 1920x1080 and 3840x2160.  At each size it fails if a text
+stack at 1024x600, 1366x768, 1920x1080 and 3840x2160, in English and in Spanish.  At each size
+it fails if a text
 
 * runs outside the panel it was drawn in (``with p.panel(...)`` / ``p.area(...)``), or outside
   the canvas when drawn in no panel;
@@ -106,12 +107,17 @@ def _harvest(session, passes: int = 4) -> None:
     harvest(session, c, Tissue, lambda n=1: None, passes=passes)
 
 
-@pytest.fixture
-def app(tmp_path):
+@pytest.fixture(params=["en", "es"])
+def app(request, tmp_path):
+    """The trainer in each language (Spanish strings run longer: issue 14)."""
+    from sim.i18n import set_language
+
+    set_language(request.param)
     a = make_app(data_dir=tmp_path)
     yield a
     a.records.close()
     pygame.quit()
+    set_language("en")
 
 
 def test_every_screen_fits_at_every_size(app):

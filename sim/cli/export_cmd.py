@@ -8,18 +8,19 @@ import os
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.access import instructor_access
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="xAPI export and delivery to a Learning Record Store")
+    p = sub.add_parser("export", help=_("xAPI export and delivery to a Learning Record Store"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    x = s.add_parser("xapi", help="an attempt as xAPI 1.0.3 statements (JSON array)")
+    x = s.add_parser("xapi", help=_("an attempt as xAPI 1.0.3 statements (JSON array)"))
     x.add_argument("--attempt", required=True, metavar="ID")
-    x.add_argument("--out", required=True, metavar="FILE", help="output file ('-': stdout)")
-    x.add_argument("--send", action="store_true", help="also queue them for the LRS and flush")
+    x.add_argument("--out", required=True, metavar="FILE", help=_("output file ('-': stdout)"))
+    x.add_argument("--send", action="store_true", help=_("also queue them for the LRS and flush"))
     x.set_defaults(handler=handle_xapi)
-    f = s.add_parser("flush", help="send queued statements; exit 1 if some remain queued")
+    f = s.add_parser("flush", help=_("send queued statements; exit 1 if some remain queued"))
     f.set_defaults(handler=handle_flush)
     q = s.add_parser("status", help="statements queued, sent and rejected, and the last error")
     q.add_argument("--json", action="store_true")

@@ -13,11 +13,12 @@ import sys
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.access import instructor_access, read_new_passphrase, read_passphrase
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("instructor", help="instructor actions (passphrase protected)")
+    p = sub.add_parser("instructor", help=_("instructor actions (passphrase protected)"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = s.add_parser(
         "init",
@@ -30,31 +31,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     eh.add_argument("--out", metavar="FILE", help="write it here (default: stdout)")
     eh.set_defaults(handler=handle_export_head)
 
-    a = s.add_parser("assessment", help="create, list or close assessments")
+    a = s.add_parser("assessment", help=_("create, list or close assessments"))
     sa = a.add_subparsers(dest="assessment_action", metavar="ACTION", required=True)
-    create = sa.add_parser("create", help="a new assessment")
-    create.add_argument("--scenarios", required=True, help="comma-separated scenario ids")
-    create.add_argument("--passing", type=float, required=True, help="passing standard, percent")
-    create.add_argument("--attempts", type=int, default=1, help="attempts allowed (default 1)")
-    create.add_argument("--name", help="a name for the cohort table and reports")
+    create = sa.add_parser("create", help=_("a new assessment"))
+    create.add_argument("--scenarios", required=True, help=_("comma-separated scenario ids"))
+    create.add_argument("--passing", type=float, required=True, help=_("passing standard, percent"))
+    create.add_argument("--attempts", type=int, default=1, help=_("attempts allowed (default 1)"))
+    create.add_argument("--name", help=_("a name for the cohort table and reports"))
     create.add_argument(
         "--length",
         default="full",
-        help="full (default) or skills-lab: the same cases at a proportionally smaller target",
+        help=_("full (default) or skills-lab: the same cases at a proportionally smaller target"),
     )
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=handle_assessment_create)
-    ls = sa.add_parser("list", help="all assessments")
+    ls = sa.add_parser("list", help=_("all assessments"))
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=handle_assessment_list)
-    close = sa.add_parser("close", help="close an assessment to new attempts")
+    close = sa.add_parser("close", help=_("close an assessment to new attempts"))
     close.add_argument("id")
     close.set_defaults(handler=handle_assessment_close)
 
-    t = s.add_parser("trainee", help="add a trainee or set a trainee's name and cohort")
+    t = s.add_parser("trainee", help=_("add a trainee or set a trainee's name and cohort"))
     t.add_argument("id")
     t.add_argument("--name")
-    t.add_argument("--cohort", help="cohort name ('' removes the trainee from a cohort)")
+    t.add_argument("--cohort", help=_("cohort name ('' removes the trainee from a cohort)"))
     t.set_defaults(handler=handle_trainee)
 
     lrs = s.add_parser("lrs", help="the Learning Record Store the results are delivered to")

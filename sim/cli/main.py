@@ -26,23 +26,41 @@ from sim.cli import (
     trainee_model_cmd,
 )
 from sim.errors import InputError
+from sim.i18n import N_, _, use_chosen_language
 
 COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd, screenshots_cmd]
 COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd, trainee_model_cmd]
 DEBUG_ENV = "MARROWSIM_DEBUG"
+#: argparse's own words (usage, its errors), translated through Marrowsim's catalogue.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+)
 
 
 class Parser(argparse.ArgumentParser):
     """argparse, with a usage error as one line (and exit status 2) instead of the usage text."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        text = _("{prog}: error: {message} (see {prog} --help)").format(
+            prog=self.prog, message=message
+        )
+        self.exit(2, text + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="marrowsim",
-        description="Bone marrow harvest trainer. With no command, opens the trainer window.",
+        description=_("Bone marrow harvest trainer. With no command, opens the trainer window."),
     )
     parser.add_argument("--version", action="version", version=f"marrowsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -61,14 +79,17 @@ def _trainer() -> int:
         # here: only sim.ui imports it.
         if type(exc).__module__.split(".")[0] == "pygame":
             driver = os.environ.get("SDL_VIDEODRIVER")
-            hint = f"SDL_VIDEODRIVER is {driver!r}" if driver else "is there a display?"
-            raise InputError(f"the trainer window failed: {exc} ({hint})") from None
+            hint = _("SDL_VIDEODRIVER is {driver!r}") if driver else _("is there a display?")
+            failed = _("the trainer window failed: {error} ({hint})")
+            raise InputError(failed.format(error=exc, hint=hint.format(driver=driver))) from None
         raise
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is the command's output
+    use_chosen_language()  # MARROWSIM_LANG, the station's setting, the system's language
+    argparse._ = _  # argparse's own words (ARGPARSE_WORDS) in that language too
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -81,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
-        print("marrowsim: interrupted", file=sys.stderr)
+        print("marrowsim: " + _("interrupted"), file=sys.stderr)
         return 130
     except OSError as exc:  # a file or folder the command could not use
         if os.environ.get(DEBUG_ENV):
@@ -93,11 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV):
             raise
         text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
-        print(
-            f"marrowsim: internal error: {text} (please report it; {DEBUG_ENV}=1 shows the"
-            " details)",
-            file=sys.stderr,
-        )
+        message = _("internal error: {error} (please report it; {debug}=1 shows the details)")
+        print("marrowsim: " + message.format(error=text, debug=DEBUG_ENV), file=sys.stderr)
         return 1
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records import RecordStore, default_data_dir
 from sim.records.access import instructor_access
 from sim.records.exchange import backup, import_database, write_csv
@@ -21,28 +22,28 @@ from sim.records.schema import SCHEMA_VERSION
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("records", help="trainee records: list, verify, export, import")
+    p = sub.add_parser("records", help=_("trainee records: list, verify, export, import"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    info = s.add_parser("info", help="where the records are and what they hold")
+    info = s.add_parser("info", help=_("where the records are and what they hold"))
     info.add_argument("--json", action="store_true")
     info.set_defaults(handler=handle_info)
-    ls = s.add_parser("list", help="attempts, oldest first (instructor)")
+    ls = s.add_parser("list", help=_("attempts, oldest first (instructor)"))
     ls.add_argument("--trainee", metavar="ID")
     ls.add_argument("--cohort", metavar="NAME")
     ls.add_argument("--status", choices=("incomplete", "complete", "locked", "finished"))
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=handle_list)
-    show = s.add_parser("show", help="one attempt with its score and feedback (instructor)")
+    show = s.add_parser("show", help=_("one attempt with its score and feedback (instructor)"))
     show.add_argument("attempt")
     show.add_argument("--json", action="store_true")
-    show.add_argument("--commands", action="store_true", help="include the command log")
+    show.add_argument("--commands", action="store_true", help=_("include the command log"))
     show.set_defaults(handler=handle_show)
-    rp = s.add_parser("replay", help="re-run a stored attempt from its commands (instructor)")
+    rp = s.add_parser("replay", help=_("re-run a stored attempt from its commands (instructor)"))
     rp.add_argument("attempt")
-    rp.add_argument("--json", action="store_true", help="print the replayed result")
-    rp.add_argument("--log", metavar="FILE", help="also write it as a run log for `sim replay`")
+    rp.add_argument("--json", action="store_true", help=_("print the replayed result"))
+    rp.add_argument("--log", metavar="FILE", help=_("also write it as a run log for `sim replay`"))
     rp.set_defaults(handler=handle_replay)
-    ver = s.add_parser("verify", help="check the hash chain; exit 1 naming changed attempts")
+    ver = s.add_parser("verify", help=_("check the hash chain; exit 1 naming changed attempts"))
     ver.add_argument("--json", action="store_true")
     ver.add_argument(
         "--head",
@@ -62,11 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex.add_argument("--trainee", metavar="ID")
     ex.add_argument("--cohort", metavar="NAME")
     ex.set_defaults(handler=handle_export)
-    im = s.add_parser("import", help="merge another station's database (instructor)")
+    im = s.add_parser("import", help=_("merge another station's database (instructor)"))
     im.add_argument("file")
     im.add_argument("--json", action="store_true")
     im.set_defaults(handler=handle_import)
-    bk = s.add_parser("backup", help="a consistent copy of the database (instructor)")
+    bk = s.add_parser("backup", help=_("a consistent copy of the database (instructor)"))
     bk.add_argument("--out", required=True, metavar="FILE")
     bk.set_defaults(handler=handle_backup)
 

@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 
+from sim.i18n import _
 from sim.run.runlog import replay
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("replay", help="replay a recorded JSONL log and verify its digest")
+    p = sub.add_parser("replay", help=_("replay a recorded JSONL log and verify its digest"))
     p.add_argument("log")
-    p.add_argument("--json", action="store_true", help="print the replayed result as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the replayed result as JSON"))
     p.set_defaults(handler=handle)
 
 

@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.access import instructor_access
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="HTML report with charts for a trainee or a cohort")
+    p = sub.add_parser("report", help=_("HTML report with charts for a trainee or a cohort"))
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--trainee", metavar="ID")
     who.add_argument("--cohort", metavar="NAME")

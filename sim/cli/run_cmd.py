@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.run.actions import check_actions, read_actions
 from sim.run.attempt import Attempt
 from sim.run.replay import replay
@@ -18,20 +19,20 @@ from sim.scoring import score_attempt
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="run an attempt headless from an action file")
-    p.add_argument("--scenario", required=True, help="scenario id or path to a .toml file")
-    p.add_argument("--actions", required=True, help="JSON Lines file of commands")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p = sub.add_parser("run", help=_("run an attempt headless from an action file"))
+    p.add_argument("--scenario", required=True, help=_("scenario id or path to a .toml file"))
+    p.add_argument("--actions", required=True, help=_("JSON Lines file of commands"))
+    p.add_argument("--seed", type=int, default=1, help=_("random seed (default 1)"))
     p.add_argument(
         "--length",
         default="full",
-        help="full (default) or skills-lab: the same case at a proportionally smaller target",
+        help=_("full (default) or skills-lab: the same case at a proportionally smaller target"),
     )
-    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    p.add_argument("--record", metavar="LOG", help="also write a replayable JSONL log")
-    p.add_argument("--trainee", metavar="ID", help="store the attempt in this trainee's records")
-    p.add_argument("--mode", choices=("practice", "assessment"), help="recorded mode (practice)")
-    p.add_argument("--assessment", metavar="ID", help="assessment the attempt belongs to")
+    p.add_argument("--json", action="store_true", help=_("print the result as one JSON object"))
+    p.add_argument("--record", metavar="LOG", help=_("also write a replayable JSONL log"))
+    p.add_argument("--trainee", metavar="ID", help=_("store the attempt in this trainee's records"))
+    p.add_argument("--mode", choices=("practice", "assessment"), help=_("recorded mode (practice)"))
+    p.add_argument("--assessment", metavar="ID", help=_("assessment the attempt belongs to"))
     p.set_defaults(handler=handle)
 
 

@@ -11,32 +11,33 @@ import json
 import sys
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.scenario import ScenarioLibrary, add_school_scenario, load_scenario, resolve_scenario
 from sim.scenario.schema import Scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scenarios", help="list, show, validate or add scenarios")
+    p = sub.add_parser("scenarios", help=_("list, show, validate or add scenarios"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    ls = s.add_parser("list", help="the library: shipped and school scenarios")
+    ls = s.add_parser("list", help=_("the library: shipped and school scenarios"))
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=handle_list)
     add = s.add_parser(
-        "add", help="validate a school's scenario file and add it to the library (data folder)"
+        "add", help=_("validate a school's scenario file and add it to the library (data folder)")
     )
     add.add_argument("file")
     add.add_argument(
-        "--replace", action="store_true", help="replace the school scenario with the same id"
+        "--replace", action="store_true", help=_("replace the school scenario with the same id")
     )
     add.set_defaults(handler=handle_add)
-    show = s.add_parser("show", help="one scenario, validated, with derived values")
+    show = s.add_parser("show", help=_("one scenario, validated, with derived values"))
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=handle_show)
-    val = s.add_parser("validate", help="check scenario files; exit 0 if all are valid")
+    val = s.add_parser("validate", help=_("check scenario files; exit 0 if all are valid"))
     val.add_argument("paths", nargs="+")
     val.set_defaults(handler=handle_validate)
-    sch = s.add_parser("schema", help="print the JSON Schema of scenario files")
+    sch = s.add_parser("schema", help=_("print the JSON Schema of scenario files"))
     sch.set_defaults(handler=handle_schema)
 
 
@@ -54,18 +55,20 @@ def handle_list(args: argparse.Namespace) -> int:
             "objectives": e.scenario.objectives,
             "origin": e.origin,
             "path": str(e.path),
+            "local_title": e.scenario.text("title"),
         }
         for e in lib.entries
         if e.scenario is not None
     ]
     broken = [{"path": str(e.path), "error": str(e.error)} for e in lib.broken()]
     if args.json:
+        rows = [{k: v for k, v in r.items() if k != "local_title"} for r in rows]
         json.dump(rows + [{"broken": b} for b in broken] if broken else rows, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         for r in rows:
-            school = "  (school)" if r["origin"] == "school" else ""
-            print(f"{r['id']:<22} {r['difficulty']:<13} {r['title']}{school}")
+            school = "  " + _("(school)") if r["origin"] == "school" else ""
+            print(f"{r['id']:<22} {_(r['difficulty']):<13} {r['local_title']}{school}")
         for error in dict.fromkeys(b["error"] for b in broken):  # a clash once, not per file
             print(f"BROKEN {error}")
     sys.stdout.flush()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 
+from sim.i18n import _
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("screenshots", help="save a PNG of every trainer screen (headless)")
-    p.add_argument("dir", help="folder to write the PNG files to")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p = sub.add_parser("screenshots", help=_("save a PNG of every trainer screen (headless)"))
+    p.add_argument("dir", help=_("folder to write the PNG files to"))
+    p.add_argument("--seed", type=int, default=1, help=_("random seed (default 1)"))
     p.add_argument(
         "--size",
         default="1920x1080",
         metavar="WxH",
-        help="window size in pixels, drawn at that resolution (default 1920x1080)",
+        help=_("window size in pixels, drawn at that resolution (default 1920x1080)"),
     )
     p.set_defaults(handler=handle)
 

@@ -18,26 +18,27 @@ import tempfile
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 
 INPUTS = ("keyboard", "mouse")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "trainee-model", help="a simulated trainee makes needle passes in the trainer window"
+        "trainee-model", help=_("a simulated trainee makes needle passes in the trainer window")
     )
-    p.add_argument("--scenario", default="adult-standard", help="harvest scenario id")
-    p.add_argument("--passes", default="10", help="bone penetrations to make (default 10)")
+    p.add_argument("--scenario", default="adult-standard", help=_("harvest scenario id"))
+    p.add_argument("--passes", default="10", help=_("bone penetrations to make (default 10)"))
     p.add_argument(
         "--until-target",
         action="store_true",
-        help="pass on until the scenario's target volume is collected (a full harvest)",
+        help=_("pass on until the scenario's target volume is collected (a full harvest)"),
     )
-    p.add_argument("--reaction-ms", default="250", help="let go this long after the give")
-    p.add_argument("--input", default="keyboard", help="keyboard (Space) or mouse (button)")
-    p.add_argument("--seed", default="1", help="random seed (default 1)")
-    p.add_argument("--length", default="full", help="full (default) or skills-lab")
-    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--reaction-ms", default="250", help=_("let go this long after the give"))
+    p.add_argument("--input", default="keyboard", help=_("keyboard (Space) or mouse (button)"))
+    p.add_argument("--seed", default="1", help=_("random seed (default 1)"))
+    p.add_argument("--length", default="full", help=_("full (default) or skills-lab"))
+    p.add_argument("--json", action="store_true", help=_("print the result as one JSON object"))
     p.set_defaults(handler=handle)
 
 

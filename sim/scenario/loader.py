@@ -30,6 +30,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError
+from sim.i18n import _, ngettext
 from sim.paths import SCENARIO_PATH_ENV, extra_scenario_dirs, school_scenario_dir
 from sim.scenario import sanity
 from sim.scenario.schema import FieldError, Scenario
@@ -178,7 +179,9 @@ def load_scenario(path: Traversable | str, *, match_name: bool = True) -> Scenar
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read scenario file: {exc}", path=str(path)) from None
+        raise InputError(
+            _("cannot read scenario file: {error}").format(error=exc), path=str(path)
+        ) from None
     scenario = parse_scenario(text, str(path))
     stem = path.name.removesuffix(".toml")
     if match_name and scenario.id != stem:
@@ -197,7 +200,9 @@ def _load_library_file(path: Traversable) -> Scenario:
     stem = path.name.removesuffix(".toml")
     if scenario.id != stem:
         raise InputError(
-            f"id {scenario.id!r} does not match the file name (expected {stem!r})",
+            _("id {id!r} does not match the file name (expected {stem!r})").format(
+                id=scenario.id, stem=stem
+            ),
             path=str(path),
             line=_field_line(path.read_text(encoding="utf-8"), ("id",)),
             field="id",
@@ -290,7 +295,10 @@ class ScenarioLibrary:
         except FileNotFoundError:
             if not source.required:
                 return []
-            error = InputError(f"scenario folder not found ({source.why})", path=str(source.folder))
+            error = InputError(
+                _("scenario folder not found ({why})").format(why=source.why),
+                path=str(source.folder),
+            )
             return [LibraryEntry(source.folder, None, error, source.origin)]
         except OSError as exc:
             error = InputError(f"cannot read scenario folder: {exc}", path=str(source.folder))
@@ -333,8 +341,16 @@ class ScenarioLibrary:
         """Raise a one-line error when there is no usable scenario."""
         if not self.scenarios():
             broken = len(self.broken())
-            detail = f"; {broken} broken file{'s' if broken > 1 else ''}" if broken else ""
-            raise InputError(f"no scenarios found (looked in {self.where()}{detail})")
+            detail = (
+                "; " + ngettext("{n} broken file", "{n} broken files", broken).format(n=broken)
+                if broken
+                else ""
+            )
+            raise InputError(
+                _("no scenarios found (looked in {where}{detail})").format(
+                    where=self.where(), detail=detail
+                )
+            )
 
     def get(self, scenario_id: str) -> Scenario:
         for e in self.entries:
@@ -345,7 +361,9 @@ class ScenarioLibrary:
                 raise e.error
         self.check_not_empty()
         known = ", ".join(s.id for s in self.scenarios())
-        raise InputError(f"unknown scenario {scenario_id!r} (known: {known})")
+        raise InputError(
+            _("unknown scenario {id!r} (known: {known})").format(id=scenario_id, known=known)
+        )
 
 
 def clash_error(scenario_id: str, files: list[tuple[Traversable, str]]) -> InputError:

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sim.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language
 from sim.model.donor import Donor
 from sim.model.marrow import DryTapZone
 from sim.vocabulary.commands import OBSERVATION_CHECKS, TEACHING_ITEMS
@@ -632,6 +633,28 @@ def technique_text(text: str) -> str:
     return _PLACEHOLDER.sub(number, text)
 
 
+#: the languages a scenario file may translate its text into (``[i18n.<code>]``)
+TRANSLATED = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
+
+
+class ScenarioText(_Model):
+    """A scenario's title, objectives and briefing in another language (``[i18n.es]``); what
+    is left out is shown in English."""
+
+    title: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    objectives: Annotated[list[str], Field(min_length=1)] | None = None
+    briefing: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("objectives", "briefing")
+    @classmethod
+    def _technique_numbers(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is None:
+            return None
+        if isinstance(value, list):
+            return [technique_text(v) for v in value]
+        return technique_text(value)
+
+
 class Scenario(_Model):
     """One training scenario."""
 
@@ -661,6 +684,15 @@ class Scenario(_Model):
     monitor: Monitor | None = None
     variants: list[Variant] = Field(default_factory=list)
     anaesthesia: Anaesthesia = Anaesthesia()
+    #: translations of the title, objectives and briefing, by language (``[i18n.es]``)
+    i18n: dict[Literal[TRANSLATED], ScenarioText] = Field(default_factory=dict)
+
+    def text(self, name: Literal["title", "objectives", "briefing"]):
+        """The title, objectives or briefing in the current language (sim.i18n), falling back
+        to the English of the file."""
+        given = self.i18n.get(current_language())
+        value = getattr(given, name) if given is not None else None
+        return getattr(self, name) if value is None else value
 
     @field_validator("objectives", "briefing")
     @classmethod
@@ -678,6 +710,12 @@ class Scenario(_Model):
             raise FieldError("events", "scripted event ids must be unique")
         if len(self.steps) != len(set(self.steps)):
             raise FieldError("steps", "a step is listed twice")
+        for lang, given in self.i18n.items():
+            if given.objectives is not None and len(given.objectives) != len(self.objectives):
+                raise FieldError(
+                    f"i18n.{lang}.objectives",
+                    f"{len(given.objectives)} objectives for {len(self.objectives)} in English",
+                )
         if self.kind == "nursing":
             self._check_nursing()
         elif self.handover is not None:

@@ -9,6 +9,7 @@ too early or wrongly), so practice warns about exactly what the debrief will tak
 
 from __future__ import annotations
 
+from sim.i18n import _
 from sim.model.tissue import Tissue
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria.aspiration import freshness
@@ -73,52 +74,69 @@ def warnings(
     if n.inserted:
         tissue = n.tissue
         if tissue in (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH):
-            out.append((f"Tip in the {tissue.label}: withdraw now", "danger"))
+            out.append(
+                (_("Tip in the {tissue}: withdraw now").format(tissue=_(tissue.label)), "danger")
+            )
         elif tissue == Tissue.INNER_CORTEX:
-            out.append(("On the inner table: stop and withdraw a few mm", "danger"))
+            out.append((_("On the inner table: stop and withdraw a few mm"), "danger"))
         ahead = distance_to_danger_mm(n)
         if tissue == Tissue.MARROW and ahead and ahead[0] < INNER_TABLE_WARN_MM:
-            out.append((f"{ahead[1].label} {ahead[0]:.0f} mm ahead: stop advancing", "danger"))
+            out.append(
+                (
+                    _("{tissue} {mm:.0f} mm ahead: stop advancing").format(
+                        tissue=_(ahead[1].label), mm=ahead[0]
+                    ),
+                    "danger",
+                )
+            )
         if tissue == Tissue.MARROW and force_n > 60:
-            out.append(("Through the cortex: ease off now (let go of Space)", "danger"))
+            out.append((_("Through the cortex: ease off now (let go of Space)"), "danger"))
         if tissue == Tissue.MARROW and n.stylet_in:
-            out.append(("In the marrow: take the stylet out (S) before pulling", "warn"))
+            out.append((_("In the marrow: take the stylet out (S) before pulling"), "warn"))
         if pulls_at_this_spot(session) >= 2:
-            out.append(("Repeated pulls at one spot bring blood: advance (or rotate, R)", "warn"))
+            out.append(
+                (_("Repeated pulls at one spot bring blood: advance (or rotate, R)"), "warn")
+            )
         if n.plugged and not n.stylet_in:
-            out.append(("Needle may be plugged with bone: replace the stylet (S)", "warn"))
+            out.append((_("Needle may be plugged with bone: replace the stylet (S)"), "warn"))
     aim_lat = n.lateral_deg if n.inserted else lateral_deg
     aim_cra = n.cranial_deg if n.inserted else cranial_deg
     lat_lo, lat_hi = t.lateral_band_deg
     cra_lo, cra_hi = t.cranial_band_deg
     if aim_cra < cra_lo:
-        out.append(("Aiming caudally: toward the sciatic notch", "danger"))
+        out.append((_("Aiming caudally: toward the sciatic notch"), "danger"))
     if aim_lat < lat_lo:
         out.append(
             (
-                f"Aim more laterally, toward the ASIS (about {t.ideal_lateral_deg:g} degrees)",
+                _("Aim more laterally, toward the ASIS (about {deg:g} degrees)").format(
+                    deg=t.ideal_lateral_deg
+                ),
                 "warn",
             )
         )
     elif aim_lat > lat_hi:
         out.append(
             (
-                f"Aim less laterally: past {lat_hi:g} degrees the track can leave through the "
-                "outer table",
+                _(
+                    "Aim less laterally: past {deg:g} degrees the track can leave through the "
+                    "outer table"
+                ).format(deg=lat_hi),
                 "warn",
             )
         )
     if aim_cra > cra_hi:
-        out.append(("Steep cranial aim may skive off the crest", "warn"))
+        out.append((_("Steep cranial aim may skive off the crest"), "warn"))
     if pull_ml > t.pull_good_ml:
         out.append(
             (
-                f"A {pull_ml:g} mL pull dilutes marrow with blood: {t.pull_good_ml:g} mL or less",
+                _("A {ml:g} mL pull dilutes marrow with blood: {good:g} mL or less").format(
+                    ml=pull_ml, good=t.pull_good_ml
+                ),
                 "warn",
             )
         )
     if sim.bag.volume_ml > 0.9 * sim.donor_limit_ml:
-        out.append(("Close to the donor volume limit", "danger"))
+        out.append((_("Close to the donor volume limit"), "danger"))
     return out
 
 
@@ -139,8 +157,10 @@ def event_feedback(
         if pen is not None and pen.ml > t.penetration_ok_ml:
             out.append(
                 (
-                    f"{pen.ml:g} mL from this bone entry: more than {t.penetration_ok_ml:g} mL "
-                    "from one penetration is mostly blood. Back out (B) and enter somewhere new.",
+                    _(
+                        "{ml:g} mL from this bone entry: more than {ok:g} mL from one "
+                        "penetration is mostly blood. Back out (B) and enter somewhere new."
+                    ).format(ml=pen.ml, ok=t.penetration_ok_ml),
                     "warn",
                 )
             )
@@ -148,17 +168,20 @@ def event_feedback(
         if fresh == 0.0:
             out.append(
                 (
-                    f"Same spot: advance {t.fresh_move_mm:g} mm (or turn "
-                    f"{t.fresh_rotation_deg:g} degrees) before the next pull (this one was "
-                    "mostly blood).",
+                    _(
+                        "Same spot: advance {mm:g} mm (or turn {deg:g} degrees) before the next "
+                        "pull (this one was mostly blood)."
+                    ).format(mm=t.fresh_move_mm, deg=t.fresh_rotation_deg),
                     "warn",
                 )
             )
         elif fresh < 1.0:
             out.append(
                 (
-                    f"A turn alone reaches only part of fresh marrow (about {fresh:.0%} of a "
-                    f"fresh pull): advance {t.fresh_move_mm:g} mm or enter the bone somewhere new.",
+                    _(
+                        "A turn alone reaches only part of fresh marrow (about {share} of a "
+                        "fresh pull): advance {mm:g} mm or enter the bone somewhere new."
+                    ).format(share=f"{fresh:.0%}", mm=t.fresh_move_mm),
                     "warn",
                 )
             )

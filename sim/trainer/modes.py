@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.i18n import N_
+
 
 @dataclass(frozen=True)
 class Mode:
     id: str  # also the records mode (sim.records.MODES)
-    label: str
+    label: str  # marked for translation: shown as _(label)
     description: str
     available: bool
     shows_hints: bool  # danger regions, palpation zone names, aim guide, coaching warnings
@@ -31,16 +33,18 @@ class Mode:
 MODES: tuple[Mode, ...] = (
     Mode(
         "practice",
-        "Practice",
-        "Danger regions, palpation feedback and live warnings; retry from the debrief.",
+        N_("Practice"),
+        N_("Danger regions, palpation feedback and live warnings; retry from the debrief."),
         True,
         True,
         retry=True,
     ),
     Mode(
         "tutorial",
-        "Tutorial",
-        "Step by step: each step says what to do and why; a ghost needle shows the ideal track.",
+        N_("Tutorial"),
+        N_(
+            "Step by step: each step says what to do and why; a ghost needle shows the ideal track."
+        ),
         True,
         True,
         guided=True,
@@ -48,8 +52,8 @@ MODES: tuple[Mode, ...] = (
     ),
     Mode(
         "assessment",
-        "Assessment",
-        "No hints or warnings. The instructor's scenarios and passing standard; result locked.",
+        N_("Assessment"),
+        N_("No hints or warnings. The instructor's scenarios and passing standard; result locked."),
         True,
         False,
         assessed=True,

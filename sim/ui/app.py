@@ -29,6 +29,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
+from sim.i18n import _
 from sim.trainer.station import StationRecords
 from sim.ui import router, theme
 from sim.ui.camera import DEFAULT_WINDOW, MIN_WINDOW, Viewport
@@ -65,7 +66,7 @@ class App:
         pygame.key.set_repeat(350, 70)
         self.viewport = Viewport(window_size or DEFAULT_WINDOW)
         self.window = pygame.display.set_mode(self.viewport.window_size, pygame.RESIZABLE)
-        pygame.display.set_caption("Marrowsim - bone marrow harvest trainer")
+        self.set_caption()
         self.windowed_size = self.viewport.window_size  # what F11 returns to
         self.fonts = Fonts(self.viewport.scale)
         self.painter = Painter(self.window, self.fonts, record=record_draw)
@@ -93,6 +94,10 @@ class App:
         self.trainee_name = ""
         self.after_frame: list[Callable[[App], None]] = []
         self.go("launcher")
+
+    def set_caption(self) -> None:
+        """The window's title, in the current language."""
+        pygame.display.set_caption(_("Marrowsim - bone marrow harvest trainer"))
 
     # ---------------------------------------------------------------- stack
     @property
@@ -227,8 +232,8 @@ class App:
         if self.attempt_in_progress:
             self.open(
                 "confirm",
-                title="Quit Marrowsim?",
-                detail="The attempt stops here, stored as unfinished.",
+                title=_("Quit Marrowsim?"),
+                detail=_("The attempt stops here, stored as unfinished."),
                 on_yes=self.quit,
             )
         else:
@@ -288,7 +293,7 @@ class App:
             self.handle(event)
             if not self.running:
                 return
-        for _ in range(self.stepper.advance(elapsed_s)):
+        for _step in range(self.stepper.advance(elapsed_s)):
             self.top.fixed_update(STEP_S)
         if getattr(self.top, "uses_gui", False):
             self.gui.update(elapsed_s)
@@ -396,7 +401,11 @@ class App:
 
 
 def run_app() -> int:
-    """Open the trainer window (``python -m sim`` with no arguments)."""
+    """Open the trainer window (``python -m sim`` with no arguments).  An empty scenario
+    library is a one-line error (exit status 2) before any window opens."""
+    from sim.scenario import ScenarioLibrary
+
+    ScenarioLibrary().check_not_empty()
     frames = int(os.environ.get("MARROWSIM_MAX_FRAMES", "0"))
     App().run(max_frames=frames)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import _
 from sim.trainer.session import Session
 from sim.ui import theme
 from sim.ui.render import Painter
@@ -95,9 +96,11 @@ class Hud:
                     self._dose(p, sc),
                     self._site(p, session),
                 ]
-            who = f"{session.trainee or 'trainee'} · {session.mode}"
+            trainee = session.trainee or _("trainee")
+            who = f"{trainee} · {_(session.mode)}"
             title_w = max(
-                p.fonts.size(sc.title, theme.BODY, True)[0], p.fonts.size(who, theme.SMALL)[0]
+                p.fonts.size(sc.text("title"), theme.BODY, True)[0],
+                p.fonts.size(who, theme.SMALL)[0],
             )
             room = bar.width - 24
             fixed = sum(w for w, _draw in blocks)
@@ -106,7 +109,12 @@ class Hud:
             gap = max(min_gap, (room - fixed - title_w) / len(blocks))
             x = bar.x + 12
             p.text(
-                sc.title, (x, bar.y + 8), theme.BODY, bold=True, max_width=title_w, may_shorten=True
+                sc.text("title"),
+                (x, bar.y + 8),
+                theme.BODY,
+                bold=True,
+                max_width=title_w,
+                may_shorten=True,
             )
             p.text(
                 who,
@@ -129,19 +137,19 @@ class Hud:
         colour = (
             theme.TEXT if t <= par else (theme.ORANGE if t <= sc.time.limit_s else theme.VERMILLION)
         )
-        text = f"{clock_text(t)} / par {clock_text(par)}"
+        text = _("{t} / par {par}").format(t=clock_text(t), par=clock_text(par))
         # wide enough for a clock one digit longer, so the blocks do not shift as it runs
         w = p.fonts.size("0" + text, theme.LARGE, True)[0]
 
         def draw(x: int, y: int) -> None:
-            p.text("Time", (x, y + 8), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("Time"), (x, y + 8), theme.SMALL, theme.TEXT_DIM)
             p.text(text, (x, y + 30), theme.LARGE, colour, bold=True)
 
         return w, draw
 
     def _volume(self, p: Painter, sim, target: float):
         vol = sim.bag.volume_ml
-        text = f"Collected {vol:.0f} of {target:.0f} mL"
+        text = _("Collected {ml:.0f} of {target:.0f} mL").format(ml=vol, target=target)
         limit = sim.donor_limit_ml <= target * 1.0
         bar_w = 230
         w = max(p.fonts.size(text, theme.SMALL)[0], bar_w + (44 if limit else 8))
@@ -156,7 +164,7 @@ class Hud:
                 marker=min(1.0, sim.donor_limit_ml / target) if target else None,
             )
             if limit:
-                p.text("limit", (bar.right + 6, y + 32), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("limit"), (bar.right + 6, y + 32), theme.SMALL, theme.TEXT_DIM)
 
         return w, draw
 
@@ -165,11 +173,13 @@ class Hud:
         if self._count:
             est = self._count["tnc_per_kg"] / 1e8
             goal = sc.targets.tnc_per_kg_recipient / 1e8
-            text = f"{est:.2f} of {goal:.1f} x10^8 at {self._count['ml']:.0f} mL"
+            text = _("{est:.2f} of {goal:.1f} x10^8 at {ml:.0f} mL").format(
+                est=est, goal=goal, ml=self._count["ml"]
+            )
             colour = theme.GOOD if est >= goal else theme.TEXT
         else:
-            text, colour = "unknown until a cell count", theme.TEXT_DIM
-        head = "Cell dose (TNC/kg)"
+            text, colour = _("unknown until a cell count"), theme.TEXT_DIM
+        head = _("Cell dose (TNC/kg)")
         w = max(p.fonts.size(text, theme.BODY)[0], p.fonts.size(head, theme.SMALL)[0])
 
         def draw(x: int, y: int) -> None:
@@ -183,9 +193,9 @@ class Hud:
         sim = session.sim
         n = session.needle
         lines = [
-            (f"site {n.site + 1}" if n.inserted else "needle out", theme.TEXT),
-            (f"bone entries {sim.bone_penetrations}", theme.TEXT),
-            (f"pulls {sim.aspirations}", theme.TEXT_DIM),
+            (_("site {n}").format(n=n.site + 1) if n.inserted else _("needle out"), theme.TEXT),
+            (_("bone entries {n}").format(n=sim.bone_penetrations), theme.TEXT),
+            (_("pulls {n}").format(n=sim.aspirations), theme.TEXT_DIM),
         ]
         w = max(p.fonts.size(t, theme.SMALL)[0] for t, _c in lines)
 
@@ -198,9 +208,11 @@ class Hud:
     def _handover(self, p: Painter, session: Session):
         """Nursing scenarios: what the harvest left for the nurse."""
         h = session.attempt.scenario.handover
-        head = "Handover from theatre"
+        head = _("Handover from theatre")
         text = (
-            f"{h.skin_sites} skin puncture sites · {h.collected_ml:.0f} mL harvested"
+            _("{n} skin puncture sites · {ml:.0f} mL harvested").format(
+                n=h.skin_sites, ml=h.collected_ml
+            )
             if h is not None
             else ""
         )
@@ -216,7 +228,10 @@ class Hud:
     def _care(self, p: Painter, session: Session):
         """Nursing scenarios: the care done so far."""
         done = sum(1 for e in session.sim.events if e.get("type") == "step_done")
-        lines = [(f"care steps done {done}", theme.TEXT), ("T: care steps", theme.TEXT_DIM)]
+        lines = [
+            (_("care steps done {n}").format(n=done), theme.TEXT),
+            (_("T: care steps"), theme.TEXT_DIM),
+        ]
         w = max(p.fonts.size(t, theme.SMALL)[0] for t, _c in lines)
 
         def draw(x: int, y: int) -> None:

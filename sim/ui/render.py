@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import pygame
 
+from sim.i18n import _
 from sim.ui import theme
 from sim.ui.theme import Colour
 
@@ -689,7 +690,7 @@ class Button:
 
     def min_width(self, p: Painter) -> int:
         """The width the label and key hint need side by side."""
-        w = p.fonts.size(self.label, theme.SMALL)[0] + 16
+        w = p.fonts.size(_(self.label), theme.SMALL)[0] + 16
         if self.key_hint:
             w += p.fonts.size(self.key_hint, theme.SMALL)[0] + 10
         return w
@@ -701,9 +702,10 @@ class Button:
         p.rect(edge, self.rect, 2 if self.focused else 1, radius=5)
         colour = theme.TEXT if self.enabled else (110, 116, 126)
         cy = self.rect.centery
+        label = _(self.label)  # in the current language: tables keep the English as ids
         with p.area(self.rect, f"button {self.label}"):
             if self.key_hint:
-                hint = p.text(
+                hint = p.text(  # key names as printed on most keyboards
                     self.key_hint,
                     (self.rect.right - 6, cy),
                     theme.SMALL,
@@ -711,7 +713,7 @@ class Button:
                     anchor="midright",
                 )
                 p.text(
-                    self.label,
+                    label,
                     (self.rect.x + 8, cy),
                     theme.SMALL,
                     colour,
@@ -720,7 +722,7 @@ class Button:
                 )
             else:
                 p.text(
-                    self.label,
+                    label,
                     self.rect.center,
                     theme.SMALL,
                     colour,

@@ -5,7 +5,9 @@ Keyboard: Up/Down choose a row, Space ticks a scenario, Left/Right change the st
 Shift: 5 %), the attempts or the length, Enter (on any row) creates the assessment, and the
 result (or why nothing was created) is said on screen.  Creating one closes the assessments
 that were open before, so trainees see exactly one.
-Scenarios are shown by title, never by file id.
+Scenarios are shown by title, never by file id; a school's own scenarios (``scenarios add``,
+the data folder, MARROWSIM_SCENARIO_PATH) are listed beside the shipped ones, marked
+"school-made".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import date
 import pygame
 
 from sim.errors import InputError
+from sim.i18n import N_, _, ngettext
 from sim.scenario.length import LABELS, at_length
 from sim.trainer.station import one_line
 from sim.ui import theme
@@ -23,14 +26,23 @@ from sim.ui.render import Painter
 #: A mastery standard is high: 88-98 % in the CVC studies (simulators-and-standards.md §6).
 DEFAULT_PASSING = 90.0
 ROW_H = 30
+#: sim.scenario.length.LABELS, for the translation catalogue (shown as ``_(LABELS[...])``)
+LENGTH_WORDS = (N_("full length"), N_("skills-lab length"))
+#: a scenario's difficulty (sim.scenario.schema), shown as ``_(difficulty)``
+DIFFICULTY_WORDS = (N_("introductory"), N_("core"), N_("advanced"))
+
+
+def length_label(length: str) -> str:
+    return _(LABELS[length])
 
 
 class AssessmentSetup:
     """State and drawing of the set-up panel; ``inst`` is ``sim.records.InstructorRecords``."""
 
-    def __init__(self, inst, scenarios: list) -> None:
+    def __init__(self, inst, scenarios: list, school: set[str] | frozenset[str] = frozenset()):
         self.inst = inst
         self.scenarios = scenarios  # sim.scenario.model.Scenario, in library order
+        self.school = set(school)  # the ids of the school's own scenarios
         self.ticked: set[str] = set()
         self.passing = DEFAULT_PASSING
         self.attempts = 1
@@ -38,7 +50,7 @@ class AssessmentSetup:
         self.row = 0
         self.notice = ""
         self.notice_ok = True
-        self.rects: list[pygame.Rect] = []
+        self.rects: list[tuple[pygame.Rect, int]] = []  # (where, which row) as last drawn
 
     @property
     def n_rows(self) -> int:
@@ -49,7 +61,7 @@ class AssessmentSetup:
 
     def title(self, scenario_id: str) -> str:
         """A scenario's title (its id if it is not on this station)."""
-        return next((s.title for s in self.scenarios if s.id == scenario_id), scenario_id)
+        return next((s.text("title") for s in self.scenarios if s.id == scenario_id), scenario_id)
 
     # ---------------------------------------------------------------- actions
     def _row_kind(self) -> str:
@@ -74,11 +86,11 @@ class AssessmentSetup:
     def create(self) -> dict | None:
         chosen = [s.id for s in self.scenarios if s.id in self.ticked]
         if not chosen:
-            self.notice = "Nothing created: tick at least one scenario first (Space)."
+            self.notice = _("Nothing created: tick at least one scenario first (Space).")
             self.notice_ok = False
             return None
         before = self.active()
-        name = f"Assessment {date.today().isoformat()}"
+        name = _("Assessment {date}").format(date=date.today().isoformat())
         try:
             for s in self.scenarios:  # a nursing case has no harvest to shorten
                 if s.id in self.ticked:
@@ -87,16 +99,20 @@ class AssessmentSetup:
                 chosen, self.passing, self.attempts, name, self.length
             )
         except InputError as exc:
-            self.notice, self.notice_ok = "Nothing created: " + one_line(exc), False
+            self.notice, self.notice_ok = _("Nothing created: ") + one_line(exc), False
             return None
         for a in before:
             self.inst.close_assessment(a["id"])
         n, tries = len(chosen), self.attempts
         self.notice = (  # the panel on the right lists it as what trainees get
-            f"Created and open: {n} scenario{'s' if n != 1 else ''}, pass at "
-            f"{self.passing:g} %, {tries} attempt{'s' if tries != 1 else ''} each, "
-            f"{LABELS[self.length]}."
-        )
+            ngettext("Created and open: {n} scenario", "Created and open: {n} scenarios", n)
+            + ", "
+            + ngettext(
+                "pass at {passing:g} %, {tries} attempt each, {length}.",
+                "pass at {passing:g} %, {tries} attempts each, {length}.",
+                tries,
+            )
+        ).format(n=n, passing=self.passing, tries=tries, length=length_label(self.length))
         self.notice_ok = True
         return made
 
@@ -115,7 +131,7 @@ class AssessmentSetup:
         return True
 
     def click(self, pos) -> bool:
-        for i, r in enumerate(self.rects):
+        for r, i in self.rects:
             if r.collidepoint(pos):
                 self.row = i
                 kind = self._row_kind()
@@ -131,48 +147,66 @@ class AssessmentSetup:
     # ---------------------------------------------------------------- draw
     def draw(self, p: Painter, box: pygame.Rect) -> None:
         x, y = box.x + 16, box.y + 14
-        p.text("New assessment", (x, y), theme.LARGE, bold=True)
+        p.text(_("New assessment"), (x, y), theme.LARGE, bold=True)
         y += 40
-        p.text("Scenarios (Space ticks)", (x, y), theme.SMALL, theme.TEXT_DIM, bold=True)
+        p.text(_("Scenarios (Space ticks)"), (x, y), theme.SMALL, theme.TEXT_DIM, bold=True)
         y += 26
         self.rects = []
         width = min(840, box.width - 48 - 320)  # the rest (at least 320) lists what is open
-        # Below the scenarios: 4 setting rows and two lines of notice.  When a long library
-        # (school scenarios too) would push them out of the panel, the list takes two columns.
-        room_px = box.bottom - y - 10 - 4 * (ROW_H + 8) - 44
-        columns = 1 if len(self.scenarios) * ROW_H <= room_px else 2
-        per_column = -(-len(self.scenarios) // columns)
-        col_w = (width - 8 * (columns - 1)) // columns
-        top = y
-        for i, s in enumerate(self.scenarios):
-            col, line = divmod(i, per_column)
-            r = pygame.Rect(x + col * (col_w + 8), top + line * ROW_H, col_w, ROW_H - 2)
+        # as many scenario rows as leave room for the four settings and a two-line notice;
+        # a longer library (school scenarios too) scrolls with the selected row
+        room = (box.bottom - y - 10 - 4 * (ROW_H + 8) - 44) // ROW_H
+        first, last = self._window(max(3, room))
+        if first > 0:
+            p.text(
+                _("^ {n} more above").format(n=first),
+                (x + width, y - 26),
+                theme.SMALL,
+                theme.YELLOW,
+                anchor="topright",
+            )
+        for i, s in enumerate(self.scenarios[first:last], start=first):
+            r = pygame.Rect(x, y, width, ROW_H - 2)
             self._row_bg(p, r, i)
             tick = "[x]" if s.id in self.ticked else "[  ]"
+            school = s.id in self.school
             d = p.text(
-                s.difficulty,
+                (_("school-made") + "  ·  " if school else "") + _(s.difficulty),
                 (r.right - 8, r.centery),
                 theme.SMALL,
-                theme.TEXT_DIM,
+                theme.YELLOW if school else theme.TEXT_DIM,
                 anchor="midright",
             )
-            # in two columns a title keeps its name, the part before the colon
-            title = s.title if columns == 1 else s.title.split(":")[0]
             p.text(
-                f"{tick}  {title}",
+                f"{tick}  {s.text('title')}",
                 (r.x + 8, r.centery),
                 theme.BODY,
                 anchor="midleft",
                 max_width=d.x - 12 - (r.x + 8),
             )
-            self.rects.append(r)
-        y = top + per_column * ROW_H + 10
+            self.rects.append((r, i))
+            y += ROW_H
+        if last < len(self.scenarios):
+            p.text(
+                _("v {n} more below").format(n=len(self.scenarios) - last),
+                (x + width, y - 4),
+                theme.SMALL,
+                theme.YELLOW,
+                anchor="topright",
+            )
+        y += 10
         n = len(self.scenarios)
         rows = (
-            (f"Passing standard:  < {self.passing:g} % >", "Left/Right (Shift: 5 %)"),
-            (f"Attempts allowed per scenario:  < {self.attempts} >", "Left/Right"),
-            (f"Length:  < {LABELS[self.length]} >", "Left/Right"),
-            ("Create this assessment", "Enter"),
+            (
+                _("Passing standard:  < {passing:g} % >").format(passing=self.passing),
+                _("Left/Right (Shift: 5 %)"),
+            ),
+            (
+                _("Attempts allowed per scenario:  < {n} >").format(n=self.attempts),
+                _("Left/Right"),
+            ),
+            (_("Length:  < {length} >").format(length=length_label(self.length)), _("Left/Right")),
+            (_("Create this assessment"), _("Enter")),
         )
         for j, (label, hint) in enumerate(rows):
             r = pygame.Rect(x, y, width, ROW_H + 4)
@@ -190,7 +224,7 @@ class AssessmentSetup:
                 anchor="midleft",
                 max_width=h.x - 12 - (r.x + 8),
             )
-            self.rects.append(r)
+            self.rects.append((r, n + j))
             y += ROW_H + 8
         if self.notice:
             p.paragraph(
@@ -203,13 +237,21 @@ class AssessmentSetup:
         ax = x + width + 24
         self._draw_active(p, pygame.Rect(ax, box.y + 14, box.right - 16 - ax, box.height - 28))
 
+    def _window(self, rows: int) -> tuple[int, int]:
+        """The scenario rows shown: all when they fit, else ``rows`` around the selected one."""
+        n = len(self.scenarios)
+        if n <= rows:
+            return 0, n
+        first = max(0, min(min(self.row, n - 1) - rows // 2, n - rows))
+        return first, first + rows
+
     def _row_bg(self, p: Painter, r: pygame.Rect, i: int) -> None:
         if i == self.row:
             p.rect((30, 70, 110), r, radius=4)
             p.rect(theme.FOCUS, r, 2, radius=4)
 
     def _draw_active(self, p: Painter, box: pygame.Rect) -> None:
-        with p.panel(box, "Open now (what trainees get)"):
+        with p.panel(box, _("Open now (what trainees get)")):
             self._draw_active_list(p, box)
 
     def _draw_active_list(self, p: Painter, box: pygame.Rect) -> None:
@@ -217,7 +259,7 @@ class AssessmentSetup:
         active = self.active()
         if not active:
             p.paragraph(
-                "None. Assessment mode offers nothing until one is created.",
+                _("None. Assessment mode offers nothing until one is created."),
                 pygame.Rect(box.x + 12, y, box.width - 24, 80),
                 theme.SMALL,
                 theme.ORANGE,
@@ -227,8 +269,11 @@ class AssessmentSetup:
             p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True, max_width=box.width - 24)
             y += 26
             y = p.paragraph(
-                f"pass at {a['passing']:g}%  ·  {a['attempts_allowed']} attempt(s) each  ·  "
-                f"{LABELS[a.get('length', 'full')]}",
+                _("pass at {passing:g}%  ·  {n} attempt(s) each  ·  {length}").format(
+                    passing=a["passing"],
+                    n=a["attempts_allowed"],
+                    length=length_label(a.get("length", "full")),
+                ),
                 pygame.Rect(box.x + 12, y, box.width - 24, box.bottom - y),
                 theme.SMALL,
                 theme.TEXT,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.scenario.length import SKILLS_LAB_FRACTION
 from sim.scenario.schema import Scenario
 from sim.trainer.modes import Mode
@@ -18,6 +19,10 @@ def _kg(x: float) -> str:
     return f"{x:.0f} kg"
 
 
+#: the donor's sex as the scenario gives it, shown as ``_(sex)``
+SEX_WORDS = (N_("female"), N_("male"))
+
+
 class BriefingView(View):
     name = "briefing"
 
@@ -30,8 +35,8 @@ class BriefingView(View):
         self.mode = mode
         self.assessment = assessment
         self.notice = ""
-        self.begin = Button(label="Begin procedure", key_hint="Enter")
-        self.back = Button(label="Back", key_hint="Backspace")
+        self.begin = Button(label=_("Begin procedure"), key_hint="Enter")
+        self.back = Button(label=_("Back"), key_hint="Backspace")
         self.begin.focused = True
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -72,11 +77,12 @@ class BriefingView(View):
         d = s.donor.to_donor()
         w = p.width
         with p.area(pygame.Rect(30, 16, w - 60, 124), "header"):
-            p.text("Briefing", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
-            p.text(s.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
-            who = self.trainee or f"{GUEST_ID} (no ID entered)"
+            p.text(_("Briefing"), (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(s.text("title"), (40, 40), theme.TITLE, bold=True, max_width=w - 80)
+            who = self.trainee or _("{guest} (no ID entered)").format(guest=GUEST_ID)
+            mode = _("{mode} mode").format(mode=_(self.mode.label))
             p.text(
-                f"{who}  ·  {self.mode.label} mode  ·  {s.difficulty}",
+                f"{who}  ·  {mode}  ·  {_(s.difficulty)}",
                 (40, 86),
                 theme.BODY,
                 theme.SKY_BLUE,
@@ -85,8 +91,10 @@ class BriefingView(View):
             if self.assessment is not None:
                 a = self.assessment
                 p.paragraph(
-                    f"Assessment '{a['name']}': pass at {a['passing']:g}% with no critical "
-                    "error. No hints or warnings are shown; the result is stored and locked.",
+                    _(
+                        "Assessment '{name}': pass at {passing:g}% with no critical error. No "
+                        "hints or warnings are shown; the result is stored and locked."
+                    ).format(name=a["name"], passing=a["passing"]),
                     pygame.Rect(40, 110, w - 80, 30),
                     theme.SMALL,
                     theme.ORANGE,
@@ -110,7 +118,11 @@ class BriefingView(View):
                     line_gap=2,
                 )
             p.text(
-                "F1: controls", (between.centerx, 694), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
+                _("F1: controls"),
+                (between.centerx, 694),
+                theme.SMALL,
+                theme.TEXT_DIM,
+                anchor="midtop",
             )
 
     @staticmethod
@@ -128,27 +140,35 @@ class BriefingView(View):
 
     def _draw_case(self, p: Painter, s: Scenario, d) -> None:
         left = self.left
-        with p.panel(left, "The case"):
+        with p.panel(left, _("The case")):
             rows = [
                 (
-                    "Donor",
-                    f"{d.sex}, {d.age_years:.0f} y, {_kg(d.weight_kg)}, "
-                    f"{d.height_cm:.0f} cm (BMI {d.bmi:.1f})",
+                    _("Donor"),
+                    _("{sex}, {age:.0f} y, {weight}, {height:.0f} cm (BMI {bmi:.1f})").format(
+                        sex=_(d.sex),
+                        age=d.age_years,
+                        weight=_kg(d.weight_kg),
+                        height=d.height_cm,
+                        bmi=d.bmi,
+                    ),
                 ),
-                ("Position", "prone, under general anaesthesia"),
-                ("Recipient", _kg(s.recipient.weight_kg)),
+                (_("Position"), _("prone, under general anaesthesia")),
+                (_("Recipient"), _kg(s.recipient.weight_kg)),
                 (
-                    "Donor limit",
+                    _("Donor limit"),
                     f"{s.donor_limit_ml:.0f} mL ({s.targets.donor_limit_ml_per_kg:g} mL/kg)",
                 ),
-                ("Skin sites", f"{s.sites.min}-{s.sites.max}"),
+                (_("Skin sites"), f"{s.sites.min}-{s.sites.max}"),
             ]
             if s.kind == "nursing" and s.handover is not None:  # after the harvest, in recovery
                 rows = [
                     rows[0],
-                    ("Where", "recovery, waking from anaesthesia"),
-                    ("Skin sites", f"{s.handover.skin_sites} puncture sites"),
-                    ("Harvested", f"{s.handover.collected_ml:.0f} mL"),
+                    (_("Where"), _("recovery, waking from anaesthesia")),
+                    (
+                        _("Skin sites"),
+                        _("{n} puncture sites").format(n=s.handover.skin_sites),
+                    ),
+                    (_("Harvested"), f"{s.handover.collected_ml:.0f} mL"),
                 ]
             x, right = left.x + 16, left.right - 16
             # The case text takes the room the rows below it leave (a long one is not cut).
@@ -158,44 +178,73 @@ class BriefingView(View):
             )
             top = left.y + 34
             room = left.bottom - 12 - rows_h - 14 - top
-            y = p.paragraph(
-                " ".join(s.briefing.split()), pygame.Rect(x, top, right - x, room), theme.BODY
-            )
+            text = " ".join(s.text("briefing").split())
+            size = theme.BODY  # smaller when a narrow window or a longer language needs it
+            if p.paragraph_height(text, right - x, size) > room:
+                size = theme.SMALL
+            y = p.paragraph(text, pygame.Rect(x, top, right - x, room), size)
             self._rows(p, rows, x, y + 14, right)
 
     def _draw_targets(self, p: Painter, s: Scenario) -> None:
         right = self.right
-        with p.panel(right, "Targets and objectives"):
+        with p.panel(right, _("Targets and objectives")):
             t = s.targets
             targets = [
-                ("Volume", f"{s.target_volume_ml:.0f} mL"),
-                ("Cell dose", f"{t.tnc_per_kg_recipient / 1e8:.1f} x10^8 TNC per kg recipient"),
+                (_("Volume"), f"{s.target_volume_ml:.0f} mL"),
+                (
+                    _("Cell dose"),
+                    _("{dose:.1f} x10^8 TNC per kg recipient").format(
+                        dose=t.tnc_per_kg_recipient / 1e8
+                    ),
+                ),
             ]
             if s.kind == "nursing":
-                targets = [("Task", "dressing, observations, teaching")]
+                targets = [(_("Task"), _("dressing, observations, teaching"))]
             elif s.length == "skills_lab":
                 share = f"{SKILLS_LAB_FRACTION:.0%}"
-                targets.insert(0, ("Length", f"skills lab: {share} of the full harvest"))
+                targets.insert(
+                    0,
+                    (_("Length"), _("skills lab: {share} of the full harvest").format(share=share)),
+                )
             elif t.cd34_per_kg_recipient:
                 targets.append(
-                    ("CD34+", f"{t.cd34_per_kg_recipient / 1e6:.1f} x10^6 per kg recipient")
+                    (
+                        "CD34+",
+                        _("{dose:.1f} x10^6 per kg recipient").format(
+                            dose=t.cd34_per_kg_recipient / 1e6
+                        ),
+                    )
                 )
             targets.append(
-                ("Time par", f"{s.time.par_s / 60:.0f} min (limit {s.time.limit_s / 60:.0f})")
+                (
+                    _("Time par"),
+                    _("{par:.0f} min (limit {limit:.0f})").format(
+                        par=s.time.par_s / 60, limit=s.time.limit_s / 60
+                    ),
+                )
             )
             x, r = right.x + 16, right.right - 16
             y = self._rows(p, targets, x, right.y + 36, r, bold=True)
             y += 8
-            for obj in s.objectives:
-                y = (
-                    p.paragraph("•  " + obj, pygame.Rect(x, y, r - x, right.bottom - y), theme.BODY)
-                    + 6
-                )
+            objectives = ["•  " + obj for obj in s.text("objectives")]
+            steps = ", ".join(_(x.replace("_", " ")) for x in s.steps)
+            steps_text = _("Procedure steps expected: ") + steps
+            need = sum(p.paragraph_height(o, r - x, theme.BODY) + 6 for o in objectives)
+            if s.steps:
+                need += 4 + p.paragraph_height(steps_text, r - x, theme.SMALL)
+            size = theme.BODY if y + need <= right.bottom - 8 else theme.SMALL
+            for obj in objectives:
+                y = p.paragraph(obj, pygame.Rect(x, y, r - x, right.bottom - y), size) + 6
             if s.steps:
                 y += 4
-                steps = ", ".join(x.replace("_", " ") for x in s.steps)
+                if p.paragraph_height(steps_text, r - x, theme.SMALL) > right.bottom - 8 - y:
+                    # no room for the list (a small window, a longer language): how many,
+                    # and where to see them
+                    steps_text = _("Procedure steps expected: ") + _(
+                        "{n} steps (T opens them)"
+                    ).format(n=len(s.steps))
                 p.paragraph(
-                    "Procedure steps expected: " + steps,
+                    steps_text,
                     pygame.Rect(x, y, r - x, right.bottom - 8 - y),
                     theme.SMALL,
                     theme.TEXT_DIM,

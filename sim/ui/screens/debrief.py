@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -49,6 +50,21 @@ def criterion_feedback(cr: dict) -> str:
     return " ".join(str(cr.get("feedback", "")).split())
 
 
+#: the rubric's criteria and the critical errors, by id with spaces, shown as ``_(name)``
+CRITERION_NAMES = (
+    N_("site selection"),
+    N_("trajectory"),
+    N_("depth control"),
+    N_("aspiration technique"),
+    N_("yield"),
+    N_("safety limits"),
+    N_("timing"),
+    N_("procedure steps"),
+)
+#: stored statuses
+STATUS_WORDS = (N_("complete"), N_("locked"))
+
+
 class DebriefView(View):
     name = "debrief"
 
@@ -72,10 +88,10 @@ class DebriefView(View):
         self.criteria: list[dict] = list((self.score or {}).get("criteria", []))
         self.selected = self._first_to_read()
         self.rows: list[pygame.Rect] = []
-        self.replay_btn = Button(label="Replay", key_hint="P")
-        self.retry_btn = Button(label="Retry", key_hint="R")
-        self.quit_btn = Button(label="Quit", key_hint="^Q")
-        label = "Back" if back else "Launcher"
+        self.replay_btn = Button(label=_("Replay"), key_hint="P")
+        self.retry_btn = Button(label=_("Retry"), key_hint="R")
+        self.quit_btn = Button(label=_("Quit"), key_hint="^Q")
+        label = _("Back") if back else _("Launcher")
         self.new_btn = Button(label=label, key_hint="Enter")
         self.new_btn.focused = True  # Enter presses it
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
@@ -180,12 +196,14 @@ class DebriefView(View):
         d = self.data
         sc = self.session.attempt.scenario
         with p.area(pygame.Rect(10, 8, p.width - 20, TOP - 12), "header"):
-            r = p.text("Debrief", (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
+            r = p.text(_("Debrief"), (20, 14), theme.SMALL, theme.TEXT_DIM, bold=True)
             st = self.stored
             if st is not None:
-                status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+                status = st.get("status", "")
+                status = _("unfinished") if status == "incomplete" else _(status) if status else ""
+                mode = _(st["mode"]) if st.get("mode") else ""
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  "
+                    f"{st.get('trainee_id', '')}  ·  {mode}  ·  "
                     f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
@@ -193,7 +211,8 @@ class DebriefView(View):
                     max_width=p.width - 30 - (r.right + 20),
                     may_shorten=True,
                 )
-            heading = sc.title + (" (skills-lab length)" if sc.length == "skills_lab" else "")
+            lab = "  (" + _("skills-lab length") + ")" if sc.length == "skills_lab" else ""
+            heading = sc.text("title") + lab
             title = p.text(heading, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
             # What was collected: beside the title when it fits, else under the score panel.
             summary = self._summary_text(d)
@@ -220,18 +239,18 @@ class DebriefView(View):
         if st is not None and st.get("passed") is not None:
             passed = bool(st["passed"])
             locked = st.get("status") == "locked"
-            where = "assessment standard" if st.get("assessment_id") else "passing score"
-            extra = "  ·  stored and locked" if locked else "  ·  stored"
+            where = _("assessment standard") if st.get("assessment_id") else _("passing score")
+            extra = "  ·  " + (_("stored and locked") if locked else _("stored"))
             return (
                 passed,
-                "PASS" if passed else "NOT YET PASSED",
+                _("PASS") if passed else _("NOT YET PASSED"),
                 (f"{where} {st.get('minimum_passing') or 0:g}%{extra}"),
             )
         passed = bool(s.get("passed"))
         return (
             passed,
-            "PASS" if passed else "NOT YET PASSED",
-            (f"minimum passing score {s.get('minimum_passing', 0):g}"),
+            _("PASS") if passed else _("NOT YET PASSED"),
+            _("minimum passing score {score:g}").format(score=s.get("minimum_passing", 0)),
         )
 
     def _criterion_layout(self, p: Painter, width: int, room: int) -> list[list[str]]:
@@ -287,7 +306,7 @@ class DebriefView(View):
             for crit in s.get("critical_errors", []):
                 label = crit if isinstance(crit, str) else crit.get("id", str(crit))
                 y = p.paragraph(
-                    f"Critical error: {label.replace('_', ' ')}",
+                    _("Critical error: {error}").format(error=_(label.replace("_", " "))),
                     pygame.Rect(x, y, box.width - 32, box.height),
                     theme.BODY,
                     theme.VERMILLION,
@@ -303,7 +322,7 @@ class DebriefView(View):
                 )
                 y += 4
             p.text(
-                "Up/Down or click: read a criterion in full",
+                _("Up/Down or click: read a criterion in full"),
                 (box.right - 16, box.bottom - 24),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -319,7 +338,7 @@ class DebriefView(View):
                 if i == self.selected:
                     p.rect((30, 56, 86), r, radius=4)
                     p.rect(theme.FOCUS, r, 2, radius=4)
-                name = str(cr.get("id", "")).replace("_", " ")
+                name = _(str(cr.get("id", "")).replace("_", " "))
                 got, best = float(cr.get("score", 0)), float(cr.get("max", 0))
                 colour = theme.GOOD if best and got >= 0.8 * best else theme.ORANGE
                 pts = p.text(
@@ -347,26 +366,37 @@ class DebriefView(View):
                     y += LINE_H
                 y += GAP
             return
-        heading = "Unfinished, not scored" if self.unfinished else "Results"
+        heading = _("Unfinished, not scored") if self.unfinished else _("Results")
         p.text(
             heading, (x, y), theme.LARGE, theme.ORANGE if self.unfinished else theme.TEXT, bold=True
         )
         y += 36
         y = p.paragraph(
-            self.score_note + "; the measured results are shown instead.",
+            self.score_note + _("; the measured results are shown instead."),
             pygame.Rect(x, y, box.width - 32, 100),
             theme.SMALL,
             theme.ORANGE,
         )
         y += 10
         rows = [
-            ("Collected", f"{m['collected_ml']:.0f} mL of {target:.0f} mL"),
-            ("Cell dose", f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg recipient"),
-            ("Quality", f"{m['tnc_per_ml'] / 1e6:.1f} x10^6 TNC/mL"),
-            ("Skin sites", str(m["skin_sites"])),
-            ("Bone entries", str(m["bone_penetrations"])),
-            ("Pulls", f"{m['aspirations']} (largest {m['max_pull_ml']:g} mL)"),
-            ("Time", clock_text(m["procedure_s"])),
+            (
+                _("Collected"),
+                _("{ml:.0f} mL of {target:.0f} mL").format(ml=m["collected_ml"], target=target),
+            ),
+            (
+                _("Cell dose"),
+                _("{dose:.2f} x10^8 TNC/kg recipient").format(
+                    dose=m["tnc_per_kg_recipient"] / 1e8
+                ),
+            ),
+            (_("Quality"), _("{q:.1f} x10^6 TNC/mL").format(q=m["tnc_per_ml"] / 1e6)),
+            (_("Skin sites"), str(m["skin_sites"])),
+            (_("Bone entries"), str(m["bone_penetrations"])),
+            (
+                _("Pulls"),
+                _("{n} (largest {ml:g} mL)").format(n=m["aspirations"], ml=m["max_pull_ml"]),
+            ),
+            (_("Time"), clock_text(m["procedure_s"])),
         ]
         for k, v in rows:
             p.text(k, (x, y), theme.BODY, theme.TEXT_DIM)
@@ -375,7 +405,7 @@ class DebriefView(View):
         crit = m.get("critical_errors", [])
         if crit:
             p.text(
-                "Critical: " + ", ".join(c.replace("_", " ") for c in crit),
+                _("Critical: ") + ", ".join(_(c.replace("_", " ")) for c in crit),
                 (x, y),
                 theme.BODY,
                 theme.VERMILLION,
@@ -384,7 +414,7 @@ class DebriefView(View):
             y += 28
         for msg in d.messages[-3:]:
             y = p.paragraph(
-                "Event: " + msg,
+                _("Event: ") + msg,
                 pygame.Rect(x, y, box.width - 32, box.bottom - 10 - y),
                 theme.SMALL,
                 theme.ORANGE,
@@ -396,9 +426,12 @@ class DebriefView(View):
         m = d.metrics
         target = self.session.attempt.scenario.target_volume_ml
         return (
-            f"Collected {m['collected_ml']:.0f} of {target:.0f} mL  ·  "
-            f"{m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8 TNC/kg  ·  "
-            f"{m['bone_penetrations']} bone entries  ·  {clock_text(m['procedure_s'])}"
+            _("Collected {ml:.0f} of {target:.0f} mL").format(ml=m["collected_ml"], target=target)
+            + "  ·  "
+            + _("{dose:.2f} x10^8 TNC/kg").format(dose=m["tnc_per_kg_recipient"] / 1e8)
+            + "  ·  "
+            + _("{n} bone entries").format(n=m["bone_penetrations"])
+            + f"  ·  {clock_text(m['procedure_s'])}"
         )
 
     def _draw_summary(self, p: Painter, d: Debrief, summary: str) -> None:
@@ -416,7 +449,7 @@ class DebriefView(View):
                 )
             if d.messages and area.bottom - y >= p.fonts.line_height(theme.SMALL):
                 p.paragraph(  # the replay (P) shows each event as it happened
-                    "Scenario events: " + "; ".join(d.messages[-2:]),
+                    _("Scenario events: ") + "; ".join(d.messages[-2:]),
                     pygame.Rect(area.x, y, area.width, area.bottom - y),
                     theme.SMALL,
                     theme.ORANGE,
@@ -426,7 +459,7 @@ class DebriefView(View):
 
     def _draw_map(self, p: Painter, d: Debrief) -> None:
         box = self.map_rect
-        with p.panel(box, "Sites and entries by yield"):
+        with p.panel(box, _("Sites and entries by yield")):
             self._draw_map_in(p, d, box)
 
     def _draw_map_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
@@ -454,18 +487,18 @@ class DebriefView(View):
         lx, ly = box.x + 12, box.bottom - 26
         for i in range(100):
             p.line(theme.yield_colour(i / 99), (lx + i, ly), (lx + i, ly + 10))
-        p.text("TNC/mL: low", (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
+        p.text(_("TNC/mL: low"), (lx, ly - 20), theme.SMALL, theme.TEXT_DIM)
         p.text(f"{GOOD_TNC_PER_ML / 1e6:.0f}x10^6", (lx + 108, ly - 4), theme.SMALL, theme.TEXT_DIM)
 
     def _draw_trace(self, p: Painter, d: Debrief) -> None:
         box = self.trace_rect
-        with p.panel(box, "Needle depth over time"):
+        with p.panel(box, _("Needle depth over time")):
             self._draw_trace_in(p, d, box)
 
     def _draw_trace_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         left = p.fonts.size("000 mm", theme.SMALL)[0] + 18
         p.text(
-            "yellow: loss of resistance",
+            _("yellow: loss of resistance"),
             (box.x + 12, box.y + 28),
             theme.SMALL,
             theme.TEXT_DIM,
@@ -513,7 +546,7 @@ class DebriefView(View):
 
     def _draw_pulls(self, p: Painter, d: Debrief) -> None:
         box = self.pulls_rect
-        with p.panel(box, "Pulls: size (bar height) and cells per mL (colour)"):
+        with p.panel(box, _("Pulls: size (bar height) and cells per mL (colour)")):
             self._draw_pulls_in(p, d, box)
 
     def _draw_pulls_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
@@ -522,14 +555,14 @@ class DebriefView(View):
 
         def mean(rows) -> str:
             if not rows:
-                return "none"
+                return _("none")
             ml = sum(r["ml"] for r in rows)
             return f"{sum(r['tnc'] for r in rows) / ml / 1e6:.1f} x10^6/mL"
 
         # The two means under the chart: side by side, or one above the other when narrow.
         parts = [
-            f"pulls up to 5 mL: {len(small)}, {mean(small)}",
-            f"pulls > 5 mL: {len(large)}, {mean(large)}",
+            _("pulls up to 5 mL: {n}, {mean}").format(n=len(small), mean=mean(small)),
+            _("pulls > 5 mL: {n}, {mean}").format(n=len(large), mean=mean(large)),
         ]
         widths = [p.fonts.size(t, theme.SMALL)[0] for t in parts]
         line_h = p.fonts.line_height(theme.SMALL) + 4
@@ -538,7 +571,7 @@ class DebriefView(View):
         right = p.fonts.size("5 mL", theme.SMALL)[0] + 20  # the 5 mL line's label
         plot = pygame.Rect(box.x + 12, box.y + 36, box.width - 12 - right, box.height - 36 - foot)
         if not d.pulls:
-            p.text("No pulls taken.", plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
+            p.text(_("No pulls taken."), plot.center, theme.BODY, theme.TEXT_DIM, anchor="center")
             return
         n = len(d.pulls)
         w = plot.width / n
@@ -668,7 +701,7 @@ class ReplayView(View):
         with p.area(side, "replay"):
             x, y = side.x + 14, side.y + 12
             width = side.width - 28
-            p.text("Replay", (x, y), theme.LARGE, bold=True)
+            p.text(_("Replay"), (x, y), theme.LARGE, bold=True)
             p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
             p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
             if n.inserted:

@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 import pygame
 
+from sim.i18n import _
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.art import patient
@@ -188,11 +189,11 @@ class DorsalPanel:
         patient.draw_overview(p, overview, self.view_mm())
         taken.append(overview.inflate(8, 8))
         taken.append(
-            p.text("donor's left", (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
+            p.text(_("donor's left"), (area.x + 12, area.bottom - 28), theme.SMALL, theme.TEXT)
         )
         taken.append(
             p.text(
-                "donor's right",
+                _("donor's right"),
                 (area.right - 12, area.bottom - 28),
                 theme.SMALL,
                 theme.TEXT,
@@ -240,7 +241,7 @@ class DorsalPanel:
         rect = pygame.Rect(round(a[0]), round(a[1]), round(b[0] - a[0]), round(b[1] - a[1]))
         patient.draw_dressing(p, rect, self.camera.px_per_mm)
         return p.text(
-            "pressure dressing",
+            _("pressure dressing"),
             (rect.centerx, rect.bottom - 10),
             theme.SMALL,
             (120, 116, 104),
@@ -285,7 +286,7 @@ class DorsalPanel:
             anchor = "midright" if side == "left" else "midleft"
             dx = -14 if side == "left" else 14
             r = p.text(
-                "PSIS", (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor
+                _("PSIS"), (px + dx, py + 2), theme.SMALL, theme.BLACK, bold=True, anchor=anchor
             )
             taken.append(r)
         lx, ly = cam.to_px(*m.notch["right"])

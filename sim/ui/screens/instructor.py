@@ -7,7 +7,8 @@ cycles the tabs; Esc signs out to the launcher.  Everything is read through
 ``sim.records.InstructorRecords``; nothing here can change a stored result.
 The Cohort tab lists the trainees the Attempts tab has attempts for (and any the instructor
 named or put in a cohort), so the two agree.
-Scenarios are shown by title, not by file id.
+Scenarios are shown by title, not by file id.  The Assessment tab lists the school's own
+scenarios beside the shipped ones, marked "school-made".
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from __future__ import annotations
 import pygame
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.scenario import ScenarioLibrary
+from sim.scenario.loader import SCHOOL
 from sim.trainer.modes import mode_by_id
 from sim.trainer.session import Session
 from sim.trainer.station import one_line
@@ -25,7 +28,9 @@ from sim.ui.render import Button, Painter
 from sim.ui.screens.assessment_setup import AssessmentSetup
 from sim.ui.screens.base import View
 
-TABS = ("Cohort", "Attempts", "Assessment")
+TABS = (N_("Cohort"), N_("Attempts"), N_("Assessment"))
+#: the stored modes and statuses, shown as ``_(value)``
+STORED_WORDS = (N_("practice"), N_("tutorial"), N_("assessment"), N_("complete"), N_("locked"))
 BOX_Y, BOX_H = 124, 510  # the table's panel, as wide as the canvas less 20 each side
 ROW_H = 30
 HEAD_Y = BOX_Y + 12
@@ -34,23 +39,23 @@ VISIBLE = (BOX_Y + BOX_H - FIRST_Y - 10) // ROW_H
 TABLE_W = 1208  # the width the column offsets below are given for (they stretch with it)
 
 COHORT_COLS = (
-    ("Trainee", 0),
-    ("Cohort", 260),
-    ("Attempts", 430),
-    ("Unfinished", 560),
-    ("Best", 700),
-    ("Last", 800),
-    ("Pass rate", 900),
-    ("Critical errors", 1040),
+    (N_("Trainee"), 0),
+    (N_("Cohort"), 260),
+    (N_("Attempts"), 430),
+    (N_("Unfinished"), 560),
+    (N_("Best"), 700),
+    (N_("Last"), 800),
+    (N_("Pass rate"), 900),
+    (N_("Critical errors"), 1040),
 )
 ATTEMPT_COLS = (
-    ("Started (UTC)", 0),
-    ("Trainee", 190),
-    ("Scenario", 400),
-    ("Mode", 640),
-    ("Status", 770),
-    ("Score", 900),
-    ("Result", 1000),
+    (N_("Started (UTC)"), 0),
+    (N_("Trainee"), 190),
+    (N_("Scenario"), 400),
+    (N_("Mode"), 640),
+    (N_("Status"), 770),
+    (N_("Score"), 900),
+    (N_("Result"), 1000),
 )
 
 
@@ -60,7 +65,9 @@ def pct(value) -> str:
 
 def pass_rate(row: dict) -> str:
     judged = row["passed"] + row["failed"]
-    return "-" if not judged else f"{100 * row['passed'] / judged:.0f}% of {judged}"
+    if not judged:
+        return "-"
+    return _("{pct:.0f}% of {n}").format(pct=100 * row["passed"] / judged, n=judged)
 
 
 def score_text(row: dict) -> str:
@@ -70,7 +77,7 @@ def score_text(row: dict) -> str:
 
 
 def result_text(row: dict) -> str:
-    return {True: "pass", False: "not yet"}.get(row.get("passed"), "-")
+    return {True: _("pass"), False: _("not yet")}.get(row.get("passed"), "-")
 
 
 def listed(row: dict) -> bool:
@@ -100,13 +107,14 @@ class InstructorHomeView(View):
         self.notice = ""
         lib = ScenarioLibrary(app.scenario_dir) if app.scenario_dir else ScenarioLibrary()
         scenarios = [e.scenario for e in lib.entries if e.scenario is not None]
-        self.setup = AssessmentSetup(inst, scenarios)
-        self.titles = {s.id: s.title for s in scenarios}
+        school = {e.scenario.id for e in lib.entries if e.scenario and e.origin == SCHOOL}
+        self.setup = AssessmentSetup(inst, scenarios, school)
+        self.titles = {s.id: s.text("title") for s in scenarios}
         self.tab_buttons = [
-            Button(pygame.Rect(20 + i * 210, 74, 200, 40), label, str(i + 1))
+            Button(pygame.Rect(20 + i * 210, 74, 200, 40), _(label), str(i + 1))
             for i, label in enumerate(TABS)
         ]
-        self.out_btn = Button(label="Sign out", key_hint="Esc")
+        self.out_btn = Button(label=_("Sign out"), key_hint="Esc")
         self.box = pygame.Rect(20, BOX_Y, 1240, BOX_H)
         self.hover = (0, 0)
         self.refresh()
@@ -242,9 +250,9 @@ class InstructorHomeView(View):
     def draw(self, p: Painter) -> None:
         w = p.width
         with p.area(pygame.Rect(14, 12, self.out_btn.rect.x - 30, 56), "header"):
-            r = p.text("Instructor", (20, 18), theme.TITLE, bold=True)
+            r = p.text(_("Instructor"), (20, 18), theme.TITLE, bold=True)
             p.text(
-                "Results stay locked: this view reads them, it cannot change them.",
+                _("Results stay locked: this view reads them, it cannot change them."),
                 (r.right + 20, r.bottom - 6),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -256,19 +264,21 @@ class InstructorHomeView(View):
             b.focused = i == self.tab
             b.draw(p, hover=b.rect.collidepoint(self.hover))
         box = self.box
-        with p.panel(box, name="instructor " + TABS[self.tab]):
+        with p.panel(box, name="instructor " + TABS[self.tab]):  # a name, not shown
             if self.tab == 0:
                 self._draw_cohort(p)
-                keys = "Up/Down: trainee   Enter: their attempts   Tab or 1-3: tabs   Esc: sign out"
+                keys = _(
+                    "Up/Down: trainee   Enter: their attempts   Tab or 1-3: tabs   Esc: sign out"
+                )
             elif self.tab == 1:
                 self._draw_attempts(p)
-                keys = (
+                keys = _(
                     "Up/Down: attempt   Enter: debrief   P: replay   A: all trainees   "
                     "Tab or 1-3: tabs   Esc: sign out"
                 )
             else:
                 self.setup.draw(p, box)
-                keys = (
+                keys = _(
                     "Up/Down: row   Space: tick   Left/Right: change   Enter: create   "
                     "Esc: sign out"
                 )
@@ -282,7 +292,7 @@ class InstructorHomeView(View):
         box = self.box
         k = (box.width - 32) / TABLE_W
         xs = [box.x + 16 + round(dx * k) for _label, dx in cols] + [box.right - 16]
-        return [(label, xs[i], xs[i + 1] - xs[i] - 12) for i, (label, _dx) in enumerate(cols)]
+        return [(_(label), xs[i], xs[i + 1] - xs[i] - 12) for i, (label, _dx) in enumerate(cols)]
 
     def _header(self, p: Painter, cols) -> None:
         for label, x, width in self._columns(cols):
@@ -323,7 +333,7 @@ class InstructorHomeView(View):
     def _draw_cohort(self, p: Painter) -> None:
         self._header(p, COHORT_COLS)
         if not self.cohort:
-            p.text("No trainees yet.", (self.box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            p.text(_("No trainees yet."), (self.box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
             return
         rows = [
             [
@@ -345,22 +355,22 @@ class InstructorHomeView(View):
         box = self.box
         if self.trainee_filter:
             p.text(
-                f"only {self.trainee_filter} (A: all)",
+                _("only {trainee} (A: all)").format(trainee=self.trainee_filter),
                 (box.right - 16, HEAD_Y),
                 theme.SMALL,
                 theme.YELLOW,
                 anchor="topright",
             )
         if not self.attempts:
-            p.text("No attempts stored.", (box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
+            p.text(_("No attempts stored."), (box.x + 16, FIRST_Y), theme.BODY, theme.TEXT_DIM)
             return
         rows = [
             [
                 str(a["started"])[:16].replace("T", " "),
                 a["trainee_id"],
                 self.titles.get(a["scenario_id"], a["scenario_id"]),
-                a["mode"],
-                "unfinished" if a["status"] == "incomplete" else a["status"],
+                _(a["mode"]),
+                _("unfinished") if a["status"] == "incomplete" else _(a["status"]),
                 score_text(a),
                 result_text(a),
             ]

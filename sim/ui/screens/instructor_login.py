@@ -13,6 +13,7 @@ import pygame
 import pygame_gui
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.authority import PassphraseRefused, PassphraseThrottled
 from sim.records.roles import instructor_records
 from sim.trainer.station import one_line
@@ -39,7 +40,7 @@ class InstructorLoginView(View):
         self.ok_btn = Button(
             label="Set passphrase" if self.setting_up else "Sign in", key_hint="Enter"
         )
-        self.back_btn = Button(label="Back to launcher", key_hint="Esc")
+        self.back_btn = Button(label=_("Back to launcher"), key_hint="Esc")
         self.hover = (0, 0)
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -150,9 +151,9 @@ class InstructorLoginView(View):
     def draw(self, p: Painter) -> None:
         w = p.width
         with p.area(pygame.Rect(30, 14, w - 60, 100), "header"):
-            p.text("Instructor", (40, 24), theme.TITLE, bold=True)
+            p.text(_("Instructor"), (40, 24), theme.TITLE, bold=True)
             p.text(
-                "Assessments, the cohort's results, and any attempt's debrief and replay.",
+                _("Assessments, the cohort's results, and any attempt's debrief and replay."),
                 (40, 76),
                 theme.BODY,
                 theme.TEXT_DIM,
@@ -170,24 +171,26 @@ class InstructorLoginView(View):
                 )
             elif self.setting_up:
                 p.text(
-                    "Set the instructor passphrase",
+                    _("Set the instructor passphrase"),
                     (x, box.y + 20),
                     theme.LARGE,
                     bold=True,
                     max_width=FIELD_W,
                 )
                 p.paragraph(
-                    "No passphrase is set on this station yet. Choose one (at least 8 "
-                    "characters) and type it twice. Trainees must not know it.",
+                    _(
+                        "No passphrase is set on this station yet. Choose one (at least 8 "
+                        "characters) and type it twice. Trainees must not know it."
+                    ),
                     pygame.Rect(x, box.y + 56, FIELD_W, 70),
                     theme.SMALL,
                     theme.TEXT_DIM,
                 )
-                p.text("New passphrase", (x, 312), theme.SMALL, theme.TEXT_DIM)
-                p.text("Type it again", (x, 388), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("New passphrase"), (x, 312), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("Type it again"), (x, 388), theme.SMALL, theme.TEXT_DIM)
             else:
-                p.text("Sign in", (x, box.y + 24), theme.LARGE, bold=True)
-                p.text("Instructor passphrase", (x, 312), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("Sign in"), (x, box.y + 24), theme.LARGE, bold=True)
+                p.text(_("Instructor passphrase"), (x, 312), theme.SMALL, theme.TEXT_DIM)
             for e, r in zip(self.entries, self.field_rects, strict=False):
                 if e.is_focused:  # the focus ring (drawn under the field)
                     p.rect(theme.FOCUS, r.inflate(8, 8), 2, radius=4)
@@ -202,7 +205,7 @@ class InstructorLoginView(View):
         self.back_btn.draw(p, hover=self.back_btn.rect.collidepoint(self.hover))
         with p.area(pygame.Rect(30, 684, w - 60, 30), "footer"):
             p.text(
-                "Tab: next field   Enter: confirm   Esc: back   (the passphrase is never shown)",
+                _("Tab: next field   Enter: confirm   Esc: back   (the passphrase is never shown)"),
                 (40, 704),
                 theme.SMALL,
                 theme.TEXT_DIM,

@@ -6,18 +6,30 @@ attempts (never anyone else's).  F2 or the Instructor button opens the instructo
 records database cannot be opened, its one-line error is shown here.
 Enter in the name field starts the selected scenario; Up/Down still choose one while typing.
 The name is kept for the station session (``app.trainee_name``), there on coming back here.
+The language button (F3) switches the trainer's language (English, Spanish) and stores it as
+the station's (``sim.i18n``); the launcher is drawn again in it.
 Typing creates nothing in the records: a trainee is created when an attempt starts.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import pygame
 import pygame_gui
 
 from sim.errors import InputError
+from sim.i18n import (
+    LANGUAGES,
+    _,
+    current_language,
+    ngettext,
+    save_station_language,
+    set_language,
+)
 from sim.scenario import ScenarioLibrary
 from sim.scenario.length import LABELS, at_length
-from sim.scenario.loader import LibraryEntry
+from sim.scenario.loader import SCHOOL, LibraryEntry
 from sim.trainer.modes import MODES
 from sim.trainer.station import ID_CHARS, normalise_trainee
 from sim.ui import theme
@@ -56,14 +68,15 @@ class LauncherView(View):
         self.assessment: dict | None = None
         self.history: list[dict] = []
         self._history_for: str | None = None
-        self.instructor_btn = Button(label="Instructor", key_hint="F2")
+        self.instructor_btn = Button(label=_("Instructor"), key_hint="F2")
+        self.language_btn = Button(label=LANGUAGES[self._next_language()], key_hint="F3")
         self.name_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.start_button: pygame_gui.elements.UIButton | None = None
-        self.mode_buttons = [Button(label=m.label, action=m.id) for m in MODES]
+        self.mode_buttons = [Button(label=_(m.label), action=m.id) for m in MODES]
         #: The harvest's length for practice and tutorial (an assessment sets its own): L or a
         #: click on the button in the scenario panel switches full / skills-lab.
         self.length = "full"
-        self.length_btn = Button(label="Full length", key_hint="L")
+        self.length_btn = Button(label=_("Full length"), key_hint="L")
         self.notice = ""
         self._hover = (0, 0)
 
@@ -72,6 +85,7 @@ class LauncherView(View):
         w, _h = size
         lw = list_width(w)
         self.instructor_btn.rect = pygame.Rect(w - MARGIN - 170, 22, 170, 40)
+        self.language_btn.rect = pygame.Rect(w - MARGIN - 170 - 12 - 170, 22, 170, 40)
         self.name_rect = pygame.Rect(300, 84, MARGIN + lw - 300, 40)
         bw = (lw - 2 * 10) // len(MODES)
         for i, b in enumerate(self.mode_buttons):
@@ -91,12 +105,12 @@ class LauncherView(View):
     def on_enter(self) -> None:
         gui = self.app.gui
         self.name_entry = pygame_gui.elements.UITextEntryLine(
-            self.app.gui_rect(self.name_rect), gui, placeholder_text="name or ID"
+            self.app.gui_rect(self.name_rect), gui, placeholder_text=_("name or ID")
         )
         self.name_entry.set_text(self.trainee)
         self.name_entry.set_text_length_limit(40)
         self.start_button = pygame_gui.elements.UIButton(
-            self.app.gui_rect(self.start_rect), "Start  (Enter)", gui
+            self.app.gui_rect(self.start_rect), _("Start  (Enter)"), gui
         )
         self._sync_focus()
 
@@ -149,7 +163,7 @@ class LauncherView(View):
         try:
             check_trainee_id(trainee)
         except InputError:
-            return f"A trainee ID may only use {ID_CHARS} (up to 64)."
+            return _("A trainee ID may only use {chars} (up to 64).").format(chars=ID_CHARS)
         return ""
 
     def _attempts_left(self, scenario_id: str) -> int | None:
@@ -162,10 +176,10 @@ class LauncherView(View):
         entry = self.entry
         mode = self.mode
         if entry is None:
-            self.notice = "No scenario to start."
+            self.notice = _("No scenario to start.")
             return
         if entry.scenario is None:
-            self.notice = "This scenario file has an error and cannot be started."
+            self.notice = _("This scenario file has an error and cannot be started.")
             return
         trainee = self.trainee_id
         if trainee and self._id_problem(trainee):
@@ -173,13 +187,13 @@ class LauncherView(View):
             return
         if mode.assessed:
             if not trainee:
-                self.notice = "Enter your trainee ID first (Tab to the ID field)."
+                self.notice = _("Enter your trainee ID first (Tab to the ID field).")
                 return
             if self.assessment is None:
                 self.notice = self._no_assessment_text()
                 return
             if self._attempts_left(entry.scenario.id) == 0:
-                self.notice = "No attempts left on this scenario; ask the instructor."
+                self.notice = _("No attempts left on this scenario; ask the instructor.")
                 return
         length = self.shown_length(entry.scenario)
         self.app.go(
@@ -201,23 +215,23 @@ class LauncherView(View):
 
     def toggle_length(self) -> None:
         if self.mode.assessed:
-            self.notice = "The instructor sets the assessment's length."
+            self.notice = _("The instructor sets the assessment's length.")
             return
         self.length = "skills_lab" if self.length == "full" else "full"
         self.notice = ""
 
     def _no_assessment_text(self) -> str:
         if self.app.records.error:
-            return "Assessments need the records database, which cannot be opened."
-        return "No assessment is set up. The instructor sets one up (F2)."
+            return _("Assessments need the records database, which cannot be opened.")
+        return _("No assessment is set up. The instructor sets one up (F2).")
 
     def _empty_list_text(self) -> str:
         """Why the list is empty, in this mode's own terms."""
         if not self.mode.assessed:
-            return "No scenario files found."
+            return _("No scenario files found.")
         if self.assessment is None:
-            return "No scenarios to offer in this mode. " + self._no_assessment_text()
-        return "The assessment's scenarios are not on this station. Ask the instructor (F2)."
+            return _("No scenarios to offer in this mode.") + " " + self._no_assessment_text()
+        return _("The assessment's scenarios are not on this station. Ask the instructor (F2).")
 
     def _select_mode(self, i: int) -> None:
         self.mode_index = i
@@ -253,6 +267,24 @@ class LauncherView(View):
     def open_instructor(self) -> None:
         self.app.go("instructor_login")
 
+    @staticmethod
+    def _next_language() -> str:
+        codes = list(LANGUAGES)
+        return codes[(codes.index(current_language()) + 1) % len(codes)]
+
+    def switch_language(self) -> None:
+        """The next language, stored as the station's; the launcher is built again in it
+        (what was typed and the mode chosen are kept)."""
+        lang = set_language(self._next_language())
+        with contextlib.suppress(OSError):  # still switched for this session
+            save_station_language(lang)
+        self.app.set_caption()
+        mode = self.mode_index
+        if self.name_entry is not None:  # the new launcher is built before this one exits
+            self.app.trainee_name = self.name_entry.get_text().strip()
+        view = self.app.go("launcher")
+        view._select_mode(mode)
+
     def _refresh_history(self) -> None:
         trainee = self.trainee_id
         if trainee == self._history_for:
@@ -269,6 +301,9 @@ class LauncherView(View):
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F2:
             self.open_instructor()
             return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F3:
+            self.switch_language()
+            return True
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
             self.start()  # Enter in the name field starts (a refusal keeps the field focused)
             return True
@@ -277,6 +312,9 @@ class LauncherView(View):
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if self.instructor_btn.hit(event.pos):
                 self.open_instructor()
+                return True
+            if self.language_btn.hit(event.pos):
+                self.switch_language()
                 return True
             if self.length_btn.hit(event.pos):
                 self.toggle_length()
@@ -348,27 +386,37 @@ class LauncherView(View):
 
     def draw(self, p: Painter) -> None:
         w = p.width
-        head = pygame.Rect(MARGIN, 14, self.instructor_btn.rect.x - 20 - MARGIN, 60)
+        head = pygame.Rect(MARGIN, 14, self.language_btn.rect.x - 20 - MARGIN, 60)
         with p.area(head, "header"):
-            r = p.text("Marrowsim", (MARGIN, 24), theme.TITLE, bold=True)
-            p.text(
-                "Bone marrow harvest trainer: posterior iliac crest, prone donor",
-                (r.right + 12, r.bottom - 6),
-                theme.BODY,
-                theme.TEXT_DIM,
-                anchor="bottomleft",
-                max_width=head.right - r.right - 12,
-            )
+            r = p.text(_("Marrowsim"), (MARGIN, 24), theme.TITLE, bold=True)
+            subtitle = _("Bone marrow harvest trainer: posterior iliac crest, prone donor")
+            room = head.right - r.right - 12
+            if p.fonts.size(subtitle, theme.BODY)[0] <= room:
+                p.text(
+                    subtitle,
+                    (r.right + 12, r.bottom - 6),
+                    theme.BODY,
+                    theme.TEXT_DIM,
+                    anchor="bottomleft",
+                )
+            else:  # a narrow window, or a longer language: two smaller lines
+                p.paragraph(
+                    subtitle,
+                    pygame.Rect(r.right + 12, head.y + 6, room, head.height - 8),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )
         self.instructor_btn.draw(p, hover=self.instructor_btn.rect.collidepoint(self._hover))
+        self.language_btn.draw(p, hover=self.language_btn.rect.collidepoint(self._hover))
         with p.area(pygame.Rect(MARGIN, 84, self.name_rect.x - MARGIN - 8, 40), "name label"):
-            p.text("Trainee name or ID", (MARGIN, 94), theme.BODY)
+            p.text(_("Trainee name or ID"), (MARGIN, 94), theme.BODY)
         if self.focus == "name":
             p.rect(theme.FOCUS, self.name_rect.inflate(8, 8), 2, radius=4)
         if self.focus == "start" and self.start_button is not None:  # drawn under the button
             p.rect(theme.FOCUS, self.start_rect.inflate(8, 8), 2, radius=6)
         for i, b in enumerate(self.mode_buttons):
             m = MODES[i]
-            b.label = m.label
+            b.label = _(m.label)
             b.focused = self.focus == "mode" and i == self.mode_index
             b.draw(p, hover=b.rect.collidepoint(self._hover))
             if i == self.mode_index:
@@ -414,7 +462,7 @@ class LauncherView(View):
             with p.area(foot, "list footer"):
                 if self.scroll:
                     p.text(
-                        f"^ {self.scroll} more above",
+                        _("^ {n} more above").format(n=self.scroll),
                         (foot.x + 8, foot.centery),
                         theme.SMALL,
                         theme.YELLOW,
@@ -422,7 +470,7 @@ class LauncherView(View):
                     )
                 if hidden > 0:
                     p.text(
-                        f"v {hidden} more below",
+                        _("v {n} more below").format(n=hidden),
                         (foot.right - 8, foot.centery),
                         theme.SMALL,
                         theme.YELLOW,
@@ -437,16 +485,20 @@ class LauncherView(View):
             if e.scenario is not None:
                 s = e.scenario
                 # A title too long for the row is cut here: the details beside show it whole.
+                title = s.text("title")
+                if e.origin == SCHOOL:
+                    title += "  " + _("(school)")
                 p.text(
-                    s.title, (x, r.y + 4), theme.BODY, bold=True, max_width=width, may_shorten=True
+                    title, (x, r.y + 4), theme.BODY, bold=True, max_width=width, may_shorten=True
                 )
                 goal = (
-                    f"target {s.target_volume_ml:.0f} mL"
+                    _("target {ml:.0f} mL").format(ml=s.target_volume_ml)
                     if s.kind == "harvest"
-                    else "nursing care after the harvest"
+                    else _("nursing care after the harvest")
                 )
+                par = _("par {min:.0f} min").format(min=s.time.par_s / 60)
                 p.text(
-                    f"{s.difficulty}  ·  {goal}  ·  par {s.time.par_s / 60:.0f} min",
+                    f"{_(s.difficulty)}  ·  {goal}  ·  {par}",
                     (x, r.y + 28),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -454,7 +506,7 @@ class LauncherView(View):
                 )
             else:
                 p.text(
-                    f"{e.path.name}: cannot be used",
+                    _("{file}: cannot be used").format(file=e.path.name),
                     (x, r.y + 4),
                     theme.BODY,
                     theme.VERMILLION,
@@ -492,8 +544,10 @@ class LauncherView(View):
             keys_y = max(y + 2, 692)
             if keys_y + line_h <= bottom + 2:
                 p.text(
-                    "Tab: field   Up/Down: scenario   Left/Right: mode   L: length   "
-                    "Enter: start   F2: instructor   F1: help",
+                    _(
+                        "Tab: field   Up/Down: scenario   Left/Right: mode   L: length   "
+                        "Enter: start   F2: instructor   F3: language   F1: help"
+                    ),
                     (MARGIN, keys_y),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -505,26 +559,36 @@ class LauncherView(View):
         a = self.assessment
         if m.assessed and a is not None:
             n = a["attempts_allowed"]
-            return f"Pass at {a['passing']:g}%, {n} attempt{'s' if n != 1 else ''} each, no hints."
-        return m.description
+            return ngettext(
+                "Pass at {passing:g}%, {n} attempt each, no hints.",
+                "Pass at {passing:g}%, {n} attempts each, no hints.",
+                n,
+            ).format(passing=a["passing"], n=n)
+        return _(m.description)
 
     def _draw_history(self, p: Painter) -> None:
         d = self.details
         box = pygame.Rect(d.x, d.bottom - HISTORY_H, d.width, HISTORY_H)
         trainee = self.trainee_id
-        title = f"Your recent attempts ({trainee})" if trainee else "Your recent attempts"
+        title = (
+            _("Your recent attempts ({trainee})").format(trainee=trainee)
+            if trainee
+            else _("Your recent attempts")
+        )
         with p.panel(box, title, name="recent attempts"):
             x, y = box.x + 16, box.y + 32
             width = box.width - 32
             if not trainee:
                 p.text(
-                    "Enter your ID to see your own results.", (x, y), theme.SMALL, theme.TEXT_DIM
+                    _("Enter your ID to see your own results."), (x, y), theme.SMALL, theme.TEXT_DIM
                 )
                 return
             if not self.history:
-                p.text("None yet.", (x, y), theme.SMALL, theme.TEXT_DIM)
+                p.text(_("None yet."), (x, y), theme.SMALL, theme.TEXT_DIM)
                 return
-            titles = {e.scenario.id: e.scenario.title for e in self.all_entries if e.scenario}
+            titles = {
+                e.scenario.id: e.scenario.text("title") for e in self.all_entries if e.scenario
+            }
             for row in self.history[:3]:
                 line = attempt_line(row, titles)
                 p.text(  # a preview: the debrief and the instructor show attempts in full
@@ -535,10 +599,10 @@ class LauncherView(View):
     def _draw_details(self, p: Painter) -> None:
         d = self.details
         box = pygame.Rect(d.x, d.y, d.width, d.height - HISTORY_H - 8)
-        with p.panel(box, "Scenario"):
+        with p.panel(box, _("Scenario")):
             e = self.entry
             if e is None:
-                p.text("No scenario files found.", (box.x + 16, box.y + 40))
+                p.text(_("No scenario files found."), (box.x + 16, box.y + 40))
                 return
             x, y = box.x + 16, box.y + 34
             width = box.width - 32
@@ -555,40 +619,47 @@ class LauncherView(View):
                 return
             s = e.scenario
             y = p.paragraph(
-                s.title, pygame.Rect(x, y, width, box.bottom - y), theme.LARGE, bold=True
+                s.text("title"), pygame.Rect(x, y, width, box.bottom - y), theme.LARGE, bold=True
             )
             left = self._attempts_left(s.id) if self.mode.assessed else None
-            r = p.text(f"Difficulty: {s.difficulty}", (x, y + 2), theme.BODY, theme.SKY_BLUE)
+            difficulty = _("Difficulty: {difficulty}").format(difficulty=_(s.difficulty))
+            if e.origin == SCHOOL:
+                difficulty += "  ·  " + _("school-made")
+            r = p.text(difficulty, (x, y + 2), theme.BODY, theme.SKY_BLUE)
             self.length_btn.rect = pygame.Rect(0, 0, 0, 0)
             if s.kind == "harvest" and left is None:
                 length = self.shown_length(s)
-                self.length_btn.label = LABELS[length].capitalize()
+                self.length_btn.label = _(LABELS[length]).capitalize()
                 width_btn = p.fonts.size(self.length_btn.label, theme.SMALL)[0] + 64
                 self.length_btn.rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
                 self.length_btn.draw(p, hover=self.length_btn.rect.collidepoint(self._hover))
             if left is not None:
                 colour = theme.GOOD if left else theme.VERMILLION
                 p.text(
-                    f"attempts left: {left}",
+                    _("attempts left: {n}").format(n=left),
                     (box.right - 16, y + 2),
                     theme.BODY,
                     colour,
                     anchor="topright",
                 )
             y = r.bottom + 12
-            p.text("Objectives", (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
+            p.text(_("Objectives"), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
             y += 28
-            objectives = ["•  " + obj for obj in s.objectives]
+            objectives = ["•  " + obj for obj in s.text("objectives")]
             size = theme.BODY  # smaller when a narrow window leaves no room for them
             if y + sum(p.paragraph_height(o, width, size) + 4 for o in objectives) > box.bottom:
                 size = theme.SMALL
-            for obj in objectives:
-                y = p.paragraph(obj, pygame.Rect(x, y, width, box.bottom - y), size)
+            for obj in objectives:  # a preview: the briefing shows the objectives in full
+                if box.bottom - 4 - y < p.fonts.line_height(size):
+                    break
+                y = p.paragraph(
+                    obj, pygame.Rect(x, y, width, box.bottom - 4 - y), size, may_shorten=True
+                )
                 y += 4
             y += 8
             if box.bottom - y - 10 >= p.fonts.line_height(theme.SMALL):
                 p.paragraph(  # a preview: the briefing screen shows the case in full
-                    " ".join(s.briefing.split()),
+                    " ".join(s.text("briefing").split()),
                     pygame.Rect(x, y, width, box.bottom - y - 10),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -600,16 +671,17 @@ def attempt_line(row: dict, titles: dict[str, str] | None = None) -> str:
     """One stored attempt as a short line: when, score and result, mode, scenario title."""
     when = str(row.get("started") or "")[:16].replace("T", " ")
     if row.get("status") == "incomplete":
-        result = "unfinished"
+        result = _("unfinished")
     elif row.get("score_total") is None:
-        result = "not scored"
+        result = _("not scored")
     else:
         pct = 100.0 * row["score_total"] / (row.get("score_max") or 100.0)
-        verdict = {True: "pass", False: "not yet"}.get(row.get("passed"), "")
+        verdict = {True: _("pass"), False: _("not yet")}.get(row.get("passed"), "")
         result = f"{pct:.0f}%" + (f" {verdict}" if verdict else "")
     sid = row.get("scenario_id", "")
     scenario = (titles or {}).get(sid, sid)
-    return f"{when}   {result}   {row.get('mode', '')}   {scenario}"  # a long title is cut
+    mode = _(row["mode"]) if row.get("mode") else ""
+    return f"{when}   {result}   {mode}   {scenario}"  # a long title is cut
 
 
 def result_colour(row: dict):

@@ -14,6 +14,7 @@ from collections import deque
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.model.anatomy import direction
 from sim.model.needle import NeedleState
 from sim.model.tissue import Tissue
@@ -55,6 +56,23 @@ DANGER = (Tissue.PELVIS, Tissue.SI_JOINT, Tissue.SCIATIC_NOTCH)
 def _ease(k: float) -> float:
     k = min(1.0, max(0.0, k))
     return k * k * (3 - 2 * k)
+
+
+#: sim.model.tissue's labels and the sides of a site, shown as ``_(label)``
+TISSUE_WORDS = (
+    N_("outside the body"),
+    N_("skin"),
+    N_("subcutaneous fat"),
+    N_("muscle (outside the bone)"),
+    N_("outer cortical table"),
+    N_("marrow cavity"),
+    N_("inner cortical table"),
+    N_("pelvic cavity (beyond the inner table)"),
+    N_("sacroiliac joint / sacrum"),
+    N_("greater sciatic notch (gluteal vessels, sciatic nerve)"),
+    N_("left"),
+    N_("right"),
+)
 
 
 class NeedleMotion:
@@ -244,7 +262,7 @@ class NeedlePanel:
         if site is None:
             p.rect(theme.PANEL, area, radius=6)
             p.text(
-                "Mark a skin site on the back first (D or Tab for the dorsal view)",
+                _("Mark a skin site on the back first (D or Tab for the dorsal view)"),
                 area.center,
                 theme.BODY,
                 theme.TEXT_DIM,
@@ -310,7 +328,7 @@ class NeedlePanel:
         label and off the needle where it can; a thin layer's (the cortex) stands beside it, and
         a name off its region has a leader line to a dot on it."""
         for tissue, pos in sec.labels:
-            size = p.fonts.size(tissue.label, theme.SMALL)
+            size = p.fonts.size(_(tissue.label), theme.SMALL)
             size = (size[0] + 10, size[1] + 4)
             anchor = (pos[0] + shake[0], pos[1] + shake[1])
             if tissue in THIN_LAYERS:
@@ -344,7 +362,7 @@ class NeedlePanel:
                 p.aacircle(LABEL_BG, anchor, 4)
                 p.aacircle(theme.TEXT, anchor, 2.5)
             p.rect(LABEL_BG, pill, radius=4)
-            p.text(tissue.label, pill.center, theme.SMALL, theme.TEXT, anchor="center")
+            p.text(_(tissue.label), pill.center, theme.SMALL, theme.TEXT, anchor="center")
 
     def _axis_names(self, p: Painter, axis) -> list[tuple[str, tuple[int, int], str, pygame.Rect]]:
         """The section's two end names: (text, position, anchor, pill) along the top, one under
@@ -545,24 +563,37 @@ class NeedlePanel:
         x, y = side.x + 14, side.y + 10
         inner_w = side.width - 28
         if site is None:
-            p.text("No site marked", (x, y), theme.BODY, theme.TEXT_DIM)
+            p.text(_("No site marked"), (x, y), theme.BODY, theme.TEXT_DIM)
             return
         side_name = site.side
-        p.text(f"Site {site.index + 1}: {side_name} PSIS", (x, y), theme.BODY, bold=True)
+        p.text(
+            _("Site {n}: {side} PSIS").format(n=site.index + 1, side=_(side_name)),
+            (x, y),
+            theme.BODY,
+            bold=True,
+        )
         y += 28
         p.text(
-            f"{site.lateral_mm:+.0f} mm lateral, {site.cranial_mm:+.0f} mm cranial",
+            _("{lat:+.0f} mm lateral, {cra:+.0f} mm cranial").format(
+                lat=site.lateral_mm, cra=site.cranial_mm
+            ),
             (x, y),
             theme.SMALL,
             theme.TEXT_DIM,
         )
         y += 26
         lat, cra = (needle.lateral_deg, needle.cranial_deg) if needle.inserted else aim
-        p.text(f"Aim  {lat:+.0f}° lateral  {cra:+.0f}° cranial", (x, y), theme.BODY)
+        p.text(
+            _("Aim  {lat:+.0f}° lateral  {cra:+.0f}° cranial").format(lat=lat, cra=cra),
+            (x, y),
+            theme.BODY,
+        )
         y += 26
         if self.shows_hints:
             p.text(
-                f"ideal: about {Thresholds().ideal_lateral_deg:+.0f}° lateral (toward the ASIS)",
+                _("ideal: about {deg:+.0f}° lateral (toward the ASIS)").format(
+                    deg=Thresholds().ideal_lateral_deg
+                ),
                 (x, y),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -572,34 +603,37 @@ class NeedlePanel:
         if needle.inserted:
             tissue = needle.tissue
             colour = theme.VERMILLION if tissue in DANGER else theme.TEXT
-            p.text("Tip in", (x, y), theme.SMALL, theme.TEXT_DIM)
-            p.text(tissue.label, (x + 60, y - 2), theme.BODY, colour, bold=True)
+            p.text(_("Tip in"), (x, y), theme.SMALL, theme.TEXT_DIM)
+            p.text(_(tissue.label), (x + 60, y - 2), theme.BODY, colour, bold=True)
             y += 26
             p.text(
-                f"depth {needle.depth_mm:.1f} mm   stylet {'in' if needle.stylet_in else 'OUT'}"
-                f"   turned {needle.rotation_deg:.0f}°",
+                _("depth {depth:.1f} mm   stylet {stylet}   turned {deg:.0f}°").format(
+                    depth=needle.depth_mm,
+                    stylet=_("in") if needle.stylet_in else _("OUT"),
+                    deg=needle.rotation_deg,
+                ),
                 (x, y),
                 theme.SMALL,
                 theme.TEXT,
             )
         else:
-            p.text("Needle out: Enter inserts here", (x, y), theme.BODY, theme.YELLOW)
+            p.text(_("Needle out: Enter inserts here"), (x, y), theme.BODY, theme.YELLOW)
             y += 26
-            p.text("1-4 choose site   arrows aim", (x, y), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("1-4 choose site   arrows aim"), (x, y), theme.SMALL, theme.TEXT_DIM)
         y += 32
         # Force: what the hand feels, against the layer's resistance.
         state = self.gauge_state(needle)
         felt = min(force_n, resistance_n) if resistance_n is not None and needle.inserted else 0.0
         self._sample(felt / FORCE_MAX_N, state)
         p.text(
-            f"Hand force {force_n:.0f} N" + ("  + twist" if twist else ""),
+            _("Hand force {n:.0f} N").format(n=force_n) + (_("  + twist") if twist else ""),
             (x, y),
             theme.SMALL,
             theme.TEXT,
         )
         if needle.inserted:
             p.text(
-                f"felt {felt:.0f} N",
+                _("felt {n:.0f} N").format(n=felt),
                 (x + inner_w, y),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -618,8 +652,17 @@ class NeedlePanel:
         )
         y += 56
         if resistance_n is not None and needle.inserted:
-            move = f"moving {speed_mm_s:.1f} mm/s" if speed_mm_s > 0.05 else "not moving"
-            p.text(f"resistance {resistance_n:.0f} N · {move}", (x, y), theme.SMALL, theme.TEXT_DIM)
+            move = (
+                _("moving {v:.1f} mm/s").format(v=speed_mm_s)
+                if speed_mm_s > 0.05
+                else _("not moving")
+            )
+            p.text(
+                _("resistance {n:.0f} N · {move}").format(n=resistance_n, move=move),
+                (x, y),
+                theme.SMALL,
+                theme.TEXT_DIM,
+            )
         y += 28
         self._draw_syringe(p, pygame.Rect(x, y, inner_w, side.bottom - 88 - y), pull_ml, last_pull)
 
@@ -632,7 +675,7 @@ class NeedlePanel:
 
     def _draw_syringe(self, p: Painter, box: pygame.Rect, pull_ml: float, last: dict | None):
         p.text(
-            f"Syringe pull: {pull_ml:g} mL   ( [ ] or wheel )",
+            _("Syringe pull: {ml:g} mL   ( [ ] or wheel )").format(ml=pull_ml),
             (box.x, box.y),
             theme.SMALL,
             theme.TEXT,
@@ -657,17 +700,27 @@ class NeedlePanel:
             limit_ml=self.limit_ml,
             fluid=self.motion.bag_fluid,
         )
-        p.text("bag", (bag.centerx, bag.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop")
+        p.text(
+            _("bag"), (bag.centerx, bag.bottom + 2), theme.SMALL, theme.TEXT_DIM, anchor="midtop"
+        )
         if last is not None:
             if last.get("dry"):
                 p.text(
-                    "Last pull: dry tap (nothing came back)", (box.x, y), theme.SMALL, theme.ORANGE
+                    _("Last pull: dry tap (nothing came back)"),
+                    (box.x, y),
+                    theme.SMALL,
+                    theme.ORANGE,
                 )
             else:
                 # In the scoring's own words (aspiration criterion): thin is mostly blood.
                 thin = last["tnc_per_ml"] < Thresholds().thin_tnc_per_ml
-                kind = "thin, mostly blood" if thin else "marrow"
-                p.text(f"Last pull {last['ml']:g} mL: {kind}", (box.x, y), theme.SMALL, theme.TEXT)
+                kind = _("thin, mostly blood") if thin else _("marrow")
+                p.text(
+                    _("Last pull {ml:g} mL: {kind}").format(ml=last["ml"], kind=kind),
+                    (box.x, y),
+                    theme.SMALL,
+                    theme.TEXT,
+                )
                 p.text(
                     f"{last['marrow_ml']:.1f} mL marrow, {last['tnc_per_ml'] / 1e6:.1f} x10^6"
                     " cells/mL",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pygame
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.run.actions import command_from_obj
 from sim.trainer.step_menu import PER_SITE, discover_step_actions
 from sim.ui import theme
@@ -83,6 +84,34 @@ CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+#: the procedure-step and response commands' words (sim.trainer.step_menu labels them from
+#: the command vocabulary: "name", "name: choice", "name (one per site)"), for the catalogue
+STEP_WORDS = (
+    N_("time out"), N_("heparin iv"), N_("skin prep"), N_("local anaesthetic"),
+    N_("heparinise syringes"), N_("acd in bag"), N_("cell count"), N_("stop criteria"),
+    N_("target volume reached"), N_("target cell dose reached"), N_("donor volume limit"),
+    N_("time limit"), N_("donor condition"), N_("filter product"), N_("sample and label"),
+    N_("product disposition"), N_("infuse fresh"), N_("cryopreserve"), N_("sharps count"),
+    N_("steri strips"), N_("one per site"), N_("pressure dressing"),
+    N_("recovery observations"), N_("discharge teaching"), N_("signs of infection"),
+    N_("fever threshold"), N_("when to call"), N_("dressing removal next day"),
+    N_("pain relief"), N_("site care"), N_("activity"), N_("pause harvest"),
+    N_("resume harvest"), N_("request cell count"), N_("notify anesthesia"),
+    N_("stop harvest"), N_("give fluids"), N_("transfuse"), N_("justify continuing"),
+    N_("cell dose not reached"), N_("reposition"), N_("prone"), N_("supine"),
+    N_("choose needle"), N_("standard"), N_("long"),
+)  # fmt: skip
+
+
+def step_label(label: str) -> str:
+    """A step menu label in the current language, word group by word group."""
+    per_site = label.endswith(" (one per site)")
+    name = label.removesuffix(" (one per site)")
+    head, sep, choice = name.partition(": ")
+    text = _(head) + (sep + _(choice) if sep else "")
+    return text + (" (" + _("one per site") + ")" if per_site else "")
+
+
 class Overlay(View):
     overlay = True
 
@@ -116,9 +145,9 @@ class HelpOverlay(Overlay):
         self._veil(p)
         box = pygame.Rect(30, 20, p.width - 60, 680)
         with p.panel(box, name="help"):
-            p.text("Controls", (box.x + 20, box.y + 12), theme.LARGE, bold=True)
+            p.text(_("Controls"), (box.x + 20, box.y + 12), theme.LARGE, bold=True)
             p.text(
-                "Esc, F1 or a click closes this help",
+                _("Esc, F1 or a click closes this help"),
                 (box.right - 20, box.y + 18),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -155,8 +184,8 @@ class ConfirmOverlay(Overlay):
     def __init__(self, app, title: str, detail: str, on_yes: Callable[[], None]) -> None:
         super().__init__(app)
         self.title, self.detail, self.on_yes = title, detail, on_yes
-        self.yes = Button(label="Yes", key_hint="Y")
-        self.no = Button(label="No", key_hint="N")
+        self.yes = Button(label=_("Yes"), key_hint="Y")
+        self.no = Button(label=_("No"), key_hint="N")
         self.yes.focused = True  # Enter answers yes
 
     def layout(self, size: tuple[int, int]) -> None:
@@ -235,8 +264,8 @@ class PauseOverlay(Overlay):
             if self.app.attempt_in_progress:
                 self.app.open(
                     "confirm",
-                    title="Leave this attempt?",
-                    detail="The attempt stops here, stored as unfinished.",
+                    title=_("Leave this attempt?"),
+                    detail=_("The attempt stops here, stored as unfinished."),
                     on_yes=to_launcher,
                 )
             else:
@@ -264,9 +293,9 @@ class PauseOverlay(Overlay):
         self._veil(p)
         cx = p.width // 2
         with p.area(pygame.Rect(cx - 300, 160, 600, 84), "pause"):
-            p.text("Paused", (cx, 166), theme.TITLE, bold=True, anchor="midtop")
+            p.text(_("Paused"), (cx, 166), theme.TITLE, bold=True, anchor="midtop")
             p.text(
-                "The simulated clock is stopped.",
+                _("The simulated clock is stopped."),
                 (cx, 212),
                 theme.BODY,
                 theme.TEXT_DIM,
@@ -323,11 +352,13 @@ class StepsOverlay(Overlay):
             except InputError as exc:
                 error = exc.message
         if cmd is None:
-            self.procedure.session.say(f"{action.label}: {error}", "warn")
+            self.procedure.session.say(f"{step_label(action.label)}: {error}", "warn")
             return
         events = self.procedure.submit(cmd)
         if events is not None:
-            self.procedure.session.say(f"Done: {action.label}.", "good")
+            self.procedure.session.say(
+                _("Done: {step}.").format(step=step_label(action.label)), "good"
+            )
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -352,12 +383,14 @@ class StepsOverlay(Overlay):
         box = self.box
         with p.panel(box, name="steps"):
             p.text(
-                "Procedure steps and responses", (box.x + 20, box.y + 14), theme.LARGE, bold=True
+                _("Procedure steps and responses"), (box.x + 20, box.y + 14), theme.LARGE, bold=True
             )
             if not self.actions:
                 p.paragraph(
-                    "This build has no procedure-step or response commands yet; they arrive "
-                    "with the scenario engine.",
+                    _(
+                        "This build has no procedure-step or response commands yet; they arrive "
+                        "with the scenario engine."
+                    ),
                     box.inflate(-40, -120),
                     theme.BODY,
                     theme.TEXT_DIM,
@@ -366,14 +399,14 @@ class StepsOverlay(Overlay):
                 if i == self.index:
                     p.rect((30, 70, 110), r, radius=4)
                 p.text(
-                    self.actions[i].label,
+                    step_label(self.actions[i].label),
                     (r.x + 10, r.centery),
                     theme.BODY,
                     anchor="midleft",
                     max_width=r.width - 20,
                 )
             p.text(
-                "Up/Down, Enter to do it · Esc to close",
+                _("Up/Down, Enter to do it · Esc to close"),
                 (box.centerx, box.bottom - 26),
                 theme.SMALL,
                 theme.TEXT_DIM,

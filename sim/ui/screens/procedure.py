@@ -11,6 +11,7 @@ import math
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.model.tissue import Tissue
 from sim.trainer import coaching
 from sim.trainer.debrief import score
@@ -45,34 +46,34 @@ BANNER_S = 8.0
 WARNINGS_MAX = 3
 
 NEEDLE_BUTTONS = (
-    ("Insert", "Enter", Intent.INSERT),
-    ("Push", "Space", Intent.PUSH),
-    ("Twist", "", None),
-    ("Withdraw", "W", Intent.WITHDRAW),
-    ("Rotate", "R", Intent.ROTATE),
-    ("Stylet", "S", Intent.STYLET),
-    ("Pull", "A", Intent.ASPIRATE),
-    ("Back out", "B", Intent.BACK_OUT),
-    ("Remove", "X", Intent.REMOVE),
-    ("Back view", "D", Intent.DORSAL),
-    ("Steps", "T", Intent.STEPS),
-    ("End", "E", Intent.END),
+    (N_("Insert"), "Enter", Intent.INSERT),
+    (N_("Push"), "Space", Intent.PUSH),
+    (N_("Twist"), "", None),
+    (N_("Withdraw"), "W", Intent.WITHDRAW),
+    (N_("Rotate"), "R", Intent.ROTATE),
+    (N_("Stylet"), "S", Intent.STYLET),
+    (N_("Pull"), "A", Intent.ASPIRATE),
+    (N_("Back out"), "B", Intent.BACK_OUT),
+    (N_("Remove"), "X", Intent.REMOVE),
+    (N_("Back view"), "D", Intent.DORSAL),
+    (N_("Steps"), "T", Intent.STEPS),
+    (N_("End"), "E", Intent.END),
 )
 DORSAL_BUTTONS = (
-    ("Mark site", "Enter", Intent.MARK),
-    ("Left PSIS", "L", Intent.CURSOR_LEFT_PSIS),
-    ("Right PSIS", "R", Intent.CURSOR_RIGHT_PSIS),
-    ("Needle view", "Tab", Intent.NEEDLE),
-    ("Steps", "T", Intent.STEPS),
-    ("End", "E", Intent.END),
+    (N_("Mark site"), "Enter", Intent.MARK),
+    (N_("Left PSIS"), "L", Intent.CURSOR_LEFT_PSIS),
+    (N_("Right PSIS"), "R", Intent.CURSOR_RIGHT_PSIS),
+    (N_("Needle view"), "Tab", Intent.NEEDLE),
+    (N_("Steps"), "T", Intent.STEPS),
+    (N_("End"), "E", Intent.END),
 )
 AIM_BUTTONS = (
-    ("< medial", Intent.AIM_MEDIAL),
-    ("lateral >", Intent.AIM_LATERAL),
-    ("^ cranial", Intent.AIM_CRANIAL),
-    ("v caudal", Intent.AIM_CAUDAL),
+    (N_("< medial"), Intent.AIM_MEDIAL),
+    (N_("lateral >"), Intent.AIM_LATERAL),
+    (N_("^ cranial"), Intent.AIM_CRANIAL),
+    (N_("v caudal"), Intent.AIM_CAUDAL),
 )
-PULL_BUTTONS = (("pull −", Intent.PULL_SMALLER), ("pull +", Intent.PULL_LARGER))
+PULL_BUTTONS = ((N_("pull −"), Intent.PULL_SMALLER), (N_("pull +"), Intent.PULL_LARGER))
 
 
 def _mm(value: float) -> str:
@@ -364,8 +365,8 @@ class ProcedureView(View):
     def confirm_end(self) -> None:
         self.app.open(
             "confirm",
-            title="End the procedure?",
-            detail="The needle is removed and the debrief opens.",
+            title=_("End the procedure?"),
+            detail=_("The needle is removed and the debrief opens."),
             on_yes=self.end,
         )
 
@@ -615,7 +616,7 @@ class ProcedureView(View):
     def _draw_palpation(self, p: Painter, side: pygame.Rect) -> None:
         x, y = side.x + 14, side.y + 10
         width = side.width - 28
-        p.text("Palpation", (x, y), theme.BODY, bold=True)
+        p.text(_("Palpation"), (x, y), theme.BODY, bold=True)
         y += 30
         pos = self.dorsal.hover_mm or self.dorsal.cursor_mm
         felt = self.dorsal.palpate(*pos)
@@ -650,7 +651,7 @@ class ProcedureView(View):
             y += 22
         if not self.sites:
             y = p.paragraph(
-                "none yet: click the back, or arrows + Enter",
+                _("none yet: click the back, or arrows + Enter"),
                 pygame.Rect(x, y, width, 40),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -781,7 +782,9 @@ class ProcedureView(View):
         p.rect((20, 22, 28), box, radius=8)
         p.rect(theme.ORANGE, box, 3, radius=8)
         with p.area(box, "banner"):
-            p.text("Scenario event", (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True)
+            p.text(
+                _("Scenario event"), (box.x + 14, box.y + 10), theme.SMALL, theme.ORANGE, bold=True
+            )
             p.paragraph(
                 self.effects.banner, pygame.Rect(box.x + 14, box.y + 38, w - 28, h - 44), theme.BODY
             )

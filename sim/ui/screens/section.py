@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pygame
 
+from sim.i18n import _
 from sim.model.anatomy import Anatomy, direction
 from sim.model.tissue import Tissue
 from sim.ui.art.section_art import paint_section
@@ -44,10 +45,12 @@ def describe_axis(h: tuple[float, float]) -> tuple[str, str]:
     def name(u: float, v: float) -> str:
         parts = []
         if abs(v) > 0.38:
-            parts.append("cranial" if v > 0 else "caudal")
+            parts.append(_("cranial") if v > 0 else _("caudal"))
         if abs(u) > 0.38:
-            parts.append("lateral (toward the ASIS)" if u > 0 else "medial (toward the spine)")
-        return " & ".join(parts) or "lateral"
+            parts.append(
+                _("lateral (toward the ASIS)") if u > 0 else _("medial (toward the spine)")
+            )
+        return " & ".join(parts) or _("lateral")
 
     return name(*h), name(-h[0], -h[1])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import _
 from sim.trainer.guide import Guide
 from sim.ui import theme
 from sim.ui.render import Painter
@@ -152,7 +153,7 @@ def draw_aim_guide(
 def _draw_aim_guide(p: Painter, rect: pygame.Rect, aim, ideal) -> None:
     p.rect((18, 22, 30), rect, radius=6)
     p.rect(GHOST, rect, 1, radius=6)
-    p.text("Aim guide", (rect.x + 8, rect.y + 4), theme.SMALL, theme.TEXT_DIM, bold=True)
+    p.text(_("Aim guide"), (rect.x + 8, rect.y + 4), theme.SMALL, theme.TEXT_DIM, bold=True)
     plot = pygame.Rect(rect.x + 10, rect.y + 26, rect.width - 20, rect.height - 78)
     lat_range, cra_range = (-10.0, 40.0), (-20.0, 30.0)
 
@@ -168,13 +169,13 @@ def _draw_aim_guide(p: Painter, rect: pygame.Rect, aim, ideal) -> None:
     p.circle(GHOST, at(*ideal), 9, 2)
     p.circle(theme.YELLOW, at(*aim), 5)
     p.text(
-        "lateral >",
+        _("lateral >"),
         (plot.right - 4, at(0, 0)[1] + 2),
         theme.SMALL,
         theme.TEXT_DIM,
         anchor="topright",
     )
-    p.text("cranial", (at(0, 0)[0] + 4, plot.y + 2), theme.SMALL, theme.TEXT_DIM)
+    p.text(_("cranial"), (at(0, 0)[0] + 4, plot.y + 2), theme.SMALL, theme.TEXT_DIM)
     p.text(
         f"dot: your aim {aim[0]:+.0f}° {aim[1]:+.0f}°",
         (rect.x + 8, rect.bottom - 26),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from sim.i18n import _
 from sim.trainer.modes import Mode, mode_by_id
 from sim.trainer.session import Session
 from sim.ui import theme
@@ -22,9 +23,9 @@ class TutorialSummaryView(View):
         self.session = session
         self.mode = mode
         self.guide = session.guide
-        self.practice_btn = Button(label="Practise this scenario", key_hint="Enter")
-        self.debrief_btn = Button(label="Score and debrief", key_hint="D")
-        self.launcher_btn = Button(label="Launcher", key_hint="Esc")
+        self.practice_btn = Button(label=_("Practise this scenario"), key_hint="Enter")
+        self.debrief_btn = Button(label=_("Score and debrief"), key_hint="D")
+        self.launcher_btn = Button(label=_("Launcher"), key_hint="Esc")
         self.practice_btn.focused = True
         self.hover = (0, 0)
 
@@ -71,8 +72,8 @@ class TutorialSummaryView(View):
         sc = self.session.attempt.scenario
         w = p.width
         with p.area(pygame.Rect(30, 14, w - 60, 114), "header"):
-            p.text("Tutorial summary", (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
-            p.text(sc.title, (40, 40), theme.TITLE, bold=True, max_width=w - 80)
+            p.text(_("Tutorial summary"), (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(sc.text("title"), (40, 40), theme.TITLE, bold=True, max_width=w - 80)
             done, total = len(g.done), g.total
             if g.finished:
                 head, colour = f"All {total} steps done. Well done.", theme.GOOD

@@ -1,0 +1,186 @@
+"""Translation (issue 14, item 4): the Spanish catalogue is complete, the language is chosen
+as documented, and switching it changes what the trainer and the command line show.
+
+The layout test (tests/test_layout.py) draws every screen at every window size in each
+language, so a longer Spanish string that no longer fits fails there.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+
+from sim.i18n import (
+    LANGUAGES,
+    _,
+    chosen_language,
+    current_language,
+    save_station_language,
+    set_language,
+    station_language,
+)
+from sim.i18n.po import parse_po
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "sim" / "i18n" / "locale"
+SPANISH = LOCALE / "es" / "LC_MESSAGES" / "marrowsim.po"
+MARKERS = {"_": 1, "N_": 1, "ngettext": 2}
+
+
+def marked_strings() -> set[str]:
+    """Every literal passed to _(), N_() or ngettext() in sim/ (what Babel extracts)."""
+    found: set[str] = set()
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            for arg in node.args[: MARKERS.get(name, 0)]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+@pytest.fixture
+def spanish():
+    set_language("es")
+    yield
+    set_language("en")
+
+
+def test_the_spanish_catalogue_has_no_untranslated_or_fuzzy_entry():
+    entries = [e for e in parse_po(SPANISH.read_text(encoding="utf-8")) if e.msgid]
+    assert len(entries) > 200
+    assert [e.msgid for e in entries if not e.translated] == []
+    assert [e.msgid for e in entries if e.fuzzy] == []
+    assert [e.msgid for e in entries if e.obsolete] == []
+
+
+def test_every_marked_string_is_in_the_spanish_catalogue():
+    entries = parse_po(SPANISH.read_text(encoding="utf-8"))
+    ids = {e.msgid for e in entries} | {e.msgid_plural for e in entries if e.msgid_plural}
+    assert sorted(marked_strings() - ids) == []  # run `make i18n` and translate the new ones
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{[^{}]*\}|%\(\w+\)\w|%\w", text))
+
+
+def test_each_translation_keeps_the_placeholders_of_its_english():
+    for e in parse_po(SPANISH.read_text(encoding="utf-8")):
+        if not e.msgid:
+            continue
+        for text in e.msgstr:
+            english = e.msgid_plural if e.msgid_plural and text is not e.msgstr[0] else e.msgid
+            assert _placeholders(text) == _placeholders(english), (e.msgid, text)
+
+
+def test_a_school_scenario_file_may_carry_spanish_text_checked_by_the_schema(tmp_path, spanish):
+    from sim.errors import InputError
+    from sim.scenario import load_scenario
+
+    text = (ROOT / "scenarios" / "older-donor.toml").read_text(encoding="utf-8")
+    text = text.split("\n[i18n.es]")[0]  # its own translation off, to write others
+    path = tmp_path / "s.toml"
+    path.write_text(text + '\n[i18n.es]\ntitle = "Donante mayor"\n', encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.text("title") == "Donante mayor"
+    assert scenario.text("briefing") == scenario.briefing  # not translated: the English
+    set_language("en")
+    assert scenario.text("title") == scenario.title
+    path.write_text(text + '\n[i18n.fr]\ntitle = "Donneur âgé"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="i18n"):
+        load_scenario(path)
+    path.write_text(text + '\n[i18n.es]\nobjectives = ["uno"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="objectives"):
+        load_scenario(path)
+
+
+def test_the_language_is_chosen_by_env_then_station_then_system(tmp_path):
+    env = {"MARROWSIM_DATA_DIR": str(tmp_path)}
+    assert chosen_language(env) == "en"
+    assert chosen_language({**env, "LANG": "es_MX.UTF-8"}) == "es"
+    assert chosen_language({**env, "LANG": "de_DE.UTF-8"}) == "en"  # not offered
+    save_station_language("es", env)
+    assert station_language(env) == "es"
+    assert chosen_language({**env, "LANG": "en_GB.UTF-8"}) == "es"  # the station's setting
+    assert chosen_language({**env, "MARROWSIM_LANG": "en"}) == "en"  # the override
+    assert json.loads((tmp_path / "settings.json").read_text())["language"] == "es"
+    assert set(LANGUAGES) == {"en", "es"}
+
+
+def test_the_command_line_speaks_spanish(tmp_path):
+    env = {"MARROWSIM_DATA_DIR": str(tmp_path), "MARROWSIM_LANG": "es", "PATH": "/usr/bin:/bin"}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "sim", "--help"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0
+    assert "uso: marrowsim" in out.stdout and "muestra este mensaje de ayuda" in out.stdout
+    assert "ejecutar un intento sin ventana" in out.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "sim", "run"], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert "se requieren los siguientes argumentos" in bad.stderr
+    unknown = subprocess.run(
+        [sys.executable, "-m", "sim", "scenarios", "show", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert "escenario desconocido 'nope'" in unknown.stderr
+
+
+def _drawn(app) -> list[str]:
+    from tests.ui.driver import run
+
+    app.invalidate()
+    run(app, 2)
+    return app.painter.texts()
+
+
+def test_switching_the_language_in_the_launcher_changes_the_text_drawn(tmp_path, monkeypatch):
+    from tests.ui.driver import key, make_app
+
+    monkeypatch.setenv("MARROWSIM_DATA_DIR", str(tmp_path))
+    set_language("en")
+    app = make_app(data_dir=tmp_path)
+    try:
+        english = _drawn(app)
+        assert "Trainee name or ID" in english and "Objectives" in english
+        app.top.name_entry.set_text("t-7")
+        key(app, pygame.K_F3)  # the language button's key
+        assert current_language() == "es"
+        spanish = _drawn(app)
+        assert "Nombre o ID del alumno" in spanish and "Objetivos" in spanish
+        assert "Trainee name or ID" not in spanish
+        assert app.top.name_entry.get_text() == "t-7"  # what was typed is kept
+        assert pygame.display.get_caption()[0] == _("Marrowsim - bone marrow harvest trainer")
+        assert station_language() == "es"  # stored for this station
+        key(app, pygame.K_F3)
+        assert current_language() == "en" and "Trainee name or ID" in _drawn(app)
+    finally:
+        app.records.close()
+        pygame.quit()
+        set_language("en")
+
+
+def test_every_shipped_scenario_has_its_title_objectives_and_briefing_in_spanish(spanish):
+    from sim.scenario import ScenarioLibrary
+
+    scenarios = ScenarioLibrary(ROOT / "scenarios").scenarios()
+    assert scenarios
+    for s in scenarios:
+        es = s.i18n.get("es")
+        assert es is not None and es.title and es.objectives and es.briefing, s.id
+        assert s.text("title") == es.title != s.title
+        assert len(s.text("objectives")) == len(s.objectives)
