@@ -88,7 +88,7 @@ def test_a_school_scenario_file_may_carry_spanish_text_checked_by_the_schema(tmp
 
     text = (ROOT / "scenarios" / "older-donor.toml").read_text(encoding="utf-8")
     text = text.split("\n[i18n.es]")[0]  # its own translation off, to write others
-    path = tmp_path / "s.toml"
+    path = tmp_path / "older-donor.toml"  # a file holds the id of its name
     path.write_text(text + '\n[i18n.es]\ntitle = "Donante mayor"\n', encoding="utf-8")
     scenario = load_scenario(path)
     assert scenario.text("title") == "Donante mayor"
