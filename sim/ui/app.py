@@ -73,7 +73,7 @@ class App:
         self.gui = pygame_gui.UIManager(self.viewport.window_size, theme.gui_theme(self._gui_scale))
         self.stack: list[View] = []
         self._set_target()
-        self.sounds = Sounds(enabled=sound)
+        self.sounds = Sounds(enabled=sound, deferred=True)  # warmed after the first frame
         self.stepper = FixedStepper()
         self.seed = seed
         self.scenario_dir = scenario_dir
@@ -369,12 +369,16 @@ class App:
         them the simulated clock and the idle ``wait`` commands, follow the wall clock.
         (``clock``, a ``pygame.time.Clock``, and ``wall`` may be replaced in tests.)"""
         clock = clock or pygame.time.Clock()
+        warming = bool(router.VIEWS.pending())
         start = last = wall()
         while self.running:
             clock.tick(FPS if self.drew else IDLE_FPS)
             now = wall()
             self.frame(min(0.25, now - last))
             last = now
+            if warming and not self.drew:  # idle: what the launcher did not need, one a frame
+                self.sounds.warm()
+                warming = router.warm_one()
             if max_frames and self.frames >= max_frames:
                 break
             if max_s and now - start >= max_s:
