@@ -98,6 +98,7 @@ def handle_assessment_create(args: argparse.Namespace) -> int:
 
 def handle_assessment_list(args: argparse.Namespace) -> int:
     from sim.scenario.length import LABELS
+
     with _store() as store:
         rows = instructor_access(store, os.environ).assessments()
     if args.json:

@@ -125,11 +125,12 @@ def _all_log_digests(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def verify(conn: sqlite3.Connection) -> tuple[list[Problem], int, str]:
-    """Check the whole chain: (problems, number of linked attempts, head hash)."""
+    """Check the whole chain: (problems, number of linked attempts, head hash).  The attempts
+    are read one at a time (streamed), not held in memory at once."""
     cur = conn.cursor()
     cur.row_factory = sqlite3.Row
-    rows = [dict(r) for r in cur.execute("SELECT * FROM attempts ORDER BY seq, started")]
     logs = _all_log_digests(conn)
+    rows = (dict(r) for r in cur.execute("SELECT * FROM attempts ORDER BY seq, started"))
     problems: list[Problem] = []
     prev, expected_seq, last_id = GENESIS, 1, ""
     for row in rows:

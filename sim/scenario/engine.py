@@ -233,18 +233,14 @@ class ScenarioEngine:
         elif do == "give_fluids":
             self.sim.circulation.infuse(cmd.ml, cmd.fluid)
             self.refresh_state()
-            self.sim.emit(
-                FLUIDS_GIVEN, ml=cmd.ml, fluid=cmd.fluid, by="trainee", **self._body()
-            )
+            self.sim.emit(FLUIDS_GIVEN, ml=cmd.ml, fluid=cmd.fluid, by="trainee", **self._body())
         elif do == "transfuse":
             self.units_left[cmd.source] -= cmd.units
             self.sim.circulation.transfuse(cmd.units)
             self.refresh_state()
             self.sim.emit(UNITS_TRANSFUSED, units=cmd.units, source=cmd.source, **self._body())
         elif do == "justify_continuing":
-            count = next(
-                (e for e in reversed(self.sim.events) if e["type"] == "cell_count"), None
-            )
+            count = next((e for e in reversed(self.sim.events) if e["type"] == "cell_count"), None)
             target = self.scenario.targets.tnc_per_kg_recipient
             justified = count is not None and count["tnc_per_kg_recipient"] < target
             self.collection_stopped = None
@@ -252,9 +248,9 @@ class ScenarioEngine:
                 CONTINUATION_JUSTIFIED,
                 reason=cmd.reason,
                 justified=justified,
-                last_count_tnc_per_kg_recipient=None if count is None else count[
-                    "tnc_per_kg_recipient"
-                ],
+                last_count_tnc_per_kg_recipient=None
+                if count is None
+                else count["tnc_per_kg_recipient"],
                 **self._body(),
             )
         self.refresh_state()
@@ -506,9 +502,7 @@ class ScenarioEngine:
                 )
             elif systolic >= p.hypotension_systolic_mmhg + 5.0:
                 self.hypotensive = False
-        limit = any(
-            ev["type"] == DONOR_VOLUME_LIMIT_EXCEEDED for ev in self.sim.events[start:]
-        )
+        limit = any(ev["type"] == DONOR_VOLUME_LIMIT_EXCEEDED for ev in self.sim.events[start:])
         if limit and not self.escalated:
             self.escalated = True
             self.stop_collection("anaesthetist")

@@ -337,8 +337,9 @@ class App:
                 self.gui.draw_ui(self.window)
 
     def _pixel_rect(self, region: pygame.Rect) -> pygame.Rect:
-        (x0, y0), (x1, y1) = self.viewport.to_px(region.topleft), self.viewport.to_px(
-            region.bottomright
+        (x0, y0), (x1, y1) = (
+            self.viewport.to_px(region.topleft),
+            self.viewport.to_px(region.bottomright),
         )
         return pygame.Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1)
 
