@@ -103,5 +103,13 @@ V3 = [
     " CHECK (length IN ('full', 'skills_lab'))",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2, V3]
+#: Version 4 (issue 15): the listing's order (oldest first) and the chain's order have their
+#: own indexes, so ``records list --limit 50`` reads 50 rows, not the whole table, and
+#: ``verify`` streams the chain in order without sorting every stored result first.
+V4 = [
+    "CREATE INDEX attempts_started ON attempts(started, id)",
+    "CREATE INDEX attempts_seq ON attempts(seq, started)",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
