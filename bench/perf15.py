@@ -4,7 +4,7 @@ How each figure is measured:
 
 * **Whole processes** (start-up, records at scale) are separate ``python`` processes started
   from a bare interpreter (``subprocess``, ``PYTHONPATH`` set, nothing imported first); CPU time
-  (user + system) and peak RSS are the child's own, from ``os.wait4``.  One warm-up run, then
+  (user + system) and peak RSS are the child's own, from GNU ``time``.  One warm-up run, then
   ``REPEATS`` runs; min / median / max.
 * **In-process figures** (scoring) run in a child process of their own
   (``python -m bench.perf15 scoring``), with ``time.process_time`` around each call after a
@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
 REPEATS = 5
+TIME = "/usr/bin/time"
 
 HELP_S, LIST_S, RUN_S, FIRST_FRAME_S = 0.15, 0.3, 0.5, 1.0
 SCORE_10K_MS, SCORE_EXPERT_MS = 50.0, 10.0
@@ -43,26 +44,42 @@ FRAME_P99_MS = 8.0
 
 # ------------------------------------------------------------------------------ children
 def child(cmd: list[str], env: dict[str, str], cwd: Path = ROOT, stdin=None) -> dict:
-    """One child process: its own CPU (user + system) and peak RSS (``wait4``), and the wall
-    time from start to exit."""
+    """One child process: its own CPU (user + system, ``wait4``) and peak RSS, and the wall
+    time from start to exit.  The command runs under GNU ``time`` (``/usr/bin/time``), which
+    reports its peak RSS: the ru_maxrss this benchmark would read for its own child survives
+    fork and exec and so includes this benchmark's memory; ``time``'s child starts small."""
     full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
     full.update({k: v for k, v in os.environ.items() if k.startswith(("SDL_", "HOME", "TMP"))})
     full.update(env)
-    w0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin
-    )
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - w0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".time") as report,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        w0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [TIME, "-q", "-f", "%M", "-o", report.name, *cmd],
+            cwd=cwd,
+            env=full,
+            stdout=out,
+            stderr=err,
+            stdin=stdin,
+        )
+        # CPU from wait4: ``time``'s own (a few ms) and, as it waited for it, the command's.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - w0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        kib = int(report.read().split()[-1])
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     return {
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "wall_s": wall,
-        "rss_mib": usage.ru_maxrss / 1024.0,
+        "rss_mib": kib / 1024.0,
         "rc": proc.returncode,
-        "stdout": out.decode(errors="replace"),
-        "stderr": err.decode(errors="replace")[-400:],
+        "stdout": stdout.decode(errors="replace"),
+        "stderr": stderr.decode(errors="replace")[-400:],
     }
 
 

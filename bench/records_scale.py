@@ -9,8 +9,8 @@ grows with the logs.  Generation is cached in ``$TMPDIR/marrowsim-records-100k-v
 reused by later runs (delete it to regenerate).
 
 Each figure is a whole process (``python -m sim records ...``) from a bare interpreter, run
-``REPEATS`` times after a warm-up; CPU time (user + system) and peak RSS come from the child's
-own ``wait4`` rusage, wall time is beside it.
+``REPEATS`` times after a warm-up (``bench.perf15.child_figure``: CPU time from ``wait4``, peak
+RSS from GNU ``time``), wall time beside it.
 """
 
 from __future__ import annotations

@@ -708,7 +708,7 @@ def render(r: dict[str, Any]) -> str:
         "Issue 15's figures come first (`bench/perf15.py`): verdicts on the median CPU time, "
         "wall time beside it, a warm-up and at least 5 repetitions with min / median / max, "
         "whole processes from a bare interpreter with their own CPU time and peak RSS "
-        "(`wait4`), growth as a fitted slope over 4 sizes, and the load average sampled at "
+        "(GNU `time`), growth as a fitted slope over 4 sizes, and the load average sampled at "
         "each part. The older sections below are kept as they were.",
         "",
         "## Headless core (issue 2)",
