@@ -3,8 +3,8 @@
 ``run()`` replays the expert reference harvest once (not timed), then times
 ``sim.scoring.score_events(events, scenario)`` on its event log: reading the metrics from
 every event, judging the eight criteria and building the JSON, the whole call the debrief,
-the records store and ``python -m sim run --json`` make.  Timing uses ``time.process_time_ns`` (CPU time)
-after a warm-up, with the garbage collector on.
+the records store and ``python -m sim run --json`` make.  Timing uses CPU time
+(``time.process_time_ns``) after a warm-up, with the garbage collector on.
 """
 
 from __future__ import annotations
