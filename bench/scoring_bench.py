@@ -3,8 +3,8 @@
 ``run()`` replays the expert reference harvest once (not timed), then times
 ``sim.scoring.score_events(events, scenario)`` on its event log: reading the metrics from
 every event, judging the eight criteria and building the JSON, the whole call the debrief,
-the records store and ``python -m sim run --json`` make.  Timing uses ``time.perf_counter_ns``
-after a warm-up, with the garbage collector on.
+the records store and ``python -m sim run --json`` make.  Timing uses CPU time
+(``time.process_time_ns``) after a warm-up, with the garbage collector on.
 """
 
 from __future__ import annotations
@@ -45,16 +45,16 @@ def run(repeats: int = 200, warmup: int = 10) -> dict[str, Any]:
         score_events(events, scenario)
     samples = []
     for _ in range(repeats):
-        t0 = time.perf_counter_ns()
+        t0 = time.process_time_ns()  # CPU time: on a shared machine wall time includes waiting
         score_events(events, scenario)
-        samples.append((time.perf_counter_ns() - t0) / 1e6)
+        samples.append((time.process_time_ns() - t0) / 1e6)
     samples.sort()
     p50, p99 = _percentile(samples, 0.5), _percentile(samples, 0.99)
     aspirations = sum(1 for e in events if e["type"] == "aspirated")
     return {
         "figures": [
             {
-                "figure": "score a full-harvest log (score_events)",
+                "figure": "score a full-harvest log (score_events), CPU time",
                 "target": f"<= {TARGET_MS:g} ms",
                 "measured": f"p50 {p50:.2f} ms, p99 {p99:.2f} ms",
                 "pass": p99 <= TARGET_MS,

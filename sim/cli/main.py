@@ -10,26 +10,32 @@ with exit status 2, and anything unforeseen is one line asking for a report, wit
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
 from sim import __version__
-from sim.cli import (
-    export_cmd,
-    instructor_cmd,
-    records_cmd,
-    replay_cmd,
-    report_cmd,
-    run_cmd,
-    scenarios_cmd,
-    screenshots_cmd,
-    trainee_model_cmd,
-)
 from sim.errors import InputError
 from sim.i18n import N_, _, use_chosen_language
 
-COMMAND_MODULES = [run_cmd, replay_cmd, scenarios_cmd, screenshots_cmd]
-COMMAND_MODULES += [records_cmd, report_cmd, export_cmd, instructor_cmd, trainee_model_cmd]
+#: Every command, its module and its one-line help, in the order ``--help`` lists them.  A
+#: command's module is imported only when that command runs (or a full parser is asked for):
+#: ``--help``, ``--version`` and the other commands never pay for its imports.
+COMMANDS: list[tuple[str, str, str]] = [
+    ("run", "run_cmd", "run an attempt headless from an action file"),
+    ("replay", "replay_cmd", "replay a recorded JSONL log and verify its digest"),
+    ("scenarios", "scenarios_cmd", "list, show, validate or add scenarios"),
+    ("screenshots", "screenshots_cmd", "save a PNG of every trainer screen (headless)"),
+    ("records", "records_cmd", "trainee records: list, verify, export, import"),
+    ("report", "report_cmd", "HTML report with charts for a trainee or a cohort"),
+    ("export", "export_cmd", "xAPI export and delivery to a Learning Record Store"),
+    ("instructor", "instructor_cmd", "instructor actions (passphrase protected)"),
+    (
+        "trainee-model",
+        "trainee_model_cmd",
+        "a simulated trainee makes needle passes in the trainer window",
+    ),
+]
 DEBUG_ENV = "MARROWSIM_DEBUG"
 #: argparse's own words (usage, its errors), translated through Marrowsim's catalogue.
 ARGPARSE_WORDS = (
@@ -57,15 +63,31 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, text + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _requested(argv: list[str]) -> str | None:
+    """The command an argv names (its first word that is not an option), if any."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word
+        if word == "--":
+            return None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser.  With ``argv``, only the command it names is built in full (its module
+    imported); the others are listed by name and help.  Without, every command is built."""
     parser = Parser(
         prog="marrowsim",
         description=_("Bone marrow harvest trainer. With no command, opens the trainer window."),
     )
     parser.add_argument("--version", action="version", version=f"marrowsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    wanted = _requested(argv) if argv is not None else None
+    for name, module, summary in COMMANDS:
+        if argv is None or name == wanted:
+            importlib.import_module(f"sim.cli.{module}").register(sub)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
@@ -90,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is the command's output
     use_chosen_language()  # MARROWSIM_LANG, the station's setting, the system's language
     argparse._ = _  # argparse's own words (ARGPARSE_WORDS) in that language too
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         if args.command is None:

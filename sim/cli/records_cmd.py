@@ -14,11 +14,12 @@ from pathlib import Path
 
 from sim.errors import InputError
 from sim.i18n import _
-from sim.records import RecordStore, default_data_dir
 from sim.records.access import instructor_access
-from sim.records.exchange import backup, import_database, write_csv
-from sim.records.replay import replay_stored, replay_stored_attempt
-from sim.records.schema import SCHEMA_VERSION
+from sim.records.paths import default_data_dir
+from sim.records.store import RecordStore
+
+# The export, import and replay code (and with the replay the simulation) is imported by the
+# actions that use it: ``records list`` starts without them.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--trainee", metavar="ID")
     ls.add_argument("--cohort", metavar="NAME")
     ls.add_argument("--status", choices=("incomplete", "complete", "locked", "finished"))
+    ls.add_argument("--limit", type=int, metavar="N", help="at most N attempts (a page)")
+    ls.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=handle_list)
     show = s.add_parser("show", help=_("one attempt with its score and feedback (instructor)"))
@@ -93,6 +96,7 @@ def _verdict(row: dict) -> str:
 
 
 def handle_info(args: argparse.Namespace) -> int:
+    from sim.records.schema import SCHEMA_VERSION
     from sim.xapi import counts, load_config
 
     with open_store() as store:
@@ -118,20 +122,23 @@ def handle_info(args: argparse.Namespace) -> int:
 
 
 def handle_list(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0 or args.offset < 0:
+        raise InputError("--limit and --offset take a number of attempts, 0 or more")
+    page = {"limit": args.limit, "offset": args.offset}
+    filters = {"trainee_id": args.trainee, "cohort": args.cohort, "status": args.status}
     with open_store() as store:
-        inst = instructor_access(store, os.environ)
-        rows = inst.attempts(trainee_id=args.trainee, cohort=args.cohort, status=args.status)
-    if args.json:
-        _print_json(rows)
-        return 0
-    print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'length':10} {'mode':10}"
-          f" {'status':10} {'score':>5}  result  started")  # fmt: skip
-    for r in rows:
-        length = "skills-lab" if r.get("length") == "skills_lab" else "full"
-        print(
-            f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {length:10}"
-            f" {r['mode']:10} {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
-        )
+        instructor_access(store, os.environ)
+        if args.json:
+            _print_json(store.attempts(**filters, **page))
+            return 0
+        print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'length':10} {'mode':10}"
+              f" {'status':10} {'score':>5}  result  started")  # fmt: skip
+        for r in store.iter_attempts(**filters, **page):  # streamed: a programme's records
+            length = "skills-lab" if r.get("length") == "skills_lab" else "full"
+            print(
+                f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {length:10}"
+                f" {r['mode']:10} {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
+            )
     return 0
 
 
@@ -163,6 +170,8 @@ def handle_show(args: argparse.Namespace) -> int:
 
 
 def handle_replay(args: argparse.Namespace) -> int:
+    from sim.records.replay import replay_stored, replay_stored_attempt
+
     with open_store() as store:
         inst = instructor_access(store, os.environ)
         row = inst.attempt(args.attempt)
@@ -272,6 +281,8 @@ def handle_verify_all(args: argparse.Namespace) -> int:
 
 
 def handle_export(args: argparse.Namespace) -> int:
+    from sim.records.exchange import write_csv
+
     with open_store() as store:
         inst = instructor_access(store, os.environ)
         rows = inst.attempts(trainee_id=args.trainee, cohort=args.cohort)
@@ -288,6 +299,8 @@ def handle_export(args: argparse.Namespace) -> int:
 
 
 def handle_import(args: argparse.Namespace) -> int:
+    from sim.records.exchange import import_database
+
     with open_store() as store:
         instructor_access(store, os.environ)
         counts = import_database(store, args.file)
@@ -303,6 +316,8 @@ def handle_import(args: argparse.Namespace) -> int:
 
 
 def handle_backup(args: argparse.Namespace) -> int:
+    from sim.records.exchange import backup
+
     with open_store() as store:
         instructor_access(store, os.environ)
         out = backup(store, args.out)

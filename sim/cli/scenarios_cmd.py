@@ -12,8 +12,12 @@ import sys
 
 from sim.errors import InputError
 from sim.i18n import _
-from sim.scenario import ScenarioLibrary, add_school_scenario, load_scenario, resolve_scenario
-from sim.scenario.schema import Scenario
+from sim.scenario.loader import (
+    ScenarioLibrary,
+    add_school_scenario,
+    load_scenario,
+    resolve_scenario,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,8 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle_list(args: argparse.Namespace) -> int:
     """The usable scenarios, then one ``BROKEN`` line per broken file; exit 2 when none is
-    usable (an empty library)."""
-    lib = ScenarioLibrary()
+    usable (an empty library).  Files already seen to validate are listed from the index
+    (sim/scenario/loader.py ``ListingIndex``), without pydantic."""
+    lib = ScenarioLibrary(listing=True)
     rows = [
         {
             "id": e.scenario.id,
@@ -113,6 +118,8 @@ def handle_validate(args: argparse.Namespace) -> int:
 
 
 def handle_schema(args: argparse.Namespace) -> int:
+    from sim.scenario.schema import Scenario
+
     json.dump(Scenario.model_json_schema(), sys.stdout, indent=1)
     sys.stdout.write("\n")
     return 0

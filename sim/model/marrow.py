@@ -133,9 +133,7 @@ class MarrowField:
 
     def index(self, point: Vec3) -> tuple[int, int, int]:
         o, v, n = self.origin, self.voxel_mm, self.shape
-        i, j, k = (
-            min(max(math.floor((point[a] - o[a]) / v), 1), n[a] - 2) for a in range(3)
-        )
+        i, j, k = (min(max(math.floor((point[a] - o[a]) / v), 1), n[a] - 2) for a in range(3))
         return i, j, k
 
     def _window(self, point: Vec3) -> tuple[slice, slice, slice]:

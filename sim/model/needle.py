@@ -195,9 +195,7 @@ class NeedleMotion:
             force = lurch_force if lurch_s > 0.0 else force_for(tissue)
             res.peak_force_n = max(res.peak_force_n, force)
             needle.force_n = force
-            speed = min(
-                self.mechanics.layer(tissue, twist).speed_mm_s(force), p.max_tip_speed_mm_s
-            )
+            speed = min(self.mechanics.layer(tissue, twist).speed_mm_s(force), p.max_tip_speed_mm_s)
             if speed > 0.0 and self.skids(prof, needle.depth_mm + EPS_MM):
                 speed, res.skived = 0.0, True
             room = self.length_mm - needle.depth_mm

@@ -172,9 +172,7 @@ class Simulation:
         for k, v in fields.items():
             ev[k] = round(v, 6) if isinstance(v, float) else v
         self.events.append(ev)
-        if (
-type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical
-        ):
+        if type_ in SIM_CRITICAL_EVENTS and type_ not in self.critical:
             self.critical.append(type_)
         for listener in self.listeners:
             listener(ev)

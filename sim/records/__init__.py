@@ -8,18 +8,37 @@ The submodules import one another one way only (``store`` is imported, never imp
 modules built on it) and always by their own path, never through this package.
 """
 
-from sim.records.authority import PassphraseRefused, PassphraseThrottled
-from sim.records.db import DamagedDatabase
-from sim.records.paths import DATA_DIR_ENV, db_path, default_data_dir
-from sim.records.recorder import Recorder
-from sim.records.replay import replay_stored_attempt
-from sim.records.roles import (
-    InstructorRecords,
-    TraineeRecords,
-    instructor_records,
-    trainee_records,
-)
-from sim.records.store import MODES, RecordStore
+import importlib
+
+#: Each public name and the submodule it lives in, imported on first use: importing one
+#: submodule (``sim.records.store`` for ``records list``, say) does not import the recorder,
+#: the replay and with them the simulation and the scoring (issue 15, start-up).
+_WHERE = {
+    "DamagedDatabase": "db",
+    "PassphraseRefused": "authority",
+    "PassphraseThrottled": "authority",
+    "DATA_DIR_ENV": "paths",
+    "db_path": "paths",
+    "default_data_dir": "paths",
+    "Recorder": "recorder",
+    "replay_stored_attempt": "replay",
+    "InstructorRecords": "roles",
+    "TraineeRecords": "roles",
+    "instructor_records": "roles",
+    "trainee_records": "roles",
+    "MODES": "store",
+    "RecordStore": "store",
+}
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"sim.records.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DATA_DIR_ENV",

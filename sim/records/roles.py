@@ -8,12 +8,13 @@ of them can change a finished result: the store has no call for it and triggers 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
-from sim.records.recorder import Recorder
-from sim.records.replay import replay_mismatches, replay_stored_attempt
 from sim.records.store import RecordStore
+
+if TYPE_CHECKING:  # the recorder and the replay (the simulation) are imported where used
+    from sim.records.recorder import Recorder
 
 
 def trainee_records(store: RecordStore, trainee_id: str) -> TraineeRecords:
@@ -51,10 +52,14 @@ class TraineeRecords:
     def replay(self, attempt_id: str) -> Any:
         """Re-run one of this trainee's attempts from its stored commands."""
         self.attempt(attempt_id)
+        from sim.records.replay import replay_stored_attempt
+
         return replay_stored_attempt(self.store, attempt_id)
 
     def start(self, attempt: Any, mode: str, assessment_id: str | None = None) -> Recorder:
         """Start recording a new attempt for this trainee (before its first command)."""
+        from sim.records.recorder import Recorder
+
         return Recorder.start(
             self.store, attempt, trainee_id=self.trainee_id, mode=mode, assessment_id=assessment_id
         )
@@ -100,6 +105,8 @@ class InstructorRecords:
 
     def replay(self, attempt_id: str) -> Any:
         """Re-run any attempt; a finished one must reproduce its stored digest and score."""
+        from sim.records.replay import replay_stored_attempt
+
         attempt = replay_stored_attempt(self.store, attempt_id)
         found = self.mismatches(attempt_id, attempt)
         if found:
@@ -116,6 +123,8 @@ class InstructorRecords:
         passing = None
         if row["assessment_id"] is not None:
             passing = self.store.assessment(row["assessment_id"])["passing"]
+        from sim.records.replay import replay_mismatches
+
         return replay_mismatches(row, attempt, passing)
 
     def set_trainee(self, trainee_id: str, *, name: str | None = None, cohort: str | None = None):

@@ -140,5 +140,13 @@ V4: list[str | Callable[[sqlite3.Connection], None]] = [
         BEGIN SELECT RAISE(ABORT, 'the start of an attempt is locked'); END""",
 ]
 
-MIGRATIONS: list[list] = [V1, V2, V3, V4]
+#: Version 5 (issue 15): the listing's order (oldest first) and the chain's order have their
+#: own indexes, so ``records list --limit 50`` reads 50 rows, not the whole table, and
+#: ``verify`` reads the chain in order without sorting every stored result first.
+V5: list[str | Callable[[sqlite3.Connection], None]] = [
+    "CREATE INDEX attempts_started ON attempts(started, id)",
+    "CREATE INDEX attempts_seq ON attempts(seq, started)",
+]
+
+MIGRATIONS: list[list] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(MIGRATIONS)

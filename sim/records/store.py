@@ -131,9 +131,11 @@ class RecordStore:
         self._error = translate(self.path)
         self.conn = connect(self.path)
         self.conn.row_factory = sqlite3.Row
-        # Checkpoints (which fsync) happen when an attempt is finished and on close, never
-        # inside a command save; see docs/records.md.
-        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        # Checkpoints (which fsync) happen when an attempt is finished and on close, and SQLite's
+        # own every 1,000 pages (the default) between them, so the write-ahead log stays small
+        # however long a station runs (one command save in a thousand pays for one); a log
+        # that grew is cut back to 64 MiB at the next checkpoint.  See docs/records.md.
+        self.conn.execute("PRAGMA journal_size_limit = 67108864")
         self.station = self._station_id()
 
     @classmethod
@@ -579,8 +581,34 @@ class RecordStore:
         cohort: str | None = None,
         status: str | None = None,
         with_summary: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[dict]:
-        """Attempts, oldest first, each with its trainee's cohort; optionally filtered."""
+        """Attempts, oldest first, each with its trainee's cohort; optionally filtered, and
+        paginated (``limit`` rows from ``offset``)."""
+        return list(
+            self.iter_attempts(
+                trainee_id=trainee_id,
+                cohort=cohort,
+                status=status,
+                with_summary=with_summary,
+                limit=limit,
+                offset=offset,
+            )
+        )
+
+    def iter_attempts(
+        self,
+        *,
+        trainee_id: str | None = None,
+        cohort: str | None = None,
+        status: str | None = None,
+        with_summary: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[dict]:
+        """``attempts``, one row at a time (a listing of a programme's attempts streams; it
+        is not held in memory at once)."""
         cols = ", ".join(f"a.{c.strip()}" for c in LIST_COLUMNS.split(","))
         cols += ", " + LENGTH_COLUMN
         if with_summary:
@@ -596,8 +624,19 @@ class RecordStore:
             args.append(status if status != "finished" else "incomplete")
         if where:
             sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.started, a.id"
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += [-1 if limit is None else max(0, int(limit)), max(0, int(offset))]
         with self.guard():
-            return [decode(r) for r in self.conn.execute(sql + " ORDER BY a.started, a.id", args)]
+            cursor = self.conn.execute(sql, args)
+        while True:
+            with self.guard():
+                batch = cursor.fetchmany(500)
+            if not batch:
+                return
+            for r in batch:
+                yield decode(r)
 
     def pulls(self, *, trainee_id: str | None = None, cohort: str | None = None) -> np.ndarray:
         """(mL, TNC per mL) of every pull of the selected finished attempts, shape (n, 2)."""

@@ -7,7 +7,6 @@ from sim.scenario.loader import (
     load_scenario,
     resolve_scenario,
 )
-from sim.scenario.schema import Scenario
 
 __all__ = [
     "Scenario",
@@ -16,3 +15,11 @@ __all__ = [
     "load_scenario",
     "resolve_scenario",
 ]
+
+
+def __getattr__(name: str):  # ``Scenario``, imported on first use (it imports pydantic)
+    if name == "Scenario":
+        from sim.scenario.schema import Scenario
+
+        return Scenario
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

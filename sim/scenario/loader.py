@@ -18,22 +18,30 @@ names both files; neither is used until one is renamed.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.util
+import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from sim.errors import InputError
 from sim.i18n import _, ngettext
-from sim.paths import SCENARIO_PATH_ENV, extra_scenario_dirs, school_scenario_dir
-from sim.scenario import sanity
-from sim.scenario.schema import FieldError, Scenario
+from sim.paths import (
+    SCENARIO_PATH_ENV,
+    default_data_dir,
+    extra_scenario_dirs,
+    school_scenario_dir,
+)
+
+if TYPE_CHECKING:  # imported where used: listing the library from its index needs no pydantic
+    from sim.scenario.schema import Scenario
 
 #: The folder inside the package that a build fills with the shipped scenarios.
 PACKAGED = "shipped"
@@ -112,6 +120,8 @@ def _field_line(text: str, loc: tuple) -> int | None:
 
 def _located(err: dict) -> tuple:
     """The error's field path, extended by the field a consistency check names."""
+    from sim.scenario.schema import FieldError
+
     loc = tuple(err["loc"])
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, FieldError):
@@ -135,7 +145,15 @@ def _describe(err: dict) -> str:
 def parse_scenario(text: str, path: str) -> Scenario:
     """Validate TOML text as a scenario (raises InputError): the schema, then the checks that
     it can be played (``sim.scenario.sanity``).  A UTF-8 byte-order mark is accepted."""
+    import tomllib
+
+    from pydantic import ValidationError
+
+    from sim.scenario import sanity
+    from sim.scenario.schema import FieldError, Scenario
+
     text = text.removeprefix("\ufeff")
+
     try:
         data = tomllib.loads(text)
     except RecursionError:
@@ -211,8 +229,108 @@ def _load_library_file(path: Traversable) -> Scenario:
 
 
 @dataclass(frozen=True)
+class ScenarioSummary:
+    """What ``scenarios list`` shows of a scenario file that validated (see ``ListingIndex``)."""
+
+    id: str
+    title: str
+    difficulty: str
+    kind: str
+    version: int
+    objectives: list[str]
+
+    @classmethod
+    def of(cls, scenario: Scenario | ScenarioSummary) -> ScenarioSummary:
+        return cls(
+            scenario.id,
+            scenario.title,
+            scenario.difficulty,
+            scenario.kind,
+            scenario.version,
+            list(scenario.objectives),
+        )
+
+
+#: The files of the validation code: a change to any of them invalidates the listing index.
+_VALIDATION_SOURCES = (
+    "scenario/schema.py",
+    "scenario/loader.py",
+    "vocabulary/commands.py",
+    "vocabulary/events.py",
+    "vocabulary/technique.py",
+)
+
+
+class ListingIndex:
+    """The summaries of scenario files already validated, by the SHA-256 of their bytes, in the
+    data folder's ``cache/scenario-index.json``: ``scenarios list`` shows a file it has seen
+    validate without importing pydantic and the scenario models again.  A file whose bytes
+    changed, a file never seen, and every broken file are validated in full as before; the index
+    is thrown away when the validation code (or pydantic) changes.  It is only a cache: one that
+    cannot be read or written is ignored."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.path = default_data_dir(env) / "cache" / "scenario-index.json"
+        self.stamp = _validation_stamp()
+        self.known: dict[str, dict] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("stamp") == self.stamp:
+                self.known = dict(data.get("files", {}))
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def load(self, path: Traversable) -> ScenarioSummary:
+        """The file's summary: from the index, or validated in full (raises InputError)."""
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return ScenarioSummary.of(_load_library_file(path))
+        row = self.known.get(digest)
+        stem = path.name.removesuffix(".toml")
+        if row is not None and row.get("id") == stem:
+            try:
+                return ScenarioSummary(**row)
+            except TypeError:
+                pass
+        summary = ScenarioSummary.of(_load_library_file(path))
+        self.known[digest] = dict(summary.__dict__)
+        self.changed = True
+        return summary
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"stamp": self.stamp, "files": self.known}), "utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _validation_stamp() -> str:
+    """A fingerprint of the code that validates scenario files (and of pydantic's version)."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for name in _VALIDATION_SOURCES:
+        try:
+            h.update((package / name).read_bytes())
+        except OSError:
+            h.update(name.encode())
+    spec = importlib.util.find_spec("pydantic")
+    if spec is not None and spec.origin:
+        with contextlib.suppress(OSError):
+            h.update((Path(spec.origin).parent / "version.py").read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
 class LibraryEntry:
     path: Traversable
+    #: The validated scenario (a ``ScenarioSummary`` in a listing library), or None if broken.
     scenario: Scenario | None
     error: InputError | None
     #: ``shipped``, ``school`` or, for a library of one given folder, ``folder``
@@ -272,11 +390,18 @@ class ScenarioLibrary:
     """All scenario files of the library; a broken one is kept with its error, not dropped.
 
     ``ScenarioLibrary()`` reads the shipped and the school scenarios (``default_sources``);
-    ``ScenarioLibrary(folder)`` reads that one folder only.
+    ``ScenarioLibrary(folder)`` reads that one folder only.  ``listing=True`` gives each valid
+    file a ``ScenarioSummary`` (id, title, difficulty, kind, version, objectives) instead of its
+    full model, through the ``ListingIndex``: what ``scenarios list`` shows, without pydantic
+    once the files have been seen to validate.
     """
 
     def __init__(
-        self, folder: Path | str | None = None, *, env: Mapping[str, str] | None = None
+        self,
+        folder: Path | str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        listing: bool = False,
     ) -> None:
         if folder is None:
             self.sources = default_sources(env)
@@ -284,12 +409,17 @@ class ScenarioLibrary:
             self.sources = [Source(Path(folder), "folder")]
         self.folder = self.sources[0].folder  # the first (the shipped) folder, as before
         self.entries: list[LibraryEntry] = []
+        index = ListingIndex(env) if listing else None
+        load = index.load if index is not None else _load_library_file
         for source in self.sources:
-            self.entries += self._read(source)
+            self.entries += self._read(source, load)
+        if index is not None:
+            index.save()
         self._report_clashes()
 
     @staticmethod
-    def _read(source: Source) -> list[LibraryEntry]:
+    def _read(source: Source, load=None) -> list[LibraryEntry]:
+        load = load or _load_library_file
         try:
             files = _toml_files(source.folder)
         except FileNotFoundError:
@@ -306,7 +436,7 @@ class ScenarioLibrary:
         entries = []
         for path in files:
             try:
-                entries.append(LibraryEntry(path, _load_library_file(path), None, source.origin))
+                entries.append(LibraryEntry(path, load(path), None, source.origin))
             except InputError as exc:
                 entries.append(LibraryEntry(path, None, exc, source.origin))
         return entries

@@ -7,16 +7,18 @@ they are typed.  Derived values (absolute target volume, seconds) are computed h
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.i18n import LANGUAGES, SOURCE_LANGUAGE, current_language
-from sim.model.donor import Donor
-from sim.model.marrow import DryTapZone
 from sim.vocabulary.commands import OBSERVATION_CHECKS, TEACHING_ITEMS
 from sim.vocabulary.events import CRITICAL_EVENTS, EVENT_TYPES
 from sim.vocabulary.technique import Thresholds
+
+if TYPE_CHECKING:  # imported where used: the scenario files validate without numpy
+    from sim.model.donor import Donor
+    from sim.model.marrow import DryTapZone
 
 PROCEDURE_STEPS = (
     "time_out",
@@ -148,7 +150,7 @@ StateValue = float | str
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use
 
 
 class Vitals(_Model):
@@ -221,6 +223,8 @@ class DonorSpec(_Model):
         return 100.0 * (self.weight_kg / self.bmi) ** 0.5  # type: ignore[operator]
 
     def to_donor(self) -> Donor:
+        from sim.model.donor import Donor
+
         return Donor(
             sex=self.sex,
             age_years=self.age_years,
@@ -236,6 +240,8 @@ class DonorSpec(_Model):
         """The poor zone of a ``dry_tap_zone`` donor (None for every other variation)."""
         if self.variation != "dry_tap_zone":
             return None
+        from sim.model.marrow import DryTapZone
+
         zone = DryTapZone()
         return DryTapZone(
             radius_mm=self.dry_tap_radius_mm or zone.radius_mm,

@@ -466,6 +466,63 @@ def read_metrics(
     return reader.m
 
 
+class MetricsFollower:
+    """The metrics of an event log that grows, read incrementally: each ``update`` reads only
+    the events appended since the last one (the log is read in one pass, so the result is the
+    same as ``read_metrics`` of the whole log).  Practice coaching and the tutorial judge every
+    pull as it happens; re-reading the whole log each time was quadratic in the pulls."""
+
+    def __init__(self, thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self._events: list | None = None
+        self._reset(None)
+
+    def _reset(self, events: list | None) -> None:
+        self._reader = _Reader(self.thresholds)
+        self._events = events
+        self._read = 0
+        self._pulls_seen = 0
+        #: Marrow pulls so far, and the last of them (``AttemptMetrics.marrow_pulls`` is a list
+        #: built on each call).
+        self.marrow_count = 0
+        self.last_marrow: Pull | None = None
+
+    @property
+    def metrics(self) -> AttemptMetrics:
+        return self._reader.m
+
+    def update(self, events: list) -> AttemptMetrics:
+        if events is not self._events or len(events) < self._read:
+            self._reset(events)
+        reader = self._reader
+        for i in range(self._read, len(events)):
+            reader.read(events[i])
+        self._read = len(events)
+        pulls = reader.m.pulls
+        for i in range(self._pulls_seen, len(pulls)):
+            if pulls[i].in_marrow:
+                self.marrow_count += 1
+                self.last_marrow = pulls[i]
+        self._pulls_seen = len(pulls)
+        return reader.m
+
+
+_FOLLOWERS: dict[Thresholds, MetricsFollower] = {}
+
+
+def follow_metrics(events: list, thresholds: Thresholds | None = None) -> MetricsFollower:
+    """The follower of ``events`` (one log at a time per thresholds table: a new log starts
+    over), brought up to date."""
+    t = thresholds or Thresholds()
+    follower = _FOLLOWERS.get(t)
+    if follower is None:
+        if len(_FOLLOWERS) > 4:
+            _FOLLOWERS.clear()
+        follower = _FOLLOWERS[t] = MetricsFollower(t)
+    follower.update(events)
+    return follower
+
+
 #: How many earlier pulls of a penetration a pull is compared with (bounds the cost).
 EARLIER_PULLS_COMPARED = 16
 

@@ -14,7 +14,7 @@ from sim.model.tissue import Tissue
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria.aspiration import freshness
 from sim.scoring.criteria.steps import step_quality
-from sim.scoring.metrics import read_metrics
+from sim.scoring.metrics import follow_metrics
 from sim.trainer.session import Session
 from sim.vocabulary.events import ASPIRATED, STEP_DONE
 from sim.vocabulary.technique import Thresholds
@@ -149,7 +149,7 @@ def event_feedback(
     if not kinds & {ASPIRATED, STEP_DONE}:
         return []
     t = thresholds or Thresholds()
-    m = read_metrics(session.sim.events, t)
+    m = follow_metrics(session.sim.events, t).metrics  # incremental
     out: list[tuple[str, str]] = []
     if ASPIRATED in kinds and m.pulls:
         pull = m.pulls[-1]

@@ -17,7 +17,7 @@ from typing import Any
 from sim.model.simulation import Event, Simulation
 from sim.model.tissue import Tissue
 from sim.scoring.criteria.aspiration import is_fresh
-from sim.scoring.metrics import read_metrics
+from sim.scoring.metrics import follow_metrics
 from sim.vocabulary.commands import COMMAND_NAMES
 from sim.vocabulary.events import LOSS_OF_RESISTANCE
 from sim.vocabulary.technique import Thresholds
@@ -107,10 +107,11 @@ def _fresh_spot_pull(cmd: Any, events: list[Event], sim: Simulation) -> bool:
     every earlier pull of this penetration (the technique table's fresh-marrow thresholds)."""
     if not _small_pull(cmd, events, sim):
         return False
-    pulls = read_metrics(sim.events).marrow_pulls
-    if len(pulls) < 2 or pulls[-1].moved_mm is None:
+    follower = follow_metrics(sim.events)  # read incrementally: the log only grows
+    last = follower.last_marrow
+    if follower.marrow_count < 2 or last is None or last.moved_mm is None:
         return False
-    return is_fresh(pulls[-1], Thresholds())
+    return is_fresh(last, Thresholds())
 
 
 def _new_penetration(cmd: Any, events: list[Event], sim: Simulation) -> bool:

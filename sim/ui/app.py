@@ -76,7 +76,7 @@ class App:
         self.gui = pygame_gui.UIManager(self.viewport.window_size, theme.gui_theme(self._gui_scale))
         self.stack: list[View] = []
         self._set_target()
-        self.sounds = Sounds(enabled=sound)
+        self.sounds = Sounds(enabled=sound, deferred=True)  # warmed after the first frame
         self.stepper = FixedStepper()
         self.seed = seed
         self.scenario_dir = scenario_dir
@@ -346,8 +346,9 @@ class App:
                 self.gui.draw_ui(self.window)
 
     def _pixel_rect(self, region: pygame.Rect) -> pygame.Rect:
-        (x0, y0), (x1, y1) = self.viewport.to_px(region.topleft), self.viewport.to_px(
-            region.bottomright
+        (x0, y0), (x1, y1) = (
+            self.viewport.to_px(region.topleft),
+            self.viewport.to_px(region.bottomright),
         )
         return pygame.Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1)
 
@@ -388,12 +389,16 @@ class App:
         them the simulated clock and the idle ``wait`` commands, follow the wall clock.
         (``clock``, a ``pygame.time.Clock``, and ``wall`` may be replaced in tests.)"""
         clock = clock or pygame.time.Clock()
+        warming = bool(router.VIEWS.pending())
         start = last = wall()
         while self.running:
             clock.tick(FPS if self.drew else IDLE_FPS)
             now = wall()
             self.frame(min(0.25, now - last))
             last = now
+            if warming and not self.drew:  # idle: what the launcher did not need, one a frame
+                self.sounds.warm()
+                warming = router.warm_one()
             if max_frames and self.frames >= max_frames:
                 break
             if max_s and now - start >= max_s:

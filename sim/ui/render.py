@@ -65,6 +65,10 @@ def inset(points: Sequence[Point], d: float) -> list[Point]:
     return out
 
 
+def _pixel_bytes(surf: pygame.Surface) -> int:
+    return surf.get_pitch() * surf.get_height()
+
+
 class Fonts:
     """Cached fonts and rendered text (rendering text is the costliest thing a frame does).
 
@@ -73,6 +77,11 @@ class Fonts:
     """
 
     MAX_CACHED = 3000
+    #: The rendered text kept, in pixel bytes: a least-recently-used cache bounded by count
+    #: alone filled with every clock and depth reading ever shown (3,000 surfaces, 30-40 MiB
+    #: at 1920x1080 per Fonts), which was the trainer's memory growth (issue 15).  A frame's
+    #: own texts, even a full cohort table, fit well within this.
+    MAX_CACHED_BYTES = 6 * 2**20
 
     def __init__(self, scale: float = 1.0) -> None:
         if not pygame.font.get_init():
@@ -80,6 +89,7 @@ class Fonts:
         self.scale = scale
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._text: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._text_bytes = 0
         self._sizes: dict[tuple, tuple[int, int]] = {}
 
     def px_size(self, size: float) -> int:
@@ -102,8 +112,11 @@ class Fonts:
         if surf is None:
             surf = self.font(size, bold).render(text, True, colour)
             self._text[key] = surf
-            if len(self._text) > self.MAX_CACHED:
-                self._text.popitem(last=False)
+            self._text_bytes += _pixel_bytes(surf)
+            while len(self._text) > 1 and (
+                len(self._text) > self.MAX_CACHED or self._text_bytes > self.MAX_CACHED_BYTES
+            ):
+                self._text_bytes -= _pixel_bytes(self._text.popitem(last=False)[1])
         else:
             self._text.move_to_end(key)
         return surf

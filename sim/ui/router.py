@@ -5,42 +5,74 @@ the App to switch by name (``app.go("debrief", session=..., mode=...)``, ``app.r
 ("launcher")``, ``app.open("confirm", title=..., detail=..., on_yes=...)``), and the App builds
 the view from this table.  A view's name is its class's ``name`` (also what tests read from
 ``app.top.name``).
+
+A screen's module is imported when the screen is first built (or ``warm_one`` imports it while
+the trainer is idle): the launcher's first frame does not wait for the simulation, the scoring
+and the records that the other screens import (issue 15).
 """
 
 from __future__ import annotations
 
-from sim.ui.screens.base import View
-from sim.ui.screens.briefing import BriefingView
-from sim.ui.screens.debrief import DebriefView, ReplayView
-from sim.ui.screens.instructor import InstructorHomeView
-from sim.ui.screens.instructor_login import InstructorLoginView
-from sim.ui.screens.launcher import LauncherView
-from sim.ui.screens.nursing import NursingView
-from sim.ui.screens.nursing_debrief import NursingDebriefView
-from sim.ui.screens.overlays import ConfirmOverlay, HelpOverlay, PauseOverlay, StepsOverlay
-from sim.ui.screens.procedure import ProcedureView
-from sim.ui.screens.tutorial_summary import TutorialSummaryView
+import importlib
+from collections.abc import Iterator, Mapping
 
-_ALL: tuple[type[View], ...] = (
-    LauncherView,
-    BriefingView,
-    ProcedureView,
-    NursingView,
-    NursingDebriefView,
-    TutorialSummaryView,
-    DebriefView,
-    ReplayView,
-    InstructorLoginView,
-    InstructorHomeView,
-    HelpOverlay,
-    PauseOverlay,
-    ConfirmOverlay,
-    StepsOverlay,
-)
+from sim.ui.screens.base import View
+
+#: Each view's name, module (under ``sim.ui.screens``) and class, the launcher first.
+_WHERE: dict[str, tuple[str, str]] = {
+    "launcher": ("launcher", "LauncherView"),
+    "briefing": ("briefing", "BriefingView"),
+    "procedure": ("procedure", "ProcedureView"),
+    "nursing": ("nursing", "NursingView"),
+    "nursing_debrief": ("nursing_debrief", "NursingDebriefView"),
+    "tutorial_summary": ("tutorial_summary", "TutorialSummaryView"),
+    "debrief": ("debrief", "DebriefView"),
+    "replay": ("debrief", "ReplayView"),
+    "instructor_login": ("instructor_login", "InstructorLoginView"),
+    "instructor": ("instructor", "InstructorHomeView"),
+    "help": ("overlays", "HelpOverlay"),
+    "pause": ("overlays", "PauseOverlay"),
+    "confirm": ("overlays", "ConfirmOverlay"),
+    "steps": ("overlays", "StepsOverlay"),
+}
+
+
+class _Views(Mapping[str, type[View]]):
+    """Screen and overlay classes by name, each imported on first use."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, type[View]] = {}
+
+    def __getitem__(self, name: str) -> type[View]:
+        cls = self._loaded.get(name)
+        if cls is None:
+            module, attr = _WHERE[name]
+            cls = getattr(importlib.import_module(f"sim.ui.screens.{module}"), attr)
+            assert cls.name == name, (cls, name)
+            self._loaded[name] = cls
+        return cls
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_WHERE)
+
+    def __len__(self) -> int:
+        return len(_WHERE)
+
+    def pending(self) -> list[str]:
+        return [name for name in _WHERE if name not in self._loaded]
+
 
 #: Screen and overlay classes by name.
-VIEWS: dict[str, type[View]] = {cls.name: cls for cls in _ALL}
-assert len(VIEWS) == len(_ALL), "two views share a name"
+VIEWS = _Views()
+
+
+def warm_one() -> bool:
+    """Import one screen not yet imported (the App calls it on idle frames); False when all
+    are."""
+    pending = VIEWS.pending()
+    if pending:
+        VIEWS[pending[0]]
+    return len(pending) > 1
 
 
 def build(app, name: str, /, **kwargs) -> View:

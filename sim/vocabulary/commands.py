@@ -16,7 +16,8 @@ AimDeg = Annotated[float, Field(ge=-AIM_LIMIT_DEG, le=AIM_LIMIT_DEG, allow_inf_n
 
 
 class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # "60" is not 60
+    # "60" is not 60; the validators are built on first use, not at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class MarkSite(_Command):
@@ -697,7 +698,21 @@ Command = Annotated[
     Field(discriminator="do"),
 ]
 
-COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+_ADAPTER: list[TypeAdapter] = []
+
+
+def command_adapter() -> TypeAdapter[Command]:
+    """The validator of any command, built on first use (it is most of this module's import
+    time, and ``--help`` or ``scenarios list`` never parse a command)."""
+    if not _ADAPTER:
+        _ADAPTER.append(TypeAdapter(Command))
+    return _ADAPTER[0]
+
+
+def __getattr__(name: str):  # ``COMMAND_ADAPTER``, as before, built when first asked for
+    if name == "COMMAND_ADAPTER":
+        return command_adapter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _names(models: tuple[type[_Command], ...]) -> tuple[str, ...]:
@@ -714,7 +729,7 @@ COMMAND_NAMES = NEEDLE_NAMES + SETUP_NAMES + STEP_NAMES + RESPONSE_NAMES + NURSI
 
 def parse_command(obj: object) -> Command:
     """Validate one command object (raises pydantic.ValidationError)."""
-    return COMMAND_ADAPTER.validate_python(obj)
+    return command_adapter().validate_python(obj)
 
 
 def command_to_dict(cmd: _Command) -> dict:

@@ -268,7 +268,6 @@ class Thresholds:
         },
     )
 
-
     # --- derived bands: what guidance and gates use -------------------------------------------
     @property
     def lateral_band_deg(self) -> tuple[float, float]:

@@ -68,8 +68,19 @@ def is_fresh(pull: Pull, t: Thresholds) -> bool:
 
 def reused_entries(pulls: list[Pull], radius_mm: float) -> tuple[int, int]:
     """(penetrations whose first pull lies within ``radius_mm`` of an earlier pull, all with
-    pulls), using a grid hash (cells of ``radius_mm``) so a long harvest stays linear."""
-    grid: dict[tuple[str, int, int, int], list[tuple[float, float, float]]] = {}
+    pulls), in linear time however the pulls lie, with two grid hashes per ilium:
+
+    * cells of half the radius, only whether each holds a pull: any two points of one such cell
+      lie within 0.87 radius of each other, so a first pull in an occupied cell is a reuse with
+      no distance to compare;
+    * cells of the radius, with the distinct tips in each: a first pull in an empty small cell
+      is compared with the tips of the 27 cells around it.  That happens at most once per small
+      cell (the pull then occupies it), and a spot drawn from a thousand times is one tip, so
+      the comparisons stay linear in the pulls.
+    """
+    grid: dict[tuple[str, int, int, int], dict[tuple[float, float, float], None]] = {}
+    occupied: set[tuple[str, int, int, int]] = set()
+    half = radius_mm / 2.0
     seen_pen: set[int] = set()
     reused = firsts = 0
     near_cells = [(du, dv, dw) for du in (-1, 0, 1) for dv in (-1, 0, 1) for dw in (-1, 0, 1)]
@@ -78,15 +89,17 @@ def reused_entries(pulls: list[Pull], radius_mm: float) -> tuple[int, int]:
             continue
         tip = p.tip
         i, j, k = (math.floor(c / radius_mm) for c in tip)
+        small = (p.side, *(math.floor(c / half) for c in tip))
         if p.penetration not in seen_pen:
             seen_pen.add(p.penetration)
             firsts += 1
-            reused += any(
+            reused += small in occupied or any(
                 math.dist(q, tip) < radius_mm
                 for du, dv, dw in near_cells
                 for q in grid.get((p.side, i + du, j + dv, k + dw), ())
             )
-        grid.setdefault((p.side, i, j, k), []).append(tip)
+        grid.setdefault((p.side, i, j, k), {})[tip] = None
+        occupied.add(small)
     return reused, firsts
 
 
@@ -228,9 +241,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         cortex = len(dry) - plugged - len(soft) - len(danger)
         if cortex:
             why.append(f"{cortex} with the tip in cortex, not marrow")
-        feedback.append(
-            f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)})."
-        )
+        feedback.append(f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)}).")
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(

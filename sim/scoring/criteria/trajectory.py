@@ -121,9 +121,11 @@ def _judge_anterior(tracks: list[Track], fraction: float, t: Thresholds) -> Judg
     """Tracks down the anterior iliac wing: off its plane they leave through a table (medially
     into the iliac fossa)."""
     n = len(tracks)
-    off = [tr for tr in tracks if abs(tr.lateral_deg - t.anterior_ideal_lateral_deg) > (
-        t.anterior_tolerance_deg
-    )]
+    off = [
+        tr
+        for tr in tracks
+        if abs(tr.lateral_deg - t.anterior_ideal_lateral_deg) > (t.anterior_tolerance_deg)
+    ]
     medial = [tr for tr in off if tr.lateral_deg < t.anterior_ideal_lateral_deg]
     feedback = [
         f"Your {plural(n, 'track')} into the anterior crest averaged "

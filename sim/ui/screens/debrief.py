@@ -732,9 +732,7 @@ class ReplayView(View):
         total = max(pl.duration_s, 1e-6)
         bar = pygame.Rect(box.x, box.y + 22, box.width, 12)
         self.timeline = bar
-        p.text(
-            f"{_clock(pl.clock_s)} of {_clock(total)}", (box.x, box.y), theme.SMALL, theme.TEXT
-        )
+        p.text(f"{_clock(pl.clock_s)} of {_clock(total)}", (box.x, box.y), theme.SMALL, theme.TEXT)
         p.rect((44, 48, 58), bar, radius=4)
         done = pygame.Rect(bar.x, bar.y, round(bar.width * min(1.0, pl.clock_s / total)), 12)
         p.rect(theme.SKY_BLUE, done, radius=4)
