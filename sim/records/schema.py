@@ -144,8 +144,8 @@ V4: list[str | Callable[[sqlite3.Connection], None]] = [
 #: own indexes, so ``records list --limit 50`` reads 50 rows, not the whole table, and
 #: ``verify`` reads the chain in order without sorting every stored result first.
 V5: list[str | Callable[[sqlite3.Connection], None]] = [
-    "CREATE INDEX attempts_started ON attempts(started, id)",
-    "CREATE INDEX attempts_seq ON attempts(seq, started)",
+    "CREATE INDEX IF NOT EXISTS attempts_started ON attempts(started, id)",
+    "CREATE INDEX IF NOT EXISTS attempts_seq ON attempts(seq, started)",
 ]
 
 MIGRATIONS: list[list] = [V1, V2, V3, V4, V5]

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -238,9 +238,22 @@ class ScenarioSummary:
     kind: str
     version: int
     objectives: list[str]
+    #: the title and objectives in other languages (``[i18n.<code>]``), by language code
+    i18n: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario | ScenarioSummary) -> ScenarioSummary:
+        if isinstance(scenario, ScenarioSummary):
+            translated = dict(scenario.i18n)
+        else:
+            translated = {
+                lang: {
+                    k: v
+                    for k, v in (("title", t.title), ("objectives", t.objectives))
+                    if v is not None
+                }
+                for lang, t in scenario.i18n.items()
+            }
         return cls(
             scenario.id,
             scenario.title,
@@ -248,7 +261,15 @@ class ScenarioSummary:
             scenario.kind,
             scenario.version,
             list(scenario.objectives),
+            translated,
         )
+
+    def text(self, name: str):
+        """The title or objectives in the current language (``Scenario.text``'s rule)."""
+        from sim.i18n import current_language
+
+        given = self.i18n.get(current_language(), {})
+        return given.get(name, getattr(self, name))
 
 
 #: The files of the validation code: a change to any of them invalidates the listing index.

@@ -62,6 +62,8 @@ def suck_wave(rng: np.random.Generator) -> np.ndarray:
 
 def alarm_wave(rng: np.random.Generator) -> np.ndarray:
     """A monitor's alarm: three rising beeps."""
+    import numpy as np  # imported when the sounds are made, not at start-up
+
     beeps = [_tone(f, 0.12, 0.5, rng) for f in (880.0, 988.0, 1109.0)]
     gap = np.zeros(int(RATE * 0.05))
     return 0.35 * np.concatenate([x for b in beeps for x in (b, gap)])

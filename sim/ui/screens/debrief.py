@@ -211,7 +211,7 @@ class DebriefView(View):
                     max_width=p.width - 30 - (r.right + 20),
                     may_shorten=True,
                 )
-            lab = "  (" + _("skills-lab length") + ")" if sc.length == "skills_lab" else ""
+            lab = " (" + _("skills-lab length") + ")" if sc.length == "skills_lab" else ""
             heading = sc.text("title") + lab
             title = p.text(heading, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40)
             # What was collected: beside the title when it fits, else under the score panel.
