@@ -70,6 +70,9 @@ def _outside_env(home: Path, **extra: str) -> dict[str, str]:
         "PATH": "/usr/bin:/bin",
         "HOME": str(home),
         "MARROWSIM_DATA_DIR": str(home / "data"),
+        # never the machine's site-wide instructor key (a station set up there would make
+        # `report` ask for its passphrase): a new station's, which has none yet
+        "MARROWSIM_INSTRUCTOR_KEY": str(home / "instructor" / "instructor-key.json"),
         "SDL_VIDEODRIVER": "dummy",
         "SDL_AUDIODRIVER": "dummy",
         "LANG": "C.UTF-8",
