@@ -56,6 +56,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a head exported with `instructor export-head`: the chain must still hold it",
     )
     ver.add_argument(
+        "--full",
+        action="store_true",
+        help="re-hash every link, not only those after the instructor's latest checkpoint",
+    )
+    ver.add_argument(
         "--against-lrs",
         action="store_true",
         help="also compare every stored result with the statements the LRS holds",
@@ -220,7 +225,7 @@ def handle_verify(args: argparse.Namespace) -> int:
     heads = [_read_head(p) for p in args.head]
     with open_store() as store:
         damage = store.integrity_check()
-        problems, linked, head = store.verify(heads)
+        problems, linked, head = store.verify(heads, full=getattr(args, "full", False))
     if args.json:
         _print_json(
             {

@@ -144,9 +144,17 @@ V4: list[str | Callable[[sqlite3.Connection], None]] = [
 #: own indexes, so ``records list --limit 50`` reads 50 rows, not the whole table, and
 #: ``verify`` reads the chain in order without sorting every stored result first.
 V5: list[str | Callable[[sqlite3.Connection], None]] = [
-    "CREATE INDEX attempts_started ON attempts(started, id)",
-    "CREATE INDEX attempts_seq ON attempts(seq, started)",
+    # IF NOT EXISTS: stores made by issue 15's branch before it followed issue 13's schema 4
+    "CREATE INDEX IF NOT EXISTS attempts_started ON attempts(started, id)",
+    "CREATE INDEX IF NOT EXISTS attempts_seq ON attempts(seq, started)",
 ]
 
-MIGRATIONS: list[list] = [V1, V2, V3, V4, V5]
+#: Version 6 (issue 15): checkpoints of the chain, each signed with the instructor key after a
+#: full verification found the chain intact up to it (``chain.Checkpoint``); ``verify`` re-hashes
+#: only the links after the latest one that checks (``records verify --full`` re-hashes all).
+V6: list[str | Callable[[sqlite3.Connection], None]] = [
+    "CREATE TABLE chain_checkpoints (seq INTEGER PRIMARY KEY, signed TEXT NOT NULL)",
+]
+
+MIGRATIONS: list[list] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)
