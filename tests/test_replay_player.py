@@ -71,3 +71,37 @@ def test_the_instructor_scrubs_the_replay_timeline_with_the_mouse_and_keys():
     assert view.player.done
     assert view.view_session.sim.digest() == src.sim.digest()
     pygame.quit()
+
+
+def test_a_frame_applies_a_bounded_slice_of_commands_and_the_clock_waits_for_the_rest():
+    """Issue 15: no frame re-simulates much; a long frame at 256x applies at most
+    MAX_STEPS_PER_TICK commands and the replay catches up over the next frames."""
+    src = expert_attempt()
+    player = ReplayPlayer(src)
+    player.speed_index = len(player.SPEEDS) - 1
+    player.tick(60.0)  # a minute-long frame: 256 simulated minutes, hundreds of commands due
+    assert player.last_tick_steps == player.MAX_STEPS_PER_TICK == player.index
+    assert player.clock_s == src.log[player.index]["t_s"]  # it waits at the next command
+    steps = []
+    while not player.done:
+        player.tick(1 / 60)
+        steps.append(player.last_tick_steps)
+    assert max(steps) <= player.MAX_STEPS_PER_TICK
+    assert player.attempt.sim.digest() == src.sim.digest()
+
+
+def test_a_snapshot_shares_what_never_changes_and_copies_the_rest():
+    src = expert_attempt()
+    player = ReplayPlayer(src)
+    player.seek(src.log[player.SNAPSHOT_EVERY * 2]["t_s"])
+    snap = player._snapshots[player.SNAPSHOT_EVERY * 2]
+    live = player.attempt
+    assert snap is not live and snap.sim is not live.sim
+    assert snap.sim.events is not live.sim.events and snap.sim.events[0] is live.sim.events[0]
+    assert snap.log is not live.log and snap.log[0] is live.log[0]
+    for side, field in live.sim.fields.items():
+        assert snap.sim.fields[side].fresh is field.fresh  # replaced, never changed in place
+        assert snap.sim.fields[side].level is not field.level
+    before = snap.sim.digest()
+    player.seek(player.duration_s)  # the live replay goes on; the snapshot stays as it was
+    assert snap.sim.digest() == before

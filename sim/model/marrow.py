@@ -27,6 +27,7 @@ length of the session.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -128,8 +129,19 @@ class MarrowField:
         ]
         du, dv, dw = np.meshgrid(*axes, indexing="ij")
         factor = zone.multiplier(np.sqrt(du**2 + dv**2 + dw**2))
-        self.fresh[box] *= factor
+        fresh = self.fresh.copy()  # never changed in place: copies of the field share it
+        fresh[box] *= factor
+        self.fresh = fresh
         self.level[box] *= factor
+
+    def __deepcopy__(self, memo: dict) -> MarrowField:
+        """A copy for a replay snapshot: its own current level, the fresh grid shared (it is
+        replaced, never changed in place), so a snapshot costs one grid copy, not two."""
+        new = copy.copy(self)
+        memo[id(self)] = new
+        new.level = self.level.copy()
+        new.origin = self.origin.copy()
+        return new
 
     def index(self, point: Vec3) -> tuple[int, int, int]:
         o, v, n = self.origin, self.voxel_mm, self.shape
