@@ -105,3 +105,33 @@ def test_a_snapshot_shares_what_never_changes_and_copies_the_rest():
     before = snap.sim.digest()
     player.seek(player.duration_s)  # the live replay goes on; the snapshot stays as it was
     assert snap.sim.digest() == before
+
+
+def test_a_fast_replay_shows_the_back_and_paints_no_sections_until_paused():
+    """Issue 15: at 64x and 256x the aim changes every few frames and a section costs tens of
+    ms to paint, so a playing fast replay shows the back; paused, the section is painted."""
+    import pygame
+
+    from sim.trainer.session import Session
+    from tests.ui.driver import make_app, run
+
+    app = make_app()
+    run(app, 2)
+    src = expert_attempt()
+    view = app.open("replay", session=Session(src, "t-1", "practice"))
+    k = next(i for i, e in enumerate(src.log) if e["cmd"]["do"] == "advance")
+    view.player.seek(src.log[k + 40]["t_s"])
+    assert view.player.attempt.sim.needle.inserted
+    view.player.speed_index = view.player.SPEEDS.index(256.0)
+    painted = view.needle.cache._sections
+    painted.clear()
+    for _ in range(60):
+        app.invalidate()
+        run(app, 1)
+    assert view.player.index > k + 40 and not painted  # played on; no section painted
+    view.player.paused = True
+    app.invalidate()
+    run(app, 1)
+    if view.player.attempt.sim.needle.inserted:
+        assert len(painted) == 1
+    pygame.quit()
