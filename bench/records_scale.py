@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
-VERSION = 3  # 2: each copy gets its own start link (schema v4+); 3: a signed checkpoint
+VERSION = 4  # 2: own start links (schema v4+); 3: a signed checkpoint; 4: chain indexes
 AFTER_CHECKPOINT = 1_000  # attempts stored since the instructor's latest checkpoint
 PASSPHRASE = "generated station passphrase"
 ATTEMPTS = 100_000
