@@ -153,7 +153,9 @@ def run(repeats: int = 5) -> dict:
 
     data, info = ensure_store()
     env = {"MARROWSIM_DATA_DIR": str(data), "MARROWSIM_INSTRUCTOR_KEY": str(key_path(data))}
-    env_pass = dict(env)
+    # the generated station has an instructor (for its checkpoint): list and report need the
+    # passphrase, as on a real station with one (verify does not)
+    env_pass = dict(env, MARROWSIM_INSTRUCTOR_PASSPHRASE=PASSPHRASE)
     out = Path(tempfile.mkdtemp(prefix="marrowsim-report-")) / "cohort.html"
     db = data / "marrowsim.db"
     figures, details = [], {**info, "attempts": ATTEMPTS + 4, "commands_each": COMMANDS}

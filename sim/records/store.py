@@ -124,13 +124,14 @@ class RecordStore:
         *,
         clock: Callable[[], datetime] = utc_now,
         key_path: Path | str | None = None,
+        quick_check: bool = True,
     ) -> None:
         self.path = Path(path)
         self.clock = clock
         #: The instructor key file (outside the data folder; ``authority.key_path``).
         self.key_path = Path(key_path) if key_path else authority.key_path(os.environ)
         self._error = translate(self.path)
-        self.conn = connect(self.path)
+        self.conn = connect(self.path, quick_check=quick_check)
         self.conn.row_factory = sqlite3.Row
         # Checkpoints (which fsync) happen when an attempt is finished and on close, and SQLite's
         # own every 1,000 pages (the default) between them, so the write-ahead log stays small
@@ -664,14 +665,8 @@ class RecordStore:
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the file: [] when sound, else what it found."""
         with self.guard():
-            self._map_for_reading()
             found = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
         return [] if found == ["ok"] else found
-
-    def _map_for_reading(self) -> None:
-        """Read the file through memory mapping (up to SQLite's limit, 2 GB by default) for the
-        checks that read all of it: about half the system time of copying every page."""
-        self.conn.execute("PRAGMA mmap_size = 2147418112")
 
     def result_hash(self, attempt_id: str) -> str:
         """SHA-256 of an attempt's canonical record and command log (independent of the chain
@@ -697,7 +692,6 @@ class RecordStore:
         The chain is re-hashed from the latest checkpoint the instructor signed (``full``: from
         the start); see ``chain.scan`` for what a checkpoint vouches for."""
         with self.guard():
-            self._map_for_reading()
             self.conn.execute("BEGIN")
             try:
                 found = self.verify_scan(heads or [], full=full)
