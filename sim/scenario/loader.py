@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -238,9 +238,15 @@ class ScenarioSummary:
     kind: str
     version: int
     objectives: list[str]
+    #: the title in the languages the file translates it into (``[i18n.es]``)
+    titles: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario | ScenarioSummary) -> ScenarioSummary:
+        if isinstance(scenario, ScenarioSummary):
+            titles = dict(scenario.titles)
+        else:
+            titles = {str(k): v.title for k, v in scenario.i18n.items() if v.title}
         return cls(
             scenario.id,
             scenario.title,
@@ -248,7 +254,16 @@ class ScenarioSummary:
             scenario.kind,
             scenario.version,
             list(scenario.objectives),
+            titles,
         )
+
+    def text(self, name: str) -> str:
+        """The title in the current language (as ``Scenario.text``); only the title is kept."""
+        if name != "title":
+            raise KeyError(name)
+        from sim.i18n import current_language
+
+        return self.titles.get(current_language(), self.title)
 
 
 #: The files of the validation code: a change to any of them invalidates the listing index.
