@@ -757,13 +757,16 @@ class RecordStore:
     def make_checkpoint(self, signer: Any) -> dict | None:
         """Verify the whole chain (every link re-hashed) and, if it is intact, store a
         checkpoint at its head signed with the instructor key; None when it is not intact."""
-        with self.guard(), self.transaction():
-            found = self.verify_scan([], full=True)
-            if found.problems:
-                return None
-            seq, _, digest = chain.head(self.conn)
-            if seq == 0:
-                return None
+        with self.guard():  # a read transaction: writers go on while the chain is checked
+            self.conn.execute("BEGIN")
+            try:
+                found = self.verify_scan([], full=True)
+                seq, _, digest = chain.head(self.conn)  # the head that scan checked
+            finally:
+                self.conn.execute("COMMIT")
+        if found.problems or seq == 0:
+            return None
+        with self.transaction():  # links appended since do not change what seq vouches for
             payload = {
                 "format": CHECKPOINT_FORMAT,
                 "station": self.station,
