@@ -76,6 +76,9 @@ def run() -> dict:
 
     out: dict = {}
     data = Path(tempfile.mkdtemp(prefix="marrowsim-frames-"))
+    # the instructor key of this throw-away station, not the site-wide one (outside the data)
+    key_dir = Path(tempfile.mkdtemp(prefix="marrowsim-frames-key-"))
+    os.environ["MARROWSIM_INSTRUCTOR_KEY"] = str(key_dir / "instructor-key.json")
     t0 = time.perf_counter()
     _cohort_store(data)
     out["cohort_store_s"] = round(time.perf_counter() - t0, 1)

@@ -15,6 +15,7 @@ RSS from GNU ``time``), wall time beside it.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -25,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERT = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
-VERSION = 1
+VERSION = 4  # 2: own start links (schema v4+); 3: a signed checkpoint; 4: chain indexes
+AFTER_CHECKPOINT = 1_000  # attempts stored since the instructor's latest checkpoint
+PASSPHRASE = "generated station passphrase"
 ATTEMPTS = 100_000
 PER_TRAINEE = 10
 COMMANDS = 20
@@ -58,15 +61,22 @@ def _templates(store) -> list[str]:
     return ids
 
 
-def generate(data: Path, attempts: int = ATTEMPTS) -> dict:
-    """Fill ``data`` with ``attempts`` finished attempts (plus the 4 templates)."""
+def generate(data: Path, attempts: int = ATTEMPTS, checkpoint_before: int = 0) -> dict:
+    """Fill ``data`` with ``attempts`` finished attempts (plus the 4 templates).  With
+    ``checkpoint_before`` the station has an instructor key (``key_path(data)``, passphrase
+    ``PASSPHRASE``) who signed a chain checkpoint (``instructor checkpoint``, a full
+    verification) when all but the last ``checkpoint_before`` attempts were stored: what
+    ``records verify`` re-hashes is those later attempts, plus the checkpoint's proof."""
     import random
 
     from sim.records.store import RecordStore
 
     rng = random.Random(20250106)
     t0 = time.perf_counter()
-    with RecordStore.open(data) as store:
+    signer = None
+    with RecordStore.open(data, key_path=key_path(data)) as store:
+        if checkpoint_before:
+            signer = store.set_passphrase(PASSPHRASE)
         templates = _templates(store)
         rows = [dict(store._row(t)) for t in templates]
         logs = {
@@ -78,10 +88,13 @@ def generate(data: Path, attempts: int = ATTEMPTS) -> dict:
             for t in templates
         }
         start = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
-        cols = [c for c in rows[0] if c not in ("status", "seq", "prev_hash", "record_hash")]
-        insert = f"INSERT INTO attempts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         trainees = attempts // PER_TRAINEE
+        info: dict = {}
         for i in range(trainees):
+            if signer is not None and (trainees - i) * PER_TRAINEE == checkpoint_before:
+                t1 = time.process_time()
+                info["checkpoint_seq"] = store.make_checkpoint(signer)["seq"]  # type: ignore[index]
+                info["checkpoint_cpu_s"] = round(time.process_time() - t1, 1)
             with store.transaction() as conn:
                 trainee = f"t{i:06d}"
                 cohort = f"cohort-{i // COHORT_TRAINEES:03d}"
@@ -104,36 +117,45 @@ def generate(data: Path, attempts: int = ATTEMPTS) -> dict:
                         passed=int(total >= 80),
                         n_commands=len(logs[src["id"]]),
                     )
-                    conn.execute(insert, [row[c] for c in cols])
+                    store.insert_started(row)  # its own start link, as a real attempt
                     conn.executemany(
                         "INSERT INTO attempt_commands (attempt_id, n, t_s, wall, cmd)"
                         " VALUES (?, ?, ?, ?, ?)",
                         [(row["id"], *c) for c in logs[src["id"]]],
                     )
                     store.seal_attempt(row["id"], "complete")
-    return {"generate_s": round(time.perf_counter() - t0, 1)}
+    return {"generate_s": round(time.perf_counter() - t0, 1), **info}
+
+
+def key_path(data: Path) -> Path:
+    """The generated station's instructor key file (beside its data folder)."""
+    return data.parent / "instructor-key.json"
 
 
 def ensure_store() -> tuple[Path, dict]:
     folder = store_dir()
     done = folder / "complete"
     if done.exists():
-        return folder / "data", {"generated": "reused from an earlier run", "path": str(folder)}
+        info = json.loads(done.read_text())
+        return folder / "data", {"generated": "reused from an earlier run", "path": str(folder),
+                                 **info}  # fmt: skip
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    info = generate(folder / "data")
-    done.write_text("ok")
-    return folder / "data", {"generated": f"{info['generate_s']} s", "path": str(folder)}
+    info = generate(folder / "data", checkpoint_before=AFTER_CHECKPOINT)
+    done.write_text(json.dumps(info))
+    return folder / "data", {"generated": f"{info['generate_s']} s", "path": str(folder), **info}
 
 
 def run(repeats: int = 5) -> dict:
     from bench.perf15 import child_figure, verdict_row
 
     data, info = ensure_store()
-    env = {"MARROWSIM_DATA_DIR": str(data)}
-    env_pass = dict(env)
+    env = {"MARROWSIM_DATA_DIR": str(data), "MARROWSIM_INSTRUCTOR_KEY": str(key_path(data))}
+    # the generated station has an instructor (for its checkpoint): list and report need the
+    # passphrase, as on a real station with one (verify does not)
+    env_pass = dict(env, MARROWSIM_INSTRUCTOR_PASSPHRASE=PASSPHRASE)
     out = Path(tempfile.mkdtemp(prefix="marrowsim-report-")) / "cohort.html"
     db = data / "marrowsim.db"
     figures, details = [], {**info, "attempts": ATTEMPTS + 4, "commands_each": COMMANDS}
@@ -152,12 +174,16 @@ def run(repeats: int = 5) -> dict:
         m = child_figure([sys.executable, "-m", "sim", *sim_args], env_pass, repeats=repeats)
         figures.append(verdict_row(name, m, cpu_t, mib_t))
         details[" ".join(sim_args[:2])] = m
+    full = child_figure(
+        [sys.executable, "-m", "sim", "records", "verify", "--full"], env_pass, repeats=1
+    )
+    figures.append(verdict_row("records verify --full (every link re-hashed; no target)", full,
+                               None, None))  # fmt: skip
+    details["records verify --full"] = full
     details["wal_mib_after"] = round(wal.stat().st_size / 2**20, 2) if wal.exists() else 0.0
     return {"figures": figures, **details}
 
 
 if __name__ == "__main__":
-    import json
-
     os.environ.setdefault("PYTHONPATH", str(ROOT))
     print(json.dumps(run(), indent=1, default=str))

@@ -103,6 +103,8 @@ CASES: list[tuple[list[str], str, str]] = [
     (["instructor", "init"], "locked", "passphrase refused"),
     (["instructor", "export-head"], "locked", "passphrase refused"),
     (["instructor", "export-head"], "", "no instructor key yet"),
+    (["instructor", "checkpoint"], "locked", "passphrase refused"),
+    (["instructor", "checkpoint"], "", "no instructor key yet"),
     (["instructor", "set-passphrase"], "locked", "passphrase refused"),
     (["instructor", "assessment", "create", "--scenarios", "nope", "--passing", "80"], "", "nope"),
     (

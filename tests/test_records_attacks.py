@@ -326,6 +326,11 @@ def _downgrade_to_v3(path: Path) -> None:
     conn.execute("DROP TRIGGER attempts_start_fixed")
     conn.execute("DROP TRIGGER attempts_locked")
     conn.execute("DROP INDEX attempts_start_seq")
+    conn.execute("DROP INDEX attempts_started")  # schema 5
+    conn.execute("DROP INDEX attempts_seq")
+    conn.execute("DROP TABLE chain_checkpoints")  # schema 6
+    conn.execute("DROP INDEX attempts_chain_start")
+    conn.execute("DROP INDEX attempts_chain_finish")
     for column in ("start_seq", "start_prev", "start_hash"):
         conn.execute(f"ALTER TABLE attempts DROP COLUMN {column}")
     conn.execute("ALTER TABLE assessments DROP COLUMN signature")

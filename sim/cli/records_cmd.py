@@ -56,6 +56,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a head exported with `instructor export-head`: the chain must still hold it",
     )
     ver.add_argument(
+        "--full",
+        action="store_true",
+        help="re-hash every link, not only those after the instructor's latest checkpoint",
+    )
+    ver.add_argument(
         "--against-lrs",
         action="store_true",
         help="also compare every stored result with the statements the LRS holds",
@@ -75,9 +80,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     bk.set_defaults(handler=handle_backup)
 
 
-def open_store() -> RecordStore:
+def open_store(*, quick_check: bool = True) -> RecordStore:
     """The station's store (``MARROWSIM_DATA_DIR`` or the platform data directory)."""
-    return RecordStore.open(default_data_dir(os.environ))
+    return RecordStore.open(default_data_dir(os.environ), quick_check=quick_check)
 
 
 def _print_json(value: object) -> None:
@@ -218,9 +223,9 @@ def _read_head(path: str) -> dict:
 
 def handle_verify(args: argparse.Namespace) -> int:
     heads = [_read_head(p) for p in args.head]
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # integrity_check is the full check
         damage = store.integrity_check()
-        problems, linked, head = store.verify(heads)
+        problems, linked, head = store.verify(heads, full=getattr(args, "full", False))
     if args.json:
         _print_json(
             {

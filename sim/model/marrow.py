@@ -27,6 +27,7 @@ length of the session.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -128,8 +129,31 @@ class MarrowField:
         ]
         du, dv, dw = np.meshgrid(*axes, indexing="ij")
         factor = zone.multiplier(np.sqrt(du**2 + dv**2 + dw**2))
-        self.fresh[box] *= factor
+        self._own_level()
+        fresh = self.fresh.copy()  # never changed in place: copies of the field share it
+        fresh[box] *= factor
+        self.fresh = fresh
         self.level[box] *= factor
+
+    #: True while ``level`` is shared with a copy (``__deepcopy__``): the first change to it
+    #: copies it (copy on write).
+    _level_shared = False
+
+    def __deepcopy__(self, memo: dict) -> MarrowField:
+        """A copy for a replay snapshot without copying the grids: the fresh grid is never
+        changed in place (it is replaced), and the current level is copied by whichever of the
+        two changes it first (copy on write), so taking a snapshot costs no grid copy."""
+        new = copy.copy(self)
+        memo[id(self)] = new
+        new.origin = self.origin.copy()
+        self._level_shared = new._level_shared = True
+        return new
+
+    def _own_level(self) -> None:
+        """Before changing ``level`` in place: a level shared with a copy is copied first."""
+        if self._level_shared:
+            self.level = self.level.copy()
+            self._level_shared = False
 
     def index(self, point: Vec3) -> tuple[int, int, int]:
         o, v, n = self.origin, self.voxel_mm, self.shape
@@ -148,6 +172,7 @@ class MarrowField:
         """Remove ``fraction`` of what is accessible around the draw point (and, once, around
         ``also``: voxels both windows share are drained once, not twice)."""
         first = self._window(point)
+        self._own_level()
         if also is None:
             self.level[first] *= 1.0 - fraction
             return

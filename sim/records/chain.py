@@ -7,8 +7,10 @@ canonical result (every stored field of the result, plus a SHA-256 of its comman
 second link (``seq``, ``prev_hash``, ``record_hash``).  Both kinds share one sequence, so an
 attempt removed from the database (finished or not) leaves a gap the next link no longer fits,
 or a head that does not match.  The latest link is also kept in ``settings`` as the chain head.
-``verify`` recomputes the chain in one read transaction and names every attempt whose stored
-start, result, command log or place in the chain no longer matches.
+``verify`` recomputes the chain in one read transaction, streaming rows, and names every attempt
+whose stored start, result, command log or place in the chain no longer matches.  It re-hashes
+only the links after the latest **checkpoint** the instructor signed (``instructor checkpoint``,
+``scan``); ``records verify --full`` re-hashes every link.
 
 The chain detects edits made around the application (an SQLite tool, a hex editor).  Someone
 who recomputes the whole chain is caught only against something kept elsewhere: a head the
@@ -19,6 +21,7 @@ or the result hashes an LRS holds (``result_hashes``).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -197,77 +200,166 @@ def read_snapshot(conn: sqlite3.Connection) -> Snapshot:
     return Snapshot(rows, logs, top)
 
 
-def _links(rows: list[dict]) -> list[tuple[int, str, dict]]:
-    """Every link as (seq, kind, row), in chain order."""
-    links = []
-    for row in rows:
-        if row.get("start_seq") is not None:
-            links.append((row["start_seq"], "start", row))
-        if row["seq"] is not None:
-            links.append((row["seq"], "finish", row))
-    links.sort(key=lambda x: (x[0], x[1] == "finish"))
-    return links
+def verify(conn: sqlite3.Connection) -> tuple[list[Problem], int, str]:
+    """Check the whole chain in one read transaction: (problems, finished attempts linked,
+    head hash)."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        found = scan(conn)
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    return found.problems, found.linked, found.head_hash
 
 
-def check(snapshot: Snapshot) -> tuple[list[Problem], int, str, dict[int, str]]:
-    """Check a snapshot: (problems, finished attempts linked, head hash, {seq: link hash})."""
-    rows, logs = snapshot.rows, snapshot.logs
+@dataclass(frozen=True)
+class Checkpoint:
+    """A point of the chain an instructor's full verification vouched for (signed with the
+    instructor key, kept in ``chain_checkpoints``): links 1..``seq`` were intact then, link
+    ``seq`` hashed to ``hash``, and ``linked`` of them were finished attempts."""
+
+    seq: int
+    hash: str
+    linked: int
+
+
+@dataclass
+class Scan:
+    """What ``scan`` found, and how much work it did (rows read in full, links hashed)."""
+
+    problems: list[Problem]
+    linked: int
+    head_hash: str
+    hashes: dict[int, str]
+    links: int = 0
+    rows_read: int = 0
+    links_hashed: int = 0
+
+
+#: Command logs whose attempt is gone: each attempt id in the log table visited once by a seek
+#: (a skip-scan of its primary key), not every stored command read.
+ORPHAN_LOGS = """
+WITH RECURSIVE ids(id) AS (
+    SELECT min(attempt_id) FROM attempt_commands
+    UNION ALL
+    SELECT (SELECT attempt_id FROM attempt_commands WHERE attempt_id > ids.id
+            ORDER BY attempt_id LIMIT 1)
+    FROM ids WHERE ids.id IS NOT NULL
+)
+SELECT id FROM ids WHERE id IS NOT NULL AND id NOT IN (SELECT id FROM attempts)
+"""
+
+
+def _link_stream(conn: sqlite3.Connection, kind: str) -> Iterator[tuple]:
+    """(seq, kind order, id, prev, hash, status) of one kind of link, in chain order, streamed
+    from the covering indexes ``attempts_chain_start`` / ``attempts_chain_finish``."""
+    if kind == "start":
+        sql = "SELECT start_seq, 0, id, start_prev, start_hash, '' FROM attempts"
+        sql += " WHERE start_seq IS NOT NULL ORDER BY start_seq"
+    else:
+        sql = "SELECT seq, 1, id, prev_hash, record_hash, status FROM attempts"
+        sql += " WHERE seq IS NOT NULL ORDER BY seq"
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples, which order
+    yield from cur.execute(sql)
+
+
+def scan(
+    conn: sqlite3.Connection,
+    checkpoint: Checkpoint | None = None,
+    wanted: frozenset[int] | set[int] = frozenset(),
+) -> Scan:
+    """Check the chain (inside the caller's read transaction), streaming rows.
+
+    Without a ``checkpoint`` every link is re-hashed from its stored row (and every finished
+    attempt's command log).  With one, the links up to ``checkpoint.seq`` are checked for their
+    place only: numbered without a gap, each pointing at the stored hash of the one before, the
+    last one's hash the checkpoint's; the links after it are re-hashed in full.  ``wanted``:
+    the seqs whose link hashes to return (signed heads to check)."""
+    cp = checkpoint or Checkpoint(0, GENESIS, 0)
     problems: list[Problem] = []
-    with_starts = bool(rows) and "start_seq" in rows[0]
-    for row in rows:
-        finished = row["status"] != "incomplete"
-        if with_starts and row.get("start_seq") is None:
+    with_starts = _has_start_columns(conn)
+    # 1. every attempt in the chain as its status says (from the indexes; see also below)
+    plain = conn.cursor()
+    plain.row_factory = None
+    if with_starts:
+        for (attempt_id,) in plain.execute("SELECT id FROM attempts WHERE start_seq IS NULL"):
             problems.append(
-                Problem(row["id"], "not in the hash chain (added around the application?)")
+                Problem(attempt_id, "not in the hash chain (added around the application?)")
             )
-        if row["seq"] is None and (finished or row["record_hash"] is not None):
-            problems.append(Problem(row["id"], "finished but not in the hash chain"))
-        if row["seq"] is not None and not finished:
-            problems.append(Problem(row["id"], "in the hash chain but marked incomplete"))
-    known = {row["id"] for row in rows}
-    for orphan in sorted(set(logs) - known - {""}):
+    for (attempt_id,) in plain.execute(
+        "SELECT id FROM attempts WHERE seq IS NULL"
+        " AND (status != 'incomplete' OR record_hash IS NOT NULL)"
+    ):
+        problems.append(Problem(attempt_id, "finished but not in the hash chain"))
+    for (orphan,) in plain.execute(ORPHAN_LOGS):
         problems.append(Problem(orphan, "commands stored for an attempt that is gone (deleted?)"))
-    prev, expected_seq, last_id, finished_links = GENESIS, 1, "", 0
-    hashes: dict[int, str] = {}
-    for seq, kind, row in _links(rows):
-        if kind == "start":
-            link_prev, link_digest = row["start_prev"], row["start_hash"]
-            text = canonical_start(row)
-            changed = "start record was changed (who, scenario, mode, assessment, seed or time)"
-        else:
-            link_prev, link_digest = row["prev_hash"], row["record_hash"]
-            text = canonical(row, logs.get(row["id"], logs[""]))
-            changed = "stored result or command log was changed"
-            finished_links += 1
+    # 2. the links in chain order
+    streams = [_link_stream(conn, "finish")]
+    if with_starts:
+        streams.insert(0, _link_stream(conn, "start"))
+    found = Scan(problems, 0, GENESIS, {})
+    prev, expected_seq, last_id = GENESIS, 1, ""
+    row_cur = conn.cursor()
+    row_cur.row_factory = sqlite3.Row
+    for seq, order, attempt_id, link_prev, link_digest, status in heapq.merge(*streams):
+        found.links += 1
+        if order == 1:
+            found.linked += 1
+            if status == "incomplete":
+                problems.append(Problem(attempt_id, "in the hash chain but marked incomplete"))
         if seq != expected_seq:
             problems.append(
                 Problem(
-                    row["id"],
+                    attempt_id,
                     f"chain position {seq}, expected {expected_seq}"
                     " (an entry before it was removed?)",
                 )
             )
         if link_prev != prev:
             problems.append(
-                Problem(row["id"], "chain link broken (an earlier entry changed or removed?)")
+                Problem(attempt_id, "chain link broken (an earlier entry changed or removed?)")
             )
-        if link_hash(link_prev or "", text) != link_digest:
-            problems.append(Problem(row["id"], changed))
-        hashes[seq] = link_digest
-        prev, expected_seq, last_id = link_digest, seq + 1, row["id"]
-    head_seq, head_id, head_hash = snapshot.head
+        if seq == cp.seq and cp.seq and link_digest != cp.hash:
+            problems.append(
+                Problem(
+                    attempt_id,
+                    f"chain entry {seq} differs from the instructor's signed checkpoint"
+                    " (the chain was rebuilt?)",
+                )
+            )
+        if seq > cp.seq:
+            row = row_cur.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            found.rows_read += 1
+            found.links_hashed += 1
+            if order == 0:
+                text = canonical_start(dict(row))
+                changed = "start record was changed (who, scenario, mode, assessment, seed or time)"
+            else:
+                text = canonical(dict(row), commands_digest(conn, attempt_id))
+                changed = "stored result or command log was changed"
+            if link_hash(link_prev or "", text) != link_digest:
+                problems.append(Problem(attempt_id, changed))
+        if seq in wanted:
+            found.hashes[seq] = link_digest
+        prev, expected_seq, last_id = link_digest, seq + 1, attempt_id
+    if cp.seq and expected_seq - 1 < cp.seq:
+        problems.append(
+            Problem(
+                last_id or "?",
+                f"the chain ends at {expected_seq - 1}, before the instructor's signed"
+                f" checkpoint at {cp.seq} (entries removed?)",
+            )
+        )
+    head_seq, head_id, head_hash = head(conn)
     if (head_seq, head_hash) != (expected_seq - 1, prev):
         problems.append(
             Problem(head_id or last_id or "?", "chain head does not match (attempt removed?)")
         )
-    return problems, finished_links, prev, hashes
-
-
-def verify(conn: sqlite3.Connection) -> tuple[list[Problem], int, str]:
-    """Check the whole chain in one read transaction: (problems, finished attempts linked,
-    head hash)."""
-    problems, linked, top, _ = check(read_snapshot(conn))
-    return problems, linked, top
+    found.head_hash = prev
+    return found
 
 
 def result_hash(row: dict, log_digest: str) -> str:

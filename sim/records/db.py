@@ -205,8 +205,12 @@ def _identify(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating if needed) a records database in WAL mode.
+
+    ``quick_check=False`` leaves out SQLite's quick_check of the whole file (seconds for a
+    programme's gigabytes), for a caller that runs the full ``integrity_check`` next anyway
+    (``records verify``).
 
     Each statement outside an explicit ``BEGIN`` commits on its own (autocommit), so a command
     saved during an attempt is durable against a killed process once ``execute`` returns.
@@ -240,7 +244,7 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         _identify(conn, path)
         ours = True
-        problem = _quick_check(conn)
+        problem = _quick_check(conn) if quick_check else None
         if problem is not None:
             conn.close()
             raise move_damaged(path, f"quick_check: {problem}")

@@ -154,6 +154,13 @@ class InstructorRecords:
             raise InputError("no instructor key yet: run `python -m sim instructor init` first")
         return self.store.export_head(self.signer)
 
+    def checkpoint(self) -> dict | None:
+        """Verify the whole chain and, when intact, store a checkpoint at its head signed with
+        the instructor key (later ``records verify`` re-hashes only what came after it)."""
+        if self.signer is None:
+            raise InputError("no instructor key yet: run `python -m sim instructor init` first")
+        return self.store.make_checkpoint(self.signer)
+
     def assessments(self) -> list[dict]:
         """Every assessment, open and closed."""
         return self.store.assessments()

@@ -144,9 +144,21 @@ V4: list[str | Callable[[sqlite3.Connection], None]] = [
 #: own indexes, so ``records list --limit 50`` reads 50 rows, not the whole table, and
 #: ``verify`` reads the chain in order without sorting every stored result first.
 V5: list[str | Callable[[sqlite3.Connection], None]] = [
+    # IF NOT EXISTS: stores made by issue 15's branch before it followed issue 13's schema 4
     "CREATE INDEX IF NOT EXISTS attempts_started ON attempts(started, id)",
     "CREATE INDEX IF NOT EXISTS attempts_seq ON attempts(seq, started)",
 ]
 
-MIGRATIONS: list[list] = [V1, V2, V3, V4, V5]
+#: Version 6 (issue 15): checkpoints of the chain, each signed with the instructor key after a
+#: full verification found the chain intact up to it (``chain.Checkpoint``); ``verify`` re-hashes
+#: only the links after the latest one that checks (``records verify --full`` re-hashes all).
+V6: list[str | Callable[[sqlite3.Connection], None]] = [
+    "CREATE TABLE chain_checkpoints (seq INTEGER PRIMARY KEY, signed TEXT NOT NULL)",
+    # The links in chain order with what verify checks of them, read from the index alone (an
+    # attempt row is ~40 kB with its scenario; the link columns come after it)
+    "CREATE INDEX attempts_chain_start ON attempts(start_seq, id, start_prev, start_hash)",
+    "CREATE INDEX attempts_chain_finish ON attempts(seq, id, prev_hash, record_hash, status)",
+]
+
+MIGRATIONS: list[list] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(MIGRATIONS)

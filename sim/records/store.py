@@ -52,6 +52,7 @@ ASSESSMENT_SIGNED = (
     "id", "name", "scenarios", "passing", "attempts_allowed", "created", "active", "length",
 )  # fmt: skip
 HEAD_FORMAT = "marrowsim-signed-head/1"
+CHECKPOINT_FORMAT = "marrowsim-chain-checkpoint/1"
 #: The attempt columns of its start link.
 START_LINK = ("start_seq", "start_prev", "start_hash")
 #: Columns decoded from JSON text when an attempt is read.
@@ -123,13 +124,14 @@ class RecordStore:
         *,
         clock: Callable[[], datetime] = utc_now,
         key_path: Path | str | None = None,
+        quick_check: bool = True,
     ) -> None:
         self.path = Path(path)
         self.clock = clock
         #: The instructor key file (outside the data folder; ``authority.key_path``).
         self.key_path = Path(key_path) if key_path else authority.key_path(os.environ)
         self._error = translate(self.path)
-        self.conn = connect(self.path)
+        self.conn = connect(self.path, quick_check=quick_check)
         self.conn.row_factory = sqlite3.Row
         # Checkpoints (which fsync) happen when an attempt is finished and on close, and SQLite's
         # own every 1,000 pages (the default) between them, so the write-ahead log stays small
@@ -484,7 +486,7 @@ class RecordStore:
     def _check_records_sound(self) -> None:
         """Refuse to start an assessment attempt while the records fail verification (inside
         the write transaction, so the check and the new attempt see the same records)."""
-        problems = self.verify_problems(chain.read_snapshot(self.conn))
+        problems = self.verify_problems()
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
             raise InputError(
@@ -681,32 +683,107 @@ class RecordStore:
             return list(chain.result_hashes(self.conn))
 
     # ---------------------------------------------------------------- verification
-    def verify(self, heads: list[dict] | None = None) -> tuple[list[chain.Problem], int, str]:
+    def verify(
+        self, heads: list[dict] | None = None, *, full: bool = False
+    ) -> tuple[list[chain.Problem], int, str]:
         """Check the hash chain, the instructor's signatures and any exported signed ``heads``,
-        all from one read transaction: (problems, finished attempts linked, head hash)."""
+        all from one read transaction: (problems, finished attempts linked, head hash).
+
+        The chain is re-hashed from the latest checkpoint the instructor signed (``full``: from
+        the start); see ``chain.scan`` for what a checkpoint vouches for."""
         with self.guard():
             self.conn.execute("BEGIN")
             try:
-                snapshot = chain.read_snapshot(self.conn)
-                problems = self.verify_problems(snapshot, heads or [])
+                found = self.verify_scan(heads or [], full=full)
             finally:
                 self.conn.execute("COMMIT")
-        _, linked, top, _ = chain.check(snapshot)
-        return problems, linked, top
+        return found.problems, found.linked, found.head_hash
 
-    def verify_problems(
-        self, snapshot: chain.Snapshot, heads: list[dict] | None = None
-    ) -> list[chain.Problem]:
-        """Everything wrong with the records as of ``snapshot`` (read in the caller's
-        transaction): the chain, the instructor's key and signatures, the signed heads."""
-        problems, _, _, hashes = chain.check(snapshot)
-        problems += self._authority_problems(snapshot)
-        key = self.instructor_key()
-        for h in heads or []:
-            problems += self._head_problems(h, hashes, snapshot.head[0], key)
-        return problems
+    def verify_problems(self, heads: list[dict] | None = None) -> list[chain.Problem]:
+        """Everything wrong with the records (read in the caller's transaction): the chain,
+        the instructor's key and signatures, the signed heads."""
+        return self.verify_scan(heads or []).problems
 
-    def _authority_problems(self, snapshot: chain.Snapshot) -> list[chain.Problem]:
+    def verify_scan(self, heads: list[dict], *, full: bool = False) -> chain.Scan:
+        """``verify``'s work inside the caller's transaction: the chain scanned from the latest
+        valid signed checkpoint (unless ``full``), then the authority and the heads."""
+        key = self.instructor_key() if self.instructor_state() == "keyed" else None
+        checkpoint, cp_problems = (None, []) if full else self.checkpoint_found(key)
+        wanted = {h.get("seq") for h in heads if isinstance(h.get("seq"), int)}
+        found = chain.scan(self.conn, checkpoint, wanted)
+        found.problems += cp_problems
+        found.problems += self._authority_problems()
+        for h in heads:
+            found.problems += self._head_problems(h, found.hashes, key)
+        return found
+
+    def checkpoint_found(
+        self, key: InstructorKey | None
+    ) -> tuple[chain.Checkpoint | None, list[chain.Problem]]:
+        """The latest stored checkpoint signed with the instructor key for this station (None
+        without one), and a problem for every later one that does not check (forged)."""
+        problems: list[chain.Problem] = []
+        has_table = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chain_checkpoints'"
+        ).fetchone()
+        if not has_table:
+            return None, problems
+        for seq, text in self.conn.execute(
+            "SELECT seq, signed FROM chain_checkpoints ORDER BY seq DESC"
+        ).fetchall():
+            try:
+                signed = json.loads(text)
+                payload = {k: v for k, v in signed.items() if k != "signature"}
+                ok = (
+                    key is not None
+                    and signed.get("format") == CHECKPOINT_FORMAT
+                    and signed.get("station") == self.station
+                    and signed.get("seq") == seq
+                    and isinstance(signed.get("linked"), int)
+                    and key.verify("checkpoint", payload, signed.get("signature"))
+                )
+            except (ValueError, TypeError, AttributeError):
+                ok = False
+            if ok:
+                return chain.Checkpoint(seq, signed["head"], signed["linked"]), problems
+            problems.append(chain.Problem(
+                str(seq),
+                "not signed by the instructor key for this station (made outside Marrowsim?);"
+                " ignored",
+                "chain checkpoint",
+            ))  # fmt: skip
+        return None, problems
+
+    def make_checkpoint(self, signer: Any) -> dict | None:
+        """Verify the whole chain (every link re-hashed) and, if it is intact, store a
+        checkpoint at its head signed with the instructor key; None when it is not intact."""
+        with self.guard():  # a read transaction: writers go on while the chain is checked
+            self.conn.execute("BEGIN")
+            try:
+                found = self.verify_scan([], full=True)
+                seq, _, digest = chain.head(self.conn)  # the head that scan checked
+            finally:
+                self.conn.execute("COMMIT")
+        if found.problems or seq == 0:
+            return None
+        with self.transaction():  # links appended since do not change what seq vouches for
+            payload = {
+                "format": CHECKPOINT_FORMAT,
+                "station": self.station,
+                "seq": seq,
+                "head": digest,
+                "linked": found.linked,
+                "at": self.now(),
+                "key": self.instructor_key().fingerprint,  # type: ignore[union-attr]
+            }
+            signed = payload | {"signature": authority.sign(signer, "checkpoint", payload)}
+            self.conn.execute(
+                "INSERT OR REPLACE INTO chain_checkpoints (seq, signed) VALUES (?, ?)",
+                (seq, json.dumps(signed, sort_keys=True)),
+            )
+        return signed
+
+    def _authority_problems(self) -> list[chain.Problem]:
         state = self.instructor_state()
         if state == "open":
             return []
@@ -724,7 +801,8 @@ class RecordStore:
         recorded = self.setting(INSTRUCTOR_KEY)
         if recorded != key.fingerprint:
             what = "removed" if recorded is None else "replaced"
-            if recorded is not None or snapshot.rows or self.assessments():
+            has_rows = self.conn.execute("SELECT 1 FROM attempts LIMIT 1").fetchone()
+            if recorded is not None or has_rows or self.assessments():
                 found.append(chain.Problem(
                     key.fingerprint,
                     f"the instructor key recorded in the records database was {what}"
@@ -749,7 +827,7 @@ class RecordStore:
         return found
 
     def _head_problems(
-        self, signed: dict, hashes: dict[int, str], top: int, key: InstructorKey | None
+        self, signed: dict, hashes: dict[int, str], key: InstructorKey | None
     ) -> list[chain.Problem]:
         name = f"{signed.get('seq', '?')}"
         payload = {k: v for k, v in signed.items() if k != "signature"}

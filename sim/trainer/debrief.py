@@ -168,6 +168,10 @@ class ReplayPlayer:
 
     SPEEDS = (1.0, 4.0, 16.0, 64.0, 256.0)
     SNAPSHOT_EVERY = 200
+    #: At most this many commands are applied in one ``tick`` (one frame); when the clock runs
+    #: ahead of them (a burst of commands at 256x) it waits at the next command instead, so a
+    #: frame never does more than a bounded slice of simulation.
+    MAX_STEPS_PER_TICK = 8
 
     def __init__(self, attempt: Attempt, speed_index: int = 2) -> None:
         self.source = attempt
@@ -178,7 +182,19 @@ class ReplayPlayer:
         self.paused = False
         #: The last applied command's motion: (t0_s, t1_s, depth before, depth after).
         self._motion: tuple[float, float, float, float] | None = None
-        self._snapshots: dict[int, Attempt] = {0: copy.deepcopy(self.attempt)}
+        self._snapshots: dict[int, Attempt] = {0: self._copy(self.attempt)}
+        #: Commands applied by the last ``tick`` (what a frame cost in simulation).
+        self.last_tick_steps = 0
+
+    @staticmethod
+    def _copy(attempt: Attempt) -> Attempt:
+        """A copy of a replay attempt for a snapshot (or to resume from one): the scenario, the
+        event dicts and the log entries, never changed once made, are shared; so is the fresh
+        marrow grid (``MarrowField.__deepcopy__``)."""
+        memo: dict[int, Any] = {id(attempt.scenario): attempt.scenario}
+        for shared in (attempt.sim.events, attempt.log):  # new lists, the same entries
+            memo[id(shared)] = list(shared)
+        return copy.deepcopy(attempt, memo)
 
     @property
     def speed(self) -> float:
@@ -207,18 +223,25 @@ class ReplayPlayer:
         t1 = self.attempt.sim.t_s
         self._motion = (t0, t1, before, after) if n.inserted and t1 > t0 else None
         if self.index % self.SNAPSHOT_EVERY == 0 and self.index not in self._snapshots:
-            self._snapshots[self.index] = copy.deepcopy(self.attempt)
+            self._snapshots[self.index] = self._copy(self.attempt)
 
-    def _advance_to(self, clock_s: float) -> None:
+    def _advance_to(self, clock_s: float, limit: int | None = None) -> int:
         log = self.source.log
+        steps = 0
         while self.index < len(log) and log[self.index]["t_s"] <= clock_s:
+            if limit is not None and steps >= limit:
+                self.clock_s = log[self.index]["t_s"]  # wait here; the next frame goes on
+                break
             self._apply_next()
+            steps += 1
+        return steps
 
     def tick(self, wall_s: float) -> None:
+        self.last_tick_steps = 0
         if self.paused or self.done:
             return
         self.clock_s += wall_s * self.speed
-        self._advance_to(self.clock_s)
+        self.last_tick_steps = self._advance_to(self.clock_s, self.MAX_STEPS_PER_TICK)
 
     def seek(self, t_s: float) -> None:
         """Show the attempt as it was at simulated time ``t_s`` (clamped to the timeline)."""
@@ -227,7 +250,7 @@ class ReplayPlayer:
             log = self.source.log
             target = next((i for i, e in enumerate(log) if e["t_s"] > t_s), len(log))
             start = max(k for k in self._snapshots if k <= target)
-            self.attempt = copy.deepcopy(self._snapshots[start])
+            self.attempt = self._copy(self._snapshots[start])
             self.index = start
             self._motion = None
         self.clock_s = t_s

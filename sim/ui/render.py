@@ -677,6 +677,36 @@ class Painter:
         self._log("blit", "supersampled", tuple(rect))
         self.surface.blit(pygame.transform.smoothscale(big, r.size), r)
 
+    @contextmanager
+    def cached(self, store: dict, key: object, rect: RectLike) -> Iterator[Painter | None]:
+        """Draw something that does not change (a chart) once per pixel size: the first time
+        yields a Painter over a copy of that part of the window (what is below it included) and
+        keeps the result in ``store``; later frames blit it and yield None (the drawing calls
+        are not made again; their transcript is replayed, so tests still see the texts)."""
+        r = self.px_rect(rect)
+        full = (key, tuple(r), self.scale)
+        hit = store.get(full)
+        if hit is not None:
+            surf, transcript = hit
+            self.surface.blit(surf, r)
+            if self.record:
+                self.transcript.extend(transcript)
+            yield None
+            return
+        surf = self.surface.subsurface(r.clip(self.surface.get_rect())).copy()
+        if surf.get_size() != r.size:  # partly off the window: draw directly, keep nothing
+            yield self
+            return
+        sub = self.fine(surf, 1.0, r.topleft)
+        sub.transcript = []
+        yield sub
+        if len(store) > 16:  # sizes seen while a window is dragged: keep a few
+            store.clear()
+        store[full] = (surf, sub.transcript)
+        self.surface.blit(surf, r)
+        if self.record:
+            self.transcript.extend(sub.transcript)
+
 
 PANEL_TITLE_H = 28
 

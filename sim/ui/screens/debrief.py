@@ -96,6 +96,8 @@ class DebriefView(View):
         self.new_btn.focused = True  # Enter presses it
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
+        #: The charts (map, depth trace, pulls) drawn once per pixel size (Painter.cached).
+        self._charts: dict = {}
 
     def layout(self, size: tuple[int, int]) -> None:
         w, _h = size
@@ -385,9 +387,7 @@ class DebriefView(View):
             ),
             (
                 _("Cell dose"),
-                _("{dose:.2f} x10^8 TNC/kg recipient").format(
-                    dose=m["tnc_per_kg_recipient"] / 1e8
-                ),
+                _("{dose:.2f} x10^8 TNC/kg recipient").format(dose=m["tnc_per_kg_recipient"] / 1e8),
             ),
             (_("Quality"), _("{q:.1f} x10^6 TNC/mL").format(q=m["tnc_per_ml"] / 1e6)),
             (_("Skin sites"), str(m["skin_sites"])),
@@ -459,8 +459,13 @@ class DebriefView(View):
 
     def _draw_map(self, p: Painter, d: Debrief) -> None:
         box = self.map_rect
-        with p.panel(box, _("Sites and entries by yield")):
-            self._draw_map_in(p, d, box)
+        # the chart is drawn once per pixel size, then blitted (Painter.cached)
+        with (
+            p.panel(box, _("Sites and entries by yield")),
+            p.cached(self._charts, "map", box) as cp,
+        ):
+            if cp is not None:
+                self._draw_map_in(cp, d, box)
 
     def _draw_map_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         anatomy = self.session.sim.anatomy
@@ -492,8 +497,10 @@ class DebriefView(View):
 
     def _draw_trace(self, p: Painter, d: Debrief) -> None:
         box = self.trace_rect
-        with p.panel(box, _("Needle depth over time")):
-            self._draw_trace_in(p, d, box)
+        # the chart is drawn once per pixel size, then blitted (Painter.cached)
+        with p.panel(box, _("Needle depth over time")), p.cached(self._charts, "trace", box) as cp:
+            if cp is not None:
+                self._draw_trace_in(cp, d, box)
 
     def _draw_trace_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         left = p.fonts.size("000 mm", theme.SMALL)[0] + 18
@@ -546,8 +553,13 @@ class DebriefView(View):
 
     def _draw_pulls(self, p: Painter, d: Debrief) -> None:
         box = self.pulls_rect
-        with p.panel(box, _("Pulls: size (bar height) and cells per mL (colour)")):
-            self._draw_pulls_in(p, d, box)
+        # the chart is drawn once per pixel size, then blitted (Painter.cached)
+        with (
+            p.panel(box, _("Pulls: size (bar height) and cells per mL (colour)")),
+            p.cached(self._charts, "pulls", box) as cp,
+        ):
+            if cp is not None:
+                self._draw_pulls_in(cp, d, box)
 
     def _draw_pulls_in(self, p: Painter, d: Debrief, box: pygame.Rect) -> None:
         small = [pl for pl in d.pulls if pl["ml"] <= 5 and not pl.get("dry")]
@@ -606,6 +618,11 @@ class ReplayView(View):
 
     #: PageUp / PageDown move the replay this far along the timeline.
     JUMP_S = 60.0
+    #: Faster than this, a playing replay shows the back (sites, tip and depth in the side
+    #: panel) rather than the cross-section: painting a section for a new site or aim takes
+    #: 35-90 ms at 1920x1080, and at 64x or 256x the aim changes every few frames.  Paused,
+    #: finished or at this speed or slower, the section is shown.
+    SECTION_MAX_SPEED = 16.0
 
     def __init__(self, app, session: Session) -> None:
         super().__init__(app)
@@ -688,13 +705,14 @@ class ReplayView(View):
         self.hud.draw(p, s, lay.hud)
         sim = s.sim
         n = self.player.display_needle()  # moving through the command, not jumping to its end
-        with p.area(lay.area, "section" if n.inserted else "back"):
-            if n.inserted:
+        pl = self.player
+        fast = pl.speed > self.SECTION_MAX_SPEED and not (pl.paused or pl.done)
+        with p.area(lay.area, "section" if n.inserted and not fast else "back"):
+            if n.inserted and not fast:
                 site = sim.sites[n.site]
                 self.needle.draw_section(p, site, n, (n.lateral_deg, n.cranial_deg), (0, 0), 0.0)
             else:
                 self.dorsal.draw(p, sim.sites, -1, {})
-        pl = self.player
         state = "paused" if pl.paused else ("finished" if pl.done else "playing")
         side = lay.side
         p.rect((20, 22, 28), side, radius=6)
@@ -706,7 +724,10 @@ class ReplayView(View):
             p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
             if n.inserted:
                 p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY, max_width=width)
-                p.text(f"depth {n.depth_mm:.1f} mm", (x, y + 134), theme.BODY)
+                depth = f"depth {n.depth_mm:.1f} mm"
+                if fast:
+                    depth += f"  ·  section at {self.SECTION_MAX_SPEED:g}x or paused"
+                p.text(depth, (x, y + 134), theme.BODY, max_width=width, may_shorten=True)
             self._draw_timeline(p, pygame.Rect(x, y + 176, width, 56))
             keys = (
                 "+/- or Left/Right: speed · Space: pause · click or drag the timeline, "
