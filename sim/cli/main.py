@@ -22,18 +22,18 @@ from sim.i18n import N_, _, use_chosen_language
 #: command's module is imported only when that command runs (or a full parser is asked for):
 #: ``--help``, ``--version`` and the other commands never pay for its imports.
 COMMANDS: list[tuple[str, str, str]] = [
-    ("run", "run_cmd", "run an attempt headless from an action file"),
-    ("replay", "replay_cmd", "replay a recorded JSONL log and verify its digest"),
-    ("scenarios", "scenarios_cmd", "list, show, validate or add scenarios"),
-    ("screenshots", "screenshots_cmd", "save a PNG of every trainer screen (headless)"),
-    ("records", "records_cmd", "trainee records: list, verify, export, import"),
-    ("report", "report_cmd", "HTML report with charts for a trainee or a cohort"),
-    ("export", "export_cmd", "xAPI export and delivery to a Learning Record Store"),
-    ("instructor", "instructor_cmd", "instructor actions (passphrase protected)"),
+    ("run", "run_cmd", N_("run an attempt headless from an action file")),
+    ("replay", "replay_cmd", N_("replay a recorded JSONL log and verify its digest")),
+    ("scenarios", "scenarios_cmd", N_("list, show, validate or add scenarios")),
+    ("screenshots", "screenshots_cmd", N_("save a PNG of every trainer screen (headless)")),
+    ("records", "records_cmd", N_("trainee records: list, verify, export, import")),
+    ("report", "report_cmd", N_("HTML report with charts for a trainee or a cohort")),
+    ("export", "export_cmd", N_("xAPI export and delivery to a Learning Record Store")),
+    ("instructor", "instructor_cmd", N_("instructor actions (passphrase protected)")),
     (
         "trainee-model",
         "trainee_model_cmd",
-        "a simulated trainee makes needle passes in the trainer window",
+        N_("a simulated trainee makes needle passes in the trainer window"),
     ),
 ]
 DEBUG_ENV = "MARROWSIM_DEBUG"
@@ -87,7 +87,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         if argv is None or name == wanted:
             importlib.import_module(f"sim.cli.{module}").register(sub)
         else:
-            sub.add_parser(name, help=summary, add_help=False)
+            sub.add_parser(name, help=_(summary), add_help=False)
     return parser
 
 

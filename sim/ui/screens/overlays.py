@@ -157,10 +157,11 @@ class HelpOverlay(Overlay):
             line_h = p.fonts.line_height(theme.SMALL) + 5
             sections = []
             for title, rows in self.controls:  # each section's keys as wide as its longest key
+                rows = [(_(k), _(w)) for k, w in rows]  # the nursing screen's are marked
                 key_w = 16 + max(p.fonts.size(k, theme.SMALL)[0] for k, _w in rows)
                 wrapped = [(k, p.fonts.wrap(w, theme.SMALL, col_w - key_w)) for k, w in rows]
                 need = 30 + line_h * sum(len(lines) for _k, lines in wrapped)
-                sections.append((title, key_w, wrapped, need))
+                sections.append((_(title), key_w, wrapped, need))
             cols = [(box.x + 20, box.y + 56), (box.x + 40 + col_w, box.y + 56)]
             col, (x, y) = 0, cols[0]
             for title, key_w, wrapped, need in sections:
