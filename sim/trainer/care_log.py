@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.i18n import N_, _, ngettext
+from sim.trainer.core_words import say
 
 #: A jump of the simulated clock at least this long between two entries is shown as one.
 GAP_SHOWN_S = 300.0
@@ -132,24 +133,24 @@ def _entry(ev: dict) -> tuple[str, str] | None:
     message = ev.get("message")
     if t == "monitor_alarm":
         text = _alarm_text(ev) or message
-        return (_(str(text)), "danger") if text else None
+        return (say(str(text)), "danger") if text else None
     if t == "scenario_event" and message:
-        return _(str(message)), "warn" if ev.get("phase") == "fired" else "info"
+        return say(str(message)), "warn" if ev.get("phase") == "fired" else "info"
     if t in DANGER_EVENTS and message:
-        return _(str(message)), "danger"
+        return say(str(message)), "danger"
     if t == "missed_required_response":
         who = str(ev.get("response", "")).replace("_", " ")
         who = _(who) if who else who
         return _("Missed: {who} was needed and not done in time.").format(who=who), "danger"
     if t in WARN_EVENTS and message:
-        return _(str(message)), "warn"
+        return say(str(message)), "warn"
     if t == "step_done":
         found = _step_text(ev)
         if found and message:  # the core's own words about the step, after what was done
-            return f"{found[0]} {_(str(message))}", "warn" if ev.get("abnormal") else found[1]
+            return f"{found[0]} {say(str(message))}", "warn" if ev.get("abnormal") else found[1]
         return found
     if t == "care_done" and message:
-        return _(str(message)), "info"
+        return say(str(message)), "info"
     if t == "response_made" and not message:
         return None  # the care_done beside it says what was done
     return None
