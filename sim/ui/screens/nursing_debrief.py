@@ -15,6 +15,7 @@ import pygame
 
 from sim.i18n import N_, _
 from sim.trainer.care_log import care_log, clock_text
+from sim.trainer.core_words import say
 from sim.trainer.debrief import score, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -56,7 +57,7 @@ CRITERION_NAMES = {
 
 
 def _feedback(cr: dict) -> str:
-    return " ".join(str(cr.get("feedback", "")).split())
+    return say(" ".join(str(cr.get("feedback", "")).split()))
 
 
 class NursingDebriefView(View):
@@ -216,12 +217,12 @@ class NursingDebriefView(View):
             for c in crits
         ]
         full_text = [
-            _("Critical error: {error}").format(error=_(crit_fb[i]))
+            _("Critical error: {error}").format(error=say(crit_fb[i]))
             if i < len(crit_fb) and crit_fb[i]
             else named[i]
             for i in range(len(crits))
         ]
-        reasons = list(s.get("failed_conditions", []))
+        reasons = [say(str(r)) for r in s.get("failed_conditions", [])]
         lh = p.fonts.line_height(theme.SMALL) + 4
 
         def block(texts: list[str]) -> int:
