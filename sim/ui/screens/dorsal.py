@@ -74,18 +74,26 @@ class DorsalPanel:
     def palpate(self, x_mm: float, y_mm: float) -> str:
         """What a gloved finger feels at a point of the back."""
         m = self.map
+        psis = {
+            "left": _("Bony prominence felt: left posterior superior iliac spine (PSIS)"),
+            "right": _("Bony prominence felt: right posterior superior iliac spine (PSIS)"),
+        }
         for side in ("left", "right"):
             if math.dist((x_mm, y_mm), m.psis[side]) < PALPATE_PSIS_MM:
-                return f"Bony prominence felt: {side} posterior superior iliac spine (PSIS)"
+                return psis[side]
+        crest = {
+            "left": _("Firm bony ridge: the left posterior iliac crest"),
+            "right": _("Firm bony ridge: the right posterior iliac crest"),
+        }
         for side in ("left", "right"):
             pts = m.crest[side]
             if min(math.dist((x_mm, y_mm), p) for p in pts) < PALPATE_CREST_MM:
-                return f"Firm bony ridge: the {side} posterior iliac crest"
+                return crest[side]
         if self._in_polygon((x_mm, y_mm), m.sacrum):
-            return "Flat bone in the midline: the sacrum"
+            return _("Flat bone in the midline: the sacrum")
         if abs(x_mm) < 8 and y_mm > 20:
-            return "Spinous processes of the lumbar spine (midline)"
-        return "Soft tissue: no bone felt close under the skin"
+            return _("Spinous processes of the lumbar spine (midline)")
+        return _("Soft tissue: no bone felt close under the skin")
 
     @staticmethod
     def _in_polygon(pt, poly) -> bool:
