@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import pygame
 
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.art import patient
@@ -32,17 +32,20 @@ CURSOR_STEP_FAST_MM = 10.0
 OVERVIEW_ASPECT = 0.56  # the whole patient's inset, width over height
 
 ZONE_TEXT = {
-    "safe": ("Over the PSIS and posterior crest: a good site", theme.GOOD),
-    "medial_si_joint": ("Too medial: the sacroiliac joint and sacrum lie beneath", theme.ORANGE),
+    "safe": (N_("Over the PSIS and posterior crest: a good site"), theme.GOOD),
+    "medial_si_joint": (
+        N_("Too medial: the sacroiliac joint and sacrum lie beneath"),
+        theme.ORANGE,
+    ),
     "caudal_sciatic_notch": (
-        "Too caudal: toward the greater sciatic notch (sciatic nerve, gluteal vessels)",
+        N_("Too caudal: toward the greater sciatic notch (sciatic nerve, gluteal vessels)"),
         theme.VERMILLION,
     ),
     "lateral_cluneal_nerves": (
-        "Far lateral along the crest: superior cluneal nerves",
+        N_("Far lateral along the crest: superior cluneal nerves"),
         theme.REDDISH_PURPLE,
     ),
-    "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
+    "off_bone": (N_("No bone under this spot at a good angle: move toward the PSIS"), theme.ORANGE),
 }
 
 
