@@ -304,14 +304,14 @@ class DorsalPanel:
         r = 16 * ppm
         taken.append(
             self._danger_label(
-                p, "sciatic notch", (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
+                p, _("sciatic notch"), (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
             )
         )
         cx, cy = cam.to_px(*m.cluneal["right"])
         taken.append(
             self._danger_label(
                 p,
-                "cluneal nerves",
+                _("cluneal nerves"),
                 (cx + 24, cy - 6),
                 theme.REDDISH_PURPLE,
                 (cx, cy, 14 * ppm),
@@ -320,19 +320,21 @@ class DorsalPanel:
         )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
-        size = p.fonts.size("SI joint", theme.SMALL, bold=True)
+        si_joint = _("SI joint")
+        size = p.fonts.size(si_joint, theme.SMALL, bold=True)
         taken.append(
-            self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+            self._danger_label(p, si_joint, (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
         )
         zx, zy = self._zone_outline("left")[3]
         kx, ky = cam.to_px(*m.crest["left"][7])
-        sw, sh = p.fonts.size("safe zone", theme.SMALL, bold=True)
+        safe_zone = _("safe zone")
+        sw, sh = p.fonts.size(safe_zone, theme.SMALL, bold=True)
         bone = (110, 70, 40)
         for text, centre, colour in (
-            ("sacrum", cam.to_px(0, -62), bone),
+            (_("sacrum"), cam.to_px(0, -62), bone),
             # above the zone's medial top corner, ending past it
-            ("safe zone", (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
-            ("iliac crest", (kx, ky - 22), bone),
+            (safe_zone, (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
+            (_("iliac crest"), (kx, ky - 22), bone),
         ):
             w, h = p.fonts.size(text, theme.SMALL, bold=True)
             r = place_label((w + 6, h + 2), centre, self.area, taken, circles)
