@@ -184,3 +184,50 @@ def test_every_shipped_scenario_has_its_title_objectives_and_briefing_in_spanish
         assert es is not None and es.title and es.objectives and es.briefing, s.id
         assert s.text("title") == es.title != s.title
         assert len(s.text("objectives")) == len(s.objectives)
+
+
+def _nursing_attempt():
+    from sim.run.attempt import Attempt
+    from sim.scenario import resolve_scenario
+    from sim.vocabulary.commands import parse_command
+    from tests.reference.nursing import perform
+
+    attempt = Attempt(resolve_scenario("post-procedure-care"), 1)
+    for cmd in perform("post-procedure-care", "intermediate", 1):
+        attempt.apply(parse_command(dict(cmd)))
+    return attempt
+
+
+def test_the_nurses_station_speaks_spanish_but_the_core_keeps_its_english():
+    """The nursing screen's text is translated where it is shown: the event log, the replay
+    digest and the stored score of an attempt are the same in either language."""
+    from sim.run.attempt import Attempt
+    from sim.trainer.care import care_menu
+    from sim.trainer.care_log import care_log
+    from sim.trainer.coaching import nursing_warnings
+    from sim.trainer.core_words import say
+    from sim.trainer.debrief import score
+
+    set_language("en")
+    english = _nursing_attempt()
+    en_log = [e.text for e in care_log(english.sim.events)]
+    en_score = score(english)[0]
+    try:
+        set_language("es")
+        spanish = _nursing_attempt()
+        assert spanish.sim.digest() == english.sim.digest()
+        assert spanish.sim.events == english.sim.events
+        assert score(spanish)[0] == en_score  # the stored record's words stay English
+        es_log = [e.text for e in care_log(spanish.sim.events)]
+        assert len(es_log) == len(en_log) and es_log != en_log
+        assert any(t.startswith("Constantes: TA ") for t in es_log)
+        menu = care_menu(spanish.scenario)
+        assert _("Assess") == "Valorar" and menu.groups["assess"][0].label == "Recibir el relevo"
+        assert say("She lies on her back.") == "Está boca arriba."
+        assert say("Temperature 38.2 °C.") == "Temperatura 38.2 °C."
+        assert say("Not a sentence the catalogue has.") == "Not a sentence the catalogue has."
+        fresh = Attempt(spanish.scenario, 1)
+        assert "Reciba primero el relevo" in nursing_warnings(fresh)[0]
+    finally:
+        set_language("en")
+    assert say("She lies on her back.") == "She lies on her back."

@@ -23,15 +23,16 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import N_, _
 from sim.vocabulary import commands as c
 
 GROUPS: tuple[str, ...] = ("assess", "intervene", "teach", "escalate", "document")
 GROUP_LABELS: dict[str, str] = {
-    "assess": "Assess",
-    "intervene": "Intervene",
-    "teach": "Teach",
-    "escalate": "Escalate",
-    "document": "Document",
+    "assess": N_("Assess"),
+    "intervene": N_("Intervene"),
+    "teach": N_("Teach"),
+    "escalate": N_("Escalate"),
+    "document": N_("Document"),
 }
 MAX_PER_GROUP = 9  # number keys 1-9 within a group
 #: Firm pressure on a haematoma found at the next-day visit: 10 minutes (as the reference
@@ -40,13 +41,13 @@ HAEMATOMA_PRESSURE_S = 600.0
 
 #: Teaching items in plain words (discharge_teaching's ``items``).
 TEACHING_LABELS: dict[str, str] = {
-    "site_care": "Site care: keep it dry and clean",
-    "signs_of_infection": "Signs of infection",
-    "fever_threshold": "Fever: when to call",
-    "when_to_call": "When and whom to call",
-    "dressing_removal_next_day": "Dressing comes off tomorrow",
-    "pain_relief": "Pain relief for 3-4 days",
-    "activity": "Activity limits",
+    "site_care": N_("Site care: keep it dry and clean"),
+    "signs_of_infection": N_("Signs of infection"),
+    "fever_threshold": N_("Fever: when to call"),
+    "when_to_call": N_("When and whom to call"),
+    "dressing_removal_next_day": N_("Dressing comes off tomorrow"),
+    "pain_relief": N_("Pain relief for 3-4 days"),
+    "activity": N_("Activity limits"),
 }
 
 
@@ -144,32 +145,39 @@ _COMMAND_MODELS: dict[str, type] = {
 
 #: Labels of the nursing commands (the core's ``NURSING_GROUPS`` says which group each is in).
 LABELS: dict[str, str] = {
-    "handover": "Take the handover",
-    "time_out": "Check her identity (wristband)",
-    "recovery_observations": "Full set of observations",
-    "assess_pain": "Assess pain (0-10)",
-    "inspect_dressing": "Check the dressing",
-    "inspect_site": "Inspect a site",
-    "take_temperature": "Take her temperature",
-    "ask_symptoms": "Ask how she feels",
-    "review_bloods": "Review the blood results",
-    "position_donor": "Position her",
-    "steri_strips": "Steri-Strips on the punctures",
-    "pressure_dressing": "Pressure dressing",
-    "give_fluids": "Give fluids (500 mL, prescribed)",
-    "give_analgesia": "Give analgesia",
-    "remove_dressing": "Remove the dressing",
-    "notify_anaesthetist": "Tell the anaesthetist",
-    "call_doctor": "Call the doctor",
-    "document": "Write up the care",
-    "discharge_readiness": "Check discharge criteria",
-    "discharge": "Discharge her home",
-    "next_day_decision": "Decide: reassure, treat, escalate",
-    "end": "Finish: sign off and debrief",
+    "handover": N_("Take the handover"),
+    "time_out": N_("Check her identity (wristband)"),
+    "recovery_observations": N_("Full set of observations"),
+    "assess_pain": N_("Assess pain (0-10)"),
+    "inspect_dressing": N_("Check the dressing"),
+    "inspect_site": N_("Inspect a site"),
+    "take_temperature": N_("Take her temperature"),
+    "ask_symptoms": N_("Ask how she feels"),
+    "review_bloods": N_("Review the blood results"),
+    "position_donor": N_("Position her"),
+    "steri_strips": N_("Steri-Strips on the punctures"),
+    "pressure_dressing": N_("Pressure dressing"),
+    "give_fluids": N_("Give fluids (500 mL, prescribed)"),
+    "give_analgesia": N_("Give analgesia"),
+    "remove_dressing": N_("Remove the dressing"),
+    "notify_anaesthetist": N_("Tell the anaesthetist"),
+    "call_doctor": N_("Call the doctor"),
+    "document": N_("Write up the care"),
+    "discharge_readiness": N_("Check discharge criteria"),
+    "discharge": N_("Discharge her home"),
+    "next_day_decision": N_("Decide: reassure, treat, escalate"),
+    "end": N_("Finish: sign off and debrief"),
 }
 CHOICE_WORDS: dict[str, str] = {
-    "flat_legs_raised": "flat, legs raised",
-    "oral_opioid": "oral opioid",
+    "prone": N_("prone"),
+    "supine": N_("supine"),
+    "flat_legs_raised": N_("flat, legs raised"),
+    "paracetamol": N_("paracetamol"),
+    "ibuprofen": N_("ibuprofen"),
+    "oral_opioid": N_("oral opioid"),
+    "reassure": N_("reassure"),
+    "treat": N_("treat"),
+    "escalate": N_("escalate"),
 }
 
 
@@ -187,12 +195,12 @@ def _site_labels(scenario) -> list[str]:
     n = _skin_sites(scenario)
     handover = getattr(scenario, "handover", None)
     labels = list(getattr(handover, "site_labels", None) or [])
-    return [labels[i] if i < len(labels) else f"site {i + 1}" for i in range(n)]
+    return [labels[i] if i < len(labels) else _("site {n}").format(n=i + 1) for i in range(n)]
 
 
 def fever_prompt() -> ValuePrompt:
     lo, hi = getattr(c, "FEVER_THRESHOLD_RANGE_C", (35.0, 42.0))
-    return ValuePrompt("fever_threshold_c", "the fever threshold", "°C", float(lo), float(hi), 1)
+    return ValuePrompt("fever_threshold_c", _("the fever threshold"), "°C", float(lo), float(hi), 1)
 
 
 def _literal_choices(model: type, name: str) -> tuple[str, ...]:
@@ -210,18 +218,18 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
     model = _COMMAND_MODELS.get(do)
     if model is None:
         return []
-    label = LABELS.get(do, do.replace("_", " ").capitalize())
+    label = _(LABELS[do]) if do in LABELS else do.replace("_", " ").capitalize()
     sites = [Choice(text, {"site": i}) for i, text in enumerate(_site_labels(scenario))]
     if do == "inspect_site":
         return [CareAction(group, label, {"do": do}, choices=tuple(sites))]
     if do == "apply_pressure":  # as long as the scenario's care asks for (its pressure_min_s)
         held_s = float(getattr(getattr(scenario, "care", None), "pressure_min_s", 120) or 120)
-        label = f"Press on a puncture ({held_s / 60:g} min)"
+        label = _("Press on a puncture ({min:g} min)").format(min=held_s / 60)
         return [
             CareAction(group, label, {"do": do, "s": held_s}, choices=tuple(sites)),
             CareAction(
                 group,
-                f"Press on a haematoma ({HAEMATOMA_PRESSURE_S / 60:g} min)",
+                _("Press on a haematoma ({min:g} min)").format(min=HAEMATOMA_PRESSURE_S / 60),
                 {"do": do, "s": HAEMATOMA_PRESSURE_S},
                 choices=tuple(sites),
             ),
@@ -229,16 +237,21 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
     if do == "steri_strips":  # strips go on the punctures in order: how many
         n = _skin_sites(scenario)
         counts = tuple(
-            Choice(f"on all {k} punctures" if k == n else f"on the first {k}", {"count": k})
+            Choice(
+                _("on all {k} punctures").format(k=k)
+                if k == n
+                else _("on the first {k}").format(k=k),
+                {"count": k},
+            )
             for k in range(n, 0, -1)
         )
-        return [CareAction(group, "Steri-Strips", {"do": do}, choices=counts)]
+        return [CareAction(group, _("Steri-Strips"), {"do": do}, choices=counts)]
     if do == "discharge_teaching":
         items = _teaching(scenario)
         out = [
             CareAction(
                 group,
-                TEACHING_LABELS.get(item, item.replace("_", " ")),
+                _(TEACHING_LABELS[item]) if item in TEACHING_LABELS else item.replace("_", " "),
                 {"do": do, "items": [item]},
                 fever_prompt() if item == "fever_threshold" else None,
             )
@@ -248,7 +261,7 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
             out.append(
                 CareAction(
                     group,
-                    "Everything above, in one talk",
+                    _("Everything above, in one talk"),
                     {"do": do, "items": list(items)},
                     fever_prompt() if "fever_threshold" in items else None,
                 )
@@ -258,7 +271,7 @@ def _action(scenario, group: str, do: str) -> list[CareAction]:
         options = _literal_choices(model, name)
         if options:
             choices = tuple(
-                Choice(CHOICE_WORDS.get(o, o.replace("_", " ")), {name: o}) for o in options
+                Choice(_(CHOICE_WORDS.get(o, o.replace("_", " "))), {name: o}) for o in options
             )
             return [CareAction(group, label, {"do": do}, choices=choices)]
     return [CareAction(group, label, {"do": do})]
@@ -276,7 +289,7 @@ def care_menu(scenario) -> CareMenu:
     for group in GROUPS:
         for do in table.get(group, ()):
             menu.groups[group].extend(_action(scenario, group, do))
-    menu.groups["document"].append(CareAction("document", LABELS["end"], {"do": "end"}))
+    menu.groups["document"].append(CareAction("document", _(LABELS["end"]), {"do": "end"}))
     for g, items in menu.groups.items():
         if len(items) > MAX_PER_GROUP:
             raise ValueError(f"care group {g} has {len(items)} actions; at most {MAX_PER_GROUP}")
@@ -288,17 +301,21 @@ def parse_value(text: str, prompt: ValuePrompt) -> tuple[float | None, str]:
     try:
         v = float(text.strip().replace(",", "."))
     except ValueError:
-        return None, f"Type {prompt.label} as a number, e.g. {prompt.min_value + 3:.1f}"
+        return None, _("Type {what} as a number, e.g. {example:.1f}").format(
+            what=_(prompt.label), example=prompt.min_value + 3
+        )
     if not prompt.min_value <= v <= prompt.max_value:
-        return None, (
-            f"{prompt.label.capitalize()} must be {prompt.min_value:g}-{prompt.max_value:g} "
-            f"{prompt.unit}"
+        return None, _("{what} must be {lo:g}-{hi:g} {unit}").format(
+            what=_(prompt.label)[:1].upper() + _(prompt.label)[1:],
+            lo=prompt.min_value,
+            hi=prompt.max_value,
+            unit=prompt.unit,
         )
     return v, ""
 
 
 #: Letting time pass: W opens a field for the minutes (as the fever threshold's).
-WAIT_PROMPT = ValuePrompt("s", "the minutes to let pass", "min", 0.1, 120.0, 1)
+WAIT_PROMPT = ValuePrompt("s", N_("the minutes to let pass"), "min", 0.1, 120.0, 1)
 
 
 def wait_command(minutes: float) -> dict[str, Any]:

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sim.i18n import N_, _, ngettext
+from sim.trainer.core_words import say
+
 #: A jump of the simulated clock at least this long between two entries is shown as one.
 GAP_SHOWN_S = 300.0
 
 OBS_WORDS = (
-    ("systolic_mmhg", "BP {v:.0f}"),
+    ("systolic_mmhg", N_("BP {v:.0f}")),
     ("diastolic_mmhg", "/{v:.0f} mmHg"),
-    ("heart_rate_bpm", ", HR {v:.0f}/min"),
+    ("heart_rate_bpm", N_(", HR {v:.0f}/min")),
     ("spo2_pct", ", SpO2 {v:.0f}%"),
-    ("respiratory_rate_per_min", ", RR {v:.0f}/min"),
+    ("respiratory_rate_per_min", N_(", RR {v:.0f}/min")),
     ("temperature_c", ", {v:.1f} °C"),
-    ("pain_score", ", pain {v:.0f}/10"),
+    ("pain_score", N_(", pain {v:.0f}/10")),
 )
+
+#: The dressing's states as the observations name them (shown as ``_(state)``).
+DRESSING_STATES = (N_("dry intact"), N_("ooze"), N_("soaked"))
 
 
 @dataclass(frozen=True)
@@ -41,41 +47,41 @@ def clock_text(t_s: float) -> str:
 def gap_text(gap_s: float) -> str:
     minutes = round(gap_s / 60.0)
     if minutes >= 120 and minutes % 60 == 0:
-        return f"{minutes // 60} hours later"
-    return f"{minutes} minutes later" if minutes != 1 else "1 minute later"
+        return _("{n} hours later").format(n=minutes // 60)
+    return ngettext("{n} minute later", "{n} minutes later", minutes).format(n=minutes)
 
 
 def _observed(obs: dict) -> str:
     text = "".join(
-        fmt.format(v=obs[k]) for k, fmt in OBS_WORDS if isinstance(obs.get(k), float | int)
+        _(fmt).format(v=obs[k]) for k, fmt in OBS_WORDS if isinstance(obs.get(k), float | int)
     )
     dressing = obs.get("dressing")
     if isinstance(dressing, str) and dressing not in ("no_dressing", "none"):
-        text += f"; dressing {dressing.replace('_', ' ')}"
+        text += _("; dressing {state}").format(state=_(dressing.replace("_", " ") or "-"))
     return text.lstrip(", ")
 
 
 def _step_text(ev: dict) -> tuple[str, str] | None:
     step = str(ev.get("step", ""))
     if step == "time_out":
-        return "Identity checked against the wristband.", "good"
+        return _("Identity checked against the wristband."), "good"
     if step == "steri_strips":
         n = ev.get("count", "")
         ok = ev.get("matches_sites", True)
-        return f"Steri-Strips on {n} punctures.", "good" if ok else "warn"
+        return _("Steri-Strips on {n} punctures.").format(n=n), "good" if ok else "warn"
     if step == "pressure_dressing":
-        return "Pressure dressing on the lower back over the strips.", "good"
+        return _("Pressure dressing on the lower back over the strips."), "good"
     if step == "recovery_observations":
         obs = ev.get("observed")
         said = _observed(obs) if isinstance(obs, dict) else ""
-        return ("Observations: " + said + ".") if said else "Observations taken.", "info"
+        return (_("Observations: ") + said + ".") if said else _("Observations taken."), "info"
     if step == "discharge_teaching":
-        items = ", ".join(str(i).replace("_", " ") for i in ev.get("items", []))
+        items = ", ".join(_(str(i).replace("_", " ") or "-") for i in ev.get("items", []))
         extra = ""
         if ev.get("fever_threshold_c") is not None:
-            extra = f" (call at {ev['fever_threshold_c']:.1f} °C or above)"
-        return f"Taught: {items}{extra}.", "info"
-    label = step.replace("_", " ")
+            extra = _(" (call at {t:.1f} °C or above)").format(t=ev["fever_threshold_c"])
+        return _("Taught: {items}").format(items=items) + extra + ".", "info"
+    label = _(step.replace("_", " ")) if step else ""
     return (label[:1].upper() + label[1:] + ".") if label else None, "info"
 
 
@@ -95,12 +101,12 @@ WARN_EVENTS = frozenset(("donor_hypotension", "anaesthetist_escalation"))
 
 #: The monitor's numbers in words: (name, how the value is written).
 MONITOR_WORDS = {
-    "systolic_mmhg": ("systolic pressure", "{v:.0f} mmHg"),
-    "diastolic_mmhg": ("diastolic pressure", "{v:.0f} mmHg"),
-    "heart_rate_bpm": ("heart rate", "{v:.0f}/min"),
+    "systolic_mmhg": (N_("systolic pressure"), "{v:.0f} mmHg"),
+    "diastolic_mmhg": (N_("diastolic pressure"), "{v:.0f} mmHg"),
+    "heart_rate_bpm": (N_("heart rate"), "{v:.0f}/min"),
     "spo2_pct": ("SpO2", "{v:.0f}%"),
-    "respiratory_rate_per_min": ("respiratory rate", "{v:.0f}/min"),
-    "temperature_c": ("temperature", "{v:.1f} °C"),
+    "respiratory_rate_per_min": (N_("respiratory rate"), "{v:.0f}/min"),
+    "temperature_c": (N_("temperature"), "{v:.1f} °C"),
 }
 
 
@@ -111,10 +117,14 @@ def _alarm_text(ev: dict) -> str | None:
     if words is None or not isinstance(value, int | float):
         return None
     name, fmt = words
-    text = f"Monitor alarm: {name} {fmt.format(v=value)}"
+    text = _("Monitor alarm: {what}").format(what=f"{_(name)} {fmt.format(v=value)}")
     if isinstance(limit, int | float):
-        where = "below" if ev.get("side") == "low" else "above"
-        text += f", {where} its limit of {fmt.format(v=limit)}"
+        where = (
+            _(", below its limit of {limit}")
+            if ev.get("side") == "low"
+            else _(", above its limit of {limit}")
+        )
+        text += where.format(limit=fmt.format(v=limit))
     return text + "."
 
 
@@ -123,23 +133,24 @@ def _entry(ev: dict) -> tuple[str, str] | None:
     message = ev.get("message")
     if t == "monitor_alarm":
         text = _alarm_text(ev) or message
-        return (str(text), "danger") if text else None
+        return (say(str(text)), "danger") if text else None
     if t == "scenario_event" and message:
-        return str(message), "warn" if ev.get("phase") == "fired" else "info"
+        return say(str(message)), "warn" if ev.get("phase") == "fired" else "info"
     if t in DANGER_EVENTS and message:
-        return str(message), "danger"
+        return say(str(message)), "danger"
     if t == "missed_required_response":
         who = str(ev.get("response", "")).replace("_", " ")
-        return f"Missed: {who} was needed and not done in time.", "danger"
+        who = _(who) if who else who
+        return _("Missed: {who} was needed and not done in time.").format(who=who), "danger"
     if t in WARN_EVENTS and message:
-        return str(message), "warn"
+        return say(str(message)), "warn"
     if t == "step_done":
         found = _step_text(ev)
         if found and message:  # the core's own words about the step, after what was done
-            return f"{found[0]} {message}", "warn" if ev.get("abnormal") else found[1]
+            return f"{found[0]} {say(str(message))}", "warn" if ev.get("abnormal") else found[1]
         return found
     if t == "care_done" and message:
-        return str(message), "info"
+        return say(str(message)), "info"
     if t == "response_made" and not message:
         return None  # the care_done beside it says what was done
     return None

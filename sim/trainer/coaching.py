@@ -205,28 +205,36 @@ def nursing_warnings(attempt) -> list[str]:
     care = attempt.scenario.care
     out: list[str] = []
     if not state["handover"]["received"]:
-        out.append("Take the handover first: it tells you the sites and what to watch for.")
+        out.append(_("Take the handover first: it tells you the sites and what to watch for."))
     obs = state["observations"]
     if obs["repeat_due_s"] is not None:
         left_min = (obs["repeat_due_s"] - state["clock"]["t_s"]) / 60.0
         out.append(
-            f"The last reading was abnormal: repeat the observations within {left_min:.0f} min "
-            f"({care.repeat_abnormal_within_min:g} min after an abnormal set)."
+            _(
+                "The last reading was abnormal: repeat the observations within {left:.0f} min "
+                "({within:g} min after an abnormal set)."
+            ).format(left=left_min, within=care.repeat_abnormal_within_min)
         )
     elif obs["overdue"]:
-        out.append(f"Observations are due (every {care.observation_interval_min:g} min).")
+        out.append(
+            _("Observations are due (every {n:g} min).").format(n=care.observation_interval_min)
+        )
     if (
         state["monitor"]["alarms"].get("systolic_mmhg") == "low"
         and state["position"] != "flat_legs_raised"
     ):
-        out.append("Her blood pressure is low: lie her flat with her legs raised.")
+        out.append(_("Her blood pressure is low: lie her flat with her legs raised."))
     if any(not s["pressure_done"] and not s["strip"] for s in state["sites"]) and any(
         s["strip"] for s in state["sites"]
     ):
         out.append(
-            f"Press on each puncture for {care.pressure_min_s:g} s before its Steri-Strip."
+            _("Press on each puncture for {s:g} s before its Steri-Strip.").format(
+                s=care.pressure_min_s
+            )
         )
     readiness = state["readiness"]
     if state["teaching"]["taught"] and care.phase == "recovery" and not readiness["ready"]:
-        out.append("Check the discharge criteria before teaching: she must be ready to take it in.")
+        out.append(
+            _("Check the discharge criteria before teaching: she must be ready to take it in.")
+        )
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import N_, _
 from sim.trainer.tutorial import Tutorial, TutorialStep
 from sim.vocabulary.commands import RESPONSE_NAMES, STEP_NAMES
 from sim.vocabulary.events import LOSS_OF_RESISTANCE
@@ -31,23 +32,35 @@ PASS_STEPS = ("penetrate", "repenetrate")
 
 #: How to do each step with this trainer's controls.
 HOW = {
-    "time_out": "Press T (procedure steps), choose 'time out' and press Enter.",
-    "mark_left": "Move the mouse over the back until 'Bony prominence felt: left PSIS', then "
-    "click. Keys: L puts the marker on the left PSIS, Enter marks it.",
-    "mark_right": "Click over the right PSIS dimple, or press R then Enter.",
-    "aim": "Press 1 and Tab for the needle view. Right arrow aims lateral, Up aims cranial: "
-    "match the dashed ghost needle, then press Enter to insert.",
-    "penetrate": "Hold Space (or the mouse button on the section) to advance, twisting. Let go "
-    "the moment it gives: the click, the gauge collapsing, the needle's jolt.",
-    "stylet_out": "Press S to take the stylet out.",
-    "small_pull": "Choose the pull size with [ and ], then press A to pull.",
-    "fresh_spot": "Tap Space to advance the tip a few mm (best), or press R to turn the needle a "
-    "quarter turn (it reaches only part of fresh marrow), then A to pull again (holding A turns "
-    "and pulls, pull after pull).",
-    "repenetrate": "B backs out: the stylet goes in and the tip back into the fat. The arrows "
-    "change the angle a little; then hold Space through the cortex again.",
-    "dressing": "Press X to take the needle out, then T: 'steri strips', then 'pressure dressing'.",
-    "finish": "Press E and confirm with Y to end the procedure.",
+    "time_out": N_("Press T (procedure steps), choose 'time out' and press Enter."),
+    "mark_left": N_(
+        "Move the mouse over the back until 'Bony prominence felt: left PSIS', then click. Keys: L "
+        "puts the marker on the left PSIS, Enter marks it."
+    ),
+    "mark_right": N_("Click over the right PSIS dimple, or press R then Enter."),
+    "aim": N_(
+        "Press 1 and Tab for the needle view. Right arrow aims lateral, Up aims cranial: match the "
+        "dashed ghost needle, then press Enter to insert."
+    ),
+    "penetrate": N_(
+        "Hold Space (or the mouse button on the section) to advance, twisting. Let go the moment "
+        "it gives: the click, the gauge collapsing, the needle's jolt."
+    ),
+    "stylet_out": N_("Press S to take the stylet out."),
+    "small_pull": N_("Choose the pull size with [ and ], then press A to pull."),
+    "fresh_spot": N_(
+        "Tap Space to advance the tip a few mm (best), or press R to turn the needle a quarter "
+        "turn (it reaches only part of fresh marrow), then A to pull again (holding A turns and "
+        "pulls, pull after pull)."
+    ),
+    "repenetrate": N_(
+        "B backs out: the stylet goes in and the tip back into the fat. The arrows change the "
+        "angle a little; then hold Space through the cortex again."
+    ),
+    "dressing": N_(
+        "Press X to take the needle out, then T: 'steri strips', then 'pressure dressing'."
+    ),
+    "finish": N_("Press E and confirm with Y to end the procedure."),
 }
 
 
@@ -59,9 +72,13 @@ def overshoot_note(sim: Any) -> tuple[str, bool]:
     over = sim.needle.depth_mm - lor["depth_mm"]
     limit = Thresholds().overshoot_ok_mm
     if over <= limit:
-        return f"You let go {over:.1f} mm past the give: within the {limit:g} mm allowed.", True
+        return _("You let go {over:.1f} mm past the give: within the {limit:g} mm allowed.").format(
+            over=over, limit=limit
+        ), True
     return (
-        f"You let go {over:.1f} mm past the give: more than {limit:g} mm. Let go sooner.",
+        _("You let go {over:.1f} mm past the give: more than {limit:g} mm. Let go sooner.").format(
+            over=over, limit=limit
+        ),
         False,
     )
 
@@ -97,7 +114,7 @@ class Guide:
     @property
     def how(self) -> str:
         step = self.current
-        return HOW.get(step.id, "") if step else ""
+        return _(HOW[step.id]) if step and step.id in HOW else ""
 
     @staticmethod
     def ideal_track() -> tuple[float, float]:
@@ -111,7 +128,7 @@ class Guide:
         gate = self.tutorial.gate(cmd)
         if gate.allowed:
             return None
-        hint = gate.hint.removeprefix("First: ")
+        hint = gate.hint.removeprefix(_("First: {instruction}").format(instruction=""))
         self.refusal = hint[:1].upper() + hint[1:]
         return self.refusal
 

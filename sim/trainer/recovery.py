@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import N_, _
+
 POSITIONS = ("prone", "supine", "flat_legs_raised")
 POSITION_WORDS = {
-    "prone": "prone",
-    "supine": "on her back",
-    "flat_legs_raised": "lying flat, legs raised",
+    "prone": N_("prone"),
+    "supine": N_("on her back"),
+    "flat_legs_raised": N_("lying flat, legs raised"),
 }
 
 
@@ -117,23 +119,23 @@ def sites_summary(pic: RecoveryPicture) -> list[str]:
     strips or the pressure."""
     n = len(pic.sites)
     if pic.dressing_on:
-        words = {"dry_intact": "dry and intact", "ooze": "oozing", "soaked": "soaked"}
-        text = "Dressing on"
+        words = {"dry_intact": _("dry and intact"), "ooze": _("oozing"), "soaked": _("soaked")}
+        text = _("Dressing on")
         if pic.dressing_checked:
             text += ": " + words.get(pic.dressing_state, pic.dressing_state.replace("_", " "))
         return [text]
-    parts = ["Dressing off"] if pic.dressing_removed else []
+    parts = [_("Dressing off")] if pic.dressing_removed else []
     for count, word in (
-        (sum(s.bleeding != "none" for s in pic.sites), "bleeding"),
-        (sum(s.haematoma for s in pic.sites), "haematoma"),
-        (sum(s.redness for s in pic.sites), "red"),
+        (sum(s.bleeding != "none" for s in pic.sites), _("{n} bleeding")),
+        (sum(s.haematoma for s in pic.sites), _("{n} haematoma")),
+        (sum(s.redness for s in pic.sites), _("{n} red")),
     ):
         if count:
-            parts.append(f"{count} {word}")
+            parts.append(word.format(n=count))
     strips = sum(s.strip for s in pic.sites)
     pressed = sum(s.pressure for s in pic.sites)
     if strips:
-        parts.append(f"{strips} of {n} strips" if strips < n else "strips on")
+        parts.append(_("{k} of {n} strips").format(k=strips, n=n) if strips < n else _("strips on"))
     elif pressed:
-        parts.append(f"{pressed} of {n} pressed")
-    return parts or [f"{n} punctures, open"]
+        parts.append(_("{k} of {n} pressed").format(k=pressed, n=n))
+    return parts or [_("{n} punctures, open").format(n=n)]

@@ -22,6 +22,7 @@ from math import copysign
 from typing import Any
 
 from sim.errors import CommandRejected
+from sim.i18n import _
 from sim.model.needle import NeedleState
 from sim.model.simulation import Event
 from sim.run.attempt import Attempt
@@ -86,7 +87,7 @@ class Session:
         if self.guide is not None:
             hint = self.guide.check(cmd)
             if hint is not None:
-                self.say("Not yet: " + hint, "warn")
+                self.say(_("Not yet: ") + hint, "warn")
                 return None
         try:
             events = self.attempt.apply(cmd)
@@ -144,7 +145,7 @@ class Session:
         if self.guide is not None and self.pending is None:
             hint = self.guide.check(c.Press(s=dt_s, twist=twist))
             if hint is not None:
-                self.say("Not yet: " + hint, "warn")
+                self.say(_("Not yet: ") + hint, "warn")
                 self.idle(dt_s)
                 return
         p = self.pending

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import _
 from sim.model.simulation import Event, Simulation
 from sim.model.tissue import Tissue
 from sim.scoring.criteria.aspiration import is_fresh
@@ -134,121 +135,155 @@ def _steps() -> list[TutorialStep]:
         steps.append(
             TutorialStep(
                 "time_out",
-                "Time-out",
-                "Confirm the donor's identity, the procedure and the sites with the team.",
-                "A time-out is the first item of the bone marrow procedure checklist "
-                "(Khan & Mohyuddin, OncLive 2012).",
+                _("Time-out"),
+                _("Confirm the donor's identity, the procedure and the sites with the team."),
+                _(
+                    "A time-out is the first item of the bone marrow procedure checklist (Khan & "
+                    "Mohyuddin, OncLive 2012)."
+                ),
                 frozenset({"time_out"}),
                 _is("time_out"),
-                "Start with the time-out.",
+                _("Start with the time-out."),
             )
         )
     steps += [
         TutorialStep(
             "mark_left",
-            "Find the left PSIS",
-            "Hover over the lower back to feel for the bony dimple of the left posterior superior "
-            "iliac spine (PSIS), then mark a skin site over it.",
-            "The posterior iliac crest at the PSIS is the preferred harvest site; the front of "
-            "the hip bone is only a backup (Cleveland Clinic; St. Jude).",
+            _("Find the left PSIS"),
+            _(
+                "Hover over the lower back to feel for the bony dimple of the left posterior "
+                "superior iliac spine (PSIS), then mark a skin site over it."
+            ),
+            _(
+                "The posterior iliac crest at the PSIS is the preferred harvest site; the front of "
+                "the hip bone is only a backup (Cleveland Clinic; St. Jude)."
+            ),
             frozenset({"mark_site"}),
             _near_psis,
-            "Mark the site within about 1 cm of the PSIS dimple, not medial toward the sacrum.",
+            _("Mark the site within about 1 cm of the PSIS dimple, not medial toward the sacrum."),
         ),
         TutorialStep(
             "mark_right",
-            "Mark the other side",
-            "Mark a second site over the right PSIS.",
-            "Most harvests use 2-4 skin punctures in all, with many needle passes through each "
-            "(St. Jude). Fewer skin holes mean fewer wounds to dress.",
+            _("Mark the other side"),
+            _("Mark a second site over the right PSIS."),
+            _(
+                "Most harvests use 2-4 skin punctures in all, with many needle passes through each "
+                "(St. Jude). Fewer skin holes mean fewer wounds to dress."
+            ),
             frozenset({"mark_site"}),
             _second_side,
-            "Mark the second site over the right PSIS.",
+            _("Mark the second site over the right PSIS."),
         ),
         TutorialStep(
             "aim",
-            "Aim toward the front of the hip",
-            f"Insert the needle at the left site aimed about {ideal} degrees lateral, toward the "
-            "anterior superior iliac spine (ASIS), and level or a little toward the head. The "
-            "ghost needle shows the ideal track.",
-            f"Aimed {ideal} degrees lateral the needle travels about 7 cm in marrow before the "
-            "inner table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
-            f"(Hirahara, MRI). A {th.lateral_tolerance_deg:g}-degree change can turn one into "
-            "the other (Reed 2018).",
+            _("Aim toward the front of the hip"),
+            _(
+                "Insert the needle at the left site aimed about {ideal} degrees lateral, toward "
+                "the anterior superior iliac spine (ASIS), and level or a little toward the head. "
+                "The ghost needle shows the ideal track."
+            ).format(ideal=ideal),
+            _(
+                "Aimed {ideal} degrees lateral the needle travels about 7 cm in marrow before the "
+                "inner table; aimed straight down it meets the sacroiliac joint after only 3.2 cm "
+                "(Hirahara, MRI). A {tol}-degree change can turn one into the other (Reed 2018)."
+            ).format(ideal=ideal, tol=f"{th.lateral_tolerance_deg:g}"),
             # A wrong first aim is put right by redirecting (or re-inserting), never a dead end.
             frozenset({"insert", "mark_site", "redirect", "withdraw", "remove_needle"}),
             _aimed,
-            f"Aim {lat_lo:g}-{lat_hi:g} degrees lateral and between {-cra_lo:g} degrees caudal and "
-            f"{cra_hi:g} degrees cranial.",
+            _(
+                "Aim {lo}-{hi} degrees lateral and between {caudal} degrees caudal and {cranial} "
+                "degrees cranial."
+            ).format(
+                lo=f"{lat_lo:g}", hi=f"{lat_hi:g}", caudal=f"{-cra_lo:g}", cranial=f"{cra_hi:g}"
+            ),
         ),
         TutorialStep(
             "penetrate",
-            "Through the cortex",
-            "Push through the skin and fat to the bone. On the bone, push firmly while twisting "
-            "the needle back and forth. Let go the moment you feel the 'give': nothing stops "
-            f"the needle for you, and the score allows {th.overshoot_ok_mm:g} mm past it.",
-            "Advance through the cortex with firm pressure and an alternating twisting motion; "
-            "entering the marrow is felt as a sudden ease of advance. A push that does not stop "
-            "there can run on through the inner table (clinical.md §1).",
+            _("Through the cortex"),
+            _(
+                "Push through the skin and fat to the bone. On the bone, push firmly while "
+                "twisting the needle back and forth. Let go the moment you feel the 'give': "
+                "nothing stops the needle for you, and the score allows {mm} mm past it."
+            ).format(mm=f"{th.overshoot_ok_mm:g}"),
+            _(
+                "Advance through the cortex with firm pressure and an alternating twisting motion; "
+                "entering the marrow is felt as a sudden ease of advance. A push that does not "
+                "stop there can run on through the inner table (clinical.md §1)."
+            ),
             frozenset({"advance", "push", "press", "rotate", "withdraw", "redirect"}),
             _in_marrow,
-            "Keep pushing with a twist until the resistance gives way.",
+            _("Keep pushing with a twist until the resistance gives way."),
         ),
         TutorialStep(
             "stylet_out",
-            "Remove the stylet",
-            "Take the stylet out so the syringe can draw through the needle.",
-            "The harvest needle has a removable stylet that keeps bone and tissue out of the "
-            "needle on the way in (Jamshidi-type needles; clinical.md §1).",
+            _("Remove the stylet"),
+            _("Take the stylet out so the syringe can draw through the needle."),
+            _(
+                "The harvest needle has a removable stylet that keeps bone and tissue out of the "
+                "needle on the way in (Jamshidi-type needles; clinical.md §1)."
+            ),
             frozenset({"remove_stylet"}),
             _is("remove_stylet"),
         ),
         TutorialStep(
             "small_pull",
-            "A small pull",
-            f"Attach the syringe and pull {pull} or less.",
-            "The first 1-2 mL are the richest: a first 1-mL aspirate held three times the cells "
-            "of the whole harvest (Batinic 1990). Big pulls fill the syringe with blood.",
+            _("A small pull"),
+            _("Attach the syringe and pull {pull} or less.").format(pull=pull),
+            _(
+                "The first 1-2 mL are the richest: a first 1-mL aspirate held three times the "
+                "cells of the whole harvest (Batinic 1990). Big pulls fill the syringe with blood."
+            ),
             frozenset({"aspirate"}),
             _small_pull,
-            f"Pull no more than {pull}.",
+            _("Pull no more than {pull}.").format(pull=pull),
         ),
         TutorialStep(
             "fresh_spot",
-            "Move to fresh marrow",
-            f"Advance the needle {th.fresh_move_mm:g} mm or more (or turn it "
-            f"{th.fresh_rotation_deg:g} degrees), then pull again.",
-            "Pulls from one spot fall off steeply: after a first 10-mL pull, the next three "
-            "together gave no more than the first (Muench 2019). Advancing the tip reaches fresh "
-            "marrow; a turn moves only the side holes, so it reaches part of it, and less with "
-            "each turn.",
+            _("Move to fresh marrow"),
+            _(
+                "Advance the needle {mm} mm or more (or turn it {deg} degrees), then pull again."
+            ).format(mm=f"{th.fresh_move_mm:g}", deg=f"{th.fresh_rotation_deg:g}"),
+            _(
+                "Pulls from one spot fall off steeply: after a first 10-mL pull, the next three "
+                "together gave no more than the first (Muench 2019). Advancing the tip reaches "
+                "fresh marrow; a turn moves only the side holes, so it reaches part of it, and "
+                "less with each turn."
+            ),
             frozenset({"rotate", "advance", "aspirate"}),
             _fresh_spot_pull,
-            "Advance (or rotate) first, then take another small pull.",
+            _("Advance (or rotate) first, then take another small pull."),
         ),
         TutorialStep(
             "repenetrate",
-            "A new bone penetration",
-            "Put the stylet back, withdraw into the fat, change the angle a little and enter the "
-            "bone again.",
-            "Take at most 5-10 mL from each penetration of the bone, from sites as far apart as "
-            "possible (harvest protocol; Batinic 1990).",
+            _("A new bone penetration"),
+            _(
+                "Put the stylet back, withdraw into the fat, change the angle a little and enter "
+                "the bone again."
+            ),
+            _(
+                "Take at most 5-10 mL from each penetration of the bone, from sites as far apart "
+                "as possible (harvest protocol; Batinic 1990)."
+            ),
             frozenset(
                 {"replace_stylet", "withdraw", "redirect", "advance", "push", "press", "rotate"}
             ),
             _new_penetration,
-            "Stylet in, withdraw into fat, redirect, then through the cortex.",
+            _("Stylet in, withdraw into fat, redirect, then through the cortex."),
         ),
     ]
     if "pressure_dressing" in has:
         steps.append(
             TutorialStep(
                 "dressing",
-                "Pressure dressing",
-                "Take the needle out, then put Steri-Strips over each site and a pressure "
-                "dressing over the lower back.",
-                "A large pressure dressing reduces swelling, bleeding and bruising; thin adhesive "
-                "strips go under it over each harvest site (seed text; St. Jude).",
+                _("Pressure dressing"),
+                _(
+                    "Take the needle out, then put Steri-Strips over each site and a pressure "
+                    "dressing over the lower back."
+                ),
+                _(
+                    "A large pressure dressing reduces swelling, bleeding and bruising; thin "
+                    "adhesive strips go under it over each harvest site (seed text; St. Jude)."
+                ),
                 frozenset(
                     {
                         "steri_strips",
@@ -259,17 +294,19 @@ def _steps() -> list[TutorialStep]:
                     }
                 ),
                 _is("pressure_dressing"),
-                "Take the needle out, then apply the Steri-Strips and the pressure dressing.",
+                _("Take the needle out, then apply the Steri-Strips and the pressure dressing."),
             )
         )
     # The last step ends the attempt, so it comes after everything else.
     steps.append(
         TutorialStep(
             "finish",
-            "Finish",
-            "Remove the needle and end the procedure.",
-            "A real harvest repeats these passes over 100 times to collect about 1 litre in "
-            "about an hour (Thomas; St. Jude).",
+            _("Finish"),
+            _("Remove the needle and end the procedure."),
+            _(
+                "A real harvest repeats these passes over 100 times to collect about 1 litre in "
+                "about an hour (Thomas; St. Jude)."
+            ),
             frozenset(
                 {
                     "remove_stylet",
@@ -307,7 +344,9 @@ class Tutorial:
         step = self.current
         if step is None or cmd.do in ALWAYS or cmd.do in step.allowed:
             return GateResult(True)
-        return GateResult(False, step.hint or f"First: {step.instruction}")
+        return GateResult(
+            False, step.hint or _("First: {instruction}").format(instruction=step.instruction)
+        )
 
     def observe(self, cmd: Any, events: list[Event], sim: Simulation) -> bool:
         """Record an applied command; returns True when it completed the current step."""

@@ -12,6 +12,7 @@ import math
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.ui import theme
 from sim.ui.render import Painter
 
@@ -31,12 +32,15 @@ GRID = (20, 34, 30)
 
 #: What each number is, its colour and how it is written.
 ROWS = (
-    ("heart_rate_bpm", "HR", "/min", ECG),
-    ("nibp", "NIBP", "mmHg", NIBP),
+    ("heart_rate_bpm", N_("HR"), "/min", ECG),
+    ("nibp", N_("NIBP"), "mmHg", NIBP),
     ("spo2_pct", "SpO2", "%", PLETH),
-    ("respiratory_rate_per_min", "RR", "/min", RESP),
-    ("temperature_c", "Temp", "°C", TEMP),
+    ("respiratory_rate_per_min", N_("RR"), "/min", RESP),
+    ("temperature_c", N_("Temp"), "°C", TEMP),
 )
+
+#: The alarm's side, as the monitor shows it (in capitals).
+ALARM_WORDS = {"low": N_("low"), "high": N_("high")}
 
 
 def _g(x: float, mu: float, sigma: float) -> float:
@@ -141,12 +145,12 @@ def _draw_screen(p, screen, vitals, alarms, t_s, nibp_age_min) -> None:
     strips = [
         (pygame.Rect(waves.x, waves.y + 18, waves.width, round(h * 0.36) - 22), ECG, "II"),
         (pygame.Rect(waves.x, waves.y + round(h * 0.40) + 18, waves.width, round(h * 0.30) - 22),
-         PLETH, "Pleth"),
+         PLETH, N_("Pleth")),
         (pygame.Rect(waves.x, waves.y + round(h * 0.74) + 18, waves.width, round(h * 0.26) - 22),
-         RESP, "Resp"),
+         RESP, N_("Resp")),
     ]  # fmt: skip
     for r, colour, label in strips:
-        p.text(label, (r.x + 2, r.y - 18), theme.SMALL, colour)
+        p.text(_(label), (r.x + 2, r.y - 18), theme.SMALL, colour)
     ecg_r, pleth_r, resp_r = (s[0] for s in strips)
     perfusion = max(0.15, min(1.0, (vitals.get("systolic_mmhg", 120.0) - 50.0) / 70.0))
     _trace(p, ecg_r, ECG, lambda t: 0.25 + 0.7 * ecg_mv(t / beat_s), t_s)
@@ -186,12 +190,12 @@ def _draw_numbers(p, nums, vitals, alarms, flash_on: bool, nibp_age_min) -> None
             p.rect(ALARM if flash_on else (90, 30, 10), r, radius=4)
             colour = theme.TEXT
         with p.area(r, f"monitor {label}"):
-            p.text(label, (r.x + 6, r.y + 1), theme.SMALL, colour, bold=True)
+            p.text(_(label), (r.x + 6, r.y + 1), theme.SMALL, colour, bold=True)
             below = unit
             if alarm is not None:
-                below = alarm.upper()
+                below = _(ALARM_WORDS.get(alarm, alarm)).upper()
             elif key == "nibp" and nibp_age_min is not None:
-                below = f"{nibp_age_min:.0f} min ago"
+                below = _("{min:.0f} min ago").format(min=nibp_age_min)
             p.text(below, (r.x + 6, r.bottom - 1), theme.SMALL, colour, bold=alarm is not None,
                    anchor="bottomleft")  # fmt: skip
             size = theme.TITLE if r.height >= 52 else theme.LARGE

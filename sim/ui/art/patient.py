@@ -21,6 +21,7 @@ import math
 import numpy as np
 import pygame
 
+from sim.i18n import _
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.art.textures import fbm, value_noise
@@ -313,9 +314,9 @@ def draw_overview(p: Painter, box: pygame.Rect, view_mm: tuple[float, float, flo
     the lower back and ``view_mm`` (x0, y0, x1, y1 of the main view, dorsal-map mm) framed."""
     p.rect((18, 22, 28), box, radius=6)
     p.rect(theme.PANEL_EDGE, box, 1, radius=6)
-    caption = ["prone, head up"]
+    caption = [_("prone, head up")]
     if p.fonts.size(caption[0], theme.SMALL)[0] > box.width - 8:  # a narrow inset: two lines
-        caption = ["prone,", "head up"]
+        caption = [_("prone,"), _("head up")]
     line_h = p.fonts.line_height(theme.SMALL) + 2
     inner = box.inflate(-12, -30)
     inner.height -= (len(caption) - 1) * line_h

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import pygame
 
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.model.anatomy import Anatomy
 from sim.ui import theme
 from sim.ui.art import patient
@@ -32,17 +32,20 @@ CURSOR_STEP_FAST_MM = 10.0
 OVERVIEW_ASPECT = 0.56  # the whole patient's inset, width over height
 
 ZONE_TEXT = {
-    "safe": ("Over the PSIS and posterior crest: a good site", theme.GOOD),
-    "medial_si_joint": ("Too medial: the sacroiliac joint and sacrum lie beneath", theme.ORANGE),
+    "safe": (N_("Over the PSIS and posterior crest: a good site"), theme.GOOD),
+    "medial_si_joint": (
+        N_("Too medial: the sacroiliac joint and sacrum lie beneath"),
+        theme.ORANGE,
+    ),
     "caudal_sciatic_notch": (
-        "Too caudal: toward the greater sciatic notch (sciatic nerve, gluteal vessels)",
+        N_("Too caudal: toward the greater sciatic notch (sciatic nerve, gluteal vessels)"),
         theme.VERMILLION,
     ),
     "lateral_cluneal_nerves": (
-        "Far lateral along the crest: superior cluneal nerves",
+        N_("Far lateral along the crest: superior cluneal nerves"),
         theme.REDDISH_PURPLE,
     ),
-    "off_bone": ("No bone under this spot at a good angle: move toward the PSIS", theme.ORANGE),
+    "off_bone": (N_("No bone under this spot at a good angle: move toward the PSIS"), theme.ORANGE),
 }
 
 
@@ -74,18 +77,26 @@ class DorsalPanel:
     def palpate(self, x_mm: float, y_mm: float) -> str:
         """What a gloved finger feels at a point of the back."""
         m = self.map
+        psis = {
+            "left": _("Bony prominence felt: left posterior superior iliac spine (PSIS)"),
+            "right": _("Bony prominence felt: right posterior superior iliac spine (PSIS)"),
+        }
         for side in ("left", "right"):
             if math.dist((x_mm, y_mm), m.psis[side]) < PALPATE_PSIS_MM:
-                return f"Bony prominence felt: {side} posterior superior iliac spine (PSIS)"
+                return psis[side]
+        crest = {
+            "left": _("Firm bony ridge: the left posterior iliac crest"),
+            "right": _("Firm bony ridge: the right posterior iliac crest"),
+        }
         for side in ("left", "right"):
             pts = m.crest[side]
             if min(math.dist((x_mm, y_mm), p) for p in pts) < PALPATE_CREST_MM:
-                return f"Firm bony ridge: the {side} posterior iliac crest"
+                return crest[side]
         if self._in_polygon((x_mm, y_mm), m.sacrum):
-            return "Flat bone in the midline: the sacrum"
+            return _("Flat bone in the midline: the sacrum")
         if abs(x_mm) < 8 and y_mm > 20:
-            return "Spinous processes of the lumbar spine (midline)"
-        return "Soft tissue: no bone felt close under the skin"
+            return _("Spinous processes of the lumbar spine (midline)")
+        return _("Soft tissue: no bone felt close under the skin")
 
     @staticmethod
     def _in_polygon(pt, poly) -> bool:
@@ -293,14 +304,14 @@ class DorsalPanel:
         r = 16 * ppm
         taken.append(
             self._danger_label(
-                p, "sciatic notch", (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
+                p, _("sciatic notch"), (lx + 28, ly), theme.VERMILLION, (lx, ly, r), taken
             )
         )
         cx, cy = cam.to_px(*m.cluneal["right"])
         taken.append(
             self._danger_label(
                 p,
-                "cluneal nerves",
+                _("cluneal nerves"),
                 (cx + 24, cy - 6),
                 theme.REDDISH_PURPLE,
                 (cx, cy, 14 * ppm),
@@ -309,19 +320,21 @@ class DorsalPanel:
         )
         a, _b = m.si_joint["left"]
         ax, ay = cam.to_px(*a)
-        size = p.fonts.size("SI joint", theme.SMALL, bold=True)
+        si_joint = _("SI joint")
+        size = p.fonts.size(si_joint, theme.SMALL, bold=True)
         taken.append(
-            self._danger_label(p, "SI joint", (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
+            self._danger_label(p, si_joint, (ax + 3, ay + 24 + size[1] // 2), theme.ORANGE)
         )
         zx, zy = self._zone_outline("left")[3]
         kx, ky = cam.to_px(*m.crest["left"][7])
-        sw, sh = p.fonts.size("safe zone", theme.SMALL, bold=True)
+        safe_zone = _("safe zone")
+        sw, sh = p.fonts.size(safe_zone, theme.SMALL, bold=True)
         bone = (110, 70, 40)
         for text, centre, colour in (
-            ("sacrum", cam.to_px(0, -62), bone),
+            (_("sacrum"), cam.to_px(0, -62), bone),
             # above the zone's medial top corner, ending past it
-            ("safe zone", (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
-            ("iliac crest", (kx, ky - 22), bone),
+            (safe_zone, (zx - 50 + sw / 2, zy - 20 + sh / 2), (0, 100, 70)),
+            (_("iliac crest"), (kx, ky - 22), bone),
         ):
             w, h = p.fonts.size(text, theme.SMALL, bold=True)
             r = place_label((w + 6, h + 2), centre, self.area, taken, circles)

@@ -490,7 +490,7 @@ class NeedlePanel:
         return tip, along(at(0, 0), tip)
 
     def _draw_ghost_label(self, p: Painter, tip, taken, track) -> pygame.Rect:
-        label = "ghost needle: the ideal track"
+        label = _("ghost needle: the ideal track")
         size = p.fonts.size(label, theme.SMALL, bold=True)
         pill = place_label(
             (size[0] + 10, size[1] + 4), tip, self.area, taken, track, prefer="right"

@@ -21,6 +21,7 @@ import re
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.run.actions import command_from_obj
 from sim.trainer.care import (
     GROUP_LABELS,
@@ -63,33 +64,45 @@ KIND_COLOURS = {
 #: F1 on the nursing screen: its own controls (the help overlay lists these).
 NURSING_CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "Anywhere",
+        N_("Anywhere"),
         (
-            ("F1", "this help"),
-            ("Esc", "back out of a choice; else pause (resume, help, quit)"),
-            ("F11", "fullscreen"),
-            ("Ctrl+Q", "quit (asks first during an attempt)"),
+            ("F1", N_("this help")),
+            ("Esc", N_("back out of a choice; else pause (resume, help, quit)")),
+            ("F11", N_("fullscreen")),
+            ("Ctrl+Q", N_("quit (asks first during an attempt)")),
         ),
     ),
     (
-        "Care panel",
+        N_("Care panel"),
         (
-            ("1-5", "a group: assess, intervene, teach, escalate, document"),
-            ("then 1-9", "an action of that group (or click the tab, then the action)"),
-            ("then 1-9", "an option, when the action has them (which puncture, position, drug)"),
-            ("digits, Enter", "a value the action asks for (the fever threshold, 35-42 °C)"),
-            ("arrows", "the previous or next group"),
-            ("W", "let time pass: type the minutes, Enter"),
-            ("5, last", "finish: sign the record and open the nursing debrief"),
+            ("1-5", N_("a group: assess, intervene, teach, escalate, document")),
+            (N_("then 1-9"), N_("an action of that group (or click the tab, then the action)")),
+            (
+                N_("then 1-9"),
+                N_("an option, when the action has them (which puncture, position, drug)"),
+            ),
+            (
+                N_("digits, Enter"),
+                N_("a value the action asks for (the fever threshold, 35-42 °C)"),
+            ),
+            (N_("arrows"), N_("the previous or next group")),
+            ("W", N_("let time pass: type the minutes, Enter")),
+            (N_("5, last"), N_("finish: sign the record and open the nursing debrief")),
         ),
     ),
     (
-        "What you see",
+        N_("What you see"),
         (
-            ("trolley", "how she lies; the dressing on her lower back when prone"),
-            ("close up", "each puncture by its number: pressure, strip, dressing, bleeding"),
-            ("monitor", "a number outside the scenario's limits turns red and flashes"),
-            ("events", "what happened, at the simulated time; '15 minutes later' is +15:00"),
+            (N_("trolley"), N_("how she lies; the dressing on her lower back when prone")),
+            (
+                N_("close up"),
+                N_("each puncture by its number: pressure, strip, dressing, bleeding"),
+            ),
+            (N_("monitor"), N_("a number outside the scenario's limits turns red and flashes")),
+            (
+                N_("events"),
+                N_("what happened, at the simulated time; '15 minutes later' is +15:00"),
+            ),
         ),
     ),
 )
@@ -119,14 +132,18 @@ class NursingView(View):
             for i, g in enumerate(GROUPS)
         ]
         self.rows: list[Button] = []
-        self.wait_btn = Button(label="Wait", key_hint="W")
+        self.wait_btn = Button(label=N_("Wait"), key_hint="W")
         self._alarms_heard: set[str] = set()
         self._monitor_only = False
         self._picture_at = -1
         self._picture: RecoveryPicture | None = None
         self.lay = nursing_layout(app.canvas_size)
-        where = "The clinic" if sc.care is not None and sc.care.phase == "next_day" else "Recovery"
-        session.say(f"{where}. 1-5 chooses a group of care, then 1-9 an action (or click them).")
+        clinic = sc.care is not None and sc.care.phase == "next_day"
+        session.say(
+            _("The clinic. 1-5 chooses a group of care, then 1-9 an action (or click them).")
+            if clinic
+            else _("Recovery. 1-5 chooses a group of care, then 1-9 an action (or click them).")
+        )
         if notice:
             session.say(notice, "warn")
 
@@ -257,8 +274,8 @@ class NursingView(View):
     def confirm_end(self) -> None:
         self.app.open(
             "confirm",
-            title="Finish care?",
-            detail="The care record is signed and the nursing debrief opens.",
+            title=_("Finish care?"),
+            detail=_("The care record is signed and the nursing debrief opens."),
             on_yes=self.end,
         )
 
@@ -412,9 +429,11 @@ class NursingView(View):
         sc = self.session.attempt.scenario
         top = self.lay.top
         with p.area(pygame.Rect(top.x, top.y, self.lay.clock.x - top.x, top.height), "top bar"):
-            r = p.text("Nursing", (top.x + 14, top.y + 12), theme.BODY, theme.SKY_BLUE, bold=True)
+            r = p.text(
+                _("Nursing"), (top.x + 14, top.y + 12), theme.BODY, theme.SKY_BLUE, bold=True
+            )
             p.text(
-                sc.title,
+                sc.text("title"),
                 (r.right + 16, top.y + 12),
                 theme.BODY,
                 bold=True,
@@ -432,7 +451,9 @@ class NursingView(View):
         pic = self.picture()
         with p.area(box, "clock"):
             p.text(
-                f"{self.mode.label}  ·  ward clock {pic.clock_now}".rstrip(" ·"),
+                (_(self.mode.label) + "  ·  " + _("ward clock {hhmm}").format(hhmm=pic.clock_now))
+                if pic.clock_now
+                else _(self.mode.label),
                 (box.x + 4, box.centery),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -465,9 +486,9 @@ class NursingView(View):
                     bleeding=pic.dressing_state in ("ooze", "soaked"),
                     drip=self._drip(),
                 )
-            bed = "Clinic couch" if pic.phase == "next_day" else "Recovery trolley"
+            bed = _("Clinic couch") if pic.phase == "next_day" else _("Recovery trolley")
             p.text(
-                f"{bed}: {POSITION_WORDS.get(pic.position, pic.position)}",
+                f"{bed}: {_(POSITION_WORDS.get(pic.position, pic.position) or '-')}",
                 (box.x + 12, box.y + 8),
                 theme.SMALL,
                 theme.TEXT,
@@ -475,10 +496,13 @@ class NursingView(View):
             )
             ho = self.session.attempt.scenario.handover
             if ho is not None:
-                what = "next-day visit" if pic.phase == "next_day" else "handover"
+                what = (
+                    _("Next-day visit: {n} punctures, {ml:.0f} mL harvested")
+                    if pic.phase == "next_day"
+                    else _("Handover: {n} punctures, {ml:.0f} mL harvested")
+                )
                 p.text(
-                    f"{what.capitalize()}: {ho.skin_sites} punctures, "
-                    f"{ho.collected_ml:.0f} mL harvested",
+                    what.format(n=ho.skin_sites, ml=ho.collected_ml),
                     (box.right - 12, box.y + 8),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -486,7 +510,7 @@ class NursingView(View):
                 )
             if pic.pain_score is not None:
                 p.text(
-                    f"pain {pic.pain_score:.0f}/10",
+                    _("pain {score:.0f}/10").format(score=pic.pain_score),
                     (box.right - 12, box.bottom - 8),
                     theme.SMALL,
                     theme.ORANGE if pic.pain_score > 3 else theme.TEXT,
@@ -531,7 +555,7 @@ class NursingView(View):
             p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.y, inner.width, 28))
             p.shade((12, 14, 18), 170, pygame.Rect(inner.x, inner.bottom - 30, inner.width, 30))
             taken = [
-                p.text("Lower back, close up", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
+                p.text(_("Lower back, close up"), (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT,
                        bold=True),
                 p.text(self._summary(p, pic, box.width - 20), (box.x + 10, box.bottom - 26),
                        theme.SMALL, theme.TEXT, bold=True),
@@ -550,7 +574,9 @@ class NursingView(View):
         box = self.lay.log
         entries = care_log(self.session.sim.events)
         with p.panel(box, name="events"):
-            p.text("What happens", (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT_DIM, bold=True)
+            p.text(
+                _("What happens"), (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT_DIM, bold=True
+            )
             x, width = box.x + 12, box.width - 24
             stamp_w = 62
             line_h = p.fonts.line_height(theme.SMALL) + 3
@@ -585,8 +611,10 @@ class NursingView(View):
                     p.text(line, (x + stamp_w, ey + j * line_h), theme.SMALL, colour)
             if not entries:
                 p.paragraph(
-                    "Nothing yet. The handover is in the briefing; start with what you would "
-                    "check first.",
+                    _(
+                        "Nothing yet. The handover is in the briefing; start with what you "
+                        "would check first."
+                    ),
                     pygame.Rect(x, top, width, box.bottom - top - 8),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -596,14 +624,14 @@ class NursingView(View):
         box = self.lay.care
         with p.panel(box, name="care"):
             if self.prompt is not None:
-                hint = "type the number, then Enter"
+                hint = _("type the number, then Enter")
             elif self.choosing is not None:
-                hint = "the option's number; Esc: back"
+                hint = _("the option's number; Esc: back")
             elif self.armed:
-                hint = "the action's number; Esc: back"
+                hint = _("the action's number; Esc: back")
             else:
-                hint = "1-5: a group, then its action"
-            p.text("Care", (box.x + 10, box.y + 8), theme.BODY, bold=True)
+                hint = _("1-5: a group, then its action")
+            p.text(_("Care"), (box.x + 10, box.y + 8), theme.BODY, bold=True)
             p.text(hint, (box.right - 10, box.y + 10), theme.SMALL, theme.YELLOW,
                    anchor="topright")  # fmt: skip
             for i, tab in enumerate(self.tabs):
@@ -623,17 +651,17 @@ class NursingView(View):
     def _draw_value_field(self, p: Painter, box: pygame.Rect, prompt: ValuePrompt) -> None:
         x = box.x + 10 + TAB_W + 10
         field = pygame.Rect(x, box.y + 36, box.right - 10 - x, 130)
-        what = "Let time pass" if self.waiting else self.asking.label
+        what = _("Let time pass") if self.waiting else self.asking.label
         p.text(what, (x + 2, field.y), theme.SMALL, theme.SKY_BLUE, bold=True,
                max_width=field.width - 4)  # fmt: skip
         field = pygame.Rect(x, field.y + 28, field.width, 102)
         p.rect((26, 32, 44), field, radius=6)
         p.rect(theme.FOCUS, field, 2, radius=6)
-        verb = "let pass" if self.waiting else "teach"
+        verb = _("let pass") if self.waiting else _("teach")
         with p.area(field, "value"):
             p.text(
-                f"{prompt.label.capitalize()} ({prompt.min_value:g}-{prompt.max_value:g} "
-                f"{prompt.unit})",
+                f"{_(prompt.label)[:1].upper()}{_(prompt.label)[1:]} "
+                f"({prompt.min_value:g}-{prompt.max_value:g} {prompt.unit})",
                 (field.x + 10, field.y + 8),
                 theme.SMALL,
                 theme.TEXT,
@@ -647,8 +675,9 @@ class NursingView(View):
             p.text(self.typed + cursor, (entry.x + 8, entry.centery), theme.BODY,
                    theme.YELLOW, bold=True, anchor="midleft")  # fmt: skip
             p.text(prompt.unit, (entry.right + 8, entry.centery), theme.BODY, anchor="midleft")
-            p.text(f"Enter: {verb}   Esc: cancel", (field.x + 10, field.bottom - 6),
-                   theme.SMALL, theme.TEXT_DIM, anchor="bottomleft")  # fmt: skip
+            keys = _("Enter: {verb}   Esc: cancel").format(verb=verb)
+            p.text(keys, (field.x + 10, field.bottom - 6), theme.SMALL, theme.TEXT_DIM,
+                   anchor="bottomleft")  # fmt: skip
 
     def _draw_status(self, p: Painter) -> None:
         """Under the back and the events: a recording problem, the last message, in practice
@@ -668,7 +697,7 @@ class NursingView(View):
             if s.message:
                 lines.append((s.message, KIND_COLOURS.get(s.message_kind, theme.SKY_BLUE)))
             if self.mode.shows_hints:
-                lines += [("Reminder: " + w, theme.ORANGE) for w in self._reminders()]
+                lines += [(_("Reminder: ") + w, theme.ORANGE) for w in self._reminders()]
             for text, colour in lines:  # whole lines only: what does not fit waits its turn
                 h = p.paragraph_height(text, box.width - 8, theme.SMALL, 3)
                 if y + h > bottom:
@@ -676,7 +705,7 @@ class NursingView(View):
                 y = p.paragraph(text, pygame.Rect(box.x + 4, y, box.width - 8, h), theme.SMALL,
                                 colour, line_gap=3) + 2  # fmt: skip
             p.text(
-                "Esc: pause   F1: help   W: let time pass   arrows: groups",
+                _("Esc: pause   F1: help   W: let time pass   arrows: groups"),
                 (box.x + 4, box.bottom - 2),
                 theme.SMALL,
                 theme.TEXT_DIM,
@@ -691,6 +720,7 @@ class NursingView(View):
             self._reminders_at = at
             self._reminder_cache = nursing_warnings(self.session.attempt)
         return self._reminder_cache
+
 
 _KEY_CHARS = {
     **{getattr(pygame, f"K_{i}"): str(i) for i in range(10)},

@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.trainer.care_log import care_log, clock_text
+from sim.trainer.core_words import say
 from sim.trainer.debrief import score, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -45,17 +47,17 @@ def nursing_criteria(result: dict | None) -> list[dict]:
 
 #: The nursing rubric's criteria by name (docs/scoring.md).
 CRITERION_NAMES = {
-    "assessment": "Assessment",
-    "safety_responses": "Safety responses",
-    "haemostasis_site_care": "Haemostasis and site care",
-    "teaching": "Teaching",
-    "escalation": "Escalation",
-    "timeliness": "Timeliness",
+    "assessment": N_("Assessment"),
+    "safety_responses": N_("Safety responses"),
+    "haemostasis_site_care": N_("Haemostasis and site care"),
+    "teaching": N_("Teaching"),
+    "escalation": N_("Escalation"),
+    "timeliness": N_("Timeliness"),
 }
 
 
 def _feedback(cr: dict) -> str:
-    return " ".join(str(cr.get("feedback", "")).split())
+    return say(" ".join(str(cr.get("feedback", "")).split()))
 
 
 class NursingDebriefView(View):
@@ -85,9 +87,9 @@ class NursingDebriefView(View):
         )
         self.log = care_log(session.sim.events)
         self.rows: list[pygame.Rect] = []
-        self.retry_btn = Button(label="Retry", key_hint="R")
-        self.quit_btn = Button(label="Quit", key_hint="^Q")
-        self.new_btn = Button(label="Back" if back else "Launcher", key_hint="Enter")
+        self.retry_btn = Button(label=N_("Retry"), key_hint="R")
+        self.quit_btn = Button(label=N_("Quit"), key_hint="^Q")
+        self.new_btn = Button(label=N_("Back") if back else N_("Launcher"), key_hint="Enter")
         self.new_btn.focused = True
         self.retry_btn.enabled = back is None and bool(mode and mode.retry)
         self.hover = (0, 0)
@@ -153,19 +155,20 @@ class NursingDebriefView(View):
     def draw(self, p: Painter) -> None:
         sc = self.session.attempt.scenario
         with p.area(pygame.Rect(10, 8, p.width - 20, TOP - 12), "header"):
-            r = p.text("Nursing debrief", (20, 14), theme.SMALL, theme.SKY_BLUE, bold=True)
+            r = p.text(_("Nursing debrief"), (20, 14), theme.SMALL, theme.SKY_BLUE, bold=True)
             st = self.stored
             if st is not None:
-                status = "unfinished" if st.get("status") == "incomplete" else st.get("status", "")
+                status = str(st.get("status", ""))
+                status = _("unfinished") if status == "incomplete" else _(status) if status else ""
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {st.get('mode', '')}  ·  {status}",
+                    f"{st.get('trainee_id', '')}  ·  {_(str(st.get('mode') or '-'))}  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
                     theme.TEXT_DIM,
                     max_width=p.width - 30 - (r.right + 20),
                     may_shorten=True,
                 )
-            p.text(sc.title, (20, 36), theme.LARGE, bold=True, max_width=p.width - 40,
+            p.text(sc.text("title"), (20, 36), theme.LARGE, bold=True, max_width=p.width - 40,
                    may_shorten=True)  # fmt: skip
         with p.panel(self.score_box, name="score"):
             self._draw_score(p, self.score_box)
@@ -180,7 +183,7 @@ class NursingDebriefView(View):
         width = box.width - 32
         s = self.score
         if s is None:
-            p.text("Not scored", (x, y), theme.LARGE, theme.ORANGE, bold=True)
+            p.text(_("Not scored"), (x, y), theme.LARGE, theme.ORANGE, bold=True)
             p.paragraph(self.score_note + ".", pygame.Rect(x, y + 40, width, 80), theme.SMALL,
                         theme.ORANGE)  # fmt: skip
             self.rows = []
@@ -189,18 +192,18 @@ class NursingDebriefView(View):
         r = p.text(f"{s.get('total', 0):.0f} / {s.get('max', 100):g}", (x, y), theme.TITLE,
                    bold=True)  # fmt: skip
         p.text(
-            "PASS" if passed else "NOT YET PASSED",
+            _("PASS") if passed else _("NOT YET PASSED"),
             (max(x + 190, r.right + 24), y + 6),
             theme.LARGE,
             theme.GOOD if passed else theme.VERMILLION,
             bold=True,
         )
         st = self.stored
-        standard = f"minimum passing score {s.get('minimum_passing', 0):g}"
+        standard = _("minimum passing score {score:g}").format(score=s.get("minimum_passing", 0))
         if st is not None and st.get("assessment_id"):
-            standard = f"assessment standard {st.get('minimum_passing') or 0:g}%"
+            standard = _("assessment standard") + f" {st.get('minimum_passing') or 0:g}%"
         if st is not None and st.get("status") == "locked":
-            standard += "  ·  stored and locked"
+            standard += "  ·  " + _("stored and locked")
         p.text(standard, (x, y + 46), theme.SMALL, theme.TEXT_DIM)
         y += 74
         # The critical errors in the core's words; where they would crowd out the criteria,
@@ -209,12 +212,17 @@ class NursingDebriefView(View):
         crits = [
             c if isinstance(c, str) else c.get("id", str(c)) for c in s.get("critical_errors", [])
         ]
-        named = [f"Critical error: {str(c).replace('_', ' ')}." for c in crits]
+        named = [
+            _("Critical error: {error}").format(error=_(str(c).replace("_", " "))) + "."
+            for c in crits
+        ]
         full_text = [
-            f"Critical error: {crit_fb[i]}" if i < len(crit_fb) and crit_fb[i] else named[i]
+            _("Critical error: {error}").format(error=say(crit_fb[i]))
+            if i < len(crit_fb) and crit_fb[i]
+            else named[i]
             for i in range(len(crits))
         ]
-        reasons = list(s.get("failed_conditions", []))
+        reasons = [say(str(r)) for r in s.get("failed_conditions", [])]
         lh = p.fonts.line_height(theme.SMALL) + 4
 
         def block(texts: list[str]) -> int:
@@ -224,7 +232,7 @@ class NursingDebriefView(View):
         for text in texts + reasons:
             y = p.paragraph(text, pygame.Rect(x, y, width, box.bottom - y), theme.SMALL,
                             theme.VERMILLION) + 4  # fmt: skip
-        p.text("Up/Down or click: read a criterion in full", (box.right - 16, box.bottom - 26),
+        p.text(_("Up/Down or click: read a criterion in full"), (box.right - 16, box.bottom - 26),
                theme.SMALL, theme.TEXT_DIM, anchor="topright")  # fmt: skip
         room = box.bottom - 34 - y
         full = [p.fonts.wrap(_feedback(cr), theme.SMALL, width - 20) for cr in self.criteria]
@@ -251,7 +259,9 @@ class NursingDebriefView(View):
             pts = p.text(f"{got:.1f} / {best:g}", (box.right - 16, y), theme.BODY, colour,
                          anchor="topright")  # fmt: skip
             cid = str(cr.get("id", ""))
-            name = str(cr.get("label") or CRITERION_NAMES.get(cid, cid.replace("_", " ")))
+            name = (
+                _(CRITERION_NAMES[cid]) if cid in CRITERION_NAMES else str(cr.get("label") or cid)
+            )
             p.text(("v " if i == self.selected else "> ") + name[:1].upper() + name[1:], (x, y),
                    theme.BODY, bold=True, max_width=pts.x - 12 - x)  # fmt: skip
             y += NAME_H
@@ -266,7 +276,7 @@ class NursingDebriefView(View):
 
     def _draw_log(self, p: Painter, box: pygame.Rect) -> None:
         x, y = box.x + 14, box.y + 10
-        p.text("The care as it happened", (x, y), theme.BODY, bold=True)
+        p.text(_("The care as it happened"), (x, y), theme.BODY, bold=True)
         y += 34
         width = box.width - 28
         stamp_w = 64
@@ -285,7 +295,12 @@ class NursingDebriefView(View):
                 break
             start += 1
         if start:
-            p.text(f"({start} earlier entries above)", (x, y - 4), theme.SMALL, theme.TEXT_DIM)
+            p.text(
+                _("({n} earlier entries above)").format(n=start),
+                (x, y - 4),
+                theme.SMALL,
+                theme.TEXT_DIM,
+            )
             y += line_h
         colours = {"good": theme.GOOD, "warn": theme.ORANGE, "danger": theme.VERMILLION,
                    "time": theme.SKY_BLUE}  # fmt: skip
@@ -301,4 +316,4 @@ class NursingDebriefView(View):
                 y += line_h
             y += 4
         if not entries:
-            p.text("No care was given.", (x, y), theme.SMALL, theme.TEXT_DIM)
+            p.text(_("No care was given."), (x, y), theme.SMALL, theme.TEXT_DIM)

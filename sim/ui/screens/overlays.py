@@ -17,68 +17,68 @@ from sim.ui.screens.base import View
 #: Every control, by screen (also the source of docs/ui.md's table).
 CONTROLS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "Anywhere",
+        N_("Anywhere"),
         (
-            ("F1", "this help"),
-            ("Esc", "pause (resume, help, quit)"),
-            ("F11", "fullscreen"),
-            ("Ctrl+Q", "quit (asks first during an attempt)"),
+            (N_("F1"), N_("this help")),
+            (N_("Esc"), N_("pause (resume, help, quit)")),
+            (N_("F11"), N_("fullscreen")),
+            (N_("Ctrl+Q"), N_("quit (asks first during an attempt)")),
         ),
     ),
     (
-        "Launcher",
+        N_("Launcher"),
         (
-            ("Tab / Shift+Tab", "next / previous field"),
-            ("Up / Down", "choose scenario"),
-            ("Left / Right", "choose mode"),
-            ("Enter", "start"),
-            ("F2", "instructor (passphrase)"),
+            (N_("Tab / Shift+Tab"), N_("next / previous field")),
+            (N_("Up / Down"), N_("choose scenario")),
+            (N_("Left / Right"), N_("choose mode")),
+            (N_("Enter"), N_("start")),
+            (N_("F2"), N_("instructor (passphrase)")),
         ),
     ),
     (
-        "Back (dorsal view)",
+        N_("Back (dorsal view)"),
         (
-            ("mouse", "hover to palpate; click to mark a site"),
-            ("Arrows (Shift: 10 mm)", "move the marker"),
-            ("Enter or M", "mark a site"),
-            ("L / R", "marker to left / right PSIS"),
-            ("1-4", "choose a site"),
-            ("Tab or N", "needle view"),
-            ("T", "procedure steps"),
-            ("E", "end"),
+            (N_("mouse"), N_("hover to palpate; click to mark a site")),
+            (N_("Arrows (Shift: 10 mm)"), N_("move the marker")),
+            (N_("Enter or M"), N_("mark a site")),
+            (N_("L / R"), N_("marker to left / right PSIS")),
+            (N_("1-4"), N_("choose a site")),
+            (N_("Tab or N"), N_("needle view")),
+            (N_("T"), N_("procedure steps")),
+            (N_("E"), N_("end")),
         ),
     ),
     (
-        "Needle view",
+        N_("Needle view"),
         (
-            ("1-4", "choose the site (needle out)"),
-            ("Left / Right", "aim medial / lateral"),
-            ("Up / Down", "aim cranial / caudal (redirect in soft tissue)"),
-            ("Enter or I", "insert at the site"),
-            ("Space or mouse (hold)", "advance; let go at the give"),
-            ("Twist button", "twisting on / off"),
-            ("W / Shift+W", "withdraw 2 / 10 mm"),
-            ("R / Shift+R", "rotate 90° / back"),
-            ("S", "stylet out / in"),
-            ("[ ] - + or wheel", "syringe pull size"),
-            ("A or P (hold)", "pull; held: turn, pull again"),
-            ("B", "back out: stylet in, tip to the fat"),
-            ("X", "remove the needle"),
-            ("D or Tab", "back to the dorsal view"),
-            ("T", "procedure steps"),
-            ("E", "end"),
-            ("H", "tutorial: more / less of the step panel"),
+            (N_("1-4"), N_("choose the site (needle out)")),
+            (N_("Left / Right"), N_("aim medial / lateral")),
+            (N_("Up / Down"), N_("aim cranial / caudal (redirect in soft tissue)")),
+            (N_("Enter or I"), N_("insert at the site")),
+            (N_("Space or mouse (hold)"), N_("advance; let go at the give")),
+            (N_("Twist button"), N_("twisting on / off")),
+            (N_("W / Shift+W"), N_("withdraw 2 / 10 mm")),
+            (N_("R / Shift+R"), N_("rotate 90° / back")),
+            (N_("S"), N_("stylet out / in")),
+            (N_("[ ] - + or wheel"), N_("syringe pull size")),
+            (N_("A or P (hold)"), N_("pull; held: turn, pull again")),
+            (N_("B"), N_("back out: stylet in, tip to the fat")),
+            (N_("X"), N_("remove the needle")),
+            (N_("D or Tab"), N_("back to the dorsal view")),
+            (N_("T"), N_("procedure steps")),
+            (N_("E"), N_("end")),
+            (N_("H"), N_("tutorial: more / less of the step panel")),
         ),
     ),
     (
-        "Debrief",
+        N_("Debrief"),
         (
-            ("Up / Down or click", "read a criterion's feedback in full"),
-            ("R", "retry the same scenario (practice, tutorial)"),
-            ("P", "replay the attempt"),
-            ("+ / -", "replay speed"),
-            ("Space", "pause replay"),
-            ("Enter", "back to the launcher"),
+            (N_("Up / Down or click"), N_("read a criterion's feedback in full")),
+            (N_("R"), N_("retry the same scenario (practice, tutorial)")),
+            (N_("P"), N_("replay the attempt")),
+            (N_("+ / -"), N_("replay speed")),
+            (N_("Space"), N_("pause replay")),
+            (N_("Enter"), N_("back to the launcher")),
         ),
     ),
 )
@@ -157,10 +157,11 @@ class HelpOverlay(Overlay):
             line_h = p.fonts.line_height(theme.SMALL) + 5
             sections = []
             for title, rows in self.controls:  # each section's keys as wide as its longest key
+                rows = [(_(k), _(w)) for k, w in rows]  # the nursing screen's are marked
                 key_w = 16 + max(p.fonts.size(k, theme.SMALL)[0] for k, _w in rows)
                 wrapped = [(k, p.fonts.wrap(w, theme.SMALL, col_w - key_w)) for k, w in rows]
                 need = 30 + line_h * sum(len(lines) for _k, lines in wrapped)
-                sections.append((title, key_w, wrapped, need))
+                sections.append((_(title), key_w, wrapped, need))
             cols = [(box.x + 20, box.y + 56), (box.x + 40 + col_w, box.y + 56)]
             col, (x, y) = 0, cols[0]
             for title, key_w, wrapped, need in sections:

@@ -168,13 +168,17 @@ class ProcedureView(View):
         self.nursing = session.attempt.scenario.kind == "nursing"
         self._care_list_shown = False
         if self.nursing:
-            session.say("Post-procedure care: press T for the care steps, in the order you choose.")
+            session.say(
+                _("Post-procedure care: press T for the care steps, in the order you choose.")
+            )
         elif mode.guided:
-            session.say("Follow the steps in the blue panel; H shows or hides why.")
+            session.say(_("Follow the steps in the blue panel; H shows or hides why."))
         elif mode.shows_hints:
-            session.say("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
+            session.say(
+                _("Palpate the back and mark 2-4 skin sites near the PSIS (click or Enter).")
+            )
         else:
-            session.say("Assessment: mark your skin sites (click or Enter). No hints are shown.")
+            session.say(_("Assessment: mark your skin sites (click or Enter). No hints are shown."))
         if notice:  # the warning comes first; the line above it keeps it in view
             session.say(notice, "warn")
 
@@ -240,61 +244,76 @@ class ProcedureView(View):
                 self.app.sounds.play("give")
                 self.entries_by_site[ev["site"]] = self.entries_by_site.get(ev["site"], 0) + 1
                 s.say(
-                    "Loss of resistance: the tip is in the marrow cavity."
-                    + (" Let go now." if coach else ""),
+                    _("Loss of resistance: the tip is in the marrow cavity.")
+                    + (" " + _("Let go now.") if coach else ""),
                     "good",
                 )
             elif t == "cortex_entered":
                 s.say(
-                    "Bone contact: the outer table."
-                    + (" Keep pressing, twisting; let go the moment it gives." if coach else ""),
+                    _("Bone contact: the outer table.")
+                    + (
+                        " " + _("Keep pressing, twisting; let go the moment it gives.")
+                        if coach
+                        else ""
+                    ),
                     "info",
                 )
             elif t in NEEDLE_DANGER_EVENTS:
                 s.say(
-                    f"Critical: the tip entered the {s.sim.needle.tissue.label}."
-                    + (" Withdraw." if coach else ""),
+                    _("Critical: the tip entered the {tissue}.").format(
+                        tissue=_(s.sim.needle.tissue.label)
+                    )
+                    + (" " + _("Withdraw.") if coach else ""),
                     "danger",
                 )
             elif t == "inner_cortex_contact":
                 s.say(
-                    "The tip reached the inner table"
-                    + (": stop and withdraw a few mm." if coach else "."),
+                    _("The tip reached the inner table: stop and withdraw a few mm.")
+                    if coach
+                    else _("The tip reached the inner table."),
                     "danger" if coach else "info",
                 )
             elif t == "near_sciatic_notch" and coach:
-                s.say("Close to the sciatic notch: re-aim cranially and laterally.", "danger")
+                s.say(_("Close to the sciatic notch: re-aim cranially and laterally."), "danger")
             elif t == "aspirated":
                 self.app.sounds.play("pull")
                 self.last_pull = ev
                 s.say(
-                    f"Pulled {ev['ml']:g} mL: {ev['marrow_ml']:.1f} mL of it marrow. Bag "
-                    f"{ev['bag_ml']:.0f} mL.",
+                    _("Pulled {ml:g} mL: {marrow:.1f} mL of it marrow. Bag {bag:.0f} mL.").format(
+                        ml=ev["ml"], marrow=ev["marrow_ml"], bag=ev["bag_ml"]
+                    ),
                     "info",
                 )
             elif t == "dry_tap":
                 self.last_pull = {"dry": True, **ev}
-                why = " (needle plugged with bone)" if ev.get("plugged") else ""
-                s.say(f"Dry tap{why}: nothing came back.", "warn")
+                s.say(
+                    _("Dry tap (needle plugged with bone): nothing came back.")
+                    if ev.get("plugged")
+                    else _("Dry tap: nothing came back."),
+                    "warn",
+                )
             elif t == "site_marked":
-                text, _col = ZONE_TEXT.get(ev.get("zone", ""), ("Site marked", None))
+                text, _col = ZONE_TEXT.get(ev.get("zone", ""), (N_("Site marked"), None))
                 self.hand.site = ev["site"]
                 kind = "good" if ev.get("zone") == "safe" else "warn"
                 s.say(
-                    f"Site {ev['site'] + 1} marked. " + (text if self.mode.shows_hints else ""),
+                    _("Site {n} marked.").format(n=ev["site"] + 1)
+                    + (" " + _(text) if self.mode.shows_hints else ""),
                     kind,
                 )
             elif t in ("skin_punctured", "needle_reinserted"):
                 s.say(
-                    "Through the skin. Hold Space to push; aim with the arrows while in soft "
-                    "tissue.",
+                    _(
+                        "Through the skin. Hold Space to push; aim with the arrows while in soft "
+                        "tissue."
+                    ),
                     "info",
                 )
                 self.hand.sync_aim(s.sim.needle)
             elif t == "needle_stalled" and ev.get("tissue") == Tissue.OUTER_CORTEX.value:
                 pass
             elif t == DONOR_VOLUME_LIMIT_EXCEEDED:
-                s.say("Donor volume limit exceeded.", "danger")
+                s.say(_("Donor volume limit exceeded."), "danger")
             elif "message" in ev:
                 self.effects.announce(str(ev["message"]))
                 s.say(str(ev["message"]), "warn")
@@ -324,7 +343,7 @@ class ProcedureView(View):
         if self.hand.notice:
             self.session.say(self.hand.notice, "warn")
         if intent == Intent.INSERT and not self.sites:
-            self.session.say("Mark a skin site first (D for the dorsal view).", "warn")
+            self.session.say(_("Mark a skin site first (D for the dorsal view)."), "warn")
 
     def _press_dorsal(self, intent: Intent) -> None:
         if intent == Intent.MARK:
@@ -340,11 +359,13 @@ class ProcedureView(View):
                 self.sub = "needle"
                 if not self.session.sim.needle.inserted:
                     self.session.say(
-                        f"Site {self.hand.site + 1}: aim with the arrows, then Enter to insert.",
+                        _("Site {n}: aim with the arrows, then Enter to insert.").format(
+                            n=self.hand.site + 1
+                        ),
                         "info",
                     )
             else:
-                self.session.say("Mark at least one skin site first.", "warn")
+                self.session.say(_("Mark at least one skin site first."), "warn")
         elif intent in SITE_INTENTS:
             idx = SITE_INTENTS.index(intent)
             if idx < len(self.sites) and not self.session.sim.needle.inserted:
@@ -353,12 +374,13 @@ class ProcedureView(View):
     def mark(self, pos_mm) -> None:
         if len(self.sites) >= self.dorsal.max_sites:
             self.session.say(
-                f"This scenario allows at most {self.dorsal.max_sites} skin sites.", "warn"
+                _("This scenario allows at most {n} skin sites.").format(n=self.dorsal.max_sites),
+                "warn",
             )
             return
         cmd = self.dorsal.mark_command(*pos_mm)
         if cmd is None:
-            self.session.say("Too far from the PSIS to mark a harvest site.", "warn")
+            self.session.say(_("Too far from the PSIS to mark a harvest site."), "warn")
             return
         self.submit(cmd)
 
@@ -622,9 +644,13 @@ class ProcedureView(View):
         felt = self.dorsal.palpate(*pos)
         y = p.paragraph(felt, pygame.Rect(x, y, width, 80), theme.BODY, theme.YELLOW)
         landmark, lat, cra = self.dorsal.local(*pos)
-        side_name = landmark.split("_")[0]
+        where = (
+            _("{lat} mm lateral, {cra} mm cranial of the left PSIS")
+            if landmark.split("_")[0] == "left"
+            else _("{lat} mm lateral, {cra} mm cranial of the right PSIS")
+        )
         y = p.paragraph(
-            f"{_mm(lat)} mm lateral, {_mm(cra)} mm cranial of the {side_name} PSIS",
+            where.format(lat=_mm(lat), cra=_mm(cra)),
             pygame.Rect(x, y + 2, width, 40),
             theme.SMALL,
             theme.TEXT_DIM,
@@ -633,16 +659,19 @@ class ProcedureView(View):
         if self.mode.shows_hints:
             zone = self.session.sim.anatomy.site_zone(lat, cra)
             text, colour = ZONE_TEXT[zone]
-            y = p.paragraph(text, pygame.Rect(x, y, width, 60), theme.SMALL, colour)
+            y = p.paragraph(_(text), pygame.Rect(x, y, width, 60), theme.SMALL, colour)
         y += 12
         sc = self.session.attempt.scenario
-        p.text(f"Skin sites ({sc.sites.min}-{sc.sites.max})", (x, y), theme.BODY, bold=True)
+        p.text(_("Skin sites") + f" ({sc.sites.min}-{sc.sites.max})", (x, y), theme.BODY, bold=True)
         y += 30
         for site in self.sites:
             mark = "> " if site.index == self.hand.site else "   "
             p.text(
-                f"{mark}{site.index + 1}: {site.side} PSIS {site.lateral_mm:+.0f} lat "
-                f"{site.cranial_mm:+.0f} cra",
+                f"{mark}{site.index + 1}: "
+                + (_("left PSIS") if site.side == "left" else _("right PSIS"))
+                + _(" {lat:+.0f} lat {cra:+.0f} cra").format(
+                    lat=site.lateral_mm, cra=site.cranial_mm
+                ),
                 (x, y),
                 theme.SMALL,
                 theme.YELLOW if site.index == self.hand.site else theme.TEXT,
@@ -656,7 +685,7 @@ class ProcedureView(View):
                 theme.SMALL,
                 theme.TEXT_DIM,
             )
-        help_text = (
+        help_text = _(
             "Arrows move the marker (Shift: faster). Click a site to choose it; Tab goes to "
             "the needle view."
         )

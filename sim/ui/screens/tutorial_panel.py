@@ -66,9 +66,9 @@ class TutorialPanel:
             return [(line, size, colour, bold) for line in p.fonts.wrap(text, size, width, bold)]
 
         if step is None:
-            done = "Tutorial complete: press E and Y to end and see your summary."
+            done = _("Tutorial complete: press E and Y to end and see your summary.")
             return [
-                block("Tutorial", theme.LARGE, theme.YELLOW, True),
+                block(_("Tutorial"), theme.LARGE, theme.YELLOW, True),
                 block(done, theme.BODY, theme.GOOD, True),
             ]
         blocks = [
@@ -79,11 +79,13 @@ class TutorialPanel:
         ]
         if self.expanded:
             blocks[1] = block(step.instruction, theme.BODY, theme.TEXT)
-            blocks[3] = block("Why: " + step.why, theme.SMALL, theme.SKY_BLUE)
+            blocks[3] = block(_("Why: ") + step.why, theme.SMALL, theme.SKY_BLUE)
         if g.refusal:
-            blocks.append(block("Not yet: " + g.refusal, theme.SMALL, theme.ORANGE, True))
+            blocks.append(block(_("Not yet: ") + g.refusal, theme.SMALL, theme.ORANGE, True))
         elif self.flash_s > 0:
-            blocks.append(block(f"Done: {self.just_done}", theme.SMALL, theme.GOOD, True))
+            blocks.append(
+                block(_("Done: {step}").format(step=self.just_done), theme.SMALL, theme.GOOD, True)
+            )
         return blocks
 
     def _height(self, p: Painter, blocks, head: int) -> int:
@@ -124,8 +126,13 @@ class TutorialPanel:
         x, y = box.x + PAD, box.y + 8
         with p.area(box, "tutorial"):
             if step is not None:
-                p.text(f"Step {g.number} of {g.total}", (x, y), theme.SMALL, theme.TEXT_DIM)
-                hint = "H: less" if self.expanded else "H: more (why)"
+                p.text(
+                    _("Step {n} of {total}").format(n=g.number, total=g.total),
+                    (x, y),
+                    theme.SMALL,
+                    theme.TEXT_DIM,
+                )
+                hint = _("H: less") if self.expanded else _("H: more (why)")
                 p.text(hint, (box.right - PAD, y), theme.SMALL, theme.TEXT_DIM, anchor="topright")
             y += head
             for blk in blocks:
@@ -177,14 +184,14 @@ def _draw_aim_guide(p: Painter, rect: pygame.Rect, aim, ideal) -> None:
     )
     p.text(_("cranial"), (at(0, 0)[0] + 4, plot.y + 2), theme.SMALL, theme.TEXT_DIM)
     p.text(
-        f"dot: your aim {aim[0]:+.0f}° {aim[1]:+.0f}°",
+        _("dot: your aim {lat:+.0f}° {cra:+.0f}°").format(lat=aim[0], cra=aim[1]),
         (rect.x + 8, rect.bottom - 26),
         theme.SMALL,
         theme.YELLOW,
         anchor="bottomleft",
     )
     p.text(
-        f"ring: ideal {ideal[0]:+.0f}° {ideal[1]:+.0f}°",
+        _("ring: ideal {lat:+.0f}° {cra:+.0f}°").format(lat=ideal[0], cra=ideal[1]),
         (rect.x + 8, rect.bottom - 4),
         theme.SMALL,
         GHOST,

@@ -76,17 +76,22 @@ class TutorialSummaryView(View):
             p.text(sc.text("title"), (40, 40), theme.TITLE, bold=True, max_width=w - 80)
             done, total = len(g.done), g.total
             if g.finished:
-                head, colour = f"All {total} steps done. Well done.", theme.GOOD
+                head, colour = (
+                    _("All {total} steps done. Well done.").format(total=total),
+                    theme.GOOD,
+                )
             else:
                 left = g.current.title if g.current else ""
-                head = f"{done} of {total} steps done; the tutorial stopped at '{left}'."
+                head = _("{done} of {total} steps done; the tutorial stopped at '{step}'.").format(
+                    done=done, total=total, step=left
+                )
                 colour = theme.ORANGE
             p.text(head, (40, 90), theme.LARGE, colour, bold=True, max_width=w - 80)
         box = pygame.Rect(20, 132, w - 40, 506)
-        with p.panel(box, "What each step was for (green: done)"):
+        with p.panel(box, _("What each step was for (green: done)")):
             steps = g.tutorial.steps
             titles = [
-                f"{i + 1}. {s.title}" + ("" if s in g.done else "  (not done)")
+                f"{i + 1}. {s.title}" + ("" if s in g.done else "  " + _("(not done)"))
                 for i, s in enumerate(steps)
             ]
             title_w = max(p.fonts.size(t, theme.SMALL, bold=True)[0] for t in titles)

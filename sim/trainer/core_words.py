@@ -1,0 +1,282 @@
+"""The core's English sentences in the current language, at display time (no pygame).
+
+The nursing core writes its messages (into the event log, the replay digest and the stored
+records) in English, and they must stay so whatever the trainer's language.  The screens show
+them through ``say``: a message the catalogue has whole is translated whole; otherwise each of
+its sentences is, whole or by one of the shapes below (the core's sentences with values in
+them, ``{name}`` where a value goes); the values are translated too when the catalogue has them
+(a site's name, a decision, a drug), piece by piece for a comma list.  What matches nothing is
+shown as the core wrote it.  In English the message is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.i18n import N_, SOURCE_LANGUAGE, _, current_language
+
+#: The core's sentences with values (sim/scenario/nursing.py, in the order it says them).
+SHAPES = (
+    N_("Abnormal: {readings}."),
+    N_("Repeat the observations within {n} minutes."),
+    N_("She scores the pain {score}/10 over the harvest sites."),
+    N_(
+        "She scores the pain {score}/10 over the harvest sites: that is not controlled; "
+        "give analgesia as prescribed."
+    ),
+    N_("Bleeding at site {sites}."),
+    N_("A swelling (haematoma) at site {sites}."),
+    N_("The dressing covers {site}: remove it to inspect the site."),
+    N_("Temperature {t} °C."),
+    N_("Temperature {t} °C: at or over your local policy's threshold ({limit} °C)."),
+    N_("Blood results: {results}."),
+    N_("Pressure on {site} for {s} s: the bleeding has stopped."),
+    N_("Pressure on {site} for {s} s."),
+    N_("{drug} given as prescribed; it should work in about {n} minutes."),
+    N_("You tell the anaesthetist: {summary}."),
+    N_("You call the doctor and summarise: {summary}."),
+    N_("{ml} mL crystalloid running as the anaesthetist prescribed."),
+    N_("{ml} mL crystalloid running: fluids need the anaesthetist's prescription."),
+    N_("Decision: {decision}."),
+    N_(
+        "The abnormal observations were not repeated within {n} minutes: after hypotension "
+        "the next set shows whether she is recovering or getting worse."
+    ),
+    # the nursing rubric's feedback (sim/scoring/nursing.py)
+    N_(
+        "{n} time(s) more than {m} minutes passed without observations (the longest gap "
+        "{gap}): the interval is set so a deterioration is caught early."
+    ),
+    N_(
+        "Site(s) {sites} were not inspected with the dressing off: redness, swelling or "
+        "discharge at one site is how an infection starts."
+    ),
+    N_("She was laid flat {t} min after her blood pressure fell (aim for {aim} min)."),
+    N_(
+        "After an abnormal set the observations were not repeated within {n} minutes: the "
+        "next set is what shows whether she is recovering or getting worse."
+    ),
+    N_(
+        "Direct pressure for {s} s before the Steri-Strip was given on {k} of {n} punctures: "
+        "a strip over a site still oozing lets it bleed under the dressing."
+    ),
+    N_("You applied {k} Steri-Strips for {n} punctures: one goes over each."),
+    N_("Teaching left out: {items}."),
+    N_(
+        "The fever threshold you taught ({t} °C) is not your local policy's ({limit} °C): "
+        "she would call too late or not at all."
+    ),
+    N_("All {n} teaching items covered, with your local policy's fever threshold ({t} °C)."),
+    N_(
+        "You did not tell {who} within {n} min of the hypotension: fluids and treatment need "
+        "the anaesthetist's review."
+    ),
+    N_("The care took {t} (par {par}, limit {limit})."),
+    N_("Only {p}% of the assessment was done, so time credit is scaled to it."),
+    N_("Discharge teaching left out {items}: the donor could not spot or report an infection."),
+    N_("{response} was not made by {t}."),
+    N_("{what} (at {t}): {detail}"),
+    N_("{site}: {findings}."),  # the most general last
+    # the pieces of a comma list
+    N_("systolic BP {v} mmHg (low)"),
+    N_("systolic BP {v} mmHg (high)"),
+    N_("diastolic BP {v} mmHg (low)"),
+    N_("diastolic BP {v} mmHg (high)"),
+    N_("heart rate {v} /min (low)"),
+    N_("heart rate {v} /min (high)"),
+    N_("SpO2 {v} % (low)"),
+    N_("respiratory rate {v} /min (low)"),
+    N_("respiratory rate {v} /min (high)"),
+    N_("temperature {v} °C (high)"),
+    N_("temperature {v} °C (low)"),
+    N_("heart rate {v}"),
+    N_("BP {v} mmHg"),
+    N_("bleeding ({how})"),
+    N_("hb g l {v}"),
+    N_("wbc per nl {v}"),
+    N_("crp mg l {v}"),
+)
+#: Whole sentences and words of the core's, for the catalogue (looked up as they are).
+WORDS = (
+    N_("Observations within the alarm limits."),
+    N_("No dressing yet: the sites are bare."),
+    N_("The dressing is dry and intact."),
+    N_("There is fresh blood on the dressing."),
+    N_("The dressing is soaked with blood."),
+    N_("The dressing is off."),
+    N_("No blood results for today."),
+    N_("She lies prone."),
+    N_("She lies on her back."),
+    N_("She lies flat with her legs raised."),
+    N_("The pressure dressing is off; the Steri-Strips stay on the sites."),
+    N_("The bolus is running in."),
+    N_("You write up the care, the observations and the teaching."),
+    N_("Ready for discharge: every criterion holds."),
+    N_("She goes home with her escort."),
+    N_("clean and dry, no redness, swelling or discharge"),
+    N_("redness"),
+    N_("swelling"),
+    N_("discharge"),
+    N_("tender"),
+    N_("a haematoma"),
+    N_("left posterior iliac crest, upper"),
+    N_("left posterior iliac crest, lower"),
+    N_("right posterior iliac crest, upper"),
+    N_("right posterior iliac crest, lower"),
+    N_("Paracetamol"),
+    N_("Ibuprofen"),
+    N_("Oral opioid"),
+    # the nursing rubric's feedback (sim/scoring/nursing.py)
+    N_(
+        "You did not take the handover: it tells you the sites, what was taken and what to "
+        "watch for."
+    ),
+    N_("The handover came after you had started care: take it first."),
+    N_(
+        "No observations were taken: blood pressure, pulse, SpO2, temperature, breathing and "
+        "pain show how she is recovering."
+    ),
+    N_("Some sets of observations were incomplete: take every check each time."),
+    N_("Analgesia was given before the pain was assessed."),
+    N_(
+        "The pain was not reassessed after analgesia: you cannot tell whether it worked, and "
+        "'pain controlled' is a discharge criterion."
+    ),
+    N_("Her pain was over the discharge score and no analgesia was given."),
+    N_(
+        "Her pain was never assessed: collection-site pain is the commonest complaint after a "
+        "harvest (clinical.md §3)."
+    ),
+    N_(
+        "You did not ask how she has been: fever, dizziness or bleeding at home are told, not seen."
+    ),
+    N_("You did not take her temperature: fever is the first sign of infection."),
+    N_(
+        "You did not review today's blood results: a low haemoglobin explains dizziness and a "
+        "fast pulse."
+    ),
+    N_("Assessment complete: handover, observations on time, pain assessed and reassessed."),
+    N_(
+        "Assessment complete: handover, observations on time, symptoms, temperature, every "
+        "site and the bloods."
+    ),
+    N_(
+        "She was not laid flat with her legs raised when her blood pressure fell: it is the "
+        "quickest way to bring blood back to the heart and brain."
+    ),
+    N_("Fluids were given before the anaesthetist prescribed them."),
+    N_("No fluids were given for the hypotension, although the anaesthetist prescribed them."),
+    N_("No normal set of observations showed the hypotension had resolved."),
+    N_("No observations were taken, so nothing abnormal could be acted on."),
+    N_(
+        "A donor sent home before she is stable can collapse on the way home, with no one to "
+        "treat her."
+    ),
+    N_("The care ended without a discharge."),
+    N_(
+        "Safe: every abnormal finding was acted on and followed up, and she went home only "
+        "once ready."
+    ),
+    N_("Safe: every abnormal finding was acted on and followed up."),
+    N_("No Steri-Strips: one goes over each puncture."),
+    N_("No pressure dressing: it reduces swelling, bleeding and bruising (seed page)."),
+    N_("The pressure dressing went on before the Steri-Strips."),
+    N_(
+        "The dressing was not checked for bleeding or a haematoma after it went on: bleeding "
+        "is the commonest serious complication (clinical.md §3)."
+    ),
+    N_(
+        "The dressing was not removed: the sites cannot be seen under it, and it comes off "
+        "the next day (stjude.org)."
+    ),
+    N_("The haematoma needed firm pressure and a fresh pressure dressing."),
+    N_("Haemostasis and site care done properly."),
+    N_("The dressing off and the sites cared for."),
+    N_(
+        "You taught before checking she was ready for discharge: teaching given to a donor "
+        "who is still unwell or in pain is not taken in."
+    ),
+    N_("No decision was made: reassure, treat or escalate."),
+    N_("You decided to escalate but did not call the doctor."),
+    N_("The care was not documented: the next nurse and the clinic rely on the record."),
+    N_("Escalated in time to the right person, and documented."),
+    N_(
+        "The pressure dressing went on before the Steri-Strips over the harvest sites: each "
+        "puncture is closed first, then pressed under the dressing."
+    ),
+    N_(
+        "The donor was taught a fever threshold that is not your local policy's, so would not "
+        "call in time."
+    ),
+    N_("The visit ended without a decision (reassure, treat or escalate)."),
+    N_("how to keep the sites clean and dry"),
+    N_("redness, swelling, discharge or worsening pain: the signs she must report"),
+    N_("the temperature at which to call, by your local policy"),
+    N_("when and whom to call, day or night"),
+    N_("that the dressing comes off at the clinic tomorrow"),
+    N_("pain relief for the next 3-4 days"),
+    N_("what to avoid until she is back to normal (1-7 days)"),
+    N_("A required response was not made in time"),
+    N_("Observations were not repeated after an abnormal set"),
+    N_("The donor was discharged before it was safe"),
+    N_("The next-day finding was missed"),
+    N_("notify anaesthetist"),
+    N_("the anaesthetist"),
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+_compiled: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _shapes() -> list[tuple[str, re.Pattern[str]]]:
+    if not _compiled:
+        for shape in SHAPES:
+            rx = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(shape))
+            _compiled.append((shape, re.compile(rx + "$")))
+    return _compiled
+
+
+def _whole(text: str) -> str | None:
+    """``text`` from the catalogue, also when the core capitalised it; else None."""
+    if not text:
+        return None
+    found = _(text)
+    if found != text:
+        return found
+    low = text[:1].lower() + text[1:]
+    found = _(low)
+    if low != text and found != low:
+        return found[:1].upper() + found[1:]
+    return None
+
+
+def _value(text: str) -> str:
+    whole = _whole(text)
+    if whole is not None:
+        return whole
+    for sep in ("; ", ", "):
+        if sep in text:
+            return sep.join(_value(part) for part in text.split(sep))
+    return _shaped(text) or text
+
+
+def _shaped(text: str) -> str | None:
+    for shape, rx in _shapes():
+        m = rx.match(text)
+        if m:
+            values = {k: _value(v) for k, v in m.groupdict().items()}
+            out = _(shape).format(**values)
+            return out[:1].upper() + out[1:] if text[:1].isupper() else out
+    return None
+
+
+def say(message: str) -> str:
+    """The core's ``message`` in the current language, as far as the catalogue has it."""
+    if not message or current_language() == SOURCE_LANGUAGE:
+        return message
+    whole = _whole(message)
+    if whole is not None:
+        return whole
+    sentences = _SENTENCE_END.split(message)
+    if len(sentences) > 1:
+        return " ".join(say(s) for s in sentences)
+    return _shaped(message) or message
