@@ -13,7 +13,7 @@ import math
 import unicodedata
 from collections.abc import Iterator, Mapping
 
-from sim.scenario.schema import FieldError, Scenario, Vitals
+from sim.scenario.schema import SIMULATION_METRICS, FieldError, Scenario, Vitals
 
 #: Longest time limit a scenario may set (a day), and the shortest par (a minute).
 MAX_LIMIT_S = 86_400.0
@@ -25,20 +25,7 @@ BMI_RANGE = (10.0, 70.0)
 #: donor_state keys the simulation itself keeps (sim/scenario/engine.py ``refresh_state``).
 ENGINE_STATE = ("hb_g_l", "blood_volume_drawn_pct")
 #: Metrics that only grow from 0 (a ``below`` 0 never holds) and the bound each cannot pass.
-NON_NEGATIVE = (
-    "collected_ml",
-    "tnc_total",
-    "tnc_per_ml",
-    "tnc_per_kg_recipient",
-    "cd34_total",
-    "cd34_per_kg_recipient",
-    "marrow_ml",
-    "skin_sites",
-    "bone_penetrations",
-    "aspirations",
-    "max_pull_ml",
-    "procedure_s",
-)
+NON_NEGATIVE = SIMULATION_METRICS
 
 
 def _control(text: str, *, multiline: bool = False) -> bool:

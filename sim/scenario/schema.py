@@ -109,8 +109,8 @@ MONITOR_READINGS = {
     "respiratory_rate_per_min": ("respiratory rate", "/min"),
     "temperature_c": ("temperature", "°C"),
 }
-#: Metrics a trigger can watch: ``Simulation.metrics()`` plus what the engine derives.
-METRICS = (
+#: ``Simulation.metrics()``'s counts and totals: each starts at 0 and only grows.
+SIMULATION_METRICS = (
     "collected_ml",
     "tnc_total",
     "tnc_per_ml",
@@ -123,6 +123,9 @@ METRICS = (
     "aspirations",
     "max_pull_ml",
     "procedure_s",
+)
+#: Metrics a trigger can watch: ``Simulation.metrics()`` plus what the engine derives.
+METRICS = SIMULATION_METRICS + (
     "donor_limit_ml",
     "collected_ml_per_kg_donor",
     "critical_error_count",
