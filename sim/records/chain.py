@@ -59,18 +59,7 @@ RECORD_FIELDS = (
 )
 
 #: The attempt columns fixed when it starts (its start link covers them).
-START_FIELDS = (
-    "id",
-    "trainee_id",
-    "station",
-    "scenario_id",
-    "scenario_version",
-    "scenario",
-    "mode",
-    "assessment_id",
-    "seed",
-    "started",
-)
+START_FIELDS = RECORD_FIELDS[: RECORD_FIELDS.index("started") + 1]
 
 
 @dataclass(frozen=True)
