@@ -148,6 +148,38 @@ def ensure_store() -> tuple[Path, dict]:
     return folder / "data", {"generated": f"{info['generate_s']} s", "path": str(folder), **info}
 
 
+#: The instructor's passphrase check alone, in a fresh interpreter: scrypt at the station key's
+#: cost (issue 13: N=2^17, r=8, p=1, OWASP), timed around the derivation only.
+KDF_CHILD = """
+import sys, time
+from pathlib import Path
+from sim.records.authority import load_key
+key = load_key(Path(sys.argv[1]))
+t = time.process_time()
+key.unlock(sys.argv[2])
+print(time.process_time() - t)
+"""
+
+
+def key_derivation_s(key_file: Path, repeats: int) -> dict:
+    """CPU seconds of the instructor key derivation (min / median / max of ``repeats``)."""
+    import subprocess
+
+    from bench.perf15 import summary
+
+    runs = []
+    for _ in range(repeats + 1):  # the first is a warm-up
+        done = subprocess.run(
+            [sys.executable, "-c", KDF_CHILD, str(key_file), PASSPHRASE],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        runs.append(float(done.stdout.strip()))
+    return summary(runs[1:])
+
+
 def run(repeats: int = 5) -> dict:
     from bench.perf15 import child_figure, verdict_row
 
@@ -161,6 +193,12 @@ def run(repeats: int = 5) -> dict:
     figures, details = [], {**info, "attempts": ATTEMPTS + 4, "commands_each": COMMANDS}
     details["database_mib"] = round(db.stat().st_size / 2**20, 1)
     wal = data / "marrowsim.db-wal"
+    # list and report need the instructor's passphrase, and checking it costs a fixed scrypt
+    # derivation that issue 13 chose on purpose (slow for a guesser, the same at any size).
+    # The list target is the listing's own CPU: it is judged beyond that derivation, measured
+    # alone here and shown in the row; the whole figure stays in the row too.
+    kdf = key_derivation_s(key_path(data), repeats)
+    details["instructor key derivation (scrypt), CPU s"] = kdf
     for name, sim_args, cpu_t, mib_t in (
         ("records verify (100,004 attempts)", ["records", "verify"], VERIFY_S, VERIFY_MIB),
         ("records list --limit 50", ["records", "list", "--limit", "50"], LIST_S, None),
@@ -172,7 +210,19 @@ def run(repeats: int = 5) -> dict:
         ),
     ):
         m = child_figure([sys.executable, "-m", "sim", *sim_args], env_pass, repeats=repeats)
-        figures.append(verdict_row(name, m, cpu_t, mib_t))
+        if sim_args[:2] == ["records", "list"]:
+            row = verdict_row(name, m, cpu_t + kdf["median"], mib_t)
+            row["target"] = (
+                f"CPU ≤ {cpu_t:g} s beyond the passphrase check (scrypt alone: CPU "
+                f"{kdf['min']:.3f} / {kdf['median']:.3f} / {kdf['max']:.3f} s), so ≤ "
+                f"{cpu_t + kdf['median']:.3f} s whole"
+            )
+            row["measured"] += (
+                f"; beyond the passphrase check: {m['cpu_s']['median'] - kdf['median']:.3f} s"
+            )
+            figures.append(row)
+        else:
+            figures.append(verdict_row(name, m, cpu_t, mib_t))
         details[" ".join(sim_args[:2])] = m
     full = child_figure(
         [sys.executable, "-m", "sim", "records", "verify", "--full"], env_pass, repeats=1

@@ -39,13 +39,17 @@ try:
         code = main(json.loads(sys.argv[1]))
 except SystemExit as exc:
     code = exc.code
-json.dump({"code": code, "modules": sorted(sys.modules)}, sys.stderr)
+import os
+threads = os.environ.get("OPENBLAS_NUM_THREADS")
+json.dump({"code": code, "modules": sorted(sys.modules), "openblas": threads}, sys.stderr)
 """
 
 
-def imported_by(argv: list[str], env_dir: Path) -> tuple[int, list[str]]:
-    """The modules a fresh interpreter holds after running ``marrowsim argv``."""
+def probe(argv: list[str], env_dir: Path, **more: str) -> dict:
+    """Run ``marrowsim argv`` in a fresh interpreter: its exit code, the modules it then holds
+    and its OPENBLAS_NUM_THREADS."""
     env = {"PYTHONPATH": str(ROOT), "MARROWSIM_DATA_DIR": str(env_dir), "PATH": "/usr/bin:/bin"}
+    env.update(more)
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(argv)],
         capture_output=True,
@@ -54,7 +58,12 @@ def imported_by(argv: list[str], env_dir: Path) -> tuple[int, list[str]]:
         cwd=ROOT,
         timeout=120,
     )
-    data = json.loads(proc.stderr.strip().splitlines()[-1])
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def imported_by(argv: list[str], env_dir: Path) -> tuple[int, list[str]]:
+    """The modules a fresh interpreter holds after running ``marrowsim argv``."""
+    data = probe(argv, env_dir)
     return data["code"], data["modules"]
 
 
@@ -86,6 +95,20 @@ def test_light_commands_import_only_what_they_need(argv, tmp_path):
     assert len(ours) <= 10, ours
     # the interpreter's own start-up, plus argparse, json, hashlib ...: a bounded handful more
     assert len(modules) <= baseline_modules() + 90, len(modules)
+
+
+def test_a_headless_run_without_a_trainee_leaves_the_records_and_blas_threads_out(tmp_path):
+    """``run`` without ``--trainee`` stores nothing, so it imports no store, xAPI or crypto
+    (about 50 ms), and numpy starts no OpenBLAS worker threads (about 50 ms more CPU); a
+    thread count the user set is kept."""
+    expert = ROOT / "tests" / "reference" / "adult-standard-expert.jsonl"
+    argv = ["run", "--scenario", "adult-standard", "--actions", str(expert), "--json"]
+    data = probe(argv, tmp_path)
+    assert data["code"] == 0 and "numpy" in data["modules"]
+    stored = ("sim.records.store", "sim.records.access", "sim.xapi", "cryptography")
+    assert [m for m in data["modules"] if m.startswith(stored)] == []
+    assert data["openblas"] == "1"
+    assert probe(["--version"], tmp_path, OPENBLAS_NUM_THREADS="4")["openblas"] == "4"
 
 
 def test_a_changed_scenario_file_is_validated_again(tmp_path):

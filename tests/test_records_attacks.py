@@ -412,6 +412,58 @@ def test_flipped_bytes_move_the_database_aside_and_nothing_is_written(data, tmp_
     assert not path.exists()
 
 
+def _counting_quick_check(monkeypatch) -> list[int]:
+    from sim.records import db
+
+    calls: list[int] = []
+    real = db._quick_check
+
+    def counted(conn):
+        calls.append(1)
+        return real(conn)
+
+    monkeypatch.setattr(db, "_quick_check", counted)
+    return calls
+
+
+def test_a_reading_command_puts_the_quick_check_off_to_the_first_write(data, monkeypatch):
+    """``records list`` at a programme's size must not read the whole file first; a store
+    opened that way runs the check once, before its first write, and not again."""
+    with RecordStore.open(data) as store:
+        record(store, "t-1", n=5)
+    calls = _counting_quick_check(monkeypatch)
+    status, out, _ = cli("records", "list")
+    assert status == 0 and "t-1" in out and calls == []
+    with RecordStore.open(data, quick_check=False) as store:
+        assert [a["trainee_id"] for a in store.attempts()] == ["t-1"] and calls == []
+        record(store, "t-2", n=5)  # the first write runs the check
+        assert calls == [1]
+        record(store, "t-3", n=5)
+        assert calls == [1]
+    with RecordStore.open(data) as store:  # a writing command still checks at open
+        assert calls == [1, 1] and len(store.attempts()) == 3
+
+
+def test_a_write_after_a_deferred_check_never_reaches_a_damaged_file(data):
+    with RecordStore.open(data) as store:
+        for i in range(3):
+            record(store, f"t-{i}", n=20)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = db_path(data)
+    store = RecordStore.open(data, quick_check=False)  # opens a sound file, reads only
+    assert len(store.attempts()) == 3
+    damaged = _flip_data_pages(path)  # damaged while it is open
+    with pytest.raises(InputError, match="damaged") as refused:
+        store.ensure_trainee("t-new")
+    message = str(refused.value)
+    assert "quick_check" in message and "it was moved to" in message
+    assert len(message.splitlines()) == 1
+    store.close()
+    backups = list(data.glob("marrowsim.db.damaged-*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == damaged  # never written to
+    assert not path.exists()
+
+
 def test_an_emptied_database_is_moved_aside_not_started_afresh(data):
     with RecordStore.open(data) as store:
         record(store, "t-1", n=5)

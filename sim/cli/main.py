@@ -110,6 +110,10 @@ def _trainer() -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is the command's output
+    # The model's arrays are small: OpenBLAS's worker threads never speed a step up, and
+    # starting them costs about 50 ms of CPU in numpy's import (bench/RESULTS.md).  Set
+    # before numpy is imported; a setting of the user's own is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     use_chosen_language()  # MARROWSIM_LANG, the station's setting, the system's language
     argparse._ = _  # argparse's own words (ARGPARSE_WORDS) in that language too
     parser = build_parser(argv)

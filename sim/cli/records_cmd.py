@@ -81,7 +81,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def open_store(*, quick_check: bool = True) -> RecordStore:
-    """The station's store (``MARROWSIM_DATA_DIR`` or the platform data directory)."""
+    """The station's store (``MARROWSIM_DATA_DIR`` or the platform data directory).
+
+    A command that only reads passes ``quick_check=False``: the whole-file check is then put
+    off to the first write (sim.records.db.WriteGate), so nothing is written to a damaged file
+    and reading a programme's records does not first read all of its gigabytes."""
     return RecordStore.open(default_data_dir(os.environ), quick_check=quick_check)
 
 
@@ -104,7 +108,7 @@ def handle_info(args: argparse.Namespace) -> int:
     from sim.records.schema import SCHEMA_VERSION
     from sim.xapi import counts, load_config
 
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         data = {
             "data_dir": str(store.path.parent),
             "database": str(store.path),
@@ -131,7 +135,7 @@ def handle_list(args: argparse.Namespace) -> int:
         raise InputError("--limit and --offset take a number of attempts, 0 or more")
     page = {"limit": args.limit, "offset": args.offset}
     filters = {"trainee_id": args.trainee, "cohort": args.cohort, "status": args.status}
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         instructor_access(store, os.environ)
         if args.json:
             _print_json(store.attempts(**filters, **page))
@@ -148,7 +152,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_show(args: argparse.Namespace) -> int:
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         inst = instructor_access(store, os.environ)
         row = inst.attempt(args.attempt)
         row["length"] = (row.pop("scenario", None) or {}).get("length", "full")
@@ -177,7 +181,7 @@ def handle_show(args: argparse.Namespace) -> int:
 def handle_replay(args: argparse.Namespace) -> int:
     from sim.records.replay import replay_stored, replay_stored_attempt
 
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         inst = instructor_access(store, os.environ)
         row = inst.attempt(args.attempt)
         if args.log:
@@ -288,7 +292,7 @@ def handle_verify_all(args: argparse.Namespace) -> int:
 def handle_export(args: argparse.Namespace) -> int:
     from sim.records.exchange import write_csv
 
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         inst = instructor_access(store, os.environ)
         rows = inst.attempts(trainee_id=args.trainee, cohort=args.cohort)
     if args.csv == "-":
@@ -323,7 +327,7 @@ def handle_import(args: argparse.Namespace) -> int:
 def handle_backup(args: argparse.Namespace) -> int:
     from sim.records.exchange import backup
 
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         instructor_access(store, os.environ)
         out = backup(store, args.out)
     print(f"backed up {store.path} to {out}")

@@ -24,7 +24,7 @@ def handle(args: argparse.Namespace) -> int:
     from sim.cli.records_cmd import open_store
     from sim.report import build_report
 
-    with open_store() as store:
+    with open_store(quick_check=False) as store:  # reads only
         instructor_access(store, os.environ)
         html = build_report(
             store, generated=store.clock(), trainee=args.trainee, cohort=args.cohort

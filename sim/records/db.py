@@ -2,7 +2,12 @@
 
 Before anything is written, ``connect`` checks the file: its size (empty, truncated, not a whole
 number of pages), its header (SQLite magic, page size), Marrowsim's application id and SQLite's
-``quick_check``.  A foreign file is left where it is and copied beside it; a damaged or emptied
+``quick_check``.  The quick_check reads the whole file (seconds for a programme's gigabytes), so a
+command that only reads (``records list``, ``report``, ``verify``) opens with the check put off
+to the first write: a ``WriteGate`` (SQLite's authorizer) runs it before the connection's first
+statement that would change the file, and refuses that statement if the file is damaged.
+
+A foreign file is left where it is and copied beside it; a damaged or emptied
 Marrowsim database is *moved* to a timestamped backup, so nothing is ever written to it and
 nothing silently replaces it.  Either way the user gets one line naming the file and the copy,
 and the command exits 2 (``InputError``).  A new database is built beside the target and linked
@@ -120,6 +125,81 @@ def _check_file(path: Path) -> bool:
     return int.from_bytes(head[68:72], "big") == APPLICATION_ID
 
 
+#: The authorizer actions that change a database (every CREATE, DROP, INSERT, UPDATE, DELETE,
+#: ALTER, REINDEX and ANALYZE; temporary objects too, which costs nothing).
+_WRITES = frozenset(
+    getattr(sqlite3, name)
+    for name in dir(sqlite3)
+    if name.startswith(("SQLITE_CREATE_", "SQLITE_DROP_"))
+    or name
+    in (
+        "SQLITE_INSERT",
+        "SQLITE_UPDATE",
+        "SQLITE_DELETE",
+        "SQLITE_ALTER_TABLE",
+        "SQLITE_REINDEX",
+        "SQLITE_ANALYZE",
+    )
+)
+#: Pragmas that write the file whatever their argument (a checkpoint copies the log into it).
+_WRITING_PRAGMAS = frozenset({"wal_checkpoint", "incremental_vacuum", "optimize"})
+#: Pragmas that write when given a value (``PRAGMA user_version = 3``).
+_SETTING_PRAGMAS = frozenset({"user_version", "application_id", "journal_mode", "page_size"})
+_WAL = "wal"
+
+
+class WriteGate:
+    """SQLite authorizer for a connection opened without the open-time quick_check: before the
+    first statement that would change the file, the quick_check runs (on a second, read-only
+    connection, as SQLite does not allow using the first one inside its authorizer); a sound
+    file lets every statement through from then on, a damaged one refuses each write, so
+    nothing is ever written to it (``problem`` says what the check found)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.checked = False
+        self.problem: str | None = None
+
+    def __call__(self, action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+        if self.checked and self.problem is None:
+            return sqlite3.SQLITE_OK
+        if not self._writes(action, arg1, arg2):
+            return sqlite3.SQLITE_OK
+        if not self.checked:
+            self.problem = _quick_check_file(self.path)
+            self.checked = True
+        return sqlite3.SQLITE_OK if self.problem is None else sqlite3.SQLITE_DENY
+
+    @staticmethod
+    def _writes(action: int, arg1: str | None, arg2: str | None) -> bool:
+        if action == sqlite3.SQLITE_PRAGMA:
+            name = (arg1 or "").lower()
+            return name in _WRITING_PRAGMAS or (name in _SETTING_PRAGMAS and arg2 is not None)
+        return action in _WRITES
+
+
+class RecordsConnection(sqlite3.Connection):
+    """A connection to a records database; ``gate`` is its WriteGate when the quick_check was
+    put off to the first write (None when it ran at open)."""
+
+    gate: WriteGate | None = None
+
+
+def _quick_check_file(path: Path) -> str | None:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return _quick_check(conn)
+    except UnicodeDecodeError:  # SQLite quoting damaged bytes in its error message
+        return "unreadable bytes in the file"
+    except Exception as exc:  # anything else also refuses the write: the gate fails closed
+        return " ".join(str(exc).split())[:200] or type(exc).__name__
+    finally:
+        conn.close()
+
+
 def _quick_check(conn: sqlite3.Connection) -> str | None:
     """SQLite's quick_check: None when sound, else its first finding."""
     conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # findings quote raw bytes
@@ -208,8 +288,9 @@ def _identify(conn: sqlite3.Connection, path: Path) -> None:
 def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sqlite3.Connection:
     """Open (creating and migrating if needed) a records database in WAL mode.
 
-    ``quick_check=False`` leaves out SQLite's quick_check of the whole file (seconds for a
-    programme's gigabytes), for a caller that runs the full ``integrity_check`` next anyway
+    ``quick_check=False`` puts SQLite's quick_check of the whole file (seconds for a programme's
+    gigabytes) off until the first statement that would write (``WriteGate``), for a command that
+    only reads (``records list``, ``report``) or runs the full ``integrity_check`` itself
     (``records verify``).
 
     Each statement outside an explicit ``BEGIN`` commits on its own (autocommit), so a command
@@ -238,7 +319,13 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
             ) from None
     ours = _check_file(path)
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        conn = sqlite3.connect(
+            path,
+            isolation_level=None,
+            timeout=10.0,
+            check_same_thread=False,
+            factory=RecordsConnection,
+        )
     except sqlite3.Error as exc:
         raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
     try:
@@ -248,7 +335,11 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
         if problem is not None:
             conn.close()
             raise move_damaged(path, f"quick_check: {problem}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        if not quick_check:
+            conn.gate = WriteGate(path)
+            conn.set_authorizer(conn.gate)
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != _WAL:  # set once, a write
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, path)
@@ -257,6 +348,8 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
         raise (move_damaged if ours else damaged)(path, "unreadable bytes in the file") from None
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if conn.gate is not None and conn.gate.problem is not None:  # refused by the gate
+            raise move_damaged(path, f"quick_check: {conn.gate.problem}") from None
         if is_damage(exc):
             raise (move_damaged if ours else damaged)(path, str(exc)) from None
         raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
@@ -266,10 +359,18 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
     return conn
 
 
-def translate(path: Path) -> Callable[[sqlite3.Error], InputError]:
-    """A function turning an sqlite error met while using ``path`` into a one-line error."""
+def translate(
+    path: Path, conn: sqlite3.Connection | None = None
+) -> Callable[[sqlite3.Error], InputError]:
+    """A function turning an sqlite error met while using ``path`` (through ``conn``) into a
+    one-line error; a write the WriteGate refused moves the damaged file aside."""
 
     def convert(exc: sqlite3.Error) -> InputError:
+        gate = getattr(conn, "gate", None)
+        if gate is not None and gate.problem is not None:
+            with suppress(sqlite3.Error):
+                conn.close()
+            return move_damaged(path, f"quick_check: {gate.problem}")
         if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
             return damaged(path, str(exc))
         return InputError(f"records database: {exc}", path=str(path))

@@ -12,14 +12,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
-from sim.records.access import instructor_access
-from sim.records.paths import default_data_dir
-from sim.records.recorder import Recorder
-from sim.records.store import RecordStore, check_trainee_id
-from sim.xapi import load_config, queue_attempt
+
+if TYPE_CHECKING:  # the store, the recorder and xAPI are imported only for a recorded run
+    from sim.records.recorder import Recorder
+    from sim.records.store import RecordStore
 
 
 class HeadlessRecording:
@@ -42,6 +41,8 @@ class HeadlessRecording:
 
     def attach(self, attempt: Any) -> None:
         """Create the stored attempt and save each command as it is applied."""
+        from sim.records.recorder import Recorder
+
         self.recorder = Recorder.start(
             self.store,
             attempt,
@@ -62,6 +63,8 @@ class HeadlessRecording:
         return row
 
     def _send_xapi(self, attempt_id: str) -> None:
+        from sim.xapi import load_config, queue_attempt
+
         config = load_config(self.store.path.parent, self.env)
         report = queue_attempt(self.store, attempt_id, config)
         if report is not None and report.remaining:
@@ -80,6 +83,11 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
         if mode is not None or assessment is not None:
             raise InputError("--mode and --assessment need --trainee", field="trainee")
         return None
+    from sim.records.access import instructor_access
+    from sim.records.paths import default_data_dir
+    from sim.records.store import RecordStore, check_trainee_id
+    from sim.xapi import load_config
+
     check_trainee_id(trainee)
     mode = mode or "practice"
     if assessment is not None and mode != "assessment":

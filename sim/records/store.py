@@ -130,8 +130,8 @@ class RecordStore:
         self.clock = clock
         #: The instructor key file (outside the data folder; ``authority.key_path``).
         self.key_path = Path(key_path) if key_path else authority.key_path(os.environ)
-        self._error = translate(self.path)
         self.conn = connect(self.path, quick_check=quick_check)
+        self._error = translate(self.path, self.conn)
         self.conn.row_factory = sqlite3.Row
         # Checkpoints (which fsync) happen when an attempt is finished and on close, and SQLite's
         # own every 1,000 pages (the default) between them, so the write-ahead log stays small
@@ -151,7 +151,11 @@ class RecordStore:
         self.conn.close()
 
     def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file (without waiting for readers)."""
+        """Copy the write-ahead log into the database file (without waiting for readers); not
+        by a store that has only read and has not run the quick_check (``quick_check=False``)."""
+        gate = getattr(self.conn, "gate", None)
+        if gate is not None and not gate.checked:
+            return
         # busy or closing: the next checkpoint catches up, and nothing is lost meanwhile
         with suppress(sqlite3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
