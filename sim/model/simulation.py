@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.anatomy import (
     Anatomy,
     AnteriorAnatomy,
@@ -48,6 +49,20 @@ from sim.vocabulary.events import (
 )
 
 MAX_SITES = 8
+
+#: The core's messages, in English in the events (and so in the records and replays); the
+#: screens translate them when shown (sim/trainer/core_words.py), sentence by sentence.
+NEEDLE_TOO_SHORT = N_(
+    "The hub is at the skin and the tip, {mm} mm in, has not reached bone: this needle is too "
+    "short for this donor."
+)
+NEEDLE_TOO_SHORT_WHAT_NOW = N_("Take it out and choose the long needle, or another approach.")
+CLOTTED_IN_SYRINGE = N_(
+    "The marrow clotted in the syringe: the clot and its cells stay in the filters, only blood "
+    "reaches the bag. Load each syringe with heparinised saline before pulling."
+)
+#: The messages with values, as ``{name}`` shapes (one sentence each).
+MESSAGE_SHAPES = (NEEDLE_TOO_SHORT,)
 #: Two marks closer than this are one skin puncture, not two sites.
 MIN_SITE_SPACING_MM = 5.0
 Event = dict[str, Any]
@@ -369,11 +384,9 @@ class Simulation:
                     "needle_fully_inserted",
                     before_bone=True,
                     length_mm=self.motion.length_mm,
-                    message=(
-                        f"The hub is at the skin and the tip, {n.depth_mm:.0f} mm in, has not "
-                        "reached bone: this needle is too short for this donor. Take it out and "
-                        "choose the long needle, or another approach."
-                    ),
+                    message=NEEDLE_TOO_SHORT.format(mm=f"{n.depth_mm:.0f}")
+                    + " "
+                    + NEEDLE_TOO_SHORT_WHAT_NOW,
                     **self._where(),
                 )
             else:
@@ -547,11 +560,7 @@ class Simulation:
                 marrow_ml=lost.marrow_ml,
                 tnc_lost=round(lost.tnc - sample.tnc),
                 penetration=n.penetration,
-                message=(
-                    "The marrow clotted in the syringe: the clot and its cells stay in the "
-                    "filters, only blood reaches the bag. Load each syringe with heparinised "
-                    "saline before pulling."
-                ),
+                message=CLOTTED_IN_SYRINGE,
                 **self._where(),
             )
         if (

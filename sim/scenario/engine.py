@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.schema import (
@@ -48,6 +49,35 @@ from sim.vocabulary.events import (
 Status = Literal["pending", "made", "missed", "late"]
 #: Needle commands a nursing scenario still accepts (the harvest itself is already done).
 NURSING_NEEDLE_COMMANDS = ("wait", "end")
+
+#: What the anaesthetist and the monitor say, in English in the events (and so in the records
+#: and replays); the screens translate them when shown (sim/trainer/core_words.py), sentence by
+#: sentence, each ``{name}`` a value.
+BLOOD_PRESSURE = N_("blood pressure {bp} mmHg")
+HEART_RATE = N_("heart rate {v}")
+BEDSIDE_ALARM = N_("The bedside monitor alarms: {pressure}.")
+SHE_IS_HYPOTENSIVE = N_("She is hypotensive.")
+THEATRE_ALARM = N_("The anaesthetist's monitor alarms: {pressure}.")
+DONOR_HYPOTENSIVE = N_("The donor is hypotensive; {pct}% of the blood volume has been drawn.")
+ANAESTHETIST_STOPS = N_(
+    "The anaesthetist stops you: the bag holds {per_kg} mL per kg of the donor, over the "
+    "{limit} mL/kg limit; {pct}% of the blood volume has been drawn and the haemoglobin is "
+    "{hb} g/L."
+)
+HARVEST_STOPS_HERE = N_("The harvest stops here unless you justify going on (justify_continuing).")
+TRANSFUSION_ASKED = N_(
+    "The donor's haemoglobin is {hb} g/L, under {limit} g/L: the anaesthetist asks for a unit "
+    "(transfuse)."
+)
+#: The messages with values, as ``{name}`` shapes (one sentence each, or a piece of a list).
+MESSAGE_SHAPES = (
+    BLOOD_PRESSURE,
+    BEDSIDE_ALARM,
+    THEATRE_ALARM,
+    DONOR_HYPOTENSIVE,
+    ANAESTHETIST_STOPS,
+    TRANSFUSION_ASKED,
+)
 
 
 @dataclass
@@ -502,17 +532,18 @@ class ScenarioEngine:
             if systolic < p.hypotension_systolic_mmhg and not self.hypotensive:
                 self.hypotensive = True
                 body = self._body()
+                diastolic = self.donor_state.get("diastolic_mmhg", 0)
                 pressure = (
-                    f"blood pressure {systolic:.0f}/"
-                    f"{self.donor_state.get('diastolic_mmhg', 0):.0f} mmHg, heart rate "
-                    f"{self.donor_state.get('heart_rate_bpm', 0):.0f}"
+                    BLOOD_PRESSURE.format(bp=f"{systolic:.0f}/{diastolic:.0f}")
+                    + ", "
+                    + HEART_RATE.format(v=f"{self.donor_state.get('heart_rate_bpm', 0):.0f}")
                 )
                 message = (
-                    f"The bedside monitor alarms: {pressure}. She is hypotensive."
+                    BEDSIDE_ALARM.format(pressure=pressure) + " " + SHE_IS_HYPOTENSIVE
                     if self.nursing
-                    else f"The anaesthetist's monitor alarms: {pressure}. The donor is "
-                    f"hypotensive; {body['blood_volume_drawn_pct']:.0f}% of the blood volume "
-                    "has been drawn."
+                    else THEATRE_ALARM.format(pressure=pressure)
+                    + " "
+                    + DONOR_HYPOTENSIVE.format(pct=f"{body['blood_volume_drawn_pct']:.0f}")
                 )
                 self.sim.emit(
                     DONOR_HYPOTENSION,
@@ -532,13 +563,14 @@ class ScenarioEngine:
                 ANAESTHETIST_ESCALATION,
                 collected_ml=self.sim.bag.volume_ml,
                 collected_ml_per_kg_donor=round(per_kg, 3),
-                message=(
-                    f"The anaesthetist stops you: the bag holds {per_kg:.1f} mL per kg of the "
-                    f"donor, over the {self.scenario.targets.donor_limit_ml_per_kg:g} mL/kg "
-                    f"limit; {body['blood_volume_drawn_pct']:.0f}% of the blood volume has been "
-                    f"drawn and the haemoglobin is {body['hb_g_l']:.0f} g/L. The harvest stops "
-                    "here unless you justify going on (justify_continuing)."
-                ),
+                message=ANAESTHETIST_STOPS.format(
+                    per_kg=f"{per_kg:.1f}",
+                    limit=f"{self.scenario.targets.donor_limit_ml_per_kg:g}",
+                    pct=f"{body['blood_volume_drawn_pct']:.0f}",
+                    hb=f"{body['hb_g_l']:.0f}",
+                )
+                + " "
+                + HARVEST_STOPS_HERE,
                 **body,
             )
         hb = self.sim.circulation.hb_g_l
@@ -546,10 +578,8 @@ class ScenarioEngine:
             self.transfusion_flagged = True
             self.sim.emit(
                 TRANSFUSION_INDICATED,
-                message=(
-                    f"The donor's haemoglobin is {hb:.0f} g/L, under "
-                    f"{p.transfusion_hb_g_l:.0f} g/L: the anaesthetist asks for a unit "
-                    "(transfuse)."
+                message=TRANSFUSION_ASKED.format(
+                    hb=f"{hb:.0f}", limit=f"{p.transfusion_hb_g_l:.0f}"
                 ),
                 **self._body(),
             )
