@@ -264,6 +264,7 @@ def test_the_harvest_screens_show_the_scenarios_and_the_cores_words_in_spanish(s
         for sid, cmds in HARVEST_RUNS.items():
             session = Session(Attempt(resolve_scenario(sid), 1), "t-1", "assessment")
             view = app.open("procedure", session=session, mode=mode_by_id("assessment"))
+            assert app.top is view
             shown: dict[tuple, str] = {}
             for cmd in cmds():
                 if session.ended:
