@@ -174,6 +174,17 @@ def test_a_translation_keeps_its_englishs_placeholders(tmp_path):
         load_scenario(path)
 
 
+def test_a_translation_has_no_control_characters(tmp_path):
+    from sim.errors import InputError
+
+    text = (ROOT / "scenarios" / "dry-tap.toml").read_text(encoding="utf-8")
+    text = text.replace("No ha salido nada", "No ha salido\\u0007 nada")
+    path = tmp_path / "dry-tap.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"i18n\.es\.events\.nothing-back\.message.*control"):
+        load_scenario(path)
+
+
 def test_the_command_line_refuses_a_bad_translation_in_one_line(tmp_path):
     path = _with_spanish(tmp_path, "dry-tap", '[i18n.es.events.nothing-bak]\nmessage = "Nada"\n')
     proc = subprocess.run(
