@@ -384,3 +384,13 @@ def test_the_nurses_screens_show_the_handover_symptoms_and_why_in_spanish(spanis
     assert finding and finding[0]["message"].startswith("The ")  # the core's English
     assert "pasó inadvertid" in log
     assert missed.scenario.variant_text(variant["id"], "why") in log
+
+
+def test_the_harvest_hud_shows_the_vitals_as_a_spanish_monitor(spanish):
+    from sim.ui.hud import vitals_text
+
+    state = {"systolic_mmhg": 90, "diastolic_mmhg": 53, "heart_rate_bpm": 102,
+             "spo2_pct": 98, "temperature_c": 36.8}  # fmt: skip
+    assert vitals_text(state) == "TA 90/53 mmHg  FC 102/min  SpO2 98%  Tª 36.8 °C"
+    set_language("en")
+    assert vitals_text(state) == "BP 90/53 mmHg  HR 102/min  SpO2 98%  T 36.8 C"
