@@ -394,3 +394,24 @@ def test_the_harvest_hud_shows_the_vitals_as_a_spanish_monitor(spanish):
     assert vitals_text(state) == "TA 90/53 mmHg  FC 102/min  SpO2 98%  Tª 36.8 °C"
     set_language("en")
     assert vitals_text(state) == "BP 90/53 mmHg  HR 102/min  SpO2 98%  T 36.8 C"
+
+
+def test_a_refused_command_is_explained_in_spanish(spanish):
+    """The core refuses in English (CommandRejected); the message line says it in Spanish."""
+    from sim.errors import CommandRejected
+    from sim.trainer.session import Session
+
+    mark = {"do": "mark_site", "landmark": "left_psis", "lateral_mm": 0, "cranial_mm": 0}
+    session = Session(Attempt(resolve_scenario("adult-standard"), 1), "t-1", "practice")
+    assert session.submit(parse_command(mark)) is not None
+    assert session.submit(parse_command(mark)) is None  # the same spot again: refused
+    assert session.message.startswith("el punto 0 ya está marcado aquí")
+    assert session.submit(parse_command({"do": "aspirate", "ml": 5})) is None
+    assert session.message == (
+        "no se puede aspirate: no hay ninguna aguja en la piel; insértela antes"
+    )
+    raw = Attempt(resolve_scenario("adult-standard"), 1)
+    raw.apply(parse_command(mark))
+    with pytest.raises(CommandRejected) as refused:
+        raw.apply(parse_command(mark))
+    assert refused.value.message.startswith("site 0 is already marked here")  # the core's English

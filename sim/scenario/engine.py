@@ -69,8 +69,24 @@ TRANSFUSION_ASKED = N_(
     "The donor's haemoglobin is {hb} g/L, under {limit} g/L: the anaesthetist asks for a unit "
     "(transfuse)."
 )
+#: Why a command is refused, with values (the static ones are N_-marked where raised).
+NOT_IN_NURSING = N_(
+    "cannot {do}: this is a nursing scenario; the harvest is done (docs/nursing.md lists the "
+    "nursing commands)"
+)
+NOT_IN_HARVEST = N_("cannot {do}: it is a nursing command; this is a harvest scenario")
+COLLECTION_STOPPED = N_("cannot aspirate: collection has stopped ({why})")
+SITES_DRESSED = N_("cannot {do}: the sites are already dressed ({why})")
+ALREADY_STOPPED = N_("collection has already stopped ({why})")
+UNITS_LEFT = (N_("only {n} {source} unit available"), N_("only {n} {source} units available"))
 #: The messages with values, as ``{name}`` shapes (one sentence each, or a piece of a list).
 MESSAGE_SHAPES = (
+    NOT_IN_NURSING,
+    NOT_IN_HARVEST,
+    COLLECTION_STOPPED,
+    SITES_DRESSED,
+    ALREADY_STOPPED,
+    *UNITS_LEFT,
     BLOOD_PRESSURE,
     BEDSIDE_ALARM,
     THEATRE_ALARM,
@@ -197,31 +213,21 @@ class ScenarioEngine:
     def admit(self, cmd: Any) -> None:
         """Reject a command the scenario's state forbids (raises CommandRejected)."""
         if self.sim.ended:
-            raise CommandRejected("the procedure has ended; no further commands")
+            raise CommandRejected(N_("the procedure has ended; no further commands"))
         do = cmd.do
         if self.nursing and do not in c.NURSING_ACCEPTS:
-            raise CommandRejected(
-                f"cannot {do}: this is a nursing scenario; the harvest is done "
-                "(docs/nursing.md lists the nursing commands)",
-                field="do",
-            )
+            raise CommandRejected(NOT_IN_NURSING.format(do=do), field="do")
         if not self.nursing and do in c.NURSING_NAMES:
-            raise CommandRejected(
-                f"cannot {do}: it is a nursing command; this is a harvest scenario", field="do"
-            )
+            raise CommandRejected(NOT_IN_HARVEST.format(do=do), field="do")
         if do == "aspirate":
             if self.collection_stopped is not None:
-                raise CommandRejected(
-                    f"cannot aspirate: collection has stopped ({self.collection_stopped})"
-                )
+                raise CommandRejected(COLLECTION_STOPPED.format(why=self.collection_stopped))
             if self.paused:
                 raise CommandRejected(
-                    "cannot aspirate: the harvest is paused; resume_harvest first"
+                    N_("cannot aspirate: the harvest is paused; resume_harvest first")
                 )
         if do in ("mark_site", "insert") and self.sites_closed is not None:
-            raise CommandRejected(
-                f"cannot {do}: the sites are already dressed ({self.sites_closed})"
-            )
+            raise CommandRejected(SITES_DRESSED.format(do=do, why=self.sites_closed))
 
     # ------------------------------------------------------------------ responses
     def respond(self, cmd: Any) -> None:
@@ -231,26 +237,25 @@ class ScenarioEngine:
         extra: dict[str, Any] = {}
         if do == "pause_harvest":
             if self.collection_stopped is not None:
-                raise CommandRejected("cannot pause: collection has already stopped")
+                raise CommandRejected(N_("cannot pause: collection has already stopped"))
             if self.paused:
-                raise CommandRejected("the harvest is already paused")
+                raise CommandRejected(N_("the harvest is already paused"))
         elif do == "resume_harvest":
             if not self.paused:
-                raise CommandRejected("cannot resume: the harvest is not paused")
+                raise CommandRejected(N_("cannot resume: the harvest is not paused"))
         elif do == "stop_harvest":
             if self.collection_stopped is not None and self.collection_stopped != "anaesthetist":
-                raise CommandRejected(f"collection has already stopped ({self.collection_stopped})")
+                raise CommandRejected(ALREADY_STOPPED.format(why=self.collection_stopped))
         elif do == "transfuse":
             left = self.units_left[cmd.source]
             if cmd.units > left:
                 raise CommandRejected(
-                    f"only {left} {cmd.source} unit{'s' if left != 1 else ''} available",
-                    field="units",
+                    UNITS_LEFT[left != 1].format(n=left, source=cmd.source), field="units"
                 )
         elif do == "justify_continuing":
             if self.collection_stopped != "anaesthetist":
                 raise CommandRejected(
-                    "nothing to justify: the anaesthetist has not stopped the harvest"
+                    N_("nothing to justify: the anaesthetist has not stopped the harvest")
                 )
         elif do not in ("notify_anesthesia", "notify_anaesthetist", "give_fluids"):
             raise CommandRejected(f"{do} is not a response the engine handles")

@@ -597,7 +597,7 @@ class NursingCare:
 
     def _do_remove_dressing(self, cmd: c.RemoveDressing) -> None:
         if not self.dressing_on or self.dressing_removed:
-            raise CommandRejected("there is no dressing on to remove")
+            raise CommandRejected(N_("there is no dressing on to remove"))
         self.dressing_removed = True
         self.dressing_on = False
         self._care(
@@ -663,8 +663,10 @@ class NursingCare:
                 )
         if "fever_threshold" in cmd.items and cmd.fever_threshold_c is None:
             raise CommandRejected(
-                "the fever_threshold item needs the temperature taught (your local policy's "
-                "threshold, 35-42 °C)",
+                N_(
+                    "the fever_threshold item needs the temperature taught (your local policy's "
+                    "threshold, 35-42 °C)"
+                ),
                 field="fever_threshold_c",
             )
         self.steps.apply(cmd)
@@ -706,7 +708,7 @@ class NursingCare:
 
     def _do_discharge(self, cmd: c.Discharge) -> None:
         if self.discharged:
-            raise CommandRejected("the donor has already gone home")
+            raise CommandRejected(N_("the donor has already gone home"))
         crit = self.criteria()
         reasons = [k for k, ok in crit.items() if not ok]
         if self.readiness is None or not self.readiness["ready"]:

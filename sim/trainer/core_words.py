@@ -18,6 +18,7 @@ from sim.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from sim.model.simulation import MESSAGE_SHAPES as NEEDLE_SHAPES
 from sim.scenario.engine import MESSAGE_SHAPES as BODY_SHAPES
 from sim.scenario.nursing import MESSAGE_SHAPES as DISCHARGE_SHAPES
+from sim.scenario.steps import MESSAGE_SHAPES as STEP_SHAPES
 
 #: The core's sentences with values (sim/scenario/nursing.py, in the order it says them).
 SHAPES = (
@@ -83,6 +84,7 @@ SHAPES = (
     *NEEDLE_SHAPES,
     *BODY_SHAPES,
     *DISCHARGE_SHAPES,
+    *STEP_SHAPES,
     N_("{what} (at {t}): {detail}"),
     N_("{site}: {findings}."),  # the most general last
     # the pieces of a comma list
