@@ -58,10 +58,11 @@ HEART_RATE = N_("heart rate {v}")
 BEDSIDE_ALARM = N_("The bedside monitor alarms: {pressure}.")
 SHE_IS_HYPOTENSIVE = N_("She is hypotensive.")
 THEATRE_ALARM = N_("The anaesthetist's monitor alarms: {pressure}.")
-DONOR_HYPOTENSIVE = N_("The donor is hypotensive; {pct}% of the blood volume has been drawn.")
+#: (``{pct}`` is written with its % sign, e.g. "18%", so no msgid holds a %-format look-alike)
+DONOR_HYPOTENSIVE = N_("The donor is hypotensive; {pct} of the blood volume has been drawn.")
 ANAESTHETIST_STOPS = N_(
     "The anaesthetist stops you: the bag holds {per_kg} mL per kg of the donor, over the "
-    "{limit} mL/kg limit; {pct}% of the blood volume has been drawn and the haemoglobin is "
+    "{limit} mL/kg limit; {pct} of the blood volume has been drawn and the haemoglobin is "
     "{hb} g/L."
 )
 HARVEST_STOPS_HERE = N_("The harvest stops here unless you justify going on (justify_continuing).")
@@ -548,7 +549,7 @@ class ScenarioEngine:
                     if self.nursing
                     else THEATRE_ALARM.format(pressure=pressure)
                     + " "
-                    + DONOR_HYPOTENSIVE.format(pct=f"{body['blood_volume_drawn_pct']:.0f}")
+                    + DONOR_HYPOTENSIVE.format(pct=f"{body['blood_volume_drawn_pct']:.0f}%")
                 )
                 self.sim.emit(
                     DONOR_HYPOTENSION,
@@ -571,7 +572,7 @@ class ScenarioEngine:
                 message=ANAESTHETIST_STOPS.format(
                     per_kg=f"{per_kg:.1f}",
                     limit=f"{self.scenario.targets.donor_limit_ml_per_kg:g}",
-                    pct=f"{body['blood_volume_drawn_pct']:.0f}",
+                    pct=f"{body['blood_volume_drawn_pct']:.0f}%",
                     hb=f"{body['hb_g_l']:.0f}",
                 )
                 + " "
