@@ -19,10 +19,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.i18n import N_
 from sim.model.anatomy import Side, TrackProfile, Vec3
 from sim.model.hand import HandModel
 from sim.model.parameters import table
 from sim.model.tissue import Tissue
+
+#: The refusal, in English (the screens translate it: sim/trainer/core_words.py).
+NO_REDIRECT = N_("cannot redirect with the tip in the {tissue}; withdraw into soft tissue first")
 
 EPS_MM = 1e-9
 #: Integration step while the hand eases off after a give (its force changes continuously).
@@ -69,10 +73,7 @@ class NeedleState:
     def redirect_refusal(self) -> str | None:
         """Why the needle cannot be re-aimed now, or None: only soft tissue lets it turn."""
         if self.inserted and not self.tissue.is_soft:
-            return (
-                f"cannot redirect with the tip in the {self.tissue.label}; "
-                "withdraw into soft tissue first"
-            )
+            return NO_REDIRECT.format(tissue=self.tissue.label)
         return None
 
     def tip(self) -> Vec3:

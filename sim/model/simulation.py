@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.anatomy import (
     Anatomy,
     AnteriorAnatomy,
@@ -32,7 +33,7 @@ from sim.model.circulation import Circulation
 from sim.model.donor import Donor
 from sim.model.hand import HandModel
 from sim.model.marrow import DryTapZone, MarrowField, YieldModel, side_hole_point
-from sim.model.needle import NeedleMotion, NeedleState, TissueMechanics
+from sim.model.needle import NO_REDIRECT, NeedleMotion, NeedleState, TissueMechanics
 from sim.model.parameters import table
 from sim.model.tissue import ASPIRATE_OUTSIDE_MARROW, CRITICAL_TISSUES, Tissue
 from sim.vocabulary import commands as c
@@ -48,6 +49,51 @@ from sim.vocabulary.events import (
 )
 
 MAX_SITES = 8
+
+#: The core's messages, in English in the events (and so in the records and replays); the
+#: screens translate them when shown (sim/trainer/core_words.py), sentence by sentence.
+NEEDLE_TOO_SHORT = N_(
+    "The hub is at the skin and the tip, {mm} mm in, has not reached bone: this needle is too "
+    "short for this donor."
+)
+NEEDLE_TOO_SHORT_WHAT_NOW = N_("Take it out and choose the long needle, or another approach.")
+CLOTTED_IN_SYRINGE = N_(
+    "The marrow clotted in the syringe: the clot and its cells stay in the filters, only blood "
+    "reaches the bag. Load each syringe with heparinised saline before pulling."
+)
+#: Why a command is refused (CommandRejected), with values; the static ones are N_-marked
+#: where they are raised.
+NO_NEEDLE = N_("cannot {what}: no needle is in the skin; insert first")
+ALREADY_POSITIONED = N_("the donor is already {position}")
+TOO_MANY_SITES = N_("at most {n} sites can be marked")
+TURN_THE_DONOR = N_(
+    "the donor is {position}: turn the donor {needed} (reposition) to reach the {crest} iliac crest"
+)
+PSIS_NOT_FELT = N_(
+    "the PSIS cannot be felt under {mm} mm of fat; harvest from the anterior crest (reposition "
+    "supine, an ASIS landmark) or under imaging"
+)
+SITE_TAKEN = N_(
+    "site {n} is already marked here; insert through it again instead of marking a second site "
+    "on the same spot"
+)
+UNKNOWN_SITE = N_("unknown site {site}: {n} site(s) marked")
+CANNOT_WITHDRAW = N_(
+    "cannot withdraw {mm} mm: the tip is {depth} mm deep; use remove_needle to take it out"
+)
+#: The messages with values, as ``{name}`` shapes (one sentence each).
+MESSAGE_SHAPES = (
+    NEEDLE_TOO_SHORT,
+    NO_NEEDLE,
+    ALREADY_POSITIONED,
+    TOO_MANY_SITES,
+    TURN_THE_DONOR,
+    PSIS_NOT_FELT,
+    SITE_TAKEN,
+    UNKNOWN_SITE,
+    CANNOT_WITHDRAW,
+    NO_REDIRECT,
+)
 #: Two marks closer than this are one skin puncture, not two sites.
 MIN_SITE_SPACING_MM = 5.0
 Event = dict[str, Any]
@@ -225,7 +271,7 @@ class Simulation:
     def apply(self, cmd: Any) -> list[Event]:
         """Carry out one command; returns the events it caused."""
         if self.ended:
-            raise CommandRejected("the procedure has ended; no further commands")
+            raise CommandRejected(N_("the procedure has ended; no further commands"))
         start = len(self.events)
         if cmd.do != "press":  # any other command: the hand has let go of the needle
             self.needle.hand_since_give_s = None
@@ -235,12 +281,14 @@ class Simulation:
 
     def _require_needle(self, what: str) -> NeedleState:
         if not self.needle.inserted:
-            raise CommandRejected(f"cannot {what}: no needle is in the skin; insert first")
+            raise CommandRejected(NO_NEEDLE.format(what=what))
         return self.needle
 
     def _do_choose_needle(self, cmd: c.ChooseNeedle) -> None:
         if self.needle.inserted:
-            raise CommandRejected("cannot change needles with one in place; remove_needle first")
+            raise CommandRejected(
+                N_("cannot change needles with one in place; remove_needle first")
+            )
         p = table("needle")
         if cmd.needle != self.needle_kind and cmd.needle == "long":
             self.needles_opened += 1
@@ -251,43 +299,44 @@ class Simulation:
 
     def _do_reposition(self, cmd: c.Reposition) -> None:
         if self.needle.inserted:
-            raise CommandRejected("cannot turn the donor with the needle in; remove_needle first")
+            raise CommandRejected(
+                N_("cannot turn the donor with the needle in; remove_needle first")
+            )
         if cmd.position == self.position:
-            raise CommandRejected(f"the donor is already {cmd.position}", field="position")
+            raise CommandRejected(
+                ALREADY_POSITIONED.format(position=cmd.position), field="position"
+            )
         self.position = cmd.position
         self.t_s += self.timing.reposition_s
         self._emit(REPOSITIONED, position=cmd.position)
 
     def _do_mark_site(self, cmd: c.MarkSite) -> None:
         if len(self.sites) >= MAX_SITES:
-            raise CommandRejected(f"at most {MAX_SITES} sites can be marked")
+            raise CommandRejected(TOO_MANY_SITES.format(n=MAX_SITES))
         side: Side = landmark_side(cmd.landmark)
         region = landmark_region(cmd.landmark)
         needed = "supine" if region == "anterior" else "prone"
         if self.position != needed:
             raise CommandRejected(
-                f"the donor is {self.position}: turn the donor {needed} (reposition) to reach "
-                f"the {'anterior' if region == 'anterior' else 'posterior'} iliac crest",
+                TURN_THE_DONOR.format(
+                    position=self.position,
+                    needed=needed,
+                    crest="anterior" if region == "anterior" else "posterior",
+                ),
                 field="landmark",
             )
         anatomy = self.anatomies[region]
         palpable = table("anatomy").psis_palpable_max_mm
         if region == "posterior" and anatomy.soft_mm > palpable:
             raise CommandRejected(
-                f"the PSIS cannot be felt under {anatomy.soft_mm:.0f} mm of fat; harvest from "
-                "the anterior crest (reposition supine, an ASIS landmark) or under imaging",
-                field="landmark",
+                PSIS_NOT_FELT.format(mm=f"{anatomy.soft_mm:.0f}"), field="landmark"
             )
         x, y = anatomy.to_dorsal(side, cmd.lateral_mm, cmd.cranial_mm)
         for other in self.sites:
             if other.region == region and math.hypot(other.x_mm - x, other.y_mm - y) < (
                 MIN_SITE_SPACING_MM
             ):
-                raise CommandRejected(
-                    f"site {other.index} is already marked here; insert through it again "
-                    "instead of marking a second site on the same spot",
-                    field="lateral_mm",
-                )
+                raise CommandRejected(SITE_TAKEN.format(n=other.index), field="lateral_mm")
         site = Site(
             len(self.sites), cmd.landmark, side, region, cmd.lateral_mm, cmd.cranial_mm, x, y
         )
@@ -319,10 +368,10 @@ class Simulation:
 
     def _do_insert(self, cmd: c.Insert) -> None:
         if self.needle.inserted:
-            raise CommandRejected("the needle is already in; remove_needle first")
+            raise CommandRejected(N_("the needle is already in; remove_needle first"))
         if cmd.site >= len(self.sites):
             raise CommandRejected(
-                f"unknown site {cmd.site}: {len(self.sites)} site(s) marked", field="site"
+                UNKNOWN_SITE.format(site=cmd.site, n=len(self.sites)), field="site"
             )
         site = self.sites[cmd.site]
         n = NeedleState(
@@ -369,11 +418,9 @@ class Simulation:
                     "needle_fully_inserted",
                     before_bone=True,
                     length_mm=self.motion.length_mm,
-                    message=(
-                        f"The hub is at the skin and the tip, {n.depth_mm:.0f} mm in, has not "
-                        "reached bone: this needle is too short for this donor. Take it out and "
-                        "choose the long needle, or another approach."
-                    ),
+                    message=NEEDLE_TOO_SHORT.format(mm=f"{n.depth_mm:.0f}")
+                    + " "
+                    + NEEDLE_TOO_SHORT_WHAT_NOW,
                     **self._where(),
                 )
             else:
@@ -420,9 +467,7 @@ class Simulation:
         n = self._require_needle("withdraw")
         if cmd.mm >= n.depth_mm:
             raise CommandRejected(
-                f"cannot withdraw {cmd.mm:g} mm: the tip is {n.depth_mm:.1f} mm deep; "
-                "use remove_needle to take it out",
-                field="mm",
+                CANNOT_WITHDRAW.format(mm=f"{cmd.mm:g}", depth=f"{n.depth_mm:.1f}"), field="mm"
             )
         old, from_mm = n.tissue, n.depth_mm
         n.depth_mm -= cmd.mm
@@ -442,7 +487,9 @@ class Simulation:
             n.entry, direction(cmd.lateral_deg, cmd.cranial_deg), self.motion.length_mm
         )
         if not new.tissue_at(n.depth_mm).is_soft:  # checked before anything changes
-            raise CommandRejected("that direction would put the tip inside bone; withdraw first")
+            raise CommandRejected(
+                N_("that direction would put the tip inside bone; withdraw first")
+            )
         self._set_track(cmd.lateral_deg, cmd.cranial_deg)
         self.t_s += self.timing.redirect_s
         self._emit(
@@ -458,7 +505,7 @@ class Simulation:
     def _do_remove_stylet(self, cmd: c.RemoveStylet) -> None:
         n = self._require_needle("remove the stylet")
         if not n.stylet_in:
-            raise CommandRejected("the stylet is already out")
+            raise CommandRejected(N_("the stylet is already out"))
         n.stylet_in = False
         self.t_s += self.timing.stylet_s
         self._emit("stylet_removed", **self._where())
@@ -466,7 +513,7 @@ class Simulation:
     def _do_replace_stylet(self, cmd: c.ReplaceStylet) -> None:
         n = self._require_needle("replace the stylet")
         if n.stylet_in:
-            raise CommandRejected("the stylet is already in")
+            raise CommandRejected(N_("the stylet is already in"))
         n.stylet_in = True
         n.plugged = False
         self.t_s += self.timing.stylet_s
@@ -488,7 +535,7 @@ class Simulation:
     def _do_aspirate(self, cmd: c.Aspirate) -> None:
         n = self._require_needle("aspirate")
         if n.stylet_in:
-            raise CommandRejected("cannot aspirate with the stylet in; remove_stylet first")
+            raise CommandRejected(N_("cannot aspirate with the stylet in; remove_stylet first"))
         tissue = n.tissue
         self.t_s += self.timing.aspirate_fixed_s + self.timing.aspirate_s_per_ml * cmd.ml
         self.aspirations += 1
@@ -547,11 +594,7 @@ class Simulation:
                 marrow_ml=lost.marrow_ml,
                 tnc_lost=round(lost.tnc - sample.tnc),
                 penetration=n.penetration,
-                message=(
-                    "The marrow clotted in the syringe: the clot and its cells stay in the "
-                    "filters, only blood reaches the bag. Load each syringe with heparinised "
-                    "saline before pulling."
-                ),
+                message=CLOTTED_IN_SYRINGE,
                 **self._where(),
             )
         if (

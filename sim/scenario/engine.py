@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.schema import (
@@ -48,6 +49,52 @@ from sim.vocabulary.events import (
 Status = Literal["pending", "made", "missed", "late"]
 #: Needle commands a nursing scenario still accepts (the harvest itself is already done).
 NURSING_NEEDLE_COMMANDS = ("wait", "end")
+
+#: What the anaesthetist and the monitor say, in English in the events (and so in the records
+#: and replays); the screens translate them when shown (sim/trainer/core_words.py), sentence by
+#: sentence, each ``{name}`` a value.
+BLOOD_PRESSURE = N_("blood pressure {bp} mmHg")
+HEART_RATE = N_("heart rate {v}")
+BEDSIDE_ALARM = N_("The bedside monitor alarms: {pressure}.")
+SHE_IS_HYPOTENSIVE = N_("She is hypotensive.")
+THEATRE_ALARM = N_("The anaesthetist's monitor alarms: {pressure}.")
+#: (``{pct}`` is written with its % sign, e.g. "18%", so no msgid holds a %-format look-alike)
+DONOR_HYPOTENSIVE = N_("The donor is hypotensive; {pct} of the blood volume has been drawn.")
+ANAESTHETIST_STOPS = N_(
+    "The anaesthetist stops you: the bag holds {per_kg} mL per kg of the donor, over the "
+    "{limit} mL/kg limit; {pct} of the blood volume has been drawn and the haemoglobin is "
+    "{hb} g/L."
+)
+HARVEST_STOPS_HERE = N_("The harvest stops here unless you justify going on (justify_continuing).")
+TRANSFUSION_ASKED = N_(
+    "The donor's haemoglobin is {hb} g/L, under {limit} g/L: the anaesthetist asks for a unit "
+    "(transfuse)."
+)
+#: Why a command is refused, with values (the static ones are N_-marked where raised).
+NOT_IN_NURSING = N_(
+    "cannot {do}: this is a nursing scenario; the harvest is done (docs/nursing.md lists the "
+    "nursing commands)"
+)
+NOT_IN_HARVEST = N_("cannot {do}: it is a nursing command; this is a harvest scenario")
+COLLECTION_STOPPED = N_("cannot aspirate: collection has stopped ({why})")
+SITES_DRESSED = N_("cannot {do}: the sites are already dressed ({why})")
+ALREADY_STOPPED = N_("collection has already stopped ({why})")
+UNITS_LEFT = (N_("only {n} {source} unit available"), N_("only {n} {source} units available"))
+#: The messages with values, as ``{name}`` shapes (one sentence each, or a piece of a list).
+MESSAGE_SHAPES = (
+    NOT_IN_NURSING,
+    NOT_IN_HARVEST,
+    COLLECTION_STOPPED,
+    SITES_DRESSED,
+    ALREADY_STOPPED,
+    *UNITS_LEFT,
+    BLOOD_PRESSURE,
+    BEDSIDE_ALARM,
+    THEATRE_ALARM,
+    DONOR_HYPOTENSIVE,
+    ANAESTHETIST_STOPS,
+    TRANSFUSION_ASKED,
+)
 
 
 @dataclass
@@ -167,31 +214,21 @@ class ScenarioEngine:
     def admit(self, cmd: Any) -> None:
         """Reject a command the scenario's state forbids (raises CommandRejected)."""
         if self.sim.ended:
-            raise CommandRejected("the procedure has ended; no further commands")
+            raise CommandRejected(N_("the procedure has ended; no further commands"))
         do = cmd.do
         if self.nursing and do not in c.NURSING_ACCEPTS:
-            raise CommandRejected(
-                f"cannot {do}: this is a nursing scenario; the harvest is done "
-                "(docs/nursing.md lists the nursing commands)",
-                field="do",
-            )
+            raise CommandRejected(NOT_IN_NURSING.format(do=do), field="do")
         if not self.nursing and do in c.NURSING_NAMES:
-            raise CommandRejected(
-                f"cannot {do}: it is a nursing command; this is a harvest scenario", field="do"
-            )
+            raise CommandRejected(NOT_IN_HARVEST.format(do=do), field="do")
         if do == "aspirate":
             if self.collection_stopped is not None:
-                raise CommandRejected(
-                    f"cannot aspirate: collection has stopped ({self.collection_stopped})"
-                )
+                raise CommandRejected(COLLECTION_STOPPED.format(why=self.collection_stopped))
             if self.paused:
                 raise CommandRejected(
-                    "cannot aspirate: the harvest is paused; resume_harvest first"
+                    N_("cannot aspirate: the harvest is paused; resume_harvest first")
                 )
         if do in ("mark_site", "insert") and self.sites_closed is not None:
-            raise CommandRejected(
-                f"cannot {do}: the sites are already dressed ({self.sites_closed})"
-            )
+            raise CommandRejected(SITES_DRESSED.format(do=do, why=self.sites_closed))
 
     # ------------------------------------------------------------------ responses
     def respond(self, cmd: Any) -> None:
@@ -201,26 +238,25 @@ class ScenarioEngine:
         extra: dict[str, Any] = {}
         if do == "pause_harvest":
             if self.collection_stopped is not None:
-                raise CommandRejected("cannot pause: collection has already stopped")
+                raise CommandRejected(N_("cannot pause: collection has already stopped"))
             if self.paused:
-                raise CommandRejected("the harvest is already paused")
+                raise CommandRejected(N_("the harvest is already paused"))
         elif do == "resume_harvest":
             if not self.paused:
-                raise CommandRejected("cannot resume: the harvest is not paused")
+                raise CommandRejected(N_("cannot resume: the harvest is not paused"))
         elif do == "stop_harvest":
             if self.collection_stopped is not None and self.collection_stopped != "anaesthetist":
-                raise CommandRejected(f"collection has already stopped ({self.collection_stopped})")
+                raise CommandRejected(ALREADY_STOPPED.format(why=self.collection_stopped))
         elif do == "transfuse":
             left = self.units_left[cmd.source]
             if cmd.units > left:
                 raise CommandRejected(
-                    f"only {left} {cmd.source} unit{'s' if left != 1 else ''} available",
-                    field="units",
+                    UNITS_LEFT[left != 1].format(n=left, source=cmd.source), field="units"
                 )
         elif do == "justify_continuing":
             if self.collection_stopped != "anaesthetist":
                 raise CommandRejected(
-                    "nothing to justify: the anaesthetist has not stopped the harvest"
+                    N_("nothing to justify: the anaesthetist has not stopped the harvest")
                 )
         elif do not in ("notify_anesthesia", "notify_anaesthetist", "give_fluids"):
             raise CommandRejected(f"{do} is not a response the engine handles")
@@ -502,17 +538,18 @@ class ScenarioEngine:
             if systolic < p.hypotension_systolic_mmhg and not self.hypotensive:
                 self.hypotensive = True
                 body = self._body()
+                diastolic = self.donor_state.get("diastolic_mmhg", 0)
                 pressure = (
-                    f"blood pressure {systolic:.0f}/"
-                    f"{self.donor_state.get('diastolic_mmhg', 0):.0f} mmHg, heart rate "
-                    f"{self.donor_state.get('heart_rate_bpm', 0):.0f}"
+                    BLOOD_PRESSURE.format(bp=f"{systolic:.0f}/{diastolic:.0f}")
+                    + ", "
+                    + HEART_RATE.format(v=f"{self.donor_state.get('heart_rate_bpm', 0):.0f}")
                 )
                 message = (
-                    f"The bedside monitor alarms: {pressure}. She is hypotensive."
+                    BEDSIDE_ALARM.format(pressure=pressure) + " " + SHE_IS_HYPOTENSIVE
                     if self.nursing
-                    else f"The anaesthetist's monitor alarms: {pressure}. The donor is "
-                    f"hypotensive; {body['blood_volume_drawn_pct']:.0f}% of the blood volume "
-                    "has been drawn."
+                    else THEATRE_ALARM.format(pressure=pressure)
+                    + " "
+                    + DONOR_HYPOTENSIVE.format(pct=f"{body['blood_volume_drawn_pct']:.0f}%")
                 )
                 self.sim.emit(
                     DONOR_HYPOTENSION,
@@ -532,13 +569,14 @@ class ScenarioEngine:
                 ANAESTHETIST_ESCALATION,
                 collected_ml=self.sim.bag.volume_ml,
                 collected_ml_per_kg_donor=round(per_kg, 3),
-                message=(
-                    f"The anaesthetist stops you: the bag holds {per_kg:.1f} mL per kg of the "
-                    f"donor, over the {self.scenario.targets.donor_limit_ml_per_kg:g} mL/kg "
-                    f"limit; {body['blood_volume_drawn_pct']:.0f}% of the blood volume has been "
-                    f"drawn and the haemoglobin is {body['hb_g_l']:.0f} g/L. The harvest stops "
-                    "here unless you justify going on (justify_continuing)."
-                ),
+                message=ANAESTHETIST_STOPS.format(
+                    per_kg=f"{per_kg:.1f}",
+                    limit=f"{self.scenario.targets.donor_limit_ml_per_kg:g}",
+                    pct=f"{body['blood_volume_drawn_pct']:.0f}%",
+                    hb=f"{body['hb_g_l']:.0f}",
+                )
+                + " "
+                + HARVEST_STOPS_HERE,
                 **body,
             )
         hb = self.sim.circulation.hb_g_l
@@ -546,10 +584,8 @@ class ScenarioEngine:
             self.transfusion_flagged = True
             self.sim.emit(
                 TRANSFUSION_INDICATED,
-                message=(
-                    f"The donor's haemoglobin is {hb:.0f} g/L, under "
-                    f"{p.transfusion_hb_g_l:.0f} g/L: the anaesthetist asks for a unit "
-                    "(transfuse)."
+                message=TRANSFUSION_ASKED.format(
+                    hb=f"{hb:.0f}", limit=f"{p.transfusion_hb_g_l:.0f}"
                 ),
                 **self._body(),
             )

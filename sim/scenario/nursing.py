@@ -21,6 +21,7 @@ import random
 from typing import Any
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
 from sim.scenario.schema import MONITOR_KEYS, MONITOR_READINGS, Scenario, Variant
@@ -49,19 +50,33 @@ FEVER_PROMPT = {
 }
 #: What each discharge criterion means, in words (readiness messages and feedback).
 READINESS_WORDS = {
-    "stable_observations": "stable observations (the last set normal, no alarm)",
-    "pain_controlled": "pain controlled (assessed, at or under the scenario's score)",
-    "mobilising": "mobilising (walking without light-headedness)",
-    "escort": "an adult escort home",
+    "stable_observations": N_("stable observations (the last set normal, no alarm)"),
+    "pain_controlled": N_("pain controlled (assessed, at or under the scenario's score)"),
+    "mobilising": N_("mobilising (walking without light-headedness)"),
+    "escort": N_("an adult escort home"),
 }
 #: Discharge problems beyond the criteria.
 DISCHARGE_WORDS = {
-    "readiness_not_checked": "the discharge criteria were not checked first",
-    "unresolved_hypotension": "the hypotension had not been shown resolved by a normal set of "
-    "observations",
-    "teaching_incomplete": "the discharge teaching was not complete",
+    "readiness_not_checked": N_("the discharge criteria were not checked first"),
+    "unresolved_hypotension": N_(
+        "the hypotension had not been shown resolved by a normal set of observations"
+    ),
+    "teaching_incomplete": N_("the discharge teaching was not complete"),
     **READINESS_WORDS,
 }
+#: The core's messages with values, in English in the events; the screens translate them
+#: (sim/trainer/core_words.py), each ``{name}`` a value (a list of the words above).
+NOT_READY = N_("Not ready for discharge: {unmet}.")
+HOME_BUT = N_("She goes home, but {reasons}.")
+UNSAFE = N_("Unsafe discharge: {reasons}.")
+#: A next-day finding missed: what it was, then the variant's why (the scenario's words).
+MISSED = {
+    "haematoma": N_("The haematoma was missed: {why}"),
+    "infection": N_("The infection was missed: {why}"),
+    "low_haemoglobin": N_("The low haemoglobin was missed: {why}"),
+}
+NO_CARE = N_("the donor went home without the care it needs.")
+MESSAGE_SHAPES = (NOT_READY, HOME_BUT, UNSAFE, *MISSED.values())
 #: Step commands a nursing scenario shares with the harvest.
 SHARED_STEPS = (
     "time_out",
@@ -582,7 +597,7 @@ class NursingCare:
 
     def _do_remove_dressing(self, cmd: c.RemoveDressing) -> None:
         if not self.dressing_on or self.dressing_removed:
-            raise CommandRejected("there is no dressing on to remove")
+            raise CommandRejected(N_("there is no dressing on to remove"))
         self.dressing_removed = True
         self.dressing_on = False
         self._care(
@@ -648,8 +663,10 @@ class NursingCare:
                 )
         if "fever_threshold" in cmd.items and cmd.fever_threshold_c is None:
             raise CommandRejected(
-                "the fever_threshold item needs the temperature taught (your local policy's "
-                "threshold, 35-42 °C)",
+                N_(
+                    "the fever_threshold item needs the temperature taught (your local policy's "
+                    "threshold, 35-42 °C)"
+                ),
                 field="fever_threshold_c",
             )
         self.steps.apply(cmd)
@@ -684,14 +701,14 @@ class NursingCare:
             self._timing("discharge_readiness"),
             "Ready for discharge: every criterion holds."
             if ready
-            else "Not ready for discharge: " + "; ".join(unmet) + ".",
+            else NOT_READY.format(unmet="; ".join(unmet)),
             criteria=crit,
             ready=ready,
         )
 
     def _do_discharge(self, cmd: c.Discharge) -> None:
         if self.discharged:
-            raise CommandRejected("the donor has already gone home")
+            raise CommandRejected(N_("the donor has already gone home"))
         crit = self.criteria()
         reasons = [k for k, ok in crit.items() if not ok]
         if self.readiness is None or not self.readiness["ready"]:
@@ -708,7 +725,7 @@ class NursingCare:
             self._timing("discharge"),
             "She goes home with her escort."
             if not reasons
-            else "She goes home, but " + "; ".join(DISCHARGE_WORDS[r] for r in reasons) + ".",
+            else HOME_BUT.format(reasons="; ".join(DISCHARGE_WORDS[r] for r in reasons)),
             safe=not reasons,
             reasons=reasons,
             teaching_missing=missing,
@@ -718,7 +735,7 @@ class NursingCare:
                 UNSAFE_DISCHARGE,
                 reasons=reasons,
                 at_s=t0,
-                message="Unsafe discharge: " + "; ".join(DISCHARGE_WORDS[r] for r in reasons) + ".",
+                message=UNSAFE.format(reasons="; ".join(DISCHARGE_WORDS[r] for r in reasons)),
             )
             self._critical(UNSAFE_DISCHARGE)
 
@@ -812,7 +829,6 @@ class NursingCare:
                 finding=v.finding,
                 decision=self.decision,
                 expected=v.expected_decision,
-                message=f"The {v.finding.replace('_', ' ')} was missed: "
-                + (v.why or "the donor went home without the care it needs."),
+                message=MISSED[v.finding].format(why=v.why or NO_CARE),
             )
             self._critical(FINDING_MISSED)

@@ -146,6 +146,36 @@ def problems(s: Scenario) -> Iterator[FieldError]:
                 )
         if _control(ev.message, multiline=True):
             yield FieldError(f"{where}.message", "control characters are not allowed")
+    for lang, given in s.i18n.items():  # the translations, as their English
+        yield from _translation_problems(f"i18n.{lang}", given)
+
+
+def _translation_problems(where: str, given) -> Iterator[FieldError]:
+    """Control characters in a translation (``[i18n.<lang>]``), and blank objectives."""
+    if given.title is not None and _control(given.title):
+        yield FieldError(f"{where}.title", "control characters are not allowed in a title")
+    for i, text in enumerate(given.objectives or ()):
+        if not text.strip():
+            yield FieldError(f"{where}.objectives.{i}", "an objective must not be blank")
+        elif _control(text):
+            yield FieldError(f"{where}.objectives.{i}", "control characters are not allowed")
+    texts: list[tuple[str, str | None]] = [(f"{where}.briefing", given.briefing)]
+    for event_id, ev in given.events.items():
+        texts.append((f"{where}.events.{event_id}.message", ev.message))
+        for part in ("after_response", "after_miss", "later"):
+            effect = getattr(ev, part)
+            if effect is not None:
+                texts.append((f"{where}.events.{event_id}.{part}.message", effect.message))
+    if given.handover is not None:
+        texts.append((f"{where}.handover.text", given.handover.text))
+        for i, label in enumerate(given.handover.site_labels or ()):
+            texts.append((f"{where}.handover.site_labels.{i}", label))
+    for variant_id, v in given.variants.items():
+        for name in ("title", "symptoms", "why"):
+            texts.append((f"{where}.variants.{variant_id}.{name}", getattr(v, name)))
+    for field, text in texts:
+        if text is not None and _control(text, multiline=True):
+            yield FieldError(field, "control characters are not allowed")
 
 
 def check(s: Scenario) -> None:

@@ -646,13 +646,57 @@ def technique_text(text: str) -> str:
 TRANSLATED = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
 
 
+class EffectText(_Model):
+    """An effect's message in another language (``[i18n.es.events.<id>.after_response]``)."""
+
+    message: Annotated[str, Field(min_length=1)] | None = None
+
+
+class EventText(_Model):
+    """A scripted event's messages in another language (``[i18n.es.events.<id>]``)."""
+
+    message: Annotated[str, Field(min_length=1)] | None = None
+    after_response: EffectText | None = None
+    after_miss: EffectText | None = None
+    later: EffectText | None = None
+
+
+class HandoverText(_Model):
+    """The nursing handover in another language (``[i18n.es.handover]``)."""
+
+    text: Annotated[str, Field(min_length=1)] | None = None
+    site_labels: list[Annotated[str, Field(min_length=1)]] | None = None
+
+
+class VariantText(_Model):
+    """A variant's words in another language (``[i18n.es.variants.<id>]``)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    symptoms: Annotated[str, Field(min_length=1)] | None = None
+    why: Annotated[str, Field(min_length=1)] | None = None
+
+
+#: Where an event's effect is logged: its ``phase`` in a ``scenario_event`` (engine.py).
+EFFECT_PHASES = {
+    "fired": None,
+    "resolved": "after_response",
+    "missed": "after_miss",
+    "later": "later",
+}
+
+
 class ScenarioText(_Model):
-    """A scenario's title, objectives and briefing in another language (``[i18n.es]``); what
-    is left out is shown in English."""
+    """A scenario's words in another language (``[i18n.es]``): the title, objectives and
+    briefing, the scripted events' messages (``[i18n.es.events.<id>]``), the handover
+    (``[i18n.es.handover]``) and the variants (``[i18n.es.variants.<id>]``).  What is left out
+    is shown in English."""
 
     title: Annotated[str, Field(min_length=1, max_length=120)] | None = None
     objectives: Annotated[list[str], Field(min_length=1)] | None = None
     briefing: Annotated[str, Field(min_length=1)] | None = None
+    events: dict[str, EventText] = Field(default_factory=dict)
+    handover: HandoverText | None = None
+    variants: dict[str, VariantText] = Field(default_factory=dict)
 
     @field_validator("objectives", "briefing")
     @classmethod
@@ -662,6 +706,17 @@ class ScenarioText(_Model):
         if isinstance(value, list):
             return [technique_text(v) for v in value]
         return technique_text(value)
+
+
+def _same_placeholders(field: str, english: str, given: str) -> None:
+    """A translation names the same ``{placeholders}`` as its English."""
+    mine, theirs = sorted(_PLACEHOLDER.findall(given)), sorted(_PLACEHOLDER.findall(english))
+    if mine != theirs:
+        raise FieldError(
+            field,
+            f"the translation's {{placeholders}} ({', '.join(mine) or 'none'}) differ from "
+            f"the English ({', '.join(theirs) or 'none'})",
+        )
 
 
 class Scenario(_Model):
@@ -693,7 +748,8 @@ class Scenario(_Model):
     monitor: Monitor | None = None
     variants: list[Variant] = Field(default_factory=list)
     anaesthesia: Anaesthesia = Anaesthesia()
-    #: translations of the title, objectives and briefing, by language (``[i18n.es]``)
+    #: the scenario's words in other languages, by language (``[i18n.es]``): what the trainer
+    #: shows (the stored attempt, its events and the scores keep the English)
     i18n: dict[Literal[TRANSLATED], ScenarioText] = Field(default_factory=dict)
 
     def text(self, name: Literal["title", "objectives", "briefing"]):
@@ -702,6 +758,74 @@ class Scenario(_Model):
         given = self.i18n.get(current_language())
         value = getattr(given, name) if given is not None else None
         return getattr(self, name) if value is None else value
+
+    def event_text(self, event_id: str, phase: str = "fired") -> str | None:
+        """A scripted event's message in the current language, falling back to the English:
+        ``phase`` as the engine logs it (``fired``, ``resolved``, ``missed``, ``later``).
+        None when the event (or that effect's message) does not exist."""
+        ev = next((e for e in self.events if e.id == event_id), None)
+        if ev is None or phase not in EFFECT_PHASES:
+            return None
+        part = EFFECT_PHASES[phase]
+        effect = ev if part is None else getattr(ev, part)
+        english = None if effect is None else effect.message
+        if english is None:
+            return None
+        given = self.i18n.get(current_language())
+        text = None if given is None else given.events.get(event_id)
+        if text is not None and part is not None:
+            text = getattr(text, part)
+        value = None if text is None else text.message
+        return english if value is None else value
+
+    def handover_text(self, name: Literal["text", "site_labels"]):
+        """The handover's text or site labels in the current language, falling back to the
+        English (None without a handover)."""
+        if self.handover is None:
+            return None
+        given = self.i18n.get(current_language())
+        value = getattr(given.handover, name) if given and given.handover else None
+        return getattr(self.handover, name) if value is None else value
+
+    def variant_text(self, variant_id: str, name: Literal["title", "symptoms", "why"]):
+        """A variant's title, symptoms or why in the current language, falling back to the
+        English (None for an unknown variant)."""
+        v = next((v for v in self.variants if v.id == variant_id), None)
+        if v is None:
+            return None
+        given = self.i18n.get(current_language())
+        t = given.variants.get(variant_id) if given is not None else None
+        value = getattr(t, name) if t is not None else None
+        return getattr(v, name) if value is None else value
+
+    def words(self) -> dict[str, str]:
+        """What the scenario says (an event's message, the handover, a site's label, a variant's
+        symptoms...) from its English to the current language, for a screen that has only the
+        English the core logged; empty in English or when nothing is translated."""
+        given = self.i18n.get(current_language())
+        out: dict[str, str] = {}
+        if given is None:
+            return out
+
+        def put(english: str | None, text: str | None) -> None:
+            if english and text and text != english:
+                out[english] = text
+
+        for ev in self.events:
+            for phase, part in EFFECT_PHASES.items():
+                effect = ev if part is None else getattr(ev, part)
+                if effect is not None and effect.message is not None:
+                    put(effect.message, self.event_text(ev.id, phase))
+        if self.handover is not None:
+            put(self.handover.text, self.handover_text("text"))
+            for en, es in zip(
+                self.handover.site_labels, self.handover_text("site_labels"), strict=False
+            ):
+                put(en, es)
+        for v in self.variants:
+            for name in ("title", "symptoms", "why"):
+                put(getattr(v, name), self.variant_text(v.id, name))
+        return out
 
     @field_validator("objectives", "briefing")
     @classmethod
@@ -733,7 +857,64 @@ class Scenario(_Model):
             raise FieldError(
                 "variants" if self.variants else "monitor", 'only applies to kind = "nursing"'
             )
+        for lang, given in self.i18n.items():  # after the parts they translate are checked
+            self._check_translation(lang, given)
         return self
+
+    def _check_translation(self, lang: str, given: ScenarioText) -> None:
+        """Each translated text has its English: a scripted event, effect, handover or variant
+        of this scenario, with the same {placeholders} (and one label per site)."""
+        events = {e.id: e for e in self.events}
+        for event_id, text in given.events.items():
+            where = f"i18n.{lang}.events.{event_id}"
+            ev = events.get(event_id)
+            if ev is None:
+                raise FieldError(
+                    where,
+                    f"no scripted event {event_id!r} in this scenario "
+                    f"(its events: {', '.join(events) or 'none'})",
+                )
+            if text.message is not None:
+                _same_placeholders(f"{where}.message", ev.message, text.message)
+            for part in ("after_response", "after_miss", "later"):
+                effect, translated = getattr(ev, part), getattr(text, part)
+                if translated is None or translated.message is None:
+                    continue
+                if effect is None or effect.message is None:
+                    raise FieldError(
+                        f"{where}.{part}.message",
+                        f"the event {event_id!r} has no {part} message to translate",
+                    )
+                _same_placeholders(f"{where}.{part}.message", effect.message, translated.message)
+        if given.handover is not None:
+            where = f"i18n.{lang}.handover"
+            if self.handover is None:
+                raise FieldError(where, "this scenario has no [handover] to translate")
+            if given.handover.text is not None:
+                _same_placeholders(f"{where}.text", self.handover.text, given.handover.text)
+            labels = given.handover.site_labels
+            if labels is not None and len(labels) != len(self.handover.site_labels):
+                raise FieldError(
+                    f"{where}.site_labels",
+                    f"{len(labels)} site labels for {len(self.handover.site_labels)} in English",
+                )
+        variants = {v.id: v for v in self.variants}
+        for variant_id, text in given.variants.items():
+            where = f"i18n.{lang}.variants.{variant_id}"
+            v = variants.get(variant_id)
+            if v is None:
+                raise FieldError(
+                    where,
+                    f"no variant {variant_id!r} in this scenario "
+                    f"(its variants: {', '.join(variants) or 'none'})",
+                )
+            for name in ("title", "symptoms", "why"):
+                value = getattr(text, name)
+                if value is None:
+                    continue
+                if not getattr(v, name):
+                    raise FieldError(f"{where}.{name}", f"the variant has no {name} to translate")
+                _same_placeholders(f"{where}.{name}", getattr(v, name), value)
 
     def _check_nursing(self) -> None:
         if self.handover is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.errors import CommandRejected
+from sim.i18n import N_
 from sim.model.parameters import table
 from sim.model.simulation import Simulation
 from sim.scenario.engine import ScenarioEngine
@@ -49,6 +50,11 @@ FEVER_TOLERANCE_C = 0.1
 STOP_SHARE = {"target_volume_reached": 0.95, "donor_volume_limit": 0.9, "time_limit": 0.9}
 
 
+#: Why a step is refused, with a value (the screens translate it: sim/trainer/core_words.py).
+NEEDLE_IN = N_("cannot do {step} with the needle in; remove_needle first")
+MESSAGE_SHAPES = (NEEDLE_IN,)
+
+
 class ProcedureSteps:
     """Carries out step commands for one attempt."""
 
@@ -71,7 +77,7 @@ class ProcedureSteps:
 
     def _needle_out(self, step: str) -> None:
         if self.sim.needle.inserted:
-            raise CommandRejected(f"cannot do {step} with the needle in; remove_needle first")
+            raise CommandRejected(NEEDLE_IN.format(step=step))
 
     # ------------------------------------------------------------------ before / during
     def _do_time_out(self, cmd: c.TimeOut) -> None:
@@ -154,7 +160,7 @@ class ProcedureSteps:
     def _count(self, response: bool) -> None:
         bag = self.sim.bag
         if bag.volume_ml <= 0:
-            raise CommandRejected("cannot count cells: the bag is empty")
+            raise CommandRejected(N_("cannot count cells: the bag is empty"))
         issued_s = self.sim.t_s
         targets, recipient_kg = self.scenario.targets, self.scenario.recipient.weight_kg
         target = targets.tnc_per_kg_recipient * recipient_kg
@@ -230,7 +236,7 @@ class ProcedureSteps:
     def _do_filter_product(self, cmd: c.FilterProduct) -> None:
         bag = self.sim.bag
         if bag.volume_ml <= 0:
-            raise CommandRejected("cannot filter the product: the bag is empty")
+            raise CommandRejected(N_("cannot filter the product: the bag is empty"))
         collecting = self.engine.collection_stopped is None
         self.engine.stop_collection("filter_product")
         clotted = not self.sim.anticoagulation["acd"]
@@ -258,7 +264,7 @@ class ProcedureSteps:
 
     def _do_sample_and_label(self, cmd: c.SampleAndLabel) -> None:
         if self.sim.bag.volume_ml <= 0:
-            raise CommandRejected("cannot label the product: the bag is empty")
+            raise CommandRejected(N_("cannot label the product: the bag is empty"))
         self._done(
             "sample_and_label",
             self.timing.sample_and_label_s,
@@ -269,7 +275,7 @@ class ProcedureSteps:
 
     def _do_product_disposition(self, cmd: c.ProductDisposition) -> None:
         if self.sim.bag.volume_ml <= 0:
-            raise CommandRejected("there is no product to send")
+            raise CommandRejected(N_("there is no product to send"))
         plan = self.scenario.recipient.plan
         expected = "infuse_fresh" if plan == "same_day_infusion" else "cryopreserve"
         self._done(
@@ -310,7 +316,7 @@ class ProcedureSteps:
         self._needle_out("steri_strips")
         sites = self.engine.skin_sites()
         if sites == 0:
-            raise CommandRejected("cannot place Steri-Strips: no skin has been punctured")
+            raise CommandRejected(N_("cannot place Steri-Strips: no skin has been punctured"))
         self._close_sites("steri_strips")
         self._done(
             "steri_strips",

@@ -194,7 +194,9 @@ def _skin_sites(scenario) -> int:
 def _site_labels(scenario) -> list[str]:
     n = _skin_sites(scenario)
     handover = getattr(scenario, "handover", None)
-    labels = list(getattr(handover, "site_labels", None) or [])
+    shown = getattr(scenario, "handover_text", None)  # in the trainer's language
+    labels = list((shown("site_labels") if shown else None) or [])
+    labels = labels or list(getattr(handover, "site_labels", None) or [])
     return [labels[i] if i < len(labels) else _("site {n}").format(n=i + 1) for i in range(n)]
 
 

@@ -7,6 +7,7 @@ time passed, so the screen can compress the time while the clock shows it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sim.i18n import N_, _, ngettext
@@ -128,40 +129,42 @@ def _alarm_text(ev: dict) -> str | None:
     return text + "."
 
 
-def _entry(ev: dict) -> tuple[str, str] | None:
+def _entry(ev: dict, words: Mapping[str, str] | None = None) -> tuple[str, str] | None:
     t = ev.get("type")
     message = ev.get("message")
     if t == "monitor_alarm":
         text = _alarm_text(ev) or message
-        return (say(str(text)), "danger") if text else None
+        return (say(str(text), words), "danger") if text else None
     if t == "scenario_event" and message:
-        return say(str(message)), "warn" if ev.get("phase") == "fired" else "info"
+        return say(str(message), words), "warn" if ev.get("phase") == "fired" else "info"
     if t in DANGER_EVENTS and message:
-        return say(str(message)), "danger"
+        return say(str(message), words), "danger"
     if t == "missed_required_response":
         who = str(ev.get("response", "")).replace("_", " ")
         who = _(who) if who else who
         return _("Missed: {who} was needed and not done in time.").format(who=who), "danger"
     if t in WARN_EVENTS and message:
-        return say(str(message)), "warn"
+        return say(str(message), words), "warn"
     if t == "step_done":
         found = _step_text(ev)
         if found and message:  # the core's own words about the step, after what was done
-            return f"{found[0]} {say(str(message))}", "warn" if ev.get("abnormal") else found[1]
+            said = say(str(message), words)
+            return f"{found[0]} {said}", "warn" if ev.get("abnormal") else found[1]
         return found
     if t == "care_done" and message:
-        return say(str(message)), "info"
+        return say(str(message), words), "info"
     if t == "response_made" and not message:
         return None  # the care_done beside it says what was done
     return None
 
 
-def care_log(events: list[dict]) -> list[LogEntry]:
-    """The bedside's events in words, oldest first, with the clock's jumps between them."""
+def care_log(events: list[dict], words: Mapping[str, str] | None = None) -> list[LogEntry]:
+    """The bedside's events in words, oldest first, with the clock's jumps between them;
+    ``words`` are the scenario's texts in the trainer's language (``Scenario.words()``)."""
     out: list[LogEntry] = []
     last_t = 0.0
     for ev in events:
-        found = _entry(ev)
+        found = _entry(ev, words)
         if not found or not found[0]:
             continue
         ts = float(ev.get("t_s", 0.0))

@@ -12,8 +12,13 @@ shown as the core wrote it.  In English the message is returned unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from sim.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from sim.model.simulation import MESSAGE_SHAPES as NEEDLE_SHAPES
+from sim.scenario.engine import MESSAGE_SHAPES as BODY_SHAPES
+from sim.scenario.nursing import MESSAGE_SHAPES as DISCHARGE_SHAPES
+from sim.scenario.steps import MESSAGE_SHAPES as STEP_SHAPES
 
 #: The core's sentences with values (sim/scenario/nursing.py, in the order it says them).
 SHAPES = (
@@ -75,6 +80,11 @@ SHAPES = (
     N_("Only {p}% of the assessment was done, so time credit is scaled to it."),
     N_("Discharge teaching left out {items}: the donor could not spot or report an infection."),
     N_("{response} was not made by {t}."),
+    # the harvest core's and the anaesthetist's, marked where they are written
+    *NEEDLE_SHAPES,
+    *BODY_SHAPES,
+    *DISCHARGE_SHAPES,
+    *STEP_SHAPES,
     N_("{what} (at {t}): {detail}"),
     N_("{site}: {findings}."),  # the most general last
     # the pieces of a comma list
@@ -235,10 +245,13 @@ def _shapes() -> list[tuple[str, re.Pattern[str]]]:
     return _compiled
 
 
-def _whole(text: str) -> str | None:
-    """``text`` from the catalogue, also when the core capitalised it; else None."""
+def _whole(text: str, words: Mapping[str, str] | None = None) -> str | None:
+    """``text`` from the scenario's ``words`` or the catalogue, also when the core capitalised
+    it; else None."""
     if not text:
         return None
+    if words and text in words:
+        return words[text]
     found = _(text)
     if found != text:
         return found
@@ -249,34 +262,37 @@ def _whole(text: str) -> str | None:
     return None
 
 
-def _value(text: str) -> str:
-    whole = _whole(text)
+def _value(text: str, words: Mapping[str, str] | None = None) -> str:
+    whole = _whole(text, words)
     if whole is not None:
         return whole
     for sep in ("; ", ", "):
         if sep in text:
-            return sep.join(_value(part) for part in text.split(sep))
-    return _shaped(text) or text
+            return sep.join(_value(part, words) for part in text.split(sep))
+    return _shaped(text, words) or text
 
 
-def _shaped(text: str) -> str | None:
+def _shaped(text: str, words: Mapping[str, str] | None = None) -> str | None:
     for shape, rx in _shapes():
         m = rx.match(text)
         if m:
-            values = {k: _value(v) for k, v in m.groupdict().items()}
+            values = {k: _value(v, words) for k, v in m.groupdict().items()}
             out = _(shape).format(**values)
             return out[:1].upper() + out[1:] if text[:1].isupper() else out
     return None
 
 
-def say(message: str) -> str:
-    """The core's ``message`` in the current language, as far as the catalogue has it."""
+def say(message: str, words: Mapping[str, str] | None = None) -> str:
+    """The core's ``message`` in the current language, as far as the catalogue has it.
+
+    ``words`` (``Scenario.words()``) are the scenario's own texts, English to the current
+    language: an event's message, the handover, a site's label, a variant's why."""
     if not message or current_language() == SOURCE_LANGUAGE:
         return message
-    whole = _whole(message)
+    whole = _whole(message, words)
     if whole is not None:
         return whole
     sentences = _SENTENCE_END.split(message)
     if len(sentences) > 1:
-        return " ".join(say(s) for s in sentences)
-    return _shaped(message) or message
+        return " ".join(say(s, words) for s in sentences)
+    return _shaped(message, words) or message

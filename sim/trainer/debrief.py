@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.run.attempt import Attempt
 from sim.run.replay import apply_entry, replay_attempt
+from sim.trainer.core_words import say
 from sim.vocabulary.events import (
     LOSS_OF_RESISTANCE,
     MISSED_REQUIRED_RESPONSE,
@@ -45,6 +46,7 @@ class Debrief:
     pulls: list[dict] = field(default_factory=list)
     critical: list[dict] = field(default_factory=list)
     lor: list[tuple[float, float]] = field(default_factory=list)
+    #: the events' messages, in the trainer's language (the log keeps the core's English)
     messages: list[str] = field(default_factory=list)
 
 
@@ -105,13 +107,14 @@ def nursing_metrics(attempt: Attempt) -> dict[str, Any]:
 def analyse(attempt: Attempt) -> Debrief:
     """Everything the debrief screen draws."""
     result, err = score(attempt)
+    words = attempt.scenario.words()  # the messages in the trainer's language; the log's stay
     if attempt.nursing is not None:  # the nurse's debrief: the care and its messages only
         d = Debrief(result, err, nursing_metrics(attempt))
         for ev in attempt.sim.events:
             if ev["type"] in NURSING_CRITICAL_EVENTS or ev["type"] == MISSED_REQUIRED_RESPONSE:
                 d.critical.append(ev)
             elif "message" in ev:
-                d.messages.append(str(ev["message"]))
+                d.messages.append(say(str(ev["message"]), words))
         return d
     d = Debrief(result, err, attempt.sim.metrics())
     entries: dict[int, BoneEntry] = {}
@@ -150,7 +153,7 @@ def analyse(attempt: Attempt) -> Debrief:
         elif ev["type"] in SIM_CRITICAL_EVENTS:
             d.critical.append(ev)
         elif "message" in ev:
-            d.messages.append(str(ev["message"]))
+            d.messages.append(say(str(ev["message"]), words))
     d.entries = sorted(entries.values(), key=lambda e: e.penetration)
     return d
 

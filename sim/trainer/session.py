@@ -26,6 +26,7 @@ from sim.i18n import _
 from sim.model.needle import NeedleState
 from sim.model.simulation import Event
 from sim.run.attempt import Attempt
+from sim.trainer import core_words
 from sim.vocabulary import commands as c
 
 IDLE_FLUSH_S = 2.0  # most idle wall time held back before it is applied as one wait
@@ -91,8 +92,8 @@ class Session:
                 return None
         try:
             events = self.attempt.apply(cmd)
-        except CommandRejected as exc:
-            self.say(exc.message, "warn")
+        except CommandRejected as exc:  # the core's English, shown in the trainer's language
+            self.say(core_words.say(exc.message), "warn")
             return None
         finished = self.guide is not None and self.guide.observe(cmd, events, self.sim)
         if finished and self.guide.note:  # a pass finished: how far past the give it ran

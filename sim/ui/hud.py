@@ -41,13 +41,14 @@ def vitals_text(state: dict) -> str:
     """The donor's vital signs as an anaesthetic monitor shows them, e.g. 'BP 78/44  HR 122'."""
     parts = []
     if "systolic_mmhg" in state and "diastolic_mmhg" in state:
-        parts.append(f"BP {state['systolic_mmhg']:.0f}/{state['diastolic_mmhg']:.0f} mmHg")
+        bp = f"{state['systolic_mmhg']:.0f}/{state['diastolic_mmhg']:.0f}"
+        parts.append(_("BP {v} mmHg").format(v=bp))
     if "heart_rate_bpm" in state:
-        parts.append(f"HR {state['heart_rate_bpm']:.0f}/min")
+        parts.append(_("HR {v}/min").format(v=f"{state['heart_rate_bpm']:.0f}"))
     if "spo2_pct" in state:
         parts.append(f"SpO2 {state['spo2_pct']:.0f}%")
     if "temperature_c" in state:
-        parts.append(f"T {state['temperature_c']:.1f} C")
+        parts.append(_("T {v} C").format(v=f"{state['temperature_c']:.1f}"))
     return "  ".join(parts)
 
 

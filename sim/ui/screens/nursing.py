@@ -118,6 +118,7 @@ class NursingView(View):
         self.mode = mode
         self.notice = notice
         sc = session.attempt.scenario
+        self.words = sc.words()  # the scenario's texts in the trainer's language
         self.menu = care_menu(sc)
         self.group = 0  # the group shown
         self.armed = False  # a group's number was pressed: the next number is an action
@@ -572,7 +573,7 @@ class NursingView(View):
 
     def _draw_log(self, p: Painter) -> None:
         box = self.lay.log
-        entries = care_log(self.session.sim.events)
+        entries = care_log(self.session.sim.events, self.words)
         with p.panel(box, name="events"):
             p.text(
                 _("What happens"), (box.x + 10, box.y + 6), theme.SMALL, theme.TEXT_DIM, bold=True

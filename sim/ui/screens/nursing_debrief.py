@@ -85,7 +85,7 @@ class NursingDebriefView(View):
             (i for i, cr in enumerate(self.criteria) if cr.get("score", 0) < cr.get("max", 0)),
             0 if self.criteria else None,
         )
-        self.log = care_log(session.sim.events)
+        self.log = care_log(session.sim.events, session.attempt.scenario.words())
         self.rows: list[pygame.Rect] = []
         self.retry_btn = Button(label=N_("Retry"), key_hint="R")
         self.quit_btn = Button(label=N_("Quit"), key_hint="^Q")

@@ -14,6 +14,7 @@ import pygame
 from sim.i18n import N_, _
 from sim.model.tissue import Tissue
 from sim.trainer import coaching
+from sim.trainer.core_words import say
 from sim.trainer.debrief import score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -130,6 +131,7 @@ class ProcedureView(View):
         self.notice = notice  # e.g. "Not recorded: ...", shown for the whole attempt
         sim = session.sim
         sc = session.attempt.scenario
+        self.words = sc.words()  # the scenario's texts in the trainer's language
         self.hand = NeedleHand()
         self.dorsal = DorsalPanel(sim.anatomy, sc.sites.max, mode.shows_hints)
         self.needle_panel = NeedlePanel(
@@ -314,9 +316,10 @@ class ProcedureView(View):
                 pass
             elif t == DONOR_VOLUME_LIMIT_EXCEEDED:
                 s.say(_("Donor volume limit exceeded."), "danger")
-            elif "message" in ev:
-                self.effects.announce(str(ev["message"]))
-                s.say(str(ev["message"]), "warn")
+            elif "message" in ev:  # the core's English, shown in the trainer's language
+                shown = say(str(ev["message"]), self.words)
+                self.effects.announce(shown)
+                s.say(shown, "warn")
         if self.mode.shows_hints:  # what the score will mark down, said as it happens
             for text, kind in coaching.event_feedback(s, events):
                 s.say(text, kind)
