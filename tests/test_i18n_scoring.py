@@ -1,0 +1,153 @@
+"""The harvest scoring feedback in Spanish (issue 14), translated at display time.
+
+The core scores in English (records, digests and replays keep those bytes); the screens show
+each sentence through ``sim.trainer.core_words.say``, which matches it against the scoring
+modules' own templates (``sim.scoring.phrases``).  Here a broad set of attempts, good and
+bad, real and built event by event, is scored, and every sentence of every feedback text must
+come out translated in Spanish and unchanged in English.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from sim.i18n import set_language
+from sim.run.attempt import Attempt
+from sim.scenario import resolve_scenario
+from sim.scenario.schema import PROCEDURE_STEPS, Rubric
+from sim.scoring import evaluate
+from sim.vocabulary.commands import parse_command
+from tests.reference import generate
+from tests.test_scoring import Log, good_harvest, unit_scenario
+
+REFERENCE = Path(__file__).parent / "reference"
+LEVELS = ("expert", "intermediate", "novice")
+
+
+# ----------------------------------------------------------------------------- the attempts
+def _reference_scores() -> dict[str, dict]:
+    out = {}
+    for sid in generate.SCENARIOS:
+        for level in LEVELS:
+            a = Attempt(resolve_scenario(sid), 1)
+            for raw in (REFERENCE / f"{sid}-{level}.jsonl").read_text().splitlines():
+                if raw.strip():
+                    a.apply(parse_command(json.loads(raw)))
+            out[f"{sid}-{level}"] = evaluate(a.sim.events, a.scenario).to_dict()
+    return out
+
+
+def _every_step_done_badly(log: Log) -> Log:
+    """Each required step done, each with the flaw the rubric names."""
+    log.step("time_out", before_first_puncture=False, checks=["site"])
+    log.step("heparinise_syringes", before_first_aspiration=False)
+    log.step("skin_prep", before_first_puncture=False, drape=False)
+    log.step("local_anaesthetic", within_max_dose=False, mg_per_kg=9.5)
+    log.step("heparin_iv", dose_as_protocol=False, units_per_kg=100, before_first_puncture=False)
+    log.step("acd_in_bag", ratio_as_protocol=False, ml=20, expected_ml=100.0)
+    log.step("acd_in_bag", before_first_aspiration=False)
+    log.step("filter_product", after_collection=False)
+    log.step("sample_and_label", missing=["donor_identity"])
+    log.step("product_disposition", matches_plan=False, decision="cryopreserve",
+             recipient_plan="fresh_infusion")
+    log.step("sharps_count", matches=False, needles_counted=3, needles_opened=4)
+    log.step("cell_count", bag_ml=100.0)
+    log.step("stop_criteria", reason="target_volume_reached", justified=False)
+    log.step("pressure_dressing", over_steri_strips=False)
+    log.step("steri_strips", count=2, skin_sites=4)
+    log.step("recovery_observations", missing=["blood_pressure", "pain_score"])
+    log.step("discharge_teaching", missing=["when_to_call"], fever_threshold_correct=False,
+             fever_threshold_c=39.5, expected_fever_threshold_c=38.0)
+    return log
+
+
+def _synthetic() -> list[tuple[str, list[dict], object]]:
+    """Deliberately poor attempts, event by event (tests/test_scoring.py's ``Log``)."""
+    adult = unit_scenario("adult-standard")
+    every_step = adult.model_copy(update={"steps": list(PROCEDURE_STEPS)})
+    cases = []
+    cases.append(("good", good_harvest().end(3000), adult))
+    cases.append(("big pulls", good_harvest(ml=12, per_site=8).end(3000), adult))
+    cases.append(("thin", good_harvest(tnc_per_ml=8e6, per_site=10).end(9000), adult))
+    # the same spot, turning alone, and back into one place
+    log = Log().mark(0).mark(1, "right_psis").insert(0)
+    for k in range(4):
+        if k:
+            log.out().redirect(24, 0)
+        log.penetrate().pull(4, tnc_per_ml=24e6).pull(4, tnc_per_ml=10e6)
+        log.pull(4, tnc_per_ml=9e6, turn_deg=120).pull(4, tnc_per_ml=8e6, turn_deg=120)
+    cases.append(("same spot", log.out().remove().end(), adult))
+    # one site, in a danger zone, too deep, through the inner table, faulty pulls
+    log = Log().mark(0, zone="medial_si_joint", lat=-14, cr=-6).insert(0, -8, -12)
+    log.ev("needle_skived", site=0)
+    log.penetrate(overshoot_mm=14).ev("inner_cortex_contact", site=0, depth_mm=60)
+    log.ev("needle_fully_inserted", site=0, depth_mm=70)
+    log.ev("inner_table_breach", site=0, depth_mm=72)
+    log.ev("near_sciatic_notch", site=0, depth_mm=50).ev("near_sciatic_notch", site=0)
+    log.pull(20, tnc_per_ml=6e6).ev("syringe_clotted", site=0).dry(plugged=True)
+    log.dry(plugged=False).pull(6, tissue="muscle", tnc_per_ml=5e6)
+    log.ev("dry_tap", ml=5.0, reason="soft_tissue", site=0, depth_mm=20, tissue="fat")
+    log.ev("danger_zone_aspiration", ml=5.0, site=0, depth_mm=80, tissue="pelvis")
+    log.ev("si_joint_entry", site=0, depth_mm=80).ev("si_joint_entry", site=0, depth_mm=81)
+    log.ev("sciatic_notch_zone", site=0, depth_mm=90)
+    for k in range(5):
+        log.out().redirect(2 * k, -20).penetrate(overshoot_mm=9).pull(5, tnc_per_ml=4e6)
+    log.ev("donor_volume_limit_exceeded", bag_ml=1610.0, limit_ml=1600.0)
+    cases.append(("dangerous", log.out().remove().end(9000), adult))
+    # too many sites, close together, on one hip, in every unsafe zone
+    log = Log()
+    zones = ["caudal_sciatic_notch", "lateral_cluneal_nerves", "off_bone", "safe", "safe", "safe"]
+    for i, zone in enumerate(zones):
+        log.mark(i, "left_psis", lat=2 * i, cr=-3 * i, zone=zone)
+    log.insert(0, 40, 30).penetrate().pull(3).pull(3, move_mm=6).out()
+    log.insert(1, 26, -15).penetrate().pull(3).out()
+    cases.append(("many sites", log.remove().end(400), adult))
+    # one site only and a missed dose; every step done badly
+    log = _every_step_done_badly(Log().mark(0).insert(0).penetrate().pull(4).out())
+    cases.append(("every step badly", log.remove().end(), every_step))
+    cases.append(("nothing", Log().end(), every_step))
+    cases.append(("marked only", Log().mark(0).end(), adult))
+    log = Log().mark(0).insert(0).redirect(20)
+    cases.append(("never reached bone", log.remove().end(), adult))
+    log = Log().mark(0).insert(0).ev("cortex_entered", site=0, depth_mm=30).dry()
+    cases.append(("never broke through", log.remove().end(), adult))
+    # an anaesthetist's escalation, the harvest continued, responses late and missed
+    log = good_harvest(per_site=6)
+    log.ev("response_required", id="r1", response="notify_anaesthetist", within_s=60)
+    log.ev("response_made", dt=200, response="notify_anaesthetist")
+    log.ev("response_required", id="r2", response="stop_aspiration", within_s=60)
+    log.ev("missed_required_response", id="r2", response="stop_aspiration")
+    log.ev("response_required", id="r3", response="check_vitals", within_s=60)
+    log.ev("response_made", dt=20, response="check_vitals")
+    log.ev("response_required", id="r4", response="give_fluids", within_s=60)
+    log.ev("anaesthetist_escalation", collected_ml_per_kg_donor=18.2, blood_volume_drawn_pct=26)
+    log.ev("continuation_justified", justified=False)
+    rubric = Rubric(critical_errors=["missed_required_response", "inner_table_breach"])
+    cases.append(("responses", log.end(4000), adult.model_copy(update={"rubric": rubric})))
+    log = good_harvest(per_site=6)
+    log.ev("anaesthetist_escalation", collected_ml_per_kg_donor=17.0, blood_volume_drawn_pct=21)
+    log.ev("continuation_justified", justified=True)
+    cases.append(("justified", log.end(4000), adult))
+    # the anterior crest, off the wing's plane
+    anterior = resolve_scenario("anterior-crest")
+    log = Log().mark(0, "left_asis").insert(0, 30, 20).penetrate().pull(4).out()
+    log.mark(1, "left_asis", zone="near_asis_nerve").insert(1, -25, 0).penetrate().pull(4)
+    cases.append(("anterior", log.out().remove().end(), anterior))
+    # a rubric that weighs nothing for one criterion; a nursing scenario's not-assessed texts
+    rubric = Rubric(weights={**Rubric().weights, "timing": 0.0})
+    cases.append(("no weight", good_harvest().end(3000), adult.model_copy(update={"rubric": rubric})))
+    return cases
+
+
+@cache
+def corpus() -> dict[str, dict]:
+    """Every attempt's score (JSON), by name."""
+    out = _reference_scores()
+    for name, events, scenario in _synthetic():
+        out[name] = evaluate(events, scenario).to_dict()
+    return out
