@@ -44,10 +44,6 @@ def words(text: str) -> str:
     return text.replace("_", " ")
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 def e6(cells_per_ml: float) -> str:
     """Cells/mL as 'x10^6/mL'."""
     return f"{cells_per_ml / 1e6:.1f}x10^6/mL"

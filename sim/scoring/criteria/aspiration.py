@@ -82,12 +82,8 @@ DRY_PLUGGED = N_(
     "{n} because the open needle was plugged with bone: keep the stylet in while going through "
     "cortex"
 )
-DRY_SOFT = N_(
-    "{n} with the tip in {tissue}, short of the bone: only tissue fluid comes back there"
-)
-DRY_DANGER = N_(
-    "{n} with the tip outside the ilium ({where}): no marrow, and harm to the donor"
-)
+DRY_SOFT = N_("{n} with the tip in {tissue}, short of the bone: only tissue fluid comes back there")
+DRY_DANGER = N_("{n} with the tip outside the ilium ({where}): no marrow, and harm to the donor")
 DRY_CORTEX = N_("{n} with the tip in cortex, not marrow")
 OUTSIDE = (
     N_("{n} pull was taken outside the marrow ({where}): they drew only blood."),

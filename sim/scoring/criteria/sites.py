@@ -69,16 +69,28 @@ GOOD = {
         N_("{n} skin sites, all in the safe zone near the PSIS and well spaced."),
     ),
     ("posterior", True): (
-        N_("{n} skin site on both posterior crests, all in the safe zone near the PSIS and well spaced."),
-        N_("{n} skin sites on both posterior crests, all in the safe zone near the PSIS and well spaced."),
+        N_(
+            "{n} skin site on both posterior crests, all in the safe zone near the PSIS "
+            "and well spaced."
+        ),
+        N_(
+            "{n} skin sites on both posterior crests, all in the safe zone near the PSIS "
+            "and well spaced."
+        ),
     ),
     ("anterior", False): (
         N_("{n} skin site, all in the safe zone 2-3 cm behind the ASIS and well spaced."),
         N_("{n} skin sites, all in the safe zone 2-3 cm behind the ASIS and well spaced."),
     ),
     ("anterior", True): (
-        N_("{n} skin site on both anterior crests, all in the safe zone 2-3 cm behind the ASIS and well spaced."),
-        N_("{n} skin sites on both anterior crests, all in the safe zone 2-3 cm behind the ASIS and well spaced."),
+        N_(
+            "{n} skin site on both anterior crests, all in the safe zone 2-3 cm behind the ASIS "
+            "and well spaced."
+        ),
+        N_(
+            "{n} skin sites on both anterior crests, all in the safe zone 2-3 cm behind the ASIS "
+            "and well spaced."
+        ),
     ),
 }
 PHRASES = (

@@ -41,9 +41,7 @@ CAUDAL = N_(
     "{k} of {n} were angled caudally (to {worst} deg), toward the greater sciatic notch 5.3 cm "
     "below the PSIS."
 )
-CEPHALAD = N_(
-    "{k} of {n} were angled over {tol} deg cephalad and may skive up out of the crest."
-)
+CEPHALAD = N_("{k} of {n} were angled over {tol} deg cephalad and may skive up out of the crest.")
 SKIDDED = (
     N_(
         "The needle skidded along the bone on {n} track: it met the cortex too obliquely to bite "
@@ -165,9 +163,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         worst = min(tr.cranial_deg for tr in caudal)
         feedback.append(CAUDAL.format(k=len(caudal), n=n, worst=f"{worst:.0f}"))
     if cephalad:
-        feedback.append(
-            CEPHALAD.format(k=len(cephalad), n=n, tol=f"{t.cephalad_tolerance_deg:g}")
-        )
+        feedback.append(CEPHALAD.format(k=len(cephalad), n=n, tol=f"{t.cephalad_tolerance_deg:g}"))
     if skidded:
         feedback.append(one_or_many(len(skidded), SKIDDED).format(n=len(skidded)))
     if critical:

@@ -24,9 +24,7 @@ COLLECTED = N_(
     "{target_dose})."
 )
 SHORT_VOLUME = N_("The cell dose was {short}% short of the target: the volume was too small.")
-SHORT_MARROW = N_(
-    "The cell dose was {short}% short of the target: more, richer marrow was needed."
-)
+SHORT_MARROW = N_("The cell dose was {short}% short of the target: more, richer marrow was needed.")
 DILUTED = N_(
     "TNC/mL was {drop}% below the {ref} expected from this donor with good technique (median of "
     "real harvests 18.2x10^6/mL): the marrow was diluted with blood."
