@@ -1,12 +1,17 @@
 """The core's English sentences in the current language, at display time (no pygame).
 
-The nursing core writes its messages (into the event log, the replay digest and the stored
-records) in English, and they must stay so whatever the trainer's language.  The screens show
-them through ``say``: a message the catalogue has whole is translated whole; otherwise each of
-its sentences is, whole or by one of the shapes below (the core's sentences with values in
-them, ``{name}`` where a value goes); the values are translated too when the catalogue has them
-(a site's name, a decision, a drug), piece by piece for a comma list.  What matches nothing is
-shown as the core wrote it.  In English the message is returned unchanged.
+The nursing core and the scoring write their messages (into the event log, the replay digest,
+the scores and the stored records) in English, and they must stay so whatever the trainer's
+language.  The screens show them through ``say``: a message the catalogue has whole is
+translated whole; otherwise it is read from the start, a run of whole sentences at a time (the
+longest that the catalogue has whole or one of the shapes matches: the core's sentences with
+values in them, ``{name}`` where a value goes); the values are translated too when the
+catalogue has them (a site's name, a decision, a drug), piece by piece for a list.  When several
+shapes match, the one whose values all translate wins, then the most specific.  What matches
+nothing is shown as the core wrote it.  In English the message is returned unchanged.
+
+The shapes and words are this module's (the nursing core's) and the scoring feedback's, which
+the scoring defines beside each criterion (sim/scoring/phrases.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import re
 
 from sim.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from sim.scoring import phrases
 
 #: The core's sentences with values (sim/scenario/nursing.py, in the order it says them).
 SHAPES = (
@@ -224,14 +230,37 @@ WORDS = (
     N_("the anaesthetist"),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+#: A value never runs over the end of a sentence.
+_VALUE = r"(?:(?![.!?]\s+[A-Z0-9]).)+?"
+#: The joins of lists in the core's values, tried in this order (translated when the catalogue
+#: has them); a comma list is split only when no shape matches the whole.
+_LISTS = ("; ", *phrases.SEPARATORS[:1])
+_LAST_LISTS = (", ", *phrases.SEPARATORS[1:])
+#: Units and number notation left in a value that needs no translation.
+_NOTATION = re.compile(r"x10\^\d+/\w+|mL/kg|mL|mm|deg|min|kg|U|C|s")
 _compiled: list[tuple[str, re.Pattern[str]]] = []
+_cache: dict[tuple[str, str], str] = {}
+
+
+def _pattern(shape: str) -> re.Pattern[str]:
+    """``shape`` as a regular expression: each ``{name}`` a value (a repeat must be the same)."""
+    out, seen, at = [], set(), 0
+    for m in re.finditer(r"\{(\w+)\}", shape):
+        out.append(re.escape(shape[at : m.start()]))
+        name = m.group(1)
+        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_VALUE})")
+        seen.add(name)
+        at = m.end()
+    out.append(re.escape(shape[at:]))
+    return re.compile("".join(out) + "$", re.DOTALL)
 
 
 def _shapes() -> list[tuple[str, re.Pattern[str]]]:
     if not _compiled:
-        for shape in SHAPES:
-            rx = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(shape))
-            _compiled.append((shape, re.compile(rx + "$")))
+        every = dict.fromkeys((*SHAPES, *phrases.SHAPES))
+        # the most specific first: the most text of their own
+        ordered = sorted(every, key=lambda shape: -len(re.sub(r"\{\w+\}", "", shape)))
+        _compiled.extend((shape, _pattern(shape)) for shape in ordered)
     return _compiled
 
 
@@ -249,34 +278,84 @@ def _whole(text: str) -> str | None:
     return None
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` needs no translation: numbers, times and units only."""
+    return not re.search(r"[A-Za-z]", _NOTATION.sub("", text))
+
+
 def _value(text: str) -> str:
     whole = _whole(text)
     if whole is not None:
         return whole
-    for sep in ("; ", ", "):
+    for sep in _LISTS:
         if sep in text:
-            return sep.join(_value(part) for part in text.split(sep))
-    return _shaped(text) or text
+            return _(sep).join(_value(part) for part in text.split(sep))
+    shaped = _shaped(text)
+    if shaped is not None:
+        return shaped
+    for sep in _LAST_LISTS:
+        if sep in text:
+            return _(sep).join(_value(part) for part in text.split(sep))
+    return text
 
 
 def _shaped(text: str) -> str | None:
+    """``text`` by the shape it matches (the one whose values all translate, else the most
+    specific), its values translated; None when it matches none."""
+    best: tuple[int, str] | None = None
+    low = text[:1].lower() + text[1:]
     for shape, rx in _shapes():
-        m = rx.match(text)
-        if m:
-            values = {k: _value(v) for k, v in m.groupdict().items()}
-            out = _(shape).format(**values)
-            return out[:1].upper() + out[1:] if text[:1].isupper() else out
-    return None
+        m = rx.match(text) or (rx.match(low) if low != text else None)
+        if not m:
+            continue
+        values = {k: _value(v) for k, v in m.groupdict().items()}
+        left = sum(
+            values[k] == v and not _plain(v) for k, v in m.groupdict().items() if v is not None
+        )
+        out = _(shape).format(**values)
+        out = out[:1].upper() + out[1:] if text[:1].isupper() else out
+        if left == 0:
+            return out
+        if best is None or left < best[0]:
+            best = (left, out)
+    return best[1] if best else None
+
+
+def _sentence_ends(message: str) -> list[int]:
+    return [m.start() for m in _SENTENCE_END.finditer(message)] + [len(message)]
 
 
 def say(message: str) -> str:
     """The core's ``message`` in the current language, as far as the catalogue has it."""
     if not message or current_language() == SOURCE_LANGUAGE:
         return message
+    key = (current_language(), message)
+    if key not in _cache:
+        if len(_cache) > 4096:
+            _cache.clear()
+        _cache[key] = _say(message)
+    return _cache[key]
+
+
+def _say(message: str) -> str:
     whole = _whole(message)
     if whole is not None:
         return whole
-    sentences = _SENTENCE_END.split(message)
-    if len(sentences) > 1:
-        return " ".join(say(s) for s in sentences)
-    return _shaped(message) or message
+    out: list[str] = []
+    start = 0
+    ends = _sentence_ends(message)
+    while start < len(message):
+        later = [e for e in ends if e > start]
+        for end in reversed(later):  # the longest run of whole sentences that translates
+            run = message[start:end]
+            found = _whole(run) or _shaped(run)
+            if found is not None:
+                break
+        else:
+            end = later[0]
+            found = message[start:end]
+        out.append(found)
+        start = end
+        while start < len(message) and message[start].isspace():
+            start += 1
+    return " ".join(out)
