@@ -20,9 +20,12 @@ from sim.i18n import set_language
 from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scenario.schema import PROCEDURE_STEPS, Rubric
-from sim.scoring import evaluate
+from sim.scoring import evaluate, phrases
+from sim.scoring.criteria.sites import ZONE_WORDS
+from sim.trainer.core_words import _pattern, say
 from sim.vocabulary.commands import parse_command
 from tests.reference import generate
+from tests.reference.nursing import NURSING_SCENARIOS
 from tests.test_scoring import Log, good_harvest, unit_scenario
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -30,9 +33,9 @@ LEVELS = ("expert", "intermediate", "novice")
 
 
 # ----------------------------------------------------------------------------- the attempts
-def _reference_scores() -> dict[str, dict]:
+def _reference_scores(scenarios: tuple[str, ...] = generate.SCENARIOS) -> dict[str, dict]:
     out = {}
-    for sid in generate.SCENARIOS:
+    for sid in scenarios:
         for level in LEVELS:
             a = Attempt(resolve_scenario(sid), 1)
             for raw in (REFERENCE / f"{sid}-{level}.jsonl").read_text().splitlines():
@@ -53,16 +56,25 @@ def _every_step_done_badly(log: Log) -> Log:
     log.step("acd_in_bag", before_first_aspiration=False)
     log.step("filter_product", after_collection=False)
     log.step("sample_and_label", missing=["donor_identity"])
-    log.step("product_disposition", matches_plan=False, decision="cryopreserve",
-             recipient_plan="fresh_infusion")
+    log.step(
+        "product_disposition",
+        matches_plan=False,
+        decision="infuse_fresh",
+        recipient_plan="cryopreserve",
+    )
     log.step("sharps_count", matches=False, needles_counted=3, needles_opened=4)
     log.step("cell_count", bag_ml=100.0)
     log.step("stop_criteria", reason="target_volume_reached", justified=False)
     log.step("pressure_dressing", over_steri_strips=False)
     log.step("steri_strips", count=2, skin_sites=4)
-    log.step("recovery_observations", missing=["blood_pressure", "pain_score"])
-    log.step("discharge_teaching", missing=["when_to_call"], fever_threshold_correct=False,
-             fever_threshold_c=39.5, expected_fever_threshold_c=38.0)
+    log.step("recovery_observations", missing=["blood_pressure", "pain"])
+    log.step(
+        "discharge_teaching",
+        missing=["when_to_call"],
+        fever_threshold_correct=False,
+        fever_threshold_c=39.5,
+        expected_fever_threshold_c=38.0,
+    )
     return log
 
 
@@ -120,10 +132,10 @@ def _synthetic() -> list[tuple[str, list[dict], object]]:
     log = good_harvest(per_site=6)
     log.ev("response_required", id="r1", response="notify_anaesthetist", within_s=60)
     log.ev("response_made", dt=200, response="notify_anaesthetist")
-    log.ev("response_required", id="r2", response="stop_aspiration", within_s=60)
-    log.ev("missed_required_response", id="r2", response="stop_aspiration")
-    log.ev("response_required", id="r3", response="check_vitals", within_s=60)
-    log.ev("response_made", dt=20, response="check_vitals")
+    log.ev("response_required", id="r2", response="stop_harvest", within_s=60)
+    log.ev("missed_required_response", id="r2", response="stop_harvest")
+    log.ev("response_required", id="r3", response="request_cell_count", within_s=60)
+    log.ev("response_made", dt=20, response="request_cell_count")
     log.ev("response_required", id="r4", response="give_fluids", within_s=60)
     log.ev("anaesthetist_escalation", collected_ml_per_kg_donor=18.2, blood_volume_drawn_pct=26)
     log.ev("continuation_justified", justified=False)
@@ -140,14 +152,170 @@ def _synthetic() -> list[tuple[str, list[dict], object]]:
     cases.append(("anterior", log.out().remove().end(), anterior))
     # a rubric that weighs nothing for one criterion; a nursing scenario's not-assessed texts
     rubric = Rubric(weights={**Rubric().weights, "timing": 0.0})
-    cases.append(("no weight", good_harvest().end(3000), adult.model_copy(update={"rubric": rubric})))
+    cases.append(
+        ("no weight", good_harvest().end(3000), adult.model_copy(update={"rubric": rubric}))
+    )
     return cases
 
 
 @cache
 def corpus() -> dict[str, dict]:
-    """Every attempt's score (JSON), by name."""
-    out = _reference_scores()
+    """Every harvest attempt's score (JSON), by name (the nursing scenarios have a rubric of
+    their own, sim/scoring/nursing.py)."""
+    out = _reference_scores(tuple(s for s in generate.SCENARIOS if s not in NURSING_SCENARIOS))
     for name, events, scenario in _synthetic():
         out[name] = evaluate(events, scenario).to_dict()
     return out
+
+
+def _nursing_context_score() -> dict:
+    """The harvest rubric run in a scenario without needle work (the not-assessed reasons and
+    the unsafe discharge that fails a nursing attempt)."""
+    from sim.scoring import score_metrics
+    from sim.scoring.context import ScoringContext
+    from sim.scoring.metrics import read_metrics
+
+    care = resolve_scenario("post-procedure-care")
+    care = care.model_copy(update={"steps": ["steri_strips", "discharge_teaching"]})
+    log = Log().step("steri_strips", count=1, skin_sites=2)
+    log.step("discharge_teaching", items=["site_care"])
+    ctx = ScoringContext.from_scenario(care)
+    return score_metrics(read_metrics(log.end()), ctx).to_dict()
+
+
+def _texts(score: dict) -> list[str]:
+    """Every text of a score the debrief can show: each criterion's feedback, the critical
+    errors' and the failed conditions."""
+    return [
+        *(c["feedback"] for c in score["criteria"]),
+        *score["critical_feedback"],
+        *score["failed_conditions"],
+    ]
+
+
+@cache
+def every_text() -> tuple[str, ...]:
+    texts = [t for s in corpus().values() for t in _texts(s)]
+    texts += _texts(_nursing_context_score())
+    return tuple(dict.fromkeys(t for t in texts if t))
+
+
+@pytest.fixture
+def spanish():
+    set_language("es")
+    yield
+    set_language("en")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])(?<!St\.)\s+", text) if s]
+
+
+#: English words that no Spanish sentence has: one left in a translation is a value or a
+#: sentence the catalogue did not translate.
+ENGLISH = re.compile(
+    r"\b(the|of|was|were|with|and|or|your|you|pulls?|tracks?|sites?|into|over|under|"
+    r"penetrations?|syringes?|left|right|not|all|at|on|in|for|but|that|this|from|"
+    r"took|made|done|after|before|within|than|more|only)\b",
+    re.IGNORECASE,
+)
+#: Words the Spanish writes as the English does.
+SAME_IN_SPANISH = {"medial", "lateral", "caudal"}
+#: English words the Spanish keeps (names, units and notation).
+KEPT = re.compile(r"Steri-Strips?|alpfmedical\.info|St\. Jude|Hirahara|Bittencourt|ACD-A")
+
+
+def test_the_corpus_reaches_most_feedback_sentences_the_rubric_can_say():
+    """The attempts are broad: most of the scoring's templates and words are said by one of
+    them (the rest, and every one of them, are translated by the next test but one)."""
+    texts = " ".join(every_text()).lower()
+    said = [
+        s
+        for s in phrases.SHAPES
+        if re.search(_pattern(s).pattern.rstrip("$"), texts, re.IGNORECASE)
+    ]
+    said += [w for w in phrases.WORDS if w.lower() in texts]
+    assert len(said) >= 0.7 * (len(phrases.SHAPES) + len(phrases.WORDS))
+
+
+#: A value for each slot of the scoring's templates, as the criteria fill them.
+SAMPLES = {
+    "hip": "left",
+    "lat_dir": "medial",
+    "cra_dir": "caudal",
+    "site": "Site 2 (right PSIS, 4 mm lateral, 12 mm cranial)",
+    "zone": ZONE_WORDS["off_bone"],
+    "tissue": "subcutaneous fat",
+    "where": "pelvic cavity (beyond the inner table), sacroiliac joint / sacrum",
+    "what": "A required response was not made in time (stop harvest, give fluids)",
+    "responses": "stop harvest, transfuse",
+    "response": "justify continuing",
+    "items": "signs of infection, when to call",
+    "steps": "the stop criteria, then the midway cell count",
+    "decision": "cryopreserve",
+    "plan": "same day infusion",
+    "reason": "donor condition",
+    "reference": "a typical harvest",
+    "collected": "1,050 mL",
+    "t": "12:05",
+    "par": "60 min",
+    "limit": "90 min",
+}
+
+
+def _sample(shape: str) -> str:
+    values = {name: SAMPLES.get(name, "7") for name in re.findall(r"\{(\w+)\}", shape)}
+    if "responses" in values:
+        values["what"] = "a required response was not made in time"
+    if "why" in values:
+        values["why"] = (
+            "the bag had not reached the target volume."
+            if shape.startswith("You stopped")
+            else "2 with the tip in cortex, not marrow; 1 because the open needle was plugged "
+            "with bone: keep the stylet in while going through cortex"
+        )
+    return shape.format(**values)
+
+
+@pytest.mark.parametrize("shape", phrases.SHAPES)
+def test_every_feedback_template_filled_in_comes_out_in_spanish(spanish, shape):
+    english = _sample(shape)
+    shown = say(english)
+    assert shown != english
+    assert ENGLISH.findall(KEPT.sub("", shown)) == [], shown
+
+
+def test_every_feedback_word_is_in_the_spanish_catalogue(spanish):
+    """The whole sentences and the values put into the templates (sites' zones, tissues,
+    steps, critical errors, responses...) are each in the catalogue."""
+    assert [w for w in phrases.WORDS if say(w) == w and w not in SAME_IN_SPANISH] == []
+
+
+def test_every_scoring_sentence_is_translated_in_spanish(spanish):
+    untranslated = []
+    for text in every_text():
+        shown = say(text)
+        assert shown != text, text
+        assert not re.search(r"\{\w+\}", shown), shown  # no slot left unfilled
+        left = ENGLISH.findall(KEPT.sub("", shown))
+        if left:
+            untranslated.append((left, shown))
+        english = {s for s in _sentences(text) if re.search(r"[A-Za-z]{3}", KEPT.sub("", s))}
+        assert not english & set(_sentences(shown)), shown
+    assert untranslated == []
+
+
+def test_the_scoring_text_is_unchanged_in_english():
+    set_language("en")
+    for text in every_text():
+        assert say(text) == text
+
+
+def test_translating_changes_no_score():
+    """The core scores in English whatever the language: the same bytes either way."""
+    set_language("es")
+    try:
+        spanish_scores = json.dumps(_reference_scores(), sort_keys=True)
+    finally:
+        set_language("en")
+    assert spanish_scores == json.dumps(_reference_scores(), sort_keys=True)

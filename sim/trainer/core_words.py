@@ -82,6 +82,10 @@ SHAPES = (
     N_("Discharge teaching left out {items}: the donor could not spot or report an infection."),
     N_("{response} was not made by {t}."),
     N_("{what} (at {t}): {detail}"),
+    # the discharge's reasons (sim/scenario/nursing.py: READINESS_WORDS, DISCHARGE_WORDS)
+    N_("Unsafe discharge: {reasons}."),
+    N_("She goes home, but {reasons}."),
+    N_("Not ready for discharge: {reasons}."),
     N_("{site}: {findings}."),  # the most general last
     # the pieces of a comma list
     N_("systolic BP {v} mmHg (low)"),
@@ -228,39 +232,95 @@ WORDS = (
     N_("The next-day finding was missed"),
     N_("notify anaesthetist"),
     N_("the anaesthetist"),
+    N_("stable observations (the last set normal, no alarm)"),
+    N_("pain controlled (assessed, at or under the scenario's score)"),
+    N_("mobilising (walking without light-headedness)"),
+    N_("an adult escort home"),
+    N_("the discharge criteria were not checked first"),
+    N_("the hypotension had not been shown resolved by a normal set of observations"),
+    N_("the discharge teaching was not complete"),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 #: A value never runs over the end of a sentence.
 _VALUE = r"(?:(?![.!?]\s+[A-Z0-9]).)+?"
+#: The slots that always hold a number (a count, a measure), whatever the shape.
+_NUMBERS = frozenset(
+    [
+        "n",
+        "k",
+        "m",
+        "a",
+        "b",
+        "d",
+        "p",
+        "s",
+        "fresh",
+        "lo",
+        "hi",
+        "mm",
+        "ok",
+        "worst",
+        "mean",
+        "ideal",
+        "tol",
+        "good",
+        "drop",
+        "pct",
+        "least",
+        "short",
+        "per_kg",
+        "limit_per_kg",
+        "run",
+        "thin",
+        "deg",
+        "move",
+        "cd34",
+        "units",
+        "mg",
+        "count",
+        "counted",
+        "opened",
+        "taught",
+        "policy",
+    ]
+)
+_NUMBER = r"-?\d[\d.,]*"
 #: The joins of lists in the core's values, tried in this order (translated when the catalogue
-#: has them); a comma list is split only when no shape matches the whole.
+#: has them); a comma list is split only when no shape matches the whole, and an 'and' list
+#: only when every piece translates.
 _LISTS = ("; ", *phrases.SEPARATORS[:1])
-_LAST_LISTS = (", ", *phrases.SEPARATORS[1:])
+_LAST_LISTS = (", ",)
+_WHOLE_LISTS = phrases.SEPARATORS[1:]
 #: Units and number notation left in a value that needs no translation.
 _NOTATION = re.compile(r"x10\^\d+/\w+|mL/kg|mL|mm|deg|min|kg|U|C|s")
-_compiled: list[tuple[str, re.Pattern[str]]] = []
+_compiled: list[tuple[str, tuple[re.Pattern[str], ...]]] = []
+#: Words the catalogue has, some the same in translation ('lateral', 'caudal').
+_KNOWN = frozenset((*WORDS, *phrases.WORDS))
 _cache: dict[tuple[str, str], str] = {}
 
 
-def _pattern(shape: str) -> re.Pattern[str]:
-    """``shape`` as a regular expression: each ``{name}`` a value (a repeat must be the same)."""
+def _pattern(shape: str, greedy: bool = False) -> re.Pattern[str]:
+    """``shape`` as a regular expression: each ``{name}`` a value (a repeat must be the same),
+    a number for the slots that hold one; the values as short as they can be, or as long."""
+    value = _VALUE[:-1] if greedy else _VALUE
     out, seen, at = [], set(), 0
     for m in re.finditer(r"\{(\w+)\}", shape):
         out.append(re.escape(shape[at : m.start()]))
         name = m.group(1)
-        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>{_VALUE})")
+        slot = _NUMBER if name in _NUMBERS else value
+        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>{slot})")
         seen.add(name)
         at = m.end()
     out.append(re.escape(shape[at:]))
     return re.compile("".join(out) + "$", re.DOTALL)
 
 
-def _shapes() -> list[tuple[str, re.Pattern[str]]]:
+def _shapes() -> list[tuple[str, tuple[re.Pattern[str], ...]]]:
     if not _compiled:
         every = dict.fromkeys((*SHAPES, *phrases.SHAPES))
         # the most specific first: the most text of their own
         ordered = sorted(every, key=lambda shape: -len(re.sub(r"\{\w+\}", "", shape)))
-        _compiled.extend((shape, _pattern(shape)) for shape in ordered)
+        _compiled.extend((shape, (_pattern(shape), _pattern(shape, True))) for shape in ordered)
     return _compiled
 
 
@@ -287,6 +347,9 @@ def _value(text: str) -> str:
     whole = _whole(text)
     if whole is not None:
         return whole
+    shaped = _shaped(text, every_value=True)
+    if shaped is not None:
+        return shaped
     for sep in _LISTS:
         if sep in text:
             return _(sep).join(_value(part) for part in text.split(sep))
@@ -296,29 +359,40 @@ def _value(text: str) -> str:
     for sep in _LAST_LISTS:
         if sep in text:
             return _(sep).join(_value(part) for part in text.split(sep))
+    for sep in _WHOLE_LISTS:
+        if sep in text:
+            parts = text.split(sep)
+            said = [_value(part) for part in parts]
+            if all(_translated(p, q) for p, q in zip(parts, said, strict=True)):
+                return _(sep).join(said)
     return text
 
 
-def _shaped(text: str) -> str | None:
+def _translated(english: str, shown: str) -> bool:
+    return shown != english or english in _KNOWN or _plain(english)
+
+
+def _shaped(text: str, every_value: bool = False) -> str | None:
     """``text`` by the shape it matches (the one whose values all translate, else the most
-    specific), its values translated; None when it matches none."""
+    specific), its values translated; None when it matches none (or, with ``every_value``,
+    none whose values all translate)."""
     best: tuple[int, str] | None = None
     low = text[:1].lower() + text[1:]
-    for shape, rx in _shapes():
-        m = rx.match(text) or (rx.match(low) if low != text else None)
-        if not m:
-            continue
-        values = {k: _value(v) for k, v in m.groupdict().items()}
-        left = sum(
-            values[k] == v and not _plain(v) for k, v in m.groupdict().items() if v is not None
-        )
-        out = _(shape).format(**values)
-        out = out[:1].upper() + out[1:] if text[:1].isupper() else out
-        if left == 0:
-            return out
-        if best is None or left < best[0]:
-            best = (left, out)
-    return best[1] if best else None
+    for shape, patterns in _shapes():
+        for rx in patterns:
+            m = rx.match(text) or (rx.match(low) if low != text else None)
+            if not m:
+                continue
+            found = {k: v for k, v in m.groupdict().items() if v is not None}
+            values = {k: _value(v) for k, v in found.items()}
+            left = sum(not _translated(v, values[k]) for k, v in found.items())
+            out = _(shape).format(**values)
+            out = out[:1].upper() + out[1:] if text[:1].isupper() else out
+            if left == 0:
+                return out
+            if best is None or left < best[0]:
+                best = (left, out)
+    return None if every_value else (best[1] if best else None)
 
 
 def _sentence_ends(message: str) -> list[int]:

@@ -11,6 +11,7 @@ attempt outright (rubric.py).
 from __future__ import annotations
 
 from sim.i18n import N_
+from sim.scenario.schema import RESPONSES
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
@@ -86,7 +87,8 @@ PHRASES = (
     *NEAR_NOTCH,
     NO_CRITICAL,
 )
-TERMS = tuple(CRITICAL_WORDS.values())
+#: The values said in those sentences: the critical errors and the responses (as words).
+TERMS = (*CRITICAL_WORDS.values(), *(words(r) for r in RESPONSES))
 NEAR_MISS_COST = 0.2
 NEAR_MISS_FLOOR = 0.4
 
