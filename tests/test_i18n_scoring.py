@@ -9,6 +9,7 @@ come out translated in Spanish and unchanged in English.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from functools import cache
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.i18n import set_language
+from sim.i18n import _, set_language
 from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scenario.schema import PROCEDURE_STEPS, Rubric
@@ -319,3 +320,45 @@ def test_translating_changes_no_score():
     finally:
         set_language("en")
     assert spanish_scores == json.dumps(_reference_scores(), sort_keys=True)
+
+
+# ----------------------------------------------------------------------------- the debrief
+def test_the_debrief_draws_the_harvest_feedback_in_spanish(spanish):
+    """A poor harvest (the adult novice's script) ended in the trainer: its debrief draws each
+    criterion's feedback and the failed condition in Spanish, and none of their English."""
+    import pygame
+
+    from sim.errors import CommandRejected
+    from tests.ui.driver import key, make_app, run
+
+    app = make_app()
+    try:
+        run(app, 2)
+        key(app, pygame.K_RETURN)
+        key(app, pygame.K_RETURN)
+        session = app.top.session
+        assert session.attempt.scenario.id == "adult-standard"
+        for raw in (REFERENCE / "adult-standard-novice.jsonl").read_text().splitlines():
+            if raw.strip():
+                with contextlib.suppress(CommandRejected):  # as the trainer shows it
+                    session.submit(parse_command(json.loads(raw)))
+        key(app, pygame.K_e)
+        key(app, pygame.K_y, frames=2)
+        assert app.top.name == "debrief"
+        score = app.top.score
+        assert score["failed_conditions"] and not score["passed"]
+        app.invalidate()
+        run(app, 1)
+        drawn = " ".join(" ".join(app.painter.texts()).split())
+        for cr in score["criteria"]:  # those with room for a line show at least its start
+            assert cr["feedback"][:40] not in drawn, cr["feedback"]
+        for code in score["critical_errors"]:
+            assert f"Error crítico: {_(code.replace('_', ' '))}" in drawn
+            assert code.replace("_", " ") not in drawn
+        for reason in score["failed_conditions"]:  # drawn whole, over as many lines as it takes
+            assert say(reason) in drawn and reason not in drawn
+        selected = score["criteria"][app.top.selected]["feedback"]
+        assert say(selected) in drawn  # the chosen criterion in full
+    finally:
+        app.records.close()
+        pygame.quit()
