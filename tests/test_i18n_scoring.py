@@ -286,6 +286,23 @@ def test_every_feedback_template_filled_in_comes_out_in_spanish(spanish, shape):
     assert ENGLISH.findall(KEPT.sub("", shown)) == [], shown
 
 
+def test_the_words_the_feedback_makes_of_identifiers_are_marked_for_the_catalogue():
+    """The steps' reasons, items and decisions, the responses and the tissues reach the
+    sentences as words made of identifiers: each must be a marked word of the scoring's."""
+    from sim.model.tissue import Tissue
+    from sim.scenario.schema import RESPONSES
+    from sim.scoring.criteria.steps import COMMAND_WORDS
+    from sim.vocabulary import commands as c
+
+    plans = ("same_day_infusion", "cryopreserve")
+    ids = (*c.STOP_REASONS, *c.LABEL_CHECKS, *c.DISPOSITIONS, *plans)
+    ids += (*c.OBSERVATION_CHECKS, *c.TEACHING_ITEMS)
+    assert {x.replace("_", " ") for x in ids} <= set(COMMAND_WORDS)
+    said = {*phrases.WORDS}
+    assert {r.replace("_", " ") for r in RESPONSES} <= said
+    assert {t.label for t in Tissue} <= said
+
+
 def test_every_feedback_word_is_in_the_spanish_catalogue(spanish):
     """The whole sentences and the values put into the templates (sites' zones, tissues,
     steps, critical errors, responses...) are each in the catalogue."""

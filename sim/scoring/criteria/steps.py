@@ -27,13 +27,6 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
 from sim.scoring.text import clamp01, ml, words
-from sim.vocabulary.commands import (
-    DISPOSITIONS,
-    LABEL_CHECKS,
-    OBSERVATION_CHECKS,
-    STOP_REASONS,
-    TEACHING_ITEMS,
-)
 
 #: The order the steps belong in: before the needle, during the harvest, after it.
 CANONICAL_ORDER = (
@@ -180,24 +173,41 @@ PHRASES = (
     UNSAFE_TEACHING,
     DRESSING_BEFORE_STRIPS,
 )
-#: The values said in those sentences: the steps, why a stop did not hold, and the items,
-#: reasons and decisions of the steps' commands as words.
-TERMS = (
-    *WORDS.values(),
-    *STOP_REASON_NOT_MET.values(),
-    STOP_NOT_THE_CASE,
-    *(
-        words(x)
-        for x in (
-            *STOP_REASONS,
-            *LABEL_CHECKS,
-            *DISPOSITIONS,
-            "same_day_infusion",
-            *OBSERVATION_CHECKS,
-            *TEACHING_ITEMS,
-        )
-    ),
+#: The reasons, items and decisions of the steps' commands as the sentences say them
+#: (``words()`` of sim/vocabulary/commands.py's identifiers; tests/test_i18n_scoring.py checks
+#: every one is here).
+COMMAND_WORDS = (
+    N_("target volume reached"),
+    N_("target cell dose reached"),
+    N_("donor volume limit"),
+    N_("time limit"),
+    N_("donor condition"),
+    N_("donor identity"),
+    N_("recipient identity"),
+    N_("product"),
+    N_("volume"),
+    N_("time"),
+    N_("samples"),
+    N_("infuse fresh"),
+    N_("cryopreserve"),
+    N_("same day infusion"),
+    N_("blood pressure"),
+    N_("heart rate"),
+    N_("spo2"),
+    N_("temperature"),
+    N_("respiratory rate"),
+    N_("pain"),
+    N_("dressing"),
+    N_("signs of infection"),
+    N_("fever threshold"),
+    N_("when to call"),
+    N_("dressing removal next day"),
+    N_("pain relief"),
+    N_("site care"),
+    N_("activity"),
 )
+#: The values said in those sentences: the steps, why a stop did not hold, the commands' words.
+TERMS = (*WORDS.values(), *STOP_REASON_NOT_MET.values(), STOP_NOT_THE_CASE, *COMMAND_WORDS)
 #: The separators of the lists in those sentences.
 SEPARATORS = (THEN, AND)
 
