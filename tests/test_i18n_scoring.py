@@ -30,6 +30,7 @@ from tests.reference.nursing import NURSING_SCENARIOS
 from tests.test_scoring import Log, good_harvest, unit_scenario
 
 REFERENCE = Path(__file__).parent / "reference"
+DATA = Path(__file__).parent / "data"
 LEVELS = ("expert", "intermediate", "novice")
 
 
@@ -327,6 +328,23 @@ def test_the_scoring_text_is_unchanged_in_english():
     set_language("en")
     for text in every_text():
         assert say(text) == text
+
+
+def _feedback(score: dict) -> dict:
+    return {
+        "criteria": {c["id"]: c["feedback"] for c in score["criteria"]},
+        "critical_feedback": score["critical_feedback"],
+        "failed_conditions": score["failed_conditions"],
+    }
+
+
+def test_the_reference_attempts_feedback_is_the_english_it_was():
+    """The feedback of every reference attempt, byte for byte as the rubric wrote it before its
+    sentences became templates (tests/data/reference-feedback-en.json, made from that commit,
+    875fa1d): the records, digests and replays keep the same English."""
+    golden = json.loads((DATA / "reference-feedback-en.json").read_text(encoding="utf-8"))
+    now = {k: _feedback(v) for k, v in _reference_scores().items()}
+    assert now == golden
 
 
 def test_translating_changes_no_score():
