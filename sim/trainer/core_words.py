@@ -244,46 +244,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 #: A value never runs over the end of a sentence.
 _VALUE = r"(?:(?![.!?]\s+[A-Z0-9]).)+?"
 #: The slots that always hold a number (a count, a measure), whatever the shape.
-_NUMBERS = frozenset(
-    [
-        "n",
-        "k",
-        "m",
-        "a",
-        "b",
-        "d",
-        "p",
-        "s",
-        "fresh",
-        "lo",
-        "hi",
-        "mm",
-        "ok",
-        "worst",
-        "mean",
-        "ideal",
-        "tol",
-        "good",
-        "drop",
-        "pct",
-        "least",
-        "short",
-        "per_kg",
-        "limit_per_kg",
-        "run",
-        "thin",
-        "deg",
-        "move",
-        "cd34",
-        "units",
-        "mg",
-        "count",
-        "counted",
-        "opened",
-        "taught",
-        "policy",
-    ]
+_NUMBER_SLOTS = (
+    "n k m a b d p s fresh lo hi mm ok worst mean ideal tol good drop pct least short per_kg "
+    "limit_per_kg run thin deg move cd34 units mg count counted opened taught policy"
 )
+_NUMBERS = frozenset(_NUMBER_SLOTS.split())
 _NUMBER = r"-?\d[\d.,]*"
 #: The joins of lists in the core's values, tried in this order (translated when the catalogue
 #: has them); a comma list is split only when no shape matches the whole, and an 'and' list
