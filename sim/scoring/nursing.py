@@ -569,10 +569,8 @@ def _failed_conditions(log: Log) -> list[str]:
             )
         dressing = log.step("pressure_dressing")
         if dressing and dressing[0].get("over_steri_strips") is False:
-            out.append(
-                "The pressure dressing went on before the Steri-Strips over the harvest "
-                "sites: each puncture is closed first, then pressed under the dressing."
-            )
+            out.append("The pressure dressing went on before the Steri-Strips over the harvest "
+                       "sites: each puncture is closed first, then pressed under the dressing.")
         fever = [e for e in events if "fever_threshold" in (e.get("items") or ())]
         if fever and not fever[-1].get("fever_threshold_correct"):
             out.append(
