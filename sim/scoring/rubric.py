@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from sim.i18n import N_
 from sim.scenario.schema import CRITERIA, Scenario
 from sim.scoring.context import ScoringContext
 from sim.scoring.criteria import (
@@ -33,6 +34,9 @@ from sim.scoring.result import CriterionScore, Judgement, Score
 from sim.vocabulary.technique import Thresholds
 
 Judge = Callable[[AttemptMetrics, ScoringContext], Judgement]
+#: Said before the feedback of a criterion the scenario's rubric weighs at nothing.
+NOT_COUNTED = N_("Not counted: this scenario's rubric gives it no weight.")
+PHRASES = (NOT_COUNTED,)
 
 
 def judges() -> dict[str, Judge]:
@@ -67,10 +71,7 @@ def score_metrics(m: AttemptMetrics, ctx: ScoringContext) -> Score:
         else:
             top = 0.0
             feedback = (
-                " ".join(j.feedback)
-                if not j.assessed
-                else "Not counted: this scenario's rubric gives it no weight. "
-                + " ".join(j.feedback)
+                " ".join(j.feedback) if not j.assessed else " ".join([NOT_COUNTED, *j.feedback])
             )
         criteria.append(
             CriterionScore(

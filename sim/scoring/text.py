@@ -1,6 +1,17 @@
-"""Small helpers shared by the criteria: ramps, and numbers written the way a nurse reads them."""
+"""Small helpers shared by the criteria: ramps, and numbers written the way a nurse reads them.
+
+The criteria write their feedback in English (it is stored in records and digests), each
+sentence from a template defined once beside the criterion, marked with ``N_`` so the screens
+can translate it at display time (sim/scoring/phrases.py collects them).  A sentence with a
+count in it has a template per number form (``one_or_many``), never ``plural()`` inside it.
+"""
 
 from __future__ import annotations
+
+from sim.i18n import N_
+
+#: Said by every needle criterion in a scenario without needle work.
+NO_NEEDLE_WORK = N_("Not assessed: this scenario has no needle work.")
 
 
 def ramp(x: float, full: float, zero: float) -> float:
@@ -23,8 +34,14 @@ def weighted(parts: dict[str, tuple[float, float]]) -> float:
     return clamp01(sum(v * w for v, w in parts.values()) / total)
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+def one_or_many(n: int, forms: tuple[str, str]) -> str:
+    """The template of ``forms`` (one, many) for the count ``n``."""
+    return forms[0] if n == 1 else forms[1]
+
+
+def words(text: str) -> str:
+    """An identifier as words (``stop_harvest`` -> ``stop harvest``)."""
+    return text.replace("_", " ")
 
 
 def e6(cells_per_ml: float) -> str:

@@ -15,6 +15,7 @@ from sim.scoring.context import ScoringContext
 from sim.scoring.criteria.aspiration import freshness
 from sim.scoring.criteria.steps import step_quality
 from sim.scoring.metrics import follow_metrics
+from sim.trainer.core_words import say
 from sim.trainer.session import Session
 from sim.vocabulary.events import ASPIRATED, STEP_DONE
 from sim.vocabulary.technique import Thresholds
@@ -190,7 +191,7 @@ def event_feedback(
             ctx = ScoringContext.from_scenario(session.attempt.scenario, t)
             quality, notes = step_quality(str(ev.get("step")), ev, m, ctx)
             if quality < 1.0 and notes:
-                out.append((" ".join(notes), "warn"))
+                out.append((say(" ".join(notes)), "warn"))  # the rubric's English, shown
     return out
 
 

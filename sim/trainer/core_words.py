@@ -1,12 +1,17 @@
 """The core's English sentences in the current language, at display time (no pygame).
 
-The nursing core writes its messages (into the event log, the replay digest and the stored
-records) in English, and they must stay so whatever the trainer's language.  The screens show
-them through ``say``: a message the catalogue has whole is translated whole; otherwise each of
-its sentences is, whole or by one of the shapes below (the core's sentences with values in
-them, ``{name}`` where a value goes); the values are translated too when the catalogue has them
-(a site's name, a decision, a drug), piece by piece for a comma list.  What matches nothing is
-shown as the core wrote it.  In English the message is returned unchanged.
+The nursing core and the scoring write their messages (into the event log, the replay digest,
+the scores and the stored records) in English, and they must stay so whatever the trainer's
+language.  The screens show them through ``say``: a message the catalogue has whole is
+translated whole; otherwise it is read from the start, a run of whole sentences at a time (the
+longest that the catalogue has whole or one of the shapes matches: the core's sentences with
+values in them, ``{name}`` where a value goes); the values are translated too when the
+catalogue has them (a site's name, a decision, a drug), piece by piece for a list.  When several
+shapes match, the one whose values all translate wins, then the most specific.  What matches
+nothing is shown as the core wrote it.  In English the message is returned unchanged.
+
+The shapes and words are this module's (the nursing core's) and the scoring feedback's, which
+the scoring defines beside each criterion (sim/scoring/phrases.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sim.model.simulation import MESSAGE_SHAPES as NEEDLE_SHAPES
 from sim.scenario.engine import MESSAGE_SHAPES as BODY_SHAPES
 from sim.scenario.nursing import MESSAGE_SHAPES as DISCHARGE_SHAPES
 from sim.scenario.steps import MESSAGE_SHAPES as STEP_SHAPES
+from sim.scoring import phrases
 
 #: The core's sentences with values (sim/scenario/nursing.py, in the order it says them).
 SHAPES = (
@@ -232,16 +238,60 @@ WORDS = (
     N_("The next-day finding was missed"),
     N_("notify anaesthetist"),
     N_("the anaesthetist"),
+    N_("stable observations (the last set normal, no alarm)"),
+    N_("pain controlled (assessed, at or under the scenario's score)"),
+    N_("mobilising (walking without light-headedness)"),
+    N_("an adult escort home"),
+    N_("the discharge criteria were not checked first"),
+    N_("the hypotension had not been shown resolved by a normal set of observations"),
+    N_("the discharge teaching was not complete"),
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
-_compiled: list[tuple[str, re.Pattern[str]]] = []
+#: A value never runs over the end of a sentence.
+_VALUE = r"(?:(?![.!?]\s+[A-Z0-9]).)+?"
+#: The slots that always hold a number (a count, a measure), whatever the shape.
+_NUMBER_SLOTS = (
+    "n k m a b d p s fresh lo hi mm ok worst mean ideal tol good drop pct least short per_kg "
+    "limit_per_kg run thin deg move cd34 units mg count counted opened taught policy"
+)
+_NUMBERS = frozenset(_NUMBER_SLOTS.split())
+_NUMBER = r"-?\d[\d.,]*"
+#: The joins of lists in the core's values, tried in this order (translated when the catalogue
+#: has them); a comma list is split only when no shape matches the whole, and an 'and' list
+#: only when every piece translates.
+_LISTS = ("; ", *phrases.SEPARATORS[:1])
+_LAST_LISTS = (", ",)
+_WHOLE_LISTS = phrases.SEPARATORS[1:]
+#: Units and number notation left in a value that needs no translation.
+_NOTATION = re.compile(r"x10\^\d+/\w+|mL/kg|mL|mm|deg|min|kg|U|C|s")
+_compiled: list[tuple[str, tuple[re.Pattern[str], ...]]] = []
+#: Words the catalogue has, some the same in translation ('lateral', 'caudal').
+_KNOWN = frozenset((*WORDS, *phrases.WORDS))
+_cache: dict[tuple[str, str, frozenset[tuple[str, str]] | None], str] = {}
 
 
-def _shapes() -> list[tuple[str, re.Pattern[str]]]:
+def _pattern(shape: str, greedy: bool = False) -> re.Pattern[str]:
+    """``shape`` as a regular expression: each ``{name}`` a value (a repeat must be the same),
+    a number for the slots that hold one; the values as short as they can be, or as long."""
+    value = _VALUE[:-1] if greedy else _VALUE
+    out, seen, at = [], set(), 0
+    for m in re.finditer(r"\{(\w+)\}", shape):
+        out.append(re.escape(shape[at : m.start()]))
+        name = m.group(1)
+        slot = _NUMBER if name in _NUMBERS else value
+        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>{slot})")
+        seen.add(name)
+        at = m.end()
+    out.append(re.escape(shape[at:]))
+    return re.compile("".join(out) + "$", re.DOTALL)
+
+
+def _shapes() -> list[tuple[str, tuple[re.Pattern[str], ...]]]:
     if not _compiled:
-        for shape in SHAPES:
-            rx = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(shape))
-            _compiled.append((shape, re.compile(rx + "$")))
+        every = dict.fromkeys((*SHAPES, *phrases.SHAPES))
+        # the most specific first: the most text of their own
+        ordered = sorted(every, key=lambda shape: -len(re.sub(r"\{\w+\}", "", shape)))
+        _compiled.extend((shape, (_pattern(shape), _pattern(shape, True))) for shape in ordered)
     return _compiled
 
 
@@ -262,24 +312,67 @@ def _whole(text: str, words: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` needs no translation: numbers, times and units only."""
+    return not re.search(r"[A-Za-z]", _NOTATION.sub("", text))
+
+
 def _value(text: str, words: Mapping[str, str] | None = None) -> str:
     whole = _whole(text, words)
     if whole is not None:
         return whole
-    for sep in ("; ", ", "):
+    shaped = _shaped(text, every_value=True, words=words)
+    if shaped is not None:
+        return shaped
+    for sep in _LISTS:
         if sep in text:
-            return sep.join(_value(part, words) for part in text.split(sep))
-    return _shaped(text, words) or text
+            return _(sep).join(_value(part, words) for part in text.split(sep))
+    shaped = _shaped(text, words=words)
+    if shaped is not None:
+        return shaped
+    for sep in _LAST_LISTS:
+        if sep in text:
+            return _(sep).join(_value(part, words) for part in text.split(sep))
+    for sep in _WHOLE_LISTS:
+        if sep in text:
+            parts = text.split(sep)
+            said = [_value(part, words) for part in parts]
+            if all(_translated(p, q) for p, q in zip(parts, said, strict=True)):
+                return _(sep).join(said)
+    return text
 
 
-def _shaped(text: str, words: Mapping[str, str] | None = None) -> str | None:
-    for shape, rx in _shapes():
-        m = rx.match(text)
-        if m:
-            values = {k: _value(v, words) for k, v in m.groupdict().items()}
+def _translated(english: str, shown: str) -> bool:
+    return shown != english or english in _KNOWN or _plain(english)
+
+
+def _shaped(
+    text: str, every_value: bool = False, words: Mapping[str, str] | None = None
+) -> str | None:
+    """``text`` by the shape it matches (the one whose values all translate, else the most
+    specific), its values translated; None when it matches none (or, with ``every_value``,
+    none whose values all translate)."""
+    best: tuple[int, str] | None = None
+    low = text[:1].lower() + text[1:]
+    for shape, patterns in _shapes():
+        for rx in patterns:
+            m = rx.match(text) or (rx.match(low) if low != text else None)
+            if not m:
+                continue
+            found = {k: v for k, v in m.groupdict().items() if v is not None}
+            values = {k: _value(v, words) for k, v in found.items()}
+            left = sum(not _translated(v, values[k]) for k, v in found.items())
             out = _(shape).format(**values)
-            return out[:1].upper() + out[1:] if text[:1].isupper() else out
-    return None
+            out = out[:1].upper() + out[1:] if text[:1].isupper() else out
+            if left == 0:
+                return out
+            if best is None or left < best[0]:
+                best = (left, out)
+    return None if every_value else (best[1] if best else None)
+
+
+def _sentence_ends(message: str) -> list[int]:
+    return [m.start() for m in _SENTENCE_END.finditer(message)] + [len(message)]
 
 
 def say(message: str, words: Mapping[str, str] | None = None) -> str:
@@ -289,10 +382,33 @@ def say(message: str, words: Mapping[str, str] | None = None) -> str:
     language: an event's message, the handover, a site's label, a variant's why."""
     if not message or current_language() == SOURCE_LANGUAGE:
         return message
+    key = (current_language(), message, frozenset(words.items()) if words else None)
+    if key not in _cache:
+        if len(_cache) > 4096:
+            _cache.clear()
+        _cache[key] = _say(message, words)
+    return _cache[key]
+
+
+def _say(message: str, words: Mapping[str, str] | None = None) -> str:
     whole = _whole(message, words)
     if whole is not None:
         return whole
-    sentences = _SENTENCE_END.split(message)
-    if len(sentences) > 1:
-        return " ".join(say(s, words) for s in sentences)
-    return _shaped(message, words) or message
+    out: list[str] = []
+    start = 0
+    ends = _sentence_ends(message)
+    while start < len(message):
+        later = [e for e in ends if e > start]
+        for end in reversed(later):  # the longest run of whole sentences that translates
+            run = message[start:end]
+            found = _whole(run, words) or _shaped(run, words=words)
+            if found is not None:
+                break
+        else:
+            end = later[0]
+            found = message[start:end]
+        out.append(found)
+        start = end
+        while start < len(message) and message[start].isspace():
+            start += 1
+    return " ".join(out)

@@ -13,12 +13,122 @@ from __future__ import annotations
 
 import math
 
+from sim.i18n import N_
 from sim.model.tissue import Tissue
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Pull
 from sim.scoring.result import Judgement
-from sim.scoring.text import clamp01, e6, ml, pct_drop, plural, ramp, weighted
+from sim.scoring.text import (
+    NO_NEEDLE_WORK,
+    clamp01,
+    e6,
+    ml,
+    one_or_many,
+    pct_drop,
+    ramp,
+    weighted,
+)
 from sim.vocabulary.technique import Thresholds
+
+# The feedback, one template per sentence (sim/scoring/phrases.py shows them translated).
+NO_ASPIRATION = N_("No aspiration was made.")
+BIG_PULLS = N_(
+    "{k} of {n} pulls were over {good} mL (largest {largest}); large pulls dilute marrow with "
+    "blood. Pull {good} mL or less at a time."
+)
+BIG_PULLS_DILUTED = N_(
+    "{k} of {n} pulls were over {good} mL (largest {largest}); large pulls dilute marrow with "
+    "blood: TNC/mL fell {drop}% ({big} against {ref} in {reference}). Pull {good} mL or less "
+    "at a time."
+)
+#: What the large pulls' TNC/mL is compared with.
+REFERENCE_SMALL = N_("your pulls of {good} mL or less")
+REFERENCE_TYPICAL = N_("a typical harvest")
+HEAVY_PENETRATIONS = N_(
+    "{k} of {n} bone penetrations gave more than {ok} mL (up to {most}): take at most {ok} mL "
+    "from each, then enter the bone somewhere new."
+)
+TURNED_ONLY = N_(
+    "{k} of {n} repeat pulls relied on turning the needle alone: a quarter turn reaches only "
+    "about {credit} of a fresh spot's marrow, and less with each further turn at the same "
+    "depth. Advance {move} mm or enter the bone somewhere new between pulls."
+)
+SAME_SPOT = N_(
+    "{k} of {n} repeat pulls were taken at the same spot, without rotating the needle {deg} deg "
+    "or moving it {move} mm."
+)
+SAME_SPOT_DRAINED = N_(
+    "{k} of {n} repeat pulls were taken at the same spot, without rotating the needle {deg} deg "
+    "or moving it {move} mm: that marrow was already drained, and TNC/mL fell {drop}%."
+)
+SPREAD_NOTED = N_(
+    "{fresh} of {n} bone penetrations drew on fresh marrow; {k} came within {mm} mm of an "
+    "earlier pull."
+)
+SPREAD_POOR = N_(
+    "{k} of {n} bone penetrations drew within {mm} mm of an earlier pull: aim each one at fresh "
+    "bone, as far from the others as you can."
+)
+CLOTTED = (
+    N_("{n} syringe clotted: heparinise the syringes before pulling."),
+    N_("{n} syringes clotted: heparinise the syringes before pulling."),
+)
+DRY = (
+    N_("{n} pull put no marrow in the bag ({why})."),
+    N_("{n} pulls put no marrow in the bag ({why})."),
+)
+#: Why dry pulls gave nothing (joined with '; ' into DRY's ``why``).
+DRY_PLUGGED = N_(
+    "{n} because the open needle was plugged with bone: keep the stylet in while going through "
+    "cortex"
+)
+DRY_SOFT = N_("{n} with the tip in {tissue}, short of the bone: only tissue fluid comes back there")
+DRY_DANGER = N_("{n} with the tip outside the ilium ({where}): no marrow, and harm to the donor")
+DRY_CORTEX = N_("{n} with the tip in cortex, not marrow")
+OUTSIDE = (
+    N_("{n} pull was taken outside the marrow ({where}): they drew only blood."),
+    N_("{n} pulls were taken outside the marrow ({where}): they drew only blood."),
+)
+PERSISTED_THIN = (
+    N_(
+        "After {run} thin syringes in a row (under {thin}x10^6/mL, mostly blood) you took {n} "
+        "more thin pull at the same skin site: when rotating or moving the needle does not "
+        "help, the area is poor; re-site."
+    ),
+    N_(
+        "After {run} thin syringes in a row (under {thin}x10^6/mL, mostly blood) you took {n} "
+        "more thin pulls at the same skin site: when rotating or moving the needle does not "
+        "help, the area is poor; re-site."
+    ),
+)
+ALL_GOOD = N_(
+    "All {n} pulls were {good} mL or less, no penetration gave more than {ok} mL, and each pull "
+    "drew on fresh marrow."
+)
+PHRASES = (
+    NO_ASPIRATION,
+    BIG_PULLS,
+    BIG_PULLS_DILUTED,
+    REFERENCE_SMALL,
+    REFERENCE_TYPICAL,
+    HEAVY_PENETRATIONS,
+    TURNED_ONLY,
+    SAME_SPOT,
+    SAME_SPOT_DRAINED,
+    SPREAD_NOTED,
+    SPREAD_POOR,
+    *CLOTTED,
+    *DRY,
+    DRY_PLUGGED,
+    DRY_SOFT,
+    DRY_DANGER,
+    DRY_CORTEX,
+    *OUTSIDE,
+    *PERSISTED_THIN,
+    ALL_GOOD,
+)
+#: The values said in those sentences: the tissues' names (sim/model/tissue.py).
+TERMS = tuple(t.label for t in Tissue)
 
 #: Above this share of bone entries on fresh marrow, the few that were not are only noted.
 SPREAD_NOTE_ONLY = 0.8
@@ -121,34 +231,44 @@ def persisted_thin(pulls: list[Pull], t: Thresholds) -> list[Pull]:
 
 def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     if not ctx.needle_work:
-        return Judgement.not_assessed("Not assessed: this scenario has no needle work.")
+        return Judgement.not_assessed(NO_NEEDLE_WORK)
     t = ctx.thresholds
     pulls = m.pulls
     if not pulls:
-        return Judgement(0.0, ["No aspiration was made."])
+        return Judgement(0.0, [NO_ASPIRATION])
     n = len(pulls)
     feedback: list[str] = []
     marrow = m.marrow_pulls
+    good = f"{t.pull_good_ml:g}"
 
     # pull size
     size = sum(ramp(p.ml, t.pull_good_ml, t.pull_bad_ml) for p in pulls) / n
     big = [p for p in pulls if p.ml > t.pull_good_ml]
     if big:
-        line = (
-            f"{len(big)} of {n} pulls were over {t.pull_good_ml:g} mL (largest "
-            f"{ml(max(p.ml for p in big))}); large pulls dilute marrow with blood"
-        )
+        largest = ml(max(p.ml for p in big))
         big_q = _tnc_per_ml([p for p in marrow if p.ml > t.pull_good_ml])
         small = [p for p in marrow if p.ml <= t.pull_good_ml]
         ref, ref_name = (
-            (_tnc_per_ml(small), f"your pulls of {t.pull_good_ml:g} mL or less")
+            (_tnc_per_ml(small), REFERENCE_SMALL.format(good=good))
             if small
-            else (ctx.reference_tnc_per_ml, "a typical harvest")
+            else (ctx.reference_tnc_per_ml, REFERENCE_TYPICAL)
         )
         drop = pct_drop(big_q, ref)
         if big_q > 0 and drop > 0:
-            line += f": TNC/mL fell {drop}% ({e6(big_q)} against {e6(ref)} in {ref_name})"
-        feedback.append(line + f". Pull {t.pull_good_ml:g} mL or less at a time.")
+            feedback.append(
+                BIG_PULLS_DILUTED.format(
+                    k=len(big),
+                    n=n,
+                    good=good,
+                    largest=largest,
+                    drop=drop,
+                    big=e6(big_q),
+                    ref=e6(ref),
+                    reference=ref_name,
+                )
+            )
+        else:
+            feedback.append(BIG_PULLS.format(k=len(big), n=n, good=good, largest=largest))
 
     # volume per penetration: the mean credit of the penetrations that gave marrow (a mean,
     # not volume-weighted, so a larger pull can never raise it)
@@ -161,9 +281,12 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     heavy = [p for p in pens if p.ml > t.penetration_ok_ml]
     if heavy:
         feedback.append(
-            f"{len(heavy)} of {len(pens)} bone penetrations gave more than "
-            f"{t.penetration_ok_ml:g} mL (up to {ml(max(p.ml for p in heavy))}): take at most "
-            f"{t.penetration_ok_ml:g} mL from each, then enter the bone somewhere new."
+            HEAVY_PENETRATIONS.format(
+                k=len(heavy),
+                n=len(pens),
+                ok=f"{t.penetration_ok_ml:g}",
+                most=ml(max(p.ml for p in heavy)),
+            )
         )
 
     # fresh marrow for repeat pulls within one penetration
@@ -174,37 +297,38 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     fresh = sum(credit) / len(repeats) if repeats else 1.0
     if turned:
         feedback.append(
-            f"{len(turned)} of {len(repeats)} repeat pulls relied on turning the needle alone: "
-            f"a quarter turn reaches only about {t.rotation_credit[0]:.0%} of a fresh spot's "
-            f"marrow, and less with each further turn at the same depth. Advance "
-            f"{t.fresh_move_mm:g} mm or enter the bone somewhere new between pulls."
+            TURNED_ONLY.format(
+                k=len(turned),
+                n=len(repeats),
+                credit=f"{t.rotation_credit[0]:.0%}",
+                move=f"{t.fresh_move_mm:g}",
+            )
         )
     if stale:
         first_q = _tnc_per_ml([p for p in marrow if p.moved_mm is None])
         stale_q = _tnc_per_ml(stale)
-        line = (
-            f"{len(stale)} of {len(repeats)} repeat pulls were taken at the same spot, without "
-            f"rotating the needle {t.fresh_rotation_deg:g} deg or moving it "
-            f"{t.fresh_move_mm:g} mm"
-        )
         drop = pct_drop(stale_q, first_q)
-        if drop > 0:
-            line += f": that marrow was already drained, and TNC/mL fell {drop}%"
-        feedback.append(line + ".")
+        feedback.append(
+            (SAME_SPOT_DRAINED if drop > 0 else SAME_SPOT).format(
+                k=len(stale),
+                n=len(repeats),
+                deg=f"{t.fresh_rotation_deg:g}",
+                move=f"{t.fresh_move_mm:g}",
+                drop=drop,
+            )
+        )
 
     # spread of bone entries
     reused, firsts = reused_entries(marrow, t.spread_min_mm)
     spread = 1.0 - reused / firsts if firsts else 0.0
     if reused and spread >= SPREAD_NOTE_ONLY:
         feedback.append(
-            f"{firsts - reused} of {firsts} bone penetrations drew on fresh marrow; {reused} "
-            f"came within {t.spread_min_mm:g} mm of an earlier pull."
+            SPREAD_NOTED.format(
+                fresh=firsts - reused, n=firsts, k=reused, mm=f"{t.spread_min_mm:g}"
+            )
         )
     elif reused:
-        feedback.append(
-            f"{reused} of {firsts} bone penetrations drew within {t.spread_min_mm:g} mm of an "
-            "earlier pull: aim each one at fresh bone, as far from the others as you can."
-        )
+        feedback.append(SPREAD_POOR.format(k=reused, n=firsts, mm=f"{t.spread_min_mm:g}"))
 
     # pulls that found no marrow
     dry = [p for p in pulls if p.dry]
@@ -214,47 +338,36 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     n_faulty = len(dry) + len(outside) + len(persisted) + len(clotted)
     faulty = clamp01(1.0 - n_faulty / n / t.faulty_pull_zero_share)
     if clotted:
-        feedback.append(
-            f"{plural(len(clotted), 'syringe')} clotted: heparinise the syringes before pulling."
-        )
+        feedback.append(one_or_many(len(clotted), CLOTTED).format(n=len(clotted)))
     if dry:
         why = []
         plugged = sum(p.plugged or p.reason == "plugged" for p in dry)
         if plugged:
-            why.append(
-                f"{plugged} because the open needle was plugged with bone: keep the stylet in "
-                "while going through cortex"
-            )
+            why.append(DRY_PLUGGED.format(n=plugged))
         soft = [p for p in dry if p.reason == "soft_tissue"]
         if soft:
-            why.append(
-                f"{len(soft)} with the tip in {_tissue_label(soft[0].tissue)}, short of the "
-                "bone: only tissue fluid comes back there"
-            )
+            why.append(DRY_SOFT.format(n=len(soft), tissue=_tissue_label(soft[0].tissue)))
         danger = [p for p in dry if p.reason == "danger_zone"]
         if danger:
             where = sorted({_tissue_label(p.tissue) for p in danger})
-            why.append(
-                f"{len(danger)} with the tip outside the ilium ({', '.join(where)}): no marrow, "
-                "and harm to the donor"
-            )
+            why.append(DRY_DANGER.format(n=len(danger), where=", ".join(where)))
         cortex = len(dry) - plugged - len(soft) - len(danger)
         if cortex:
-            why.append(f"{cortex} with the tip in cortex, not marrow")
-        feedback.append(f"{plural(len(dry), 'pull')} put no marrow in the bag ({'; '.join(why)}).")
+            why.append(DRY_CORTEX.format(n=cortex))
+        feedback.append(one_or_many(len(dry), DRY).format(n=len(dry), why="; ".join(why)))
     if outside:
         where = sorted({_tissue_label(p.tissue) for p in outside})
         feedback.append(
-            f"{plural(len(outside), 'pull')} {'was' if len(outside) == 1 else 'were'} taken "
-            f"outside the marrow ({', '.join(where)}): they drew only blood."
+            one_or_many(len(outside), OUTSIDE).format(n=len(outside), where=", ".join(where))
         )
 
     if persisted:
         feedback.append(
-            f"After {t.thin_run_allowed:g} thin syringes in a row (under "
-            f"{t.thin_tnc_per_ml / 1e6:g}x10^6/mL, mostly blood) you took "
-            f"{plural(len(persisted), 'more thin pull')} at the same skin site: when rotating or "
-            "moving the needle does not help, the area is poor; re-site."
+            one_or_many(len(persisted), PERSISTED_THIN).format(
+                run=f"{t.thin_run_allowed:g}",
+                thin=f"{t.thin_tnc_per_ml / 1e6:g}",
+                n=len(persisted),
+            )
         )
     parts = {
         "pull_size": size,
@@ -265,8 +378,5 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     }
     fraction = weighted({k: (v, PART_WEIGHTS[k]) for k, v in parts.items()})
     if not feedback:
-        feedback.append(
-            f"All {n} pulls were {t.pull_good_ml:g} mL or less, no penetration gave more than "
-            f"{t.penetration_ok_ml:g} mL, and each pull drew on fresh marrow."
-        )
+        feedback.append(ALL_GOOD.format(n=n, good=good, ok=f"{t.penetration_ok_ml:g}"))
     return Judgement(fraction, feedback, parts=parts)

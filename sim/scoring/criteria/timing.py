@@ -10,14 +10,44 @@ stopping early is not rewarded as speed.
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics
 from sim.scoring.result import Judgement
-from sim.scoring.text import clamp01, minutes, plural, ramp, weighted
+from sim.scoring.text import clamp01, minutes, one_or_many, ramp, weighted, words
 
 PART_WEIGHTS = {"procedure_time": 0.6, "per_penetration": 0.2, "responses": 0.2}
 PER_PENETRATION_OK = 1.5
 PER_PENETRATION_ZERO = 3.0
+
+# The feedback, one template per sentence (sim/scoring/phrases.py shows them translated).
+TOOK = N_("The procedure took {t} (par {par}, limit {limit}).")
+OVER_LIMIT = N_("That is over the time limit: a long procedure means more anaesthesia.")
+SCALED = N_("Only {p}% of the task was done, so time credit is scaled to it.")
+PER_PENETRATION = N_(
+    "Each bone penetration took {s} s on average (aim for about {par} s): fewer, slower "
+    "penetrations leave less time for fresh bone."
+)
+MADE = (
+    N_("{n} required response made, on average {s} s after the call."),
+    N_("{n} required responses made, on average {s} s after the call."),
+)
+#: The late or missing responses (joined with '; ' into LATE's ``items``).
+LATE = N_("Late or missing: {items}.")
+NEVER_MADE = N_("{response} was never made")
+LATE_OVER_LIMIT = N_("{response} came after {s} s (limit {limit} s)")
+LATE_AFTER = N_("{response} came after {s} s")
+PHRASES = (
+    TOOK,
+    OVER_LIMIT,
+    SCALED,
+    PER_PENETRATION,
+    *MADE,
+    LATE,
+    NEVER_MADE,
+    LATE_OVER_LIMIT,
+    LATE_AFTER,
+)
 
 
 def progress(m: AttemptMetrics, ctx: ScoringContext) -> float:
@@ -45,14 +75,11 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     done = progress(m, ctx)
     total_s = m.end_s
     proc = time_credit(total_s, ctx) * done
-    line = (
-        f"The procedure took {minutes(total_s)} (par {minutes(ctx.par_s)}, limit "
-        f"{minutes(ctx.limit_s)})."
-    )
+    line = TOOK.format(t=minutes(total_s), par=minutes(ctx.par_s), limit=minutes(ctx.limit_s))
     if total_s > ctx.limit_s:
-        line += " That is over the time limit: a long procedure means more anaesthesia."
+        line += " " + OVER_LIMIT
     if done < 1.0:
-        line += f" Only {round(100 * done)}% of the task was done, so time credit is scaled to it."
+        line += " " + SCALED.format(p=round(100 * done))
     feedback.append(line)
     parts: dict[str, tuple[float, float]] = {
         "procedure_time": (proc, PART_WEIGHTS["procedure_time"])
@@ -66,10 +93,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
             per = needle_s / n
             per_pen = ramp(per, PER_PENETRATION_OK * par_pen, PER_PENETRATION_ZERO * par_pen)
             if per > PER_PENETRATION_OK * par_pen:
-                feedback.append(
-                    f"Each bone penetration took {per:.0f} s on average (aim for about "
-                    f"{par_pen:.0f} s): fewer, slower penetrations leave less time for fresh bone."
-                )
+                feedback.append(PER_PENETRATION.format(s=f"{per:.0f}", par=f"{par_pen:.0f}"))
         else:
             per_pen = 0.0
         parts["per_penetration"] = (per_pen, PART_WEIGHTS["per_penetration"])
@@ -80,16 +104,17 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         for r in m.responses.values():
             if r.delay_s is None:
                 credits.append(0.0)
-                late.append(f"{r.response.replace('_', ' ')} was never made")
+                late.append(NEVER_MADE.format(response=words(r.response)))
             elif r.missed:
                 credits.append(0.0)
                 late.append(
-                    f"{r.response.replace('_', ' ')} came after {r.delay_s:.0f} s "
-                    f"(limit {r.within_s:.0f} s)"
+                    LATE_OVER_LIMIT.format(
+                        response=words(r.response), s=f"{r.delay_s:.0f}", limit=f"{r.within_s:.0f}"
+                    )
                 )
             elif r.within_s > 0 and r.delay_s > r.within_s:
                 credits.append(0.0)
-                late.append(f"{r.response.replace('_', ' ')} came after {r.delay_s:.0f} s")
+                late.append(LATE_AFTER.format(response=words(r.response), s=f"{r.delay_s:.0f}"))
             else:
                 frac = r.delay_s / r.within_s if r.within_s > 0 else 0.0
                 credits.append(1.0 - (1.0 - t.response_late_credit) * frac)
@@ -97,10 +122,8 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         parts["responses"] = (resp, PART_WEIGHTS["responses"])
         made = [r for r in m.responses.values() if r.delay_s is not None and not r.missed]
         if made:
-            feedback.append(
-                f"{plural(len(made), 'required response')} made, on average "
-                f"{sum(r.delay_s for r in made) / len(made):.0f} s after the call."
-            )
+            mean = sum(r.delay_s for r in made) / len(made)
+            feedback.append(one_or_many(len(made), MADE).format(n=len(made), s=f"{mean:.0f}"))
         if late:
-            feedback.append("Late or missing: " + "; ".join(late) + ".")
+            feedback.append(LATE.format(items="; ".join(late)))
     return Judgement(weighted(parts), feedback, parts={k: v for k, (v, _) in parts.items()})

@@ -9,11 +9,87 @@ skives out of the crest).  A track that entered the SI joint, pelvis or notch sc
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.scoring.context import ScoringContext
 from sim.scoring.metrics import AttemptMetrics, Track
 from sim.scoring.result import Judgement
-from sim.scoring.text import plural, ramp
+from sim.scoring.text import NO_NEEDLE_WORK, one_or_many, ramp
 from sim.vocabulary.technique import Thresholds
+
+# The feedback, one template per sentence (sim/scoring/phrases.py shows them translated).
+NO_TRACK = N_("No needle track reached the bone.")
+MEAN = (
+    N_(
+        "Your {n} track into bone averaged {mean} deg lateral (ideal about {ideal} deg, aimed at "
+        "the ASIS)."
+    ),
+    N_(
+        "Your {n} tracks into bone averaged {mean} deg lateral (ideal about {ideal} deg, aimed "
+        "at the ASIS)."
+    ),
+)
+PERPENDICULAR = N_(
+    "{k} of {n} were nearly perpendicular (under {lo} deg lateral): a perpendicular track meets "
+    "the SI joint after about 3.2 cm of bone instead of 7.1 cm toward the ASIS."
+)
+MEDIAL = N_("{k} of {n} pointed medially (to {worst} deg), toward the SI joint and sacrum.")
+TOO_LATERAL = N_(
+    "{k} of {n} were angled over {hi} deg lateral and risk leaving the bone through its outer "
+    "(gluteal) surface."
+)
+CAUDAL = N_(
+    "{k} of {n} were angled caudally (to {worst} deg), toward the greater sciatic notch 5.3 cm "
+    "below the PSIS."
+)
+CEPHALAD = N_("{k} of {n} were angled over {tol} deg cephalad and may skive up out of the crest.")
+SKIDDED = (
+    N_(
+        "The needle skidded along the bone on {n} track: it met the cortex too obliquely to bite "
+        "(Hirahara warns of skiving); aim more directly at it."
+    ),
+    N_(
+        "The needle skidded along the bone on {n} tracks: it met the cortex too obliquely to "
+        "bite (Hirahara warns of skiving); aim more directly at it."
+    ),
+)
+DANGER = (
+    N_("{n} track left the ilium into a danger zone."),
+    N_("{n} tracks left the ilium into a danger zone."),
+)
+ALL_WITHIN = N_("All were within {tol} deg of it.")
+ANTERIOR_MEAN = (
+    N_(
+        "Your {n} track into the anterior crest averaged {mean} deg off the wing's plane (ideal: "
+        "straight down it, between the tables)."
+    ),
+    N_(
+        "Your {n} tracks into the anterior crest averaged {mean} deg off the wing's plane "
+        "(ideal: straight down it, between the tables)."
+    ),
+)
+ANTERIOR_OFF = N_(
+    "{k} of {n} were more than {tol} deg off it: the wing is thin, and such a track leaves it "
+    "through a table."
+)
+ANTERIOR_OFF_MEDIAL = N_(
+    "{k} of {n} were more than {tol} deg off it, {m} medially toward the iliac fossa: the wing "
+    "is thin, and such a track leaves it through a table."
+)
+PHRASES = (
+    NO_TRACK,
+    *MEAN,
+    PERPENDICULAR,
+    MEDIAL,
+    TOO_LATERAL,
+    CAUDAL,
+    CEPHALAD,
+    *SKIDDED,
+    *DANGER,
+    ALL_WITHIN,
+    *ANTERIOR_MEAN,
+    ANTERIOR_OFF,
+    ANTERIOR_OFF_MEDIAL,
+)
 
 
 def lateral_credit(lateral_deg: float, t: Thresholds) -> float:
@@ -54,11 +130,11 @@ def track_credit(track: Track, t: Thresholds) -> float:
 
 def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     if not ctx.needle_work:
-        return Judgement.not_assessed("Not assessed: this scenario has no needle work.")
+        return Judgement.not_assessed(NO_NEEDLE_WORK)
     t = ctx.thresholds
     tracks = [tr for tr in m.tracks if tr.reached_bone]
     if not tracks:
-        return Judgement(0.0, ["No needle track reached the bone."])
+        return Judgement(0.0, [NO_TRACK])
     n = len(tracks)
     credits = [track_credit(tr, t) for tr in tracks]
     fraction = sum(credits) / n
@@ -74,46 +150,26 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     critical = [tr for tr in tracks if tr.critical]
     skidded = [tr for tr in tracks if tr.skidded]
     feedback = [
-        f"Your {plural(n, 'track')} into bone averaged {mean_lat:.0f} deg lateral "
-        f"(ideal about {t.ideal_lateral_deg:g} deg, aimed at the ASIS)."
+        one_or_many(n, MEAN).format(n=n, mean=f"{mean_lat:.0f}", ideal=f"{t.ideal_lateral_deg:g}")
     ]
     if perpendicular:
-        feedback.append(
-            f"{len(perpendicular)} of {n} were nearly perpendicular (under {lo:g} deg lateral): "
-            "a perpendicular track meets the SI joint after about 3.2 cm of bone instead of "
-            "7.1 cm toward the ASIS."
-        )
+        feedback.append(PERPENDICULAR.format(k=len(perpendicular), n=n, lo=f"{lo:g}"))
     if medial:
         worst = min(tr.lateral_deg for tr in medial)
-        feedback.append(
-            f"{len(medial)} of {n} pointed medially (to {worst:.0f} deg), toward the SI joint "
-            "and sacrum."
-        )
+        feedback.append(MEDIAL.format(k=len(medial), n=n, worst=f"{worst:.0f}"))
     if too_lateral:
-        feedback.append(
-            f"{len(too_lateral)} of {n} were angled over {hi:g} deg lateral and risk leaving the "
-            "bone through its outer (gluteal) surface."
-        )
+        feedback.append(TOO_LATERAL.format(k=len(too_lateral), n=n, hi=f"{hi:g}"))
     if caudal:
         worst = min(tr.cranial_deg for tr in caudal)
-        feedback.append(
-            f"{len(caudal)} of {n} were angled caudally (to {worst:.0f} deg), toward the "
-            "greater sciatic notch 5.3 cm below the PSIS."
-        )
+        feedback.append(CAUDAL.format(k=len(caudal), n=n, worst=f"{worst:.0f}"))
     if cephalad:
-        feedback.append(
-            f"{len(cephalad)} of {n} were angled over {t.cephalad_tolerance_deg:g} deg cephalad "
-            "and may skive up out of the crest."
-        )
+        feedback.append(CEPHALAD.format(k=len(cephalad), n=n, tol=f"{t.cephalad_tolerance_deg:g}"))
     if skidded:
-        feedback.append(
-            f"The needle skidded along the bone on {plural(len(skidded), 'track')}: it met the "
-            "cortex too obliquely to bite (Hirahara warns of skiving); aim more directly at it."
-        )
+        feedback.append(one_or_many(len(skidded), SKIDDED).format(n=len(skidded)))
     if critical:
-        feedback.append(f"{plural(len(critical), 'track')} left the ilium into a danger zone.")
+        feedback.append(one_or_many(len(critical), DANGER).format(n=len(critical)))
     if len(feedback) == 1:
-        feedback.append(f"All were within {t.lateral_tolerance_deg:g} deg of it.")
+        feedback.append(ALL_WITHIN.format(tol=f"{t.lateral_tolerance_deg:g}"))
     return Judgement(fraction, feedback, parts={"tracks": fraction})
 
 
@@ -127,20 +183,18 @@ def _judge_anterior(tracks: list[Track], fraction: float, t: Thresholds) -> Judg
         if abs(tr.lateral_deg - t.anterior_ideal_lateral_deg) > (t.anterior_tolerance_deg)
     ]
     medial = [tr for tr in off if tr.lateral_deg < t.anterior_ideal_lateral_deg]
-    feedback = [
-        f"Your {plural(n, 'track')} into the anterior crest averaged "
-        f"{sum(tr.lateral_deg for tr in tracks) / n:.0f} deg off the wing's plane (ideal: "
-        "straight down it, between the tables)."
-    ]
+    mean = sum(tr.lateral_deg for tr in tracks) / n
+    feedback = [one_or_many(n, ANTERIOR_MEAN).format(n=n, mean=f"{mean:.0f}")]
+    tol = f"{t.anterior_tolerance_deg:g}"
     if off:
         feedback.append(
-            f"{len(off)} of {n} were more than {t.anterior_tolerance_deg:g} deg off it"
-            + (f", {len(medial)} medially toward the iliac fossa" if medial else "")
-            + ": the wing is thin, and such a track leaves it through a table."
+            ANTERIOR_OFF_MEDIAL.format(k=len(off), n=n, tol=tol, m=len(medial))
+            if medial
+            else ANTERIOR_OFF.format(k=len(off), n=n, tol=tol)
         )
     critical = [tr for tr in tracks if tr.critical]
     if critical:
-        feedback.append(f"{plural(len(critical), 'track')} left the ilium into a danger zone.")
+        feedback.append(one_or_many(len(critical), DANGER).format(n=len(critical)))
     if len(feedback) == 1:
-        feedback.append(f"All were within {t.anterior_tolerance_deg:g} deg of it.")
+        feedback.append(ALL_WITHIN.format(tol=tol))
     return Judgement(fraction, feedback, parts={"tracks": fraction})

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pygame
 
 from sim.i18n import N_, _
+from sim.trainer.core_words import say
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
@@ -47,7 +48,8 @@ GAP = 4
 
 
 def criterion_feedback(cr: dict) -> str:
-    return " ".join(str(cr.get("feedback", "")).split())
+    """A criterion's feedback as shown: the score's English in the current language."""
+    return say(" ".join(str(cr.get("feedback", "")).split()))
 
 
 #: the rubric's criteria and the critical errors, by id with spaces, shown as ``_(name)``
@@ -60,6 +62,13 @@ CRITERION_NAMES = (
     N_("safety limits"),
     N_("timing"),
     N_("procedure steps"),
+    # the harvest's critical errors (sim/vocabulary/events.py)
+    N_("inner table breach"),
+    N_("si joint entry"),
+    N_("sciatic notch zone"),
+    N_("danger zone aspiration"),
+    N_("donor volume limit exceeded"),
+    N_("missed required response"),
 )
 #: stored statuses
 STATUS_WORDS = (N_("complete"), N_("locked"))
@@ -317,7 +326,7 @@ class DebriefView(View):
                 y += 4
             for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
                 y = p.paragraph(  # as many lines as it takes: the reason is read in full
-                    reason,
+                    say(str(reason)),
                     pygame.Rect(x, y, box.width - 32, box.height),
                     theme.SMALL,
                     theme.VERMILLION,
