@@ -45,7 +45,31 @@ def marked_strings() -> set[str]:
             for arg in node.args[: MARKERS.get(name, 0)]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.add(arg.value)
+    return found | template_strings()
+
+
+def template_strings() -> set[str]:
+    """Every string the report's Jinja2 templates translate ({% trans %} blocks, _() calls),
+    as babel.cfg extracts them (trimmed)."""
+    from sim.report.render import environment
+
+    env = environment()
+    found: set[str] = set()
+    for path in sorted((ROOT / "sim" / "report" / "templates").rglob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        for _line, _func, message in env.extract_translations(source):
+            messages = message if isinstance(message, tuple) else (message,)
+            found.update(m for m in messages if isinstance(m, str))
     return found
+
+
+def test_the_report_templates_strings_are_marked_and_babel_reads_them():
+    found = template_strings()
+    assert "Summary" in found and "%(count)s finished attempt" in found
+    assert "%(count)s finished attempts" in found  # the plural, trimmed
+    mapping = (ROOT / "babel.cfg").read_text(encoding="utf-8")
+    assert "[jinja2: sim/report/templates/**.j2]" in mapping and "trimmed = true" in mapping
+    assert "-F babel.cfg" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 @pytest.fixture
