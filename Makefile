@@ -43,7 +43,7 @@ app: $(STAMP)
 # the new entries there), and compile them to check they build
 i18n: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,i18n]'
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k ngettext:1,2 -k NP_:1c,2 \
 		--project Marrowsim -o sim/i18n/marrowsim.pot .
 	$(BIN)/pybabel update -D marrowsim -i sim/i18n/marrowsim.pot -d sim/i18n/locale \
 		--no-fuzzy-matching --ignore-obsolete

@@ -48,6 +48,44 @@ def marked_strings() -> set[str]:
     return found | template_strings()
 
 
+def marked_in_context() -> set[tuple[str, str]]:
+    """Every (context, literal) passed to NP_() or pgettext() in sim/ (Babel: NP_:1c,2)."""
+    found: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(getattr(node, "func", None), "id", None) or getattr(
+                getattr(node, "func", None), "attr", None
+            )
+            if not isinstance(node, ast.Call) or name not in ("NP_", "pgettext"):
+                continue
+            args = node.args[:2]
+            if len(args) == 2 and all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
+            ):
+                found.add((args[0].value, args[1].value))
+    return found
+
+
+def test_every_string_marked_in_a_context_is_in_the_spanish_catalogue():
+    entries = parse_po(SPANISH.read_text(encoding="utf-8"))
+    ids = {(e.msgctxt, e.msgid) for e in entries if e.msgctxt is not None}
+    found = marked_in_context()
+    assert ("xAPI verb", "passed") in found
+    assert sorted(found - ids) == []
+
+
+def test_a_message_in_another_language_without_switching():
+    from sim.i18n import language_map, language_tag, translate
+
+    set_language("en")
+    assert translate("Summary", "es") == "Resumen" and translate("Summary", "en") == "Summary"
+    assert translate("passed", "es", "xAPI verb") == "aprobó"  # the verb, not the count
+    assert translate("passed", "es") == "aprobados"
+    assert language_map("failed", "xAPI verb") == {"en-US": "failed", "es": "suspendió"}
+    assert current_language() == "en" and language_tag() == "en-US"
+    assert language_tag("es") == "es"
+
+
 def template_strings() -> set[str]:
     """Every string the report's Jinja2 templates translate ({% trans %} blocks, _() calls),
     as babel.cfg extracts them (trimmed)."""
