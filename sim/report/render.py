@@ -15,7 +15,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sim import __version__
 from sim.errors import InputError
-from sim.i18n import N_, _, current_language, ngettext
+from sim.i18n import _, current_language, ngettext
+from sim.i18n.words import critical_name
 from sim.report.charts import CHARTS
 from sim.report.data import ReportData, cohort_report_data, pct, trainee_report_data
 from sim.report.formats import number, percent, stamp
@@ -24,25 +25,6 @@ from sim.report.formats import number, percent, stamp
 TEMPLATES = ("sim.report", "templates")
 #: The page's ``lang`` attribute per language (RFC 5646).
 HTML_LANG = {"en": "en", "es": "es"}
-
-#: The critical errors a record can hold (sim/vocabulary/events.py), by code, as shown.
-CRITICAL_NAMES = {
-    "inner_table_breach": N_("inner table breach"),
-    "si_joint_entry": N_("sacroiliac joint entry"),
-    "sciatic_notch_zone": N_("sciatic notch zone"),
-    "danger_zone_aspiration": N_("aspiration outside the ilium"),
-    "donor_volume_limit_exceeded": N_("donor volume limit exceeded"),
-    "missed_required_response": N_("required response missed"),
-    "repeat_observations_missed": N_("repeat observations missed"),
-    "unsafe_discharge": N_("unsafe discharge"),
-    "finding_missed": N_("finding missed"),
-}
-
-
-def critical_name(code: str) -> str:
-    """A critical error's code as words in the current language."""
-    name = CRITICAL_NAMES.get(code)
-    return _(name) if name else code.replace("_", " ")
 
 
 def word(text: str | None) -> str:
