@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.roles import InstructorRecords, instructor_records
 from sim.records.store import RecordStore
 
@@ -32,8 +33,12 @@ def read_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) ->
     if env.get(PASSPHRASE_ENV):
         return env[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
-        raise InputError(f"instructor passphrase needed: set {PASSPHRASE_ENV} or use a terminal")
-    return prompt("Instructor passphrase: ")
+        raise InputError(
+            _("instructor passphrase needed: set {env} or use a terminal").format(
+                env=PASSPHRASE_ENV
+            )
+        )
+    return prompt(_("Instructor passphrase: "))
 
 
 def instructor_access(
@@ -52,8 +57,9 @@ def read_new_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass
     if env.get(NEW_PASSPHRASE_ENV):
         return env[NEW_PASSPHRASE_ENV]
     if not sys.stdin.isatty():
-        raise InputError(f"new passphrase needed: set {NEW_PASSPHRASE_ENV} or use a terminal")
-    first = prompt("New instructor passphrase: ")
-    if prompt("Repeat the new passphrase: ") != first:
-        raise InputError("the two passphrases differ; nothing was changed")
+        message = _("new passphrase needed: set {env} or use a terminal")
+        raise InputError(message.format(env=NEW_PASSPHRASE_ENV))
+    first = prompt(_("New instructor passphrase: "))
+    if prompt(_("Repeat the new passphrase: ")) != first:
+        raise InputError(_("the two passphrases differ; nothing was changed"))
     return first

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.access import instructor_access
 from sim.records.paths import default_data_dir
 from sim.records.recorder import Recorder
@@ -78,12 +79,12 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
     assessment = getattr(args, "assessment", None)
     if trainee is None:
         if mode is not None or assessment is not None:
-            raise InputError("--mode and --assessment need --trainee", field="trainee")
+            raise InputError(_("--mode and --assessment need --trainee"), field="trainee")
         return None
     check_trainee_id(trainee)
     mode = mode or "practice"
     if assessment is not None and mode != "assessment":
-        raise InputError("--assessment needs --mode assessment", field="mode")
+        raise InputError(_("--assessment needs --mode assessment"), field="mode")
     data_dir = default_data_dir(env)
     config = load_config(data_dir, env)  # a bad LRS setting stops the run before it is stored
     if config.configured:
