@@ -14,15 +14,16 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.records.roles import InstructorRecords, instructor_records
 from sim.records.store import RecordStore
 
 PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"
-OPEN_WARNING = (
-    "marrowsim: note: no instructor passphrase is set, so anyone at this station can see all"
-    " results; set one with `python -m sim instructor init`"
+#: printed after the fixed prefix ``marrowsim: note: `` (which scripts and tests look for)
+OPEN_WARNING = N_(
+    "no instructor passphrase is set, so anyone at this station can see all results; set one"
+    " with `python -m sim instructor init`"
 )
 
 Prompt = Callable[[str], str]
@@ -47,7 +48,7 @@ def instructor_access(
     """The instructor's records once the passphrase is checked (open, with a warning, on a new
     station; refused when the station's key file is missing)."""
     if store.instructor_state() == "open":
-        print(OPEN_WARNING, file=sys.stderr)
+        print("marrowsim: note: " + _(OPEN_WARNING), file=sys.stderr)
         return InstructorRecords(store)
     return instructor_records(store, read_passphrase(env, prompt))
 

@@ -107,9 +107,7 @@ def criterion_breakdown(data: ReportData) -> str | None:
     ax.set_yticks(y, [_(n.replace("_", " ")) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel(
-        _("points earned (percentage of the criterion's maximum; bar: median, whiskers: IQR)")
-    )
+    ax.set_xlabel(_("points earned, percent of the maximum (bar: median, whiskers: IQR)"))
     ax.set_title(_("Criterion breakdown"))
     ax.grid(axis="x", alpha=0.3)
     return to_svg(fig)
