@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+from sim.cli import JSON_HELP
 from sim.errors import InputError
 from sim.i18n import N_, _, ngettext
 from sim.records.access import instructor_access
@@ -18,14 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help=_("xAPI export and delivery to a Learning Record Store"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     x = s.add_parser("xapi", help=_("an attempt as xAPI 1.0.3 statements (JSON array)"))
-    x.add_argument("--attempt", required=True, metavar="ID")
+    x.add_argument("--attempt", required=True, metavar="ID", help=_("attempt id"))
     x.add_argument("--out", required=True, metavar="FILE", help=_("output file ('-': stdout)"))
     x.add_argument("--send", action="store_true", help=_("also queue them for the LRS and flush"))
     x.set_defaults(handler=handle_xapi)
     f = s.add_parser("flush", help=_("send queued statements; exit 1 if some remain queued"))
     f.set_defaults(handler=handle_flush)
     q = s.add_parser("status", help=_("statements queued, sent and rejected, and the last error"))
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=_(JSON_HELP))
     q.set_defaults(handler=handle_status)
     r = s.add_parser("requeue", help=_("put the statements the LRS rejected back in the queue"))
     r.set_defaults(handler=handle_requeue)

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from sim.cli import JSON_HELP
 from sim.errors import InputError
 from sim.i18n import _
 from sim.records.access import instructor_access, read_new_passphrase, read_passphrase
@@ -48,17 +49,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="full",
         help=_("full (default) or skills-lab: the same cases at a proportionally smaller target"),
     )
-    create.add_argument("--json", action="store_true")
+    create.add_argument("--json", action="store_true", help=_(JSON_HELP))
     create.set_defaults(handler=handle_assessment_create)
     ls = sa.add_parser("list", help=_("all assessments"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_assessment_list)
     close = sa.add_parser("close", help=_("close an assessment to new attempts"))
-    close.add_argument("id")
+    close.add_argument("id", help=_("assessment id"))
     close.set_defaults(handler=handle_assessment_close)
 
     t = s.add_parser("trainee", help=_("add a trainee or set a trainee's name and cohort"))
-    t.add_argument("id")
+    t.add_argument("id", help=_("trainee id"))
     t.add_argument("--name", help=_("the trainee's name"))
     t.add_argument("--cohort", help=_("cohort name ('' removes the trainee from a cohort)"))
     t.set_defaults(handler=handle_trainee)
@@ -86,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     c = s.add_parser("cohort", help=_("the cohort table: one row per trainee"))
     c.add_argument("--cohort", metavar="NAME", help=_("only this cohort"))
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help=_(JSON_HELP))
     c.set_defaults(handler=handle_cohort)
 
 

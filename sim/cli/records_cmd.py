@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from sim.cli import JSON_HELP
 from sim.errors import InputError
 from sim.i18n import N_, _
 from sim.records.access import instructor_access
@@ -30,28 +31,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("records", help=_("trainee records: list, verify, export, import"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     info = s.add_parser("info", help=_("where the records are and what they hold"))
-    info.add_argument("--json", action="store_true")
+    info.add_argument("--json", action="store_true", help=_(JSON_HELP))
     info.set_defaults(handler=handle_info)
     ls = s.add_parser("list", help=_("attempts, oldest first (instructor)"))
-    ls.add_argument("--trainee", metavar="ID")
-    ls.add_argument("--cohort", metavar="NAME")
-    ls.add_argument("--status", choices=("incomplete", "complete", "locked", "finished"))
+    ls.add_argument("--trainee", metavar="ID", help=_("only this trainee's attempts"))
+    ls.add_argument("--cohort", metavar="NAME", help=_("only this cohort's attempts"))
+    ls.add_argument(
+        "--status",
+        choices=("incomplete", "complete", "locked", "finished"),
+        help=_("only attempts in this state (finished: complete or locked)"),
+    )
     ls.add_argument("--limit", type=int, metavar="N", help=_("at most N attempts (a page)"))
     ls.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip the first N"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_list)
     show = s.add_parser("show", help=_("one attempt with its score and feedback (instructor)"))
-    show.add_argument("attempt")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("attempt", help=_("attempt id"))
+    show.add_argument("--json", action="store_true", help=_(JSON_HELP))
     show.add_argument("--commands", action="store_true", help=_("include the command log"))
     show.set_defaults(handler=handle_show)
     rp = s.add_parser("replay", help=_("re-run a stored attempt from its commands (instructor)"))
-    rp.add_argument("attempt")
+    rp.add_argument("attempt", help=_("attempt id"))
     rp.add_argument("--json", action="store_true", help=_("print the replayed result"))
     rp.add_argument("--log", metavar="FILE", help=_("also write it as a run log for `sim replay`"))
     rp.set_defaults(handler=handle_replay)
     ver = s.add_parser("verify", help=_("check the hash chain; exit 1 naming changed attempts"))
-    ver.add_argument("--json", action="store_true")
+    ver.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ver.add_argument(
         "--head",
         action="append",
@@ -72,15 +77,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     ver.set_defaults(handler=handle_verify_all)
     ex = s.add_parser("export", help=_("attempts as CSV (instructor)"))
     ex.add_argument("--csv", required=True, metavar="FILE", help=_("output file ('-': stdout)"))
-    ex.add_argument("--trainee", metavar="ID")
-    ex.add_argument("--cohort", metavar="NAME")
+    ex.add_argument("--trainee", metavar="ID", help=_("only this trainee's attempts"))
+    ex.add_argument("--cohort", metavar="NAME", help=_("only this cohort's attempts"))
     ex.set_defaults(handler=handle_export)
     im = s.add_parser("import", help=_("merge another station's database (instructor)"))
-    im.add_argument("file")
-    im.add_argument("--json", action="store_true")
+    im.add_argument("file", help=_("the other station's records database (marrowsim.db)"))
+    im.add_argument("--json", action="store_true", help=_(JSON_HELP))
     im.set_defaults(handler=handle_import)
     bk = s.add_parser("backup", help=_("a consistent copy of the database (instructor)"))
-    bk.add_argument("--out", required=True, metavar="FILE")
+    bk.add_argument(
+        "--out", required=True, metavar="FILE", help=_("the copy to write (a new file)")
+    )
     bk.set_defaults(handler=handle_backup)
 
 

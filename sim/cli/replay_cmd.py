@@ -12,7 +12,7 @@ from sim.run.runlog import replay
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help=_("replay a recorded JSONL log and verify its digest"))
-    p.add_argument("log")
+    p.add_argument("log", help=_("the run log (JSON Lines) to replay"))
     p.add_argument("--json", action="store_true", help=_("print the replayed result as JSON"))
     p.set_defaults(handler=handle)
 

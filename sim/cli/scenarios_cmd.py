@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from sim.cli import JSON_HELP
 from sim.errors import InputError
 from sim.i18n import _
 from sim.scenario.loader import (
@@ -24,22 +25,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenarios", help=_("list, show, validate or add scenarios"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = s.add_parser("list", help=_("the library: shipped and school scenarios"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_list)
     add = s.add_parser(
         "add", help=_("validate a school's scenario file and add it to the library (data folder)")
     )
-    add.add_argument("file")
+    add.add_argument("file", help=_("the scenario file (.toml)"))
     add.add_argument(
         "--replace", action="store_true", help=_("replace the school scenario with the same id")
     )
     add.set_defaults(handler=handle_add)
     show = s.add_parser("show", help=_("one scenario, validated, with derived values"))
-    show.add_argument("id")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("id", help=_("scenario id or path to a .toml file"))
+    show.add_argument("--json", action="store_true", help=_(JSON_HELP))
     show.set_defaults(handler=handle_show)
     val = s.add_parser("validate", help=_("check scenario files; exit 0 if all are valid"))
-    val.add_argument("paths", nargs="+")
+    val.add_argument("paths", nargs="+", help=_("scenario files (.toml)"))
     val.set_defaults(handler=handle_validate)
     sch = s.add_parser("schema", help=_("print the JSON Schema of scenario files"))
     sch.set_defaults(handler=handle_schema)
