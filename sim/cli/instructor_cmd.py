@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from sim.cli import JSON_HELP
+from sim.cli import JSON_HELP, columns
 from sim.errors import InputError
 from sim.i18n import _
 from sim.records.access import instructor_access, read_new_passphrase, read_passphrase
@@ -241,16 +241,18 @@ def handle_cohort(args: argparse.Namespace) -> int:
     def num(v: object) -> str:
         return "-" if v is None else f"{v}"
 
-    print(f"{_('trainee'):16} {_('cohort'):12} {_('done'):>4} {_('open'):>4} {_('last'):>6}"
-          f" {_('best'):>6} {_('mean'):>6} {_('pass'):>4} {_('fail'):>4} {_('crit'):>4}"
-          f"  {_('last attempt')}")  # fmt: skip
+    words = (_("trainee"), _("cohort"), _("done"), _("open"), _("last"), _("best"), _("mean"),
+             _("pass"), _("fail"), _("crit"), _("last attempt"))  # fmt: skip
+    row = columns("{:16} {:12} {:>4} {:>4} {:>6} {:>6} {:>6} {:>4} {:>4} {:>4}  {}", words)
+    print(row.format(*words))
     for r in rows:
         print(
-            f"{r['trainee_id'][:16]:16} {(r['cohort'] or '-')[:12]:12} {r['attempts']:>4}"
-            f" {r['incomplete']:>4} {num(r['last_score']):>6} {num(r['best_score']):>6}"
-            f" {num(r['mean_score']):>6} {r['passed']:>4} {r['failed']:>4}"
-            f" {r['critical_errors']:>4}  {r['last_attempt'] or '-'}"
-        )
+            row.format(
+                r["trainee_id"][:16], (r["cohort"] or "-")[:12], r["attempts"], r["incomplete"],
+                num(r["last_score"]), num(r["best_score"]), num(r["mean_score"]), r["passed"],
+                r["failed"], r["critical_errors"], r["last_attempt"] or "-",
+            )
+        )  # fmt: skip
     return 0
 
 

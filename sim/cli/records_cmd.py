@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli import JSON_HELP
+from sim.cli import JSON_HELP, columns
 from sim.errors import InputError
 from sim.i18n import N_, _
 from sim.records.access import instructor_access
@@ -147,17 +147,18 @@ def handle_list(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(store.attempts(**filters, **page))
             return 0
-        print(f"{_('attempt'):36}  {_('trainee'):14} {_('scenario'):18} {_('length'):10}"
-              f" {_('mode'):10} {_('status'):10} {_('score'):>5}  {_('result'):6}"
-              f"  {_('started')}")  # fmt: skip
+        head = (_("attempt"), _("trainee"), _("scenario"), _("length"), _("mode"), _("status"),
+                _("score"), _("result"), _("started"))  # fmt: skip
+        row = columns("{:36}  {:14} {:18} {:10} {:10} {:10} {:>5}  {:6}  {}", head)
+        print(row.format(*head))
         words = {w: _(w) for w in (*LENGTHS, *MODES, *STATUSES)}
         for r in store.iter_attempts(**filters, **page):  # streamed: a programme's records
             length = words["skills-lab" if r.get("length") == "skills_lab" else "full"]
             mode, status = words.get(r["mode"], r["mode"]), words.get(r["status"], r["status"])
             print(
-                f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {length:10}"
-                f" {mode:10} {status:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
-            )
+                row.format(r["id"], r["trainee_id"][:14], r["scenario_id"][:18], length, mode,
+                           status, _pct(r), _verdict(r), r["started"])
+            )  # fmt: skip
     return 0
 
 

@@ -120,10 +120,8 @@ def handle(args: argparse.Namespace) -> int:
     head = _("{title}: {input}, let go {reaction:g} ms after the give (seed {seed})")
     title = scenario.text("title")
     print(head.format(title=title, input=_(args.input), reaction=reaction, seed=seed))
-    print(
-        f" {_('pass'):>4}  {_('site'):>4}  {_('overshoot mm'):>12}  {_('inner table'):>11}"
-        f"  {_('inputs'):>6}  {_('real s'):>6}"
-    )
+    words = (_("pass"), _("site"), _("overshoot mm"), _("inner table"), _("inputs"), _("real s"))
+    print(" {:>4}  {:>4}  {:>12}  {:>11}  {:>6}  {:>6}".format(*words))
     for p in run.passes:
         over = _("no give") if p.overshoot_mm is None else f"{p.overshoot_mm:.1f}"
         table = _("REACHED") if p.inner_table else "-"
