@@ -17,8 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sim.cli import columns
 from sim.errors import InputError
-from sim.i18n import N_, _
+from sim.i18n import N_, _, pgettext
 
 INPUTS = (N_("keyboard"), N_("mouse"))
 #: the scenario kinds, shown as ``_(kind)``
@@ -120,15 +121,16 @@ def handle(args: argparse.Namespace) -> int:
     head = _("{title}: {input}, let go {reaction:g} ms after the give (seed {seed})")
     title = scenario.text("title")
     print(head.format(title=title, input=_(args.input), reaction=reaction, seed=seed))
-    words = (_("pass"), _("site"), _("overshoot mm"), _("inner table"), _("inputs"), _("real s"))
-    print(" {:>4}  {:>4}  {:>12}  {:>11}  {:>6}  {:>6}".format(*words))
+    words = (
+        pgettext("needle pass", "pass"), _("site"), _("overshoot mm"), _("inner table"),
+        _("inputs"), _("real s"),
+    )  # fmt: skip
+    row = columns(" {:>4}  {:>4}  {:>12}  {:>11}  {:>6}  {:>6}", words)
+    print(row.format(*words))
     for p in run.passes:
         over = _("no give") if p.overshoot_mm is None else f"{p.overshoot_mm:.1f}"
         table = _("REACHED") if p.inner_table else "-"
-        print(
-            f" {p.index + 1:4d}  {p.site + 1:4d}  {over:>12}  {table:>11}  {p.inputs:6d}"
-            f"  {p.real_s:6.1f}"
-        )
+        print(row.format(p.index + 1, p.site + 1, over, table, p.inputs, f"{p.real_s:.1f}"))
     s = run.summary()
     share = s["within_limit_share"] * 100
     gives = _(
