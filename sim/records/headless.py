@@ -66,9 +66,8 @@ class HeadlessRecording:
         config = load_config(self.store.path.parent, self.env)
         report = queue_attempt(self.store, attempt_id, config)
         if report is not None and report.remaining:
-            print(
-                f"marrowsim: xAPI: {report}; `python -m sim export flush` retries", file=sys.stderr
-            )
+            retries = _("xAPI: {report}; `python -m sim export flush` retries")
+            print("marrowsim: " + retries.format(report=report), file=sys.stderr)
 
 
 def start_recording(args: Any, env: Mapping[str, str] | None = None) -> HeadlessRecording | None:

@@ -36,10 +36,11 @@ class WitnessReport:
     lrs_results: int = 0
 
     def summary(self) -> str:
-        return (
-            f"against the LRS: {self.matched} result(s) match, {self.undelivered} not"
-            f" delivered yet, {len(self.problems)} problem(s)"
+        text = _(
+            "against the LRS: {matched} result(s) match, {undelivered} not delivered yet,"
+            " {n} problem(s)"
         )
+        return text.format(matched=self.matched, undelivered=self.undelivered, n=len(self.problems))
 
 
 def stored_results(store) -> Iterator[tuple[str, str]]:
