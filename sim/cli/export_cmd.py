@@ -118,10 +118,5 @@ def handle_requeue(args: argparse.Namespace) -> int:
     with _store() as store:
         instructor_access(store, os.environ)
         n = requeue(store)
-    back = ngettext(
-        "xAPI: {n} rejected statement back in the queue",
-        "xAPI: {n} rejected statements back in the queue",
-        n,
-    )
-    print(back.format(n=n))
+    print(_("xAPI: {n} rejected statement(s) back in the queue").format(n=n))
     return 0
