@@ -38,12 +38,13 @@ app: $(STAMP)
 	$(BIN)/python -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller \
 		packaging/marrowsim.spec
 
-# Translations: extract the marked strings to sim/i18n/marrowsim.pot, update each language's
-# .po from it (translate the new entries there), and compile them to check they build
+# Translations: extract the marked strings (babel.cfg: the Python sources and the report's
+# Jinja2 templates) to sim/i18n/marrowsim.pot, update each language's .po from it (translate
+# the new entries there), and compile them to check they build
 i18n: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,i18n]'
-	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k ngettext:1,2 \
-		--project Marrowsim -o sim/i18n/marrowsim.pot sim
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ -k ngettext:1,2 -k NP_:1c,2 \
+		--project Marrowsim -o sim/i18n/marrowsim.pot .
 	$(BIN)/pybabel update -D marrowsim -i sim/i18n/marrowsim.pot -d sim/i18n/locale \
 		--no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -D marrowsim -d sim/i18n/locale --statistics

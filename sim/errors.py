@@ -29,7 +29,11 @@ class InputError(Exception):
         where = ""
         if self.path:
             where = self.path + (f":{self.line}" if self.line else "") + ": "
-        field = f"field '{self.field}': " if self.field else ""
+        field = ""
+        if self.field:
+            from sim.i18n import _  # the same layer; imported here, not at sim.errors' import
+
+            field = _("field '{field}': ").format(field=self.field)
         return f"{where}{field}{self.message}"
 
 

@@ -45,7 +45,69 @@ def marked_strings() -> set[str]:
             for arg in node.args[: MARKERS.get(name, 0)]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.add(arg.value)
+    return found | template_strings()
+
+
+def marked_in_context() -> set[tuple[str, str]]:
+    """Every (context, literal) passed to NP_() or pgettext() in sim/ (Babel: NP_:1c,2)."""
+    found: set[tuple[str, str]] = set()
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(getattr(node, "func", None), "id", None) or getattr(
+                getattr(node, "func", None), "attr", None
+            )
+            if not isinstance(node, ast.Call) or name not in ("NP_", "pgettext"):
+                continue
+            args = node.args[:2]
+            if len(args) == 2 and all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
+            ):
+                found.add((args[0].value, args[1].value))
     return found
+
+
+def test_every_string_marked_in_a_context_is_in_the_spanish_catalogue():
+    entries = parse_po(SPANISH.read_text(encoding="utf-8"))
+    ids = {(e.msgctxt, e.msgid) for e in entries if e.msgctxt is not None}
+    found = marked_in_context()
+    assert ("xAPI verb", "passed") in found
+    assert sorted(found - ids) == []
+
+
+def test_a_message_in_another_language_without_switching():
+    from sim.i18n import language_map, language_tag, translate
+
+    set_language("en")
+    assert translate("Summary", "es") == "Resumen" and translate("Summary", "en") == "Summary"
+    assert translate("passed", "es", "xAPI verb") == "aprobó"  # the verb, not the count
+    assert translate("passed", "es") == "aprobados"
+    assert language_map("failed", "xAPI verb") == {"en-US": "failed", "es": "suspendió"}
+    assert current_language() == "en" and language_tag() == "en-US"
+    assert language_tag("es") == "es"
+
+
+def template_strings() -> set[str]:
+    """Every string the report's Jinja2 templates translate ({% trans %} blocks, _() calls),
+    as babel.cfg extracts them (trimmed)."""
+    from sim.report.render import environment
+
+    env = environment()
+    found: set[str] = set()
+    for path in sorted((ROOT / "sim" / "report" / "templates").rglob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        for _line, _func, message in env.extract_translations(source):
+            messages = message if isinstance(message, tuple) else (message,)
+            found.update(m for m in messages if isinstance(m, str))
+    return found
+
+
+def test_the_report_templates_strings_are_marked_and_babel_reads_them():
+    found = template_strings()
+    assert "Summary" in found and "%(count)s finished attempt" in found
+    assert "%(count)s finished attempts" in found  # the plural, trimmed
+    mapping = (ROOT / "babel.cfg").read_text(encoding="utf-8")
+    assert "[jinja2: sim/report/templates/**.j2]" in mapping and "trimmed = true" in mapping
+    assert "-F babel.cfg" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 @pytest.fixture

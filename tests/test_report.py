@@ -69,7 +69,7 @@ def test_cohort_report_has_charts_and_sections(data, tmp_path):
     for title in ("Score trend", "Criterion breakdown", "Yield per pull", "Pull sizes",
                   "Pass rates", "score (%)", "pull volume (mL)"):  # fmt: skip
         assert title in html, title
-    assert "9 finished attempt(s), 1 incomplete" in words
+    assert "3 trainees, 9 finished attempts, 1 incomplete" in " ".join(words.split())
     assert "&lt;b&gt;ann&lt;/b&gt;" in html and "<b>ann</b>" not in html  # escaped
 
 
@@ -104,3 +104,32 @@ def test_empty_and_unknown(data, tmp_path):
     assert status == 2 and "no trainee" in err
     with pytest.raises(SystemExit):
         cli("report", "--trainee", "ann", "--cohort", "spring", "--out", str(out))
+
+
+def test_the_report_speaks_the_chosen_language(data, tmp_path, monkeypatch):
+    """Headings, table headers, verdicts, chart titles and axes in Spanish; numbers with a
+    decimal comma; ``<html lang="es">``; the stored words (ids, names) as they are."""
+    from sim.i18n import set_language
+
+    monkeypatch.setenv("MARROWSIM_LANG", "es")
+    out = tmp_path / "es.html"
+    try:
+        status, text, _ = cli("report", "--cohort", "spring", "--out", str(out))
+        assert status == 0
+        html = out.read_text(encoding="utf-8")
+        with RecordStore.open(data) as store:
+            trainee = build_report(store, generated=datetime(2025, 1, 1, tzinfo=UTC), trainee="ben")
+    finally:
+        set_language("en")
+    assert '<html lang="es">' in html and "Informe de la promoción: spring" in html
+    words = " ".join(" ".join(outline(html).text).split())
+    assert "3 alumnos, 9 intentos terminados, 1 sin terminar" in words
+    for es in ("Resumen", "Puntuación media", "Evolución de la puntuación", "Desglose por criterio",
+               "puntuación (%)", "volumen de aspiración (mL)", "Tasas de aprobados por escenario",
+               "número de intento", "trayectoria", "71,0\u00a0%"):  # fmt: skip
+        assert es in html, es
+    for en in ("Summary", "Mean score", "Score trend", "Criterion breakdown", "pull volume"):
+        assert en not in html, en
+    assert "Informe del alumno" in trainee and "Comentarios del último intento" in trainee
+    assert "aprobado" in trainee or "suspenso" in trainee
+    assert "generado el 2025-01-01 00:00 UTC" in " ".join(trainee.split())

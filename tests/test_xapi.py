@@ -288,6 +288,39 @@ def test_statements_follow_cmi5_order_and_the_spec(data):
     assert DURATION.match(statements[-1]["result"]["duration"])
 
 
+def test_display_maps_in_english_and_spanish_and_the_trainees_language(data):
+    """Verbs' displays and activities' names carry en-US and es; context.language is the
+    chosen language's tag; the ids (uuid5 of attempt and index) and every other field are the
+    same in either language, so a statement sent twice is still the same statement."""
+    from sim.i18n import set_language
+
+    with RecordStore.open(data) as store:
+        attempt_id = record(store, "t-043", score=fake_score(40))
+        english = statements_for(store, attempt_id, LrsConfig())
+        try:
+            set_language("es")
+            spanish = statements_for(store, attempt_id, LrsConfig())
+        finally:
+            set_language("en")
+    assert [s["id"] for s in spanish] == [s["id"] for s in english]
+    assert {s["context"]["language"] for s in english} == {"en-US"}
+    assert {s["context"]["language"] for s in spanish} == {"es"}
+    for en, es in zip(english, spanish, strict=True):
+        assert statement_problems(es) == []
+        en["context"].pop("language"), es["context"].pop("language")
+        assert en == es
+    displays = {s["verb"]["display"]["en-US"]: s["verb"]["display"]["es"] for s in spanish}
+    assert displays["initialized"] == "inició" and displays["failed"] == "suspendió"
+    assert displays["terminated"] == "terminó"
+    for s in spanish:
+        assert set(s["verb"]["display"]) == {"en-US", "es"}
+        name = s["object"]["definition"]["name"]
+        assert "en-US" in name and all(re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", k) for k in name)
+    pen = spanish[1]["object"]["definition"]["name"]
+    assert pen["en-US"].startswith("Bone penetration 1 (")
+    assert pen["es"].startswith("Penetración ósea 1 (") and "EIPS" in pen["es"]
+
+
 def test_failed_unscored_and_incomplete_attempts(data):
     with RecordStore.open(data) as store:
         failed = record(store, score=fake_score(40))

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any
 
+from sim.cli import JSON_HELP, columns
 from sim.errors import InputError
 from sim.i18n import _
 from sim.records.access import instructor_access, read_new_passphrase, read_passphrase
@@ -22,17 +23,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = s.add_parser(
         "init",
-        help="set up the instructor key (outside the data folder) from a passphrase",
+        help=_("set up the instructor key (outside the data folder) from a passphrase"),
     )
     init.set_defaults(handler=handle_init)
-    sp = s.add_parser("set-passphrase", help="set or change the instructor passphrase")
+    sp = s.add_parser("set-passphrase", help=_("set or change the instructor passphrase"))
     sp.set_defaults(handler=handle_set_passphrase)
-    eh = s.add_parser("export-head", help="the chain head signed with the instructor key")
-    eh.add_argument("--out", metavar="FILE", help="write it here (default: stdout)")
+    eh = s.add_parser("export-head", help=_("the chain head signed with the instructor key"))
+    eh.add_argument("--out", metavar="FILE", help=_("write it here (default: stdout)"))
     eh.set_defaults(handler=handle_export_head)
     cp = s.add_parser(
         "checkpoint",
-        help="verify the whole chain and sign a checkpoint at its head (faster records verify)",
+        help=_("verify the whole chain and sign a checkpoint at its head (faster records verify)"),
     )
     cp.set_defaults(handler=handle_checkpoint)
 
@@ -48,41 +49,45 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="full",
         help=_("full (default) or skills-lab: the same cases at a proportionally smaller target"),
     )
-    create.add_argument("--json", action="store_true")
+    create.add_argument("--json", action="store_true", help=_(JSON_HELP))
     create.set_defaults(handler=handle_assessment_create)
     ls = sa.add_parser("list", help=_("all assessments"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_assessment_list)
     close = sa.add_parser("close", help=_("close an assessment to new attempts"))
-    close.add_argument("id")
+    close.add_argument("id", help=_("assessment id"))
     close.set_defaults(handler=handle_assessment_close)
 
     t = s.add_parser("trainee", help=_("add a trainee or set a trainee's name and cohort"))
-    t.add_argument("id")
-    t.add_argument("--name")
+    t.add_argument("id", help=_("trainee id"))
+    t.add_argument("--name", help=_("the trainee's name"))
     t.add_argument("--cohort", help=_("cohort name ('' removes the trainee from a cohort)"))
     t.set_defaults(handler=handle_trainee)
 
-    lrs = s.add_parser("lrs", help="the Learning Record Store the results are delivered to")
+    lrs = s.add_parser("lrs", help=_("the Learning Record Store the results are delivered to"))
     sl = lrs.add_subparsers(dest="lrs_action", metavar="ACTION", required=True)
-    ls_set = sl.add_parser("set", help="set the LRS endpoint, the IRI base and the user")
-    ls_set.add_argument("--endpoint", required=True, help="the LRS's xAPI endpoint (http/https)")
-    ls_set.add_argument("--iri-base", required=True, help="the centre's IRI base (its own domain)")
-    ls_set.add_argument("--user", help="Basic auth user (password: MARROWSIM_LRS_PASSWORD)")
-    ls_set.add_argument("--homepage", help="the agents' account homePage (default: the IRI base)")
-    ls_set.add_argument("--timeout", type=float, default=5.0, help="seconds per request (5)")
+    ls_set = sl.add_parser("set", help=_("set the LRS endpoint, the IRI base and the user"))
+    ls_set.add_argument("--endpoint", required=True, help=_("the LRS's xAPI endpoint (http/https)"))
+    ls_set.add_argument(
+        "--iri-base", required=True, help=_("the centre's IRI base (its own domain)")
+    )
+    ls_set.add_argument("--user", help=_("Basic auth user (password: MARROWSIM_LRS_PASSWORD)"))
+    ls_set.add_argument(
+        "--homepage", help=_("the agents' account homePage (default: the IRI base)")
+    )
+    ls_set.add_argument("--timeout", type=float, default=5.0, help=_("seconds per request (5)"))
     ls_set.add_argument(
         "--change-identity",
         action="store_true",
-        help="allow a new IRI base or homepage once one is set (trainees become new agents)",
+        help=_("allow a new IRI base or homepage once one is set (trainees become new agents)"),
     )
     ls_set.set_defaults(handler=handle_lrs_set)
-    ls_show = sl.add_parser("show", help="the LRS settings (no password)")
+    ls_show = sl.add_parser("show", help=_("the LRS settings (no password)"))
     ls_show.set_defaults(handler=handle_lrs_show)
 
-    c = s.add_parser("cohort", help="the cohort table: one row per trainee")
-    c.add_argument("--cohort", metavar="NAME", help="only this cohort")
-    c.add_argument("--json", action="store_true")
+    c = s.add_parser("cohort", help=_("the cohort table: one row per trainee"))
+    c.add_argument("--cohort", metavar="NAME", help=_("only this cohort"))
+    c.add_argument("--json", action="store_true", help=_(JSON_HELP))
     c.set_defaults(handler=handle_cohort)
 
 
@@ -100,7 +105,8 @@ def handle_set_passphrase(args: argparse.Namespace, store: Any = None) -> int:
         store.set_passphrase(read_new_passphrase(os.environ), current=current)
         key = store.instructor_key()
     assert key is not None
-    print(f"instructor passphrase set: instructor key {key.fingerprint} at {key.path}")
+    text = _("instructor passphrase set: instructor key {fingerprint} at {path}")
+    print(text.format(fingerprint=key.fingerprint, path=key.path))
     return 0
 
 
@@ -112,7 +118,8 @@ def handle_init(args: argparse.Namespace) -> int:
             return handle_set_passphrase(args, store)
         key = store.instructor_key()
     assert key is not None
-    print(f"instructor key {key.fingerprint} at {key.path} is recorded in {store.path}")
+    text = _("instructor key {fingerprint} at {path} is recorded in {database}")
+    print(text.format(fingerprint=key.fingerprint, path=key.path, database=store.path))
     return 0
 
 
@@ -120,10 +127,10 @@ def handle_checkpoint(args: argparse.Namespace) -> int:
     with _store() as store:
         signed = instructor_access(store, os.environ).checkpoint()
     if signed is None:
-        print("no checkpoint: the records are empty or fail `records verify --full`")
+        print(_("no checkpoint: the records are empty or fail `records verify --full`"))
         return 1
-    print(f"checkpoint signed at chain entry {signed['seq']}"
-          f" ({signed['linked']} finished attempts)")  # fmt: skip
+    text = _("checkpoint signed at chain entry {seq} ({linked} finished attempts)")
+    print(text.format(seq=signed["seq"], linked=signed["linked"]))
     return 0
 
 
@@ -138,8 +145,10 @@ def handle_export_head(args: argparse.Namespace) -> int:
         with open(args.out, "x", encoding="utf-8") as f:
             f.write(text)
     except OSError as exc:
-        raise InputError(f"cannot write the signed head: {exc.strerror}", path=args.out) from None
-    print(f"signed head {signed['seq']} ({signed['head'][:16]}…) written to {args.out}")
+        message = _("cannot write the signed head: {error}").format(error=exc.strerror)
+        raise InputError(message, path=args.out) from None
+    text = _("signed head {seq} ({head}…) written to {file}")
+    print(text.format(seq=signed["seq"], head=signed["head"][:16], file=args.out))
     return 0
 
 
@@ -149,7 +158,7 @@ def handle_assessment_create(args: argparse.Namespace) -> int:
 
     ids = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     if not ids:
-        raise InputError("give at least one scenario id", field="scenarios")
+        raise InputError(_("give at least one scenario id"), field="scenarios")
     ids = [resolve_scenario(ref).id for ref in ids]  # unknown ids are refused here
     length = parse_length(args.length)
     if length != "full":  # every scenario must have a harvest to shorten
@@ -162,9 +171,18 @@ def handle_assessment_create(args: argparse.Namespace) -> int:
         json.dump(a, sys.stdout, sort_keys=True)
         sys.stdout.write("\n")
     else:
+        text = _(
+            "assessment {id}: {scenarios}; pass at {passing:g}%, {n} attempt(s) per scenario,"
+            " {length}"
+        )
         print(
-            f"assessment {a['id']}: {', '.join(a['scenarios'])}; pass at {a['passing']:g}%,"
-            f" {a['attempts_allowed']} attempt(s) per scenario, {LABELS[a['length']]}"
+            text.format(
+                id=a["id"],
+                scenarios=", ".join(a["scenarios"]),
+                passing=a["passing"],
+                n=a["attempts_allowed"],
+                length=_(LABELS[a["length"]]),
+            )
         )
     return 0
 
@@ -178,12 +196,19 @@ def handle_assessment_list(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, sort_keys=True)
         sys.stdout.write("\n")
         return 0
+    text = _("{id}  {state} pass {passing:g}%  attempts {n}  {length}  {scenarios}  ({name})")
     for a in rows:
-        state = "open" if a["active"] else "closed"
+        state = _("open") if a["active"] else _("closed")
         print(
-            f"{a['id']}  {state:6} pass {a['passing']:g}%  attempts {a['attempts_allowed']}"
-            f"  {LABELS[a['length']]}"
-            f"  {', '.join(a['scenarios'])}  ({a['name']})"
+            text.format(
+                id=a["id"],
+                state=f"{state:6}",
+                passing=a["passing"],
+                n=a["attempts_allowed"],
+                length=_(LABELS[a["length"]]),
+                scenarios=", ".join(a["scenarios"]),
+                name=a["name"],
+            )
         )
     return 0
 
@@ -191,7 +216,7 @@ def handle_assessment_list(args: argparse.Namespace) -> int:
 def handle_assessment_close(args: argparse.Namespace) -> int:
     with _store() as store:
         a = instructor_access(store, os.environ).close_assessment(args.id)
-    print(f"assessment {a['id']} closed")
+    print(_("assessment {id} closed").format(id=a["id"]))
     return 0
 
 
@@ -200,7 +225,8 @@ def handle_trainee(args: argparse.Namespace) -> int:
         t = instructor_access(store, os.environ).set_trainee(
             args.id, name=args.name, cohort=args.cohort
         )
-    print(f"trainee {t['id']}: name {t['name'] or '-'}, cohort {t['cohort'] or '-'}")
+    text = _("trainee {id}: name {name}, cohort {cohort}")
+    print(text.format(id=t["id"], name=t["name"] or "-", cohort=t["cohort"] or "-"))
     return 0
 
 
@@ -215,15 +241,18 @@ def handle_cohort(args: argparse.Namespace) -> int:
     def num(v: object) -> str:
         return "-" if v is None else f"{v}"
 
-    print(f"{'trainee':16} {'cohort':12} {'done':>4} {'open':>4} {'last':>6} {'best':>6}"
-          f" {'mean':>6} {'pass':>4} {'fail':>4} {'crit':>4}  last attempt")  # fmt: skip
+    words = (_("trainee"), _("cohort"), _("done"), _("open"), _("last"), _("best"), _("mean"),
+             _("pass"), _("fail"), _("crit"), _("last attempt"))  # fmt: skip
+    row = columns("{:16} {:12} {:>4} {:>4} {:>6} {:>6} {:>6} {:>4} {:>4} {:>4}  {}", words)
+    print(row.format(*words))
     for r in rows:
         print(
-            f"{r['trainee_id'][:16]:16} {(r['cohort'] or '-')[:12]:12} {r['attempts']:>4}"
-            f" {r['incomplete']:>4} {num(r['last_score']):>6} {num(r['best_score']):>6}"
-            f" {num(r['mean_score']):>6} {r['passed']:>4} {r['failed']:>4}"
-            f" {r['critical_errors']:>4}  {r['last_attempt'] or '-'}"
-        )
+            row.format(
+                r["trainee_id"][:16], (r["cohort"] or "-")[:12], r["attempts"], r["incomplete"],
+                num(r["last_score"]), num(r["best_score"]), num(r["mean_score"]), r["passed"],
+                r["failed"], r["critical_errors"], r["last_attempt"] or "-",
+            )
+        )  # fmt: skip
     return 0
 
 
@@ -248,7 +277,7 @@ def handle_lrs_set(args: argparse.Namespace) -> int:
     homepage = args.homepage or args.iri_base
     check_iri_base(homepage, field="homepage")
     if args.timeout <= 0 or args.timeout != args.timeout:
-        raise InputError("must be a positive number of seconds", field="timeout")
+        raise InputError(_("must be a positive number of seconds"), field="timeout")
     with _store() as store:
         instructor_access(store, os.environ)
         data_dir = store.path.parent
@@ -257,18 +286,19 @@ def handle_lrs_set(args: argparse.Namespace) -> int:
         if changed and old.iri_base != DEFAULT_BASE:
             queued = counts(store)["queued"]
             if queued:
-                raise InputError(
-                    f"the IRI base or homepage cannot change while {queued} statement(s) are"
-                    " queued with the old one: deliver them first (export flush)",
-                    field="iri-base",
+                message = _(
+                    "the IRI base or homepage cannot change while {n} statement(s) are queued"
+                    " with the old one: deliver them first (export flush)"
                 )
+                raise InputError(message.format(n=queued), field="iri-base")
             if not args.change_identity:
-                raise InputError(
-                    f"the agent identity is set ({old.iri_base}, homepage {old.homepage}):"
-                    " changing it makes every trainee a new agent at the LRS; add"
-                    " --change-identity if that is meant",
-                    field="iri-base",
+                message = _(
+                    "the agent identity is set ({iri_base}, homepage {homepage}): changing it"
+                    " makes every trainee a new agent at the LRS; add --change-identity if"
+                    " that is meant"
                 )
+                message = message.format(iri_base=old.iri_base, homepage=old.homepage)
+                raise InputError(message, field="iri-base")
         password = os.environ.get("MARROWSIM_LRS_PASSWORD") or old.password
         config = LrsConfig(
             endpoint=args.endpoint,
@@ -279,7 +309,8 @@ def handle_lrs_set(args: argparse.Namespace) -> int:
             timeout_s=args.timeout,
         )
         path = save_config(data_dir, config)
-    print(f"LRS set in {path}: {config.endpoint}, IRI base {config.iri_base}")
+    text = _("LRS set in {path}: {endpoint}, IRI base {iri_base}")
+    print(text.format(path=path, endpoint=config.endpoint, iri_base=config.iri_base))
     return 0
 
 

@@ -12,12 +12,17 @@ import os
 import sys
 from pathlib import Path
 
+from sim.cli import JSON_HELP, columns
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.records.access import instructor_access
 from sim.records.paths import default_data_dir
 from sim.records.store import RecordStore
 
+#: The stored modes and statuses, shown as ``_(word)`` (records list)
+MODES = (N_("practice"), N_("assessment"), N_("tutorial"))
+STATUSES = (N_("incomplete"), N_("complete"), N_("locked"), N_("finished"))
+LENGTHS = (N_("full"), N_("skills-lab"))
 # The export, import and replay code (and with the replay the simulation) is imported by the
 # actions that use it: ``records list`` starts without them.
 
@@ -26,57 +31,63 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("records", help=_("trainee records: list, verify, export, import"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     info = s.add_parser("info", help=_("where the records are and what they hold"))
-    info.add_argument("--json", action="store_true")
+    info.add_argument("--json", action="store_true", help=_(JSON_HELP))
     info.set_defaults(handler=handle_info)
     ls = s.add_parser("list", help=_("attempts, oldest first (instructor)"))
-    ls.add_argument("--trainee", metavar="ID")
-    ls.add_argument("--cohort", metavar="NAME")
-    ls.add_argument("--status", choices=("incomplete", "complete", "locked", "finished"))
-    ls.add_argument("--limit", type=int, metavar="N", help="at most N attempts (a page)")
-    ls.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--trainee", metavar="ID", help=_("only this trainee's attempts"))
+    ls.add_argument("--cohort", metavar="NAME", help=_("only this cohort's attempts"))
+    ls.add_argument(
+        "--status",
+        choices=("incomplete", "complete", "locked", "finished"),
+        help=_("only attempts in this state (finished: complete or locked)"),
+    )
+    ls.add_argument("--limit", type=int, metavar="N", help=_("at most N attempts (a page)"))
+    ls.add_argument("--offset", type=int, default=0, metavar="N", help=_("skip the first N"))
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_list)
     show = s.add_parser("show", help=_("one attempt with its score and feedback (instructor)"))
-    show.add_argument("attempt")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("attempt", help=_("attempt id"))
+    show.add_argument("--json", action="store_true", help=_(JSON_HELP))
     show.add_argument("--commands", action="store_true", help=_("include the command log"))
     show.set_defaults(handler=handle_show)
     rp = s.add_parser("replay", help=_("re-run a stored attempt from its commands (instructor)"))
-    rp.add_argument("attempt")
+    rp.add_argument("attempt", help=_("attempt id"))
     rp.add_argument("--json", action="store_true", help=_("print the replayed result"))
     rp.add_argument("--log", metavar="FILE", help=_("also write it as a run log for `sim replay`"))
     rp.set_defaults(handler=handle_replay)
     ver = s.add_parser("verify", help=_("check the hash chain; exit 1 naming changed attempts"))
-    ver.add_argument("--json", action="store_true")
+    ver.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ver.add_argument(
         "--head",
         action="append",
         default=[],
         metavar="FILE",
-        help="a head exported with `instructor export-head`: the chain must still hold it",
+        help=_("a head exported with `instructor export-head`: the chain must still hold it"),
     )
     ver.add_argument(
         "--full",
         action="store_true",
-        help="re-hash every link, not only those after the instructor's latest checkpoint",
+        help=_("re-hash every link, not only those after the instructor's latest checkpoint"),
     )
     ver.add_argument(
         "--against-lrs",
         action="store_true",
-        help="also compare every stored result with the statements the LRS holds",
+        help=_("also compare every stored result with the statements the LRS holds"),
     )
     ver.set_defaults(handler=handle_verify_all)
-    ex = s.add_parser("export", help="attempts as CSV (instructor)")
-    ex.add_argument("--csv", required=True, metavar="FILE", help="output file ('-': stdout)")
-    ex.add_argument("--trainee", metavar="ID")
-    ex.add_argument("--cohort", metavar="NAME")
+    ex = s.add_parser("export", help=_("attempts as CSV (instructor)"))
+    ex.add_argument("--csv", required=True, metavar="FILE", help=_("output file ('-': stdout)"))
+    ex.add_argument("--trainee", metavar="ID", help=_("only this trainee's attempts"))
+    ex.add_argument("--cohort", metavar="NAME", help=_("only this cohort's attempts"))
     ex.set_defaults(handler=handle_export)
     im = s.add_parser("import", help=_("merge another station's database (instructor)"))
-    im.add_argument("file")
-    im.add_argument("--json", action="store_true")
+    im.add_argument("file", help=_("the other station's records database (marrowsim.db)"))
+    im.add_argument("--json", action="store_true", help=_(JSON_HELP))
     im.set_defaults(handler=handle_import)
     bk = s.add_parser("backup", help=_("a consistent copy of the database (instructor)"))
-    bk.add_argument("--out", required=True, metavar="FILE")
+    bk.add_argument(
+        "--out", required=True, metavar="FILE", help=_("the copy to write (a new file)")
+    )
     bk.set_defaults(handler=handle_backup)
 
 
@@ -101,7 +112,7 @@ def _pct(row: dict) -> str:
 
 
 def _verdict(row: dict) -> str:
-    return {True: "pass", False: "FAIL", None: "-"}[row.get("passed")]
+    return {True: _("pass"), False: _("FAIL"), None: "-"}[row.get("passed")]
 
 
 def handle_info(args: argparse.Namespace) -> int:
@@ -132,7 +143,7 @@ def handle_info(args: argparse.Namespace) -> int:
 
 def handle_list(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0 or args.offset < 0:
-        raise InputError("--limit and --offset take a number of attempts, 0 or more")
+        raise InputError(_("--limit and --offset take a number of attempts, 0 or more"))
     page = {"limit": args.limit, "offset": args.offset}
     filters = {"trainee_id": args.trainee, "cohort": args.cohort, "status": args.status}
     with open_store(quick_check=False) as store:  # reads only
@@ -140,14 +151,18 @@ def handle_list(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(store.attempts(**filters, **page))
             return 0
-        print(f"{'attempt':36}  {'trainee':14} {'scenario':18} {'length':10} {'mode':10}"
-              f" {'status':10} {'score':>5}  result  started")  # fmt: skip
+        head = (_("attempt"), _("trainee"), _("scenario"), _("length"), _("mode"), _("status"),
+                _("score"), _("result"), _("started"))  # fmt: skip
+        row = columns("{:36}  {:14} {:18} {:10} {:10} {:10} {:>5}  {:6}  {}", head)
+        print(row.format(*head))
+        words = {w: _(w) for w in (*LENGTHS, *MODES, *STATUSES)}
         for r in store.iter_attempts(**filters, **page):  # streamed: a programme's records
-            length = "skills-lab" if r.get("length") == "skills_lab" else "full"
+            length = words["skills-lab" if r.get("length") == "skills_lab" else "full"]
+            mode, status = words.get(r["mode"], r["mode"]), words.get(r["status"], r["status"])
             print(
-                f"{r['id']:36}  {r['trainee_id'][:14]:14} {r['scenario_id'][:18]:18} {length:10}"
-                f" {r['mode']:10} {r['status']:10} {_pct(r):>5}  {_verdict(r):6}  {r['started']}"
-            )
+                row.format(r["id"], r["trainee_id"][:14], r["scenario_id"][:18], length, mode,
+                           status, _pct(r), _verdict(r), r["started"])
+            )  # fmt: skip
     return 0
 
 
@@ -161,18 +176,29 @@ def handle_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(row)
         return 0
-    print(f"attempt {row['id']}  trainee {row['trainee_id']}  {row['mode']}  {row['status']}")
-    length = row["length"].replace("_", "-")
-    print(
-        f"  scenario {row['scenario_id']} v{row['scenario_version']} ({length} length),"
-        f" seed {row['seed']}"
-    )
-    print(f"  started {row['started']}, ended {row['ended'] or '-'}")
-    print(f"  score {_pct(row)} ({_verdict(row)}, minimum {row['minimum_passing'] or '-'})")
+    from sim.i18n.words import critical_name
+    from sim.scenario.length import LABELS
+    from sim.trainer.core_words import say  # the scoring's English, translated (no pygame)
+
+    head = _("attempt {id}  trainee {trainee}  {mode}  {status}")
+    print(head.format(id=row["id"], trainee=row["trainee_id"], mode=_(row["mode"]),
+                      status=_(row["status"])))  # fmt: skip
+    length = _(LABELS.get(row["length"], row["length"]))
+    scenario = _("  scenario {id} v{version} ({length}), seed {seed}")
+    print(scenario.format(id=row["scenario_id"], version=row["scenario_version"], length=length,
+                          seed=row["seed"]))  # fmt: skip
+    when = _("  started {started}, ended {ended}")
+    print(when.format(started=row["started"], ended=row["ended"] or "-"))
+    score = _("  score {score} ({verdict}, minimum {minimum})")
+    print(score.format(score=_pct(row), verdict=_verdict(row),
+                       minimum=row["minimum_passing"] or "-"))  # fmt: skip
     if row["critical_errors"]:
-        print(f"  critical errors: {', '.join(row['critical_errors'])}")
+        names = ", ".join(critical_name(code) for code in row["critical_errors"])
+        print(_("  critical errors: {errors}").format(errors=names))
     for c in row.get("criteria") or []:
-        print(f"  {c.get('score', 0):5.1f}/{c.get('max', 0):5.1f}  {c['id']}: {c.get('feedback')}")
+        feedback = say(" ".join(str(c.get("feedback") or "").split()))
+        name = _(c["id"].replace("_", " "))
+        print(f"  {c.get('score', 0):5.1f}/{c.get('max', 0):5.1f}  {name}: {feedback}")
     for c in row.get("commands", []):
         print(f"  [{c['n']:4}] t={c['t_s']:9.2f}s  {json.dumps(c['cmd'])}")
     return 0
@@ -189,26 +215,24 @@ def handle_replay(args: argparse.Namespace) -> int:
                 with Path(args.log).open("w", encoding="utf-8") as stream:
                     attempt = replay_stored(row, inst.commands(args.attempt), stream)
             except OSError as exc:
-                raise InputError(f"cannot write log: {exc}", path=args.log) from None
+                message = _("cannot write log: {error}").format(error=exc)
+                raise InputError(message, path=args.log) from None
         else:
             attempt = replay_stored_attempt(store, args.attempt)
         found = inst.mismatches(args.attempt, attempt)
     if args.json:
         _print_json(attempt.result() | {"attempt_id": row["id"], "status": row["status"]})
     if row["status"] == "incomplete":
-        print(
-            f"attempt {row['id']}: replayed {len(attempt.log)} commands (incomplete attempt)",
-            file=sys.stderr,
-        )
+        text = _("attempt {id}: replayed {n} commands (incomplete attempt)")
+        print(text.format(id=row["id"], n=len(attempt.log)), file=sys.stderr)
         return 0
     if found:
-        print(
-            f"attempt {row['id']}: replay does not reproduce the stored {', '.join(found)}",
-            file=sys.stderr,
-        )
+        text = _("attempt {id}: replay does not reproduce the stored {fields}")
+        print(text.format(id=row["id"], fields=", ".join(found)), file=sys.stderr)
         return 1
     if not args.json:
-        print(f"attempt {row['id']}: replay matches ({len(attempt.log)} commands)")
+        text = _("attempt {id}: replay matches ({n} commands)")
+        print(text.format(id=row["id"], n=len(attempt.log)))
     return 0
 
 
@@ -217,11 +241,13 @@ def _read_head(path: str) -> dict:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except OSError as exc:
-        raise InputError(f"cannot read the signed head: {exc.strerror}", path=path) from None
+        message = _("cannot read the signed head: {error}").format(error=exc.strerror)
+        raise InputError(message, path=path) from None
     except ValueError as exc:
-        raise InputError(f"not a signed head (invalid JSON: {exc})", path=path) from None
+        message = _("not a signed head (invalid JSON: {error})").format(error=exc)
+        raise InputError(message, path=path) from None
     if not isinstance(data, dict) or not isinstance(data.get("seq"), int):
-        raise InputError("not a signed head", path=path, field="seq")
+        raise InputError(_("not a signed head"), path=path, field="seq")
     return data
 
 
@@ -245,13 +271,15 @@ def handle_verify(args: argparse.Namespace) -> int:
         )
     else:
         for line in damage:
-            print(f"database integrity: {line}")
+            print(_("database integrity: {problem}").format(problem=line))
         for p in problems:
             print(str(p))
         if not problems and not damage:
-            print(f"records intact: {linked} finished attempts in the hash chain, head {head}")
+            text = _("records intact: {n} finished attempts in the hash chain, head {head}")
+            print(text.format(n=linked, head=head))
         else:
-            print(f"records NOT intact: {len(problems)} problem(s)", file=sys.stderr)
+            text = _("records NOT intact: {n} problem(s)").format(n=len(problems))
+            print(text, file=sys.stderr)
     return 0 if not problems and not damage else 1
 
 
@@ -302,8 +330,8 @@ def handle_export(args: argparse.Namespace) -> int:
         with Path(args.csv).open("w", encoding="utf-8", newline="") as stream:
             n = write_csv(rows, stream)
     except OSError as exc:
-        raise InputError(f"cannot write CSV: {exc}", path=args.csv) from None
-    print(f"wrote {n} attempts to {args.csv}")
+        raise InputError(_("cannot write CSV: {error}").format(error=exc), path=args.csv) from None
+    print(_("wrote {n} attempts to {file}").format(n=n, file=args.csv))
     return 0
 
 
@@ -316,11 +344,11 @@ def handle_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(counts)
     else:
-        print(
-            f"imported {counts['added']} attempts ({counts['completed']} completed,"
-            f" {counts['duplicate']} already here), {counts['trainees']} new trainees,"
-            f" {counts['assessments']} new assessments"
+        text = _(
+            "imported {added} attempts ({completed} completed, {duplicate} already here),"
+            " {trainees} new trainees, {assessments} new assessments"
         )
+        print(text.format(**counts))
     return 0
 
 
@@ -330,5 +358,5 @@ def handle_backup(args: argparse.Namespace) -> int:
     with open_store(quick_check=False) as store:  # reads only
         instructor_access(store, os.environ)
         out = backup(store, args.out)
-    print(f"backed up {store.path} to {out}")
+    print(_("backed up {database} to {file}").format(database=store.path, file=out))
     return 0

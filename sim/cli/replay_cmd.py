@@ -12,7 +12,7 @@ from sim.run.runlog import replay
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("replay", help=_("replay a recorded JSONL log and verify its digest"))
-    p.add_argument("log")
+    p.add_argument("log", help=_("the run log (JSON Lines) to replay"))
     p.add_argument("--json", action="store_true", help=_("print the replayed result as JSON"))
     p.set_defaults(handler=handle)
 
@@ -23,18 +23,16 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(attempt.result(), sort_keys=True) + "\n")
     if recorded is None:
-        print(
-            f"{args.log}: replayed {len(attempt.log)} commands (log has no digest: incomplete"
-            " attempt)",
-            file=sys.stderr,
-        )
+        text = _("{log}: replayed {n} commands (log has no digest: incomplete attempt)")
+        print(text.format(log=args.log, n=len(attempt.log)), file=sys.stderr)
         return 0
     if digest != recorded:
+        text = _("{log}: digest mismatch: replay gave {digest}…, log has {recorded}…")
         print(
-            f"{args.log}: digest mismatch: replay gave {digest[:16]}…, log has {recorded[:16]}…",
-            file=sys.stderr,
+            text.format(log=args.log, digest=digest[:16], recorded=recorded[:16]), file=sys.stderr
         )
         return 1
     if not args.json:
-        print(f"{args.log}: replay matches ({len(attempt.log)} commands, digest {digest[:16]}…)")
+        text = _("{log}: replay matches ({n} commands, digest {digest}…)")
+        print(text.format(log=args.log, n=len(attempt.log), digest=digest[:16]))
     return 0

@@ -14,9 +14,9 @@ from sim.records.access import instructor_access
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help=_("HTML report with charts for a trainee or a cohort"))
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--trainee", metavar="ID")
-    who.add_argument("--cohort", metavar="NAME")
-    p.add_argument("--out", required=True, metavar="FILE.html")
+    who.add_argument("--trainee", metavar="ID", help=_("one trainee's attempts"))
+    who.add_argument("--cohort", metavar="NAME", help=_("every trainee in a cohort"))
+    p.add_argument("--out", required=True, metavar="FILE.html", help=_("the HTML file to write"))
     p.set_defaults(handler=handle)
 
 
@@ -32,6 +32,8 @@ def handle(args: argparse.Namespace) -> int:
     try:
         Path(args.out).write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write report: {exc}", path=args.out) from None
-    print(f"wrote {args.out}")
+        raise InputError(
+            _("cannot write report: {error}").format(error=exc), path=args.out
+        ) from None
+    print(_("wrote {file}").format(file=args.out))
     return 0

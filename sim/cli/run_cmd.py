@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sim.errors import InputError
 from sim.i18n import _
+from sim.i18n.words import critical_name
 from sim.run.actions import check_actions, read_actions
 from sim.run.attempt import Attempt
 from sim.run.replay import replay
@@ -55,7 +56,9 @@ def run_attempt(
         try:
             stream = Path(record).open("w", encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"cannot write log: {exc}", path=record) from None
+            raise InputError(
+                _("cannot write log: {error}").format(error=exc), path=record
+            ) from None
         writer = LogWriter(stream, attempt)
     try:
         replay(attempt, commands, where=actions_path)
@@ -83,47 +86,73 @@ def handle(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result, sort_keys=True) + "\n")  # C encoder: fast
     else:
         m = result["metrics"]
-        print(f"{attempt.scenario.title} (seed {args.seed})")
+        title = attempt.scenario.text("title")
+        print(_("{title} (seed {seed})").format(title=title, seed=args.seed))
+        recorded = _("Recorded as attempt {id} for {trainee}")
         if attempt.nursing is not None:  # the nurse's station: the care, not a harvest
             n = result["nursing"]
-            print(
-                f"  variant {n['variant']['id']}, {n['observations']['sets']} sets of "
-                f"observations, {len(n['teaching']['taught'])} of "
-                f"{len(n['teaching']['required'])} teaching items, {m['procedure_s'] / 60:.1f} min"
-                + (", discharged" if n["discharged"] else "")
-                + (f", decision: {n['decision']}" if n["decision"] else "")
+            care = _(
+                "  variant {variant}, {sets} sets of observations, {taught} of {required}"
+                " teaching items, {min:.1f} min"
+            ).format(
+                variant=n["variant"]["id"],
+                sets=n["observations"]["sets"],
+                taught=len(n["teaching"]["taught"]),
+                required=len(n["teaching"]["required"]),
+                min=m["procedure_s"] / 60,
             )
+            if n["discharged"]:
+                care += _(", discharged")
+            if n["decision"]:
+                care += _(", decision: {decision}").format(decision=_(n["decision"]))
+            print(care)
             print_score(result["score"])
             if recording:
-                print(f"Recorded as attempt {result['attempt_id']} for {args.trainee}")
+                print(recorded.format(id=result["attempt_id"], trainee=args.trainee))
             return 0
-        print(
-            f"  collected {m['collected_ml']:.0f} mL, TNC {m['tnc_per_ml'] / 1e6:.1f} x10^6/mL,"
-            f" {m['tnc_per_kg_recipient'] / 1e8:.2f} x10^8/kg recipient"
+        collected = _(
+            "  collected {ml:.0f} mL, TNC {per_ml:.1f} x10^6/mL, {dose:.2f} x10^8/kg recipient"
         )
         print(
-            f"  {m['skin_sites']} skin sites, {m['bone_penetrations']} bone penetrations,"
-            f" {m['aspirations']} aspirations, {m['procedure_s'] / 60:.1f} min"
+            collected.format(
+                ml=m["collected_ml"],
+                per_ml=m["tnc_per_ml"] / 1e6,
+                dose=m["tnc_per_kg_recipient"] / 1e8,
+            )
+        )
+        done = _(
+            "  {sites} skin sites, {penetrations} bone penetrations, {aspirations} aspirations,"
+            " {min:.1f} min"
+        )
+        print(
+            done.format(
+                sites=m["skin_sites"],
+                penetrations=m["bone_penetrations"],
+                aspirations=m["aspirations"],
+                min=m["procedure_s"] / 60,
+            )
         )
         if m["critical_errors"]:
-            print(f"  critical errors: {', '.join(m['critical_errors'])}")
+            names = ", ".join(critical_name(code) for code in m["critical_errors"])
+            print(_("  critical errors: {errors}").format(errors=names))
         print_score(result["score"])
         if recording:
-            print(f"Recorded as attempt {result['attempt_id']} for {args.trainee}")
+            print(recorded.format(id=result["attempt_id"], trainee=args.trainee))
     return 0
 
 
 def print_score(score: dict) -> None:
     """The score as a trainee reads it: total, pass/fail, then each criterion's feedback."""
-    verdict = "PASS" if score["passed"] else "FAIL"
-    print(
-        f"Score {score['total']:.1f}/100: {verdict} (minimum passing {score['minimum_passing']:g})"
-    )
+    from sim.trainer.core_words import say  # the scoring's English, translated (no pygame)
+
+    verdict = _("PASS") if score["passed"] else _("FAIL")
+    line = _("Score {total:.1f}/100: {verdict} (minimum passing {minimum:g})")
+    print(line.format(total=score["total"], verdict=verdict, minimum=score["minimum_passing"]))
     if score["critical_errors"]:
-        print("  Critical errors (fail whatever the points):")
+        print(_("  Critical errors (fail whatever the points):"))
         for line in score.get("critical_feedback") or score["critical_errors"]:
-            print(f"    - {line}")
+            print(f"    - {say(line)}")
     for c in score["criteria"]:
-        name = c["id"].replace("_", " ")
+        name = _(c["id"].replace("_", " "))
         points = f"{c['score']:4.1f}/{c['max']:4.1f}" if c.get("assessed", True) else "  --  "
-        print(f"  {points}  {name}: {c['feedback']}")
+        print(f"  {points}  {name}: {say(' '.join(str(c['feedback']).split()))}")

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from sim.cli import JSON_HELP
 from sim.errors import InputError
 from sim.i18n import _
 from sim.scenario.loader import (
@@ -24,22 +25,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenarios", help=_("list, show, validate or add scenarios"))
     s = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = s.add_parser("list", help=_("the library: shipped and school scenarios"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_(JSON_HELP))
     ls.set_defaults(handler=handle_list)
     add = s.add_parser(
         "add", help=_("validate a school's scenario file and add it to the library (data folder)")
     )
-    add.add_argument("file")
+    add.add_argument("file", help=_("the scenario file (.toml)"))
     add.add_argument(
         "--replace", action="store_true", help=_("replace the school scenario with the same id")
     )
     add.set_defaults(handler=handle_add)
     show = s.add_parser("show", help=_("one scenario, validated, with derived values"))
-    show.add_argument("id")
-    show.add_argument("--json", action="store_true")
+    show.add_argument("id", help=_("scenario id or path to a .toml file"))
+    show.add_argument("--json", action="store_true", help=_(JSON_HELP))
     show.set_defaults(handler=handle_show)
     val = s.add_parser("validate", help=_("check scenario files; exit 0 if all are valid"))
-    val.add_argument("paths", nargs="+")
+    val.add_argument("paths", nargs="+", help=_("scenario files (.toml)"))
     val.set_defaults(handler=handle_validate)
     sch = s.add_parser("schema", help=_("print the JSON Schema of scenario files"))
     sch.set_defaults(handler=handle_schema)
@@ -75,7 +76,7 @@ def handle_list(args: argparse.Namespace) -> int:
             school = "  " + _("(school)") if r["origin"] == "school" else ""
             print(f"{r['id']:<22} {_(r['difficulty']):<13} {r['local_title']}{school}")
         for error in dict.fromkeys(b["error"] for b in broken):  # a clash once, not per file
-            print(f"BROKEN {error}")
+            print(_("BROKEN {error}").format(error=error))
     sys.stdout.flush()
     lib.check_not_empty()
     return 0
@@ -84,7 +85,8 @@ def handle_list(args: argparse.Namespace) -> int:
 def handle_add(args: argparse.Namespace) -> int:
     dest = add_school_scenario(args.file, replace=args.replace)
     scenario = load_scenario(dest)
-    print(f"added school scenario {scenario.id!r} ({scenario.title}): {dest}")
+    text = _("added school scenario {id!r} ({title}): {file}")
+    print(text.format(id=scenario.id, title=scenario.text("title"), file=dest))
     return 0
 
 
@@ -95,12 +97,20 @@ def handle_show(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=1, sort_keys=True)
         sys.stdout.write("\n")
     else:
-        print(f"{scenario.title} [{scenario.id} v{scenario.version}, {scenario.difficulty}]")
-        print(scenario.briefing.strip())
+        title, difficulty = scenario.text("title"), _(scenario.difficulty)
+        print(f"{title} [{scenario.id} v{scenario.version}, {difficulty}]")
+        print(scenario.text("briefing").strip())
+        target = _(
+            "Target: {ml:.0f} mL, {dose:.2g} TNC/kg recipient; par {par:.0f} min,"
+            " limit {limit:.0f} min"
+        )
         print(
-            f"Target: {data['targets']['volume_ml']:.0f} mL, "
-            f"{scenario.targets.tnc_per_kg_recipient:.2g} TNC/kg recipient; "
-            f"par {scenario.time.par_s / 60:.0f} min, limit {scenario.time.limit_s / 60:.0f} min"
+            target.format(
+                ml=data["targets"]["volume_ml"],
+                dose=scenario.targets.tnc_per_kg_recipient,
+                par=scenario.time.par_s / 60,
+                limit=scenario.time.limit_s / 60,
+            )
         )
     return 0
 
@@ -110,7 +120,7 @@ def handle_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         try:
             load_scenario(path)
-            print(f"{path}: ok")
+            print(_("{file}: ok").format(file=path))
         except InputError as exc:
             print(f"marrowsim: {exc}", file=sys.stderr)
             failed += 1

@@ -35,7 +35,8 @@ def handle(args: argparse.Namespace) -> int:
     try:
         Path(args.dir).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create folder: {exc.strerror or exc}", path=args.dir) from None
+        message = _("cannot create folder: {error}").format(error=exc.strerror or exc)
+        raise InputError(message, path=args.dir) from None
     for path in render_all(args.dir, seed=args.seed, size=size):
         print(path)
     return 0

@@ -17,10 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sim.cli import columns
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _, pgettext
 
-INPUTS = ("keyboard", "mouse")
+INPUTS = (N_("keyboard"), N_("mouse"))
+#: the scenario kinds, shown as ``_(kind)``
+KINDS = (N_("harvest"), N_("nursing"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,10 +49,14 @@ def _number(text: str, field: str, *, integer: bool = False) -> float:
     try:
         value = int(text) if integer else float(text)
     except ValueError:
-        kind = "a whole number" if integer else "a number"
-        raise InputError(f"must be {kind}, got {text!r}", field=field) from None
+        kind = (
+            _("must be a whole number, got {text!r}")
+            if integer
+            else _("must be a number, got {text!r}")
+        )
+        raise InputError(kind.format(text=text), field=field) from None
     if not math.isfinite(value):
-        raise InputError(f"must be finite, got {text!r}", field=field)
+        raise InputError(_("must be finite, got {text!r}").format(text=text), field=field)
     return value
 
 
@@ -77,15 +84,16 @@ def _station_apart(tmp: str):
 
 def handle(args: argparse.Namespace) -> int:
     if args.input not in INPUTS:
-        raise InputError(
-            f"unknown input {args.input!r} (expected one of: {', '.join(INPUTS)})", field="input"
-        )
+        message = _("unknown input {input!r} (expected one of: {choices})")
+        raise InputError(message.format(input=args.input, choices=", ".join(INPUTS)), field="input")
     reaction = _number(args.reaction_ms, "reaction-ms")
     if reaction < 0:
-        raise InputError(f"must be >= 0 ms, got {args.reaction_ms}", field="reaction-ms")
+        message = _("must be >= 0 ms, got {value}").format(value=args.reaction_ms)
+        raise InputError(message, field="reaction-ms")
     passes = int(_number(args.passes, "passes", integer=True))
     if passes < 1:
-        raise InputError(f"must be at least 1, got {args.passes}", field="passes")
+        message = _("must be at least 1, got {value}").format(value=args.passes)
+        raise InputError(message, field="passes")
     seed = int(_number(args.seed, "seed", integer=True))
     from sim.scenario import resolve_scenario
     from sim.scenario.length import parse_length
@@ -93,10 +101,8 @@ def handle(args: argparse.Namespace) -> int:
     length = parse_length(args.length)
     scenario = resolve_scenario(args.scenario)
     if scenario.kind != "harvest":
-        raise InputError(
-            f"scenario {scenario.id!r} has no needle work (a {scenario.kind} scenario)",
-            field="scenario",
-        )
+        message = _("scenario {id!r} has no needle work (a {kind} scenario)")
+        raise InputError(message.format(id=scenario.id, kind=_(scenario.kind)), field="scenario")
     with tempfile.TemporaryDirectory(prefix="marrowsim-trainee-") as tmp, _station_apart(tmp):
         from sim.ui.trainee_model import SimulatedTrainee  # imports pygame only here
 
@@ -112,24 +118,40 @@ def handle(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True) + "\n")
         return 0
-    print(f"{scenario.title}: {args.input}, let go {reaction:g} ms after the give (seed {seed})")
-    print(" pass  site  overshoot mm  inner table  inputs  real s")
+    head = _("{title}: {input}, let go {reaction:g} ms after the give (seed {seed})")
+    title = scenario.text("title")
+    print(head.format(title=title, input=_(args.input), reaction=reaction, seed=seed))
+    words = (
+        pgettext("needle pass", "pass"), _("site"), _("overshoot mm"), _("inner table"),
+        _("inputs"), _("real s"),
+    )  # fmt: skip
+    row = columns(" {:>4}  {:>4}  {:>12}  {:>11}  {:>6}  {:>6}", words)
+    print(row.format(*words))
     for p in run.passes:
-        over = "no give" if p.overshoot_mm is None else f"{p.overshoot_mm:.1f}"
-        table = "REACHED" if p.inner_table else "-"
-        print(
-            f" {p.index + 1:4d}  {p.site + 1:4d}  {over:>12}  {table:>11}  {p.inputs:6d}"
-            f"  {p.real_s:6.1f}"
-        )
+        over = _("no give") if p.overshoot_mm is None else f"{p.overshoot_mm:.1f}"
+        table = _("REACHED") if p.inner_table else "-"
+        print(row.format(p.index + 1, p.site + 1, over, table, p.inputs, f"{p.real_s:.1f}"))
     s = run.summary()
     share = s["within_limit_share"] * 100
-    print(
-        f"{s['gives']} gives: {share:.0f}% within {s['overshoot_limit_mm']:g} mm "
-        f"(median {s['overshoot_median_mm']}, p90 {s['overshoot_p90_mm']}, "
-        f"max {s['overshoot_max_mm']} mm); {s['inner_table_passes']} reached the inner table"
+    gives = _(
+        "{gives} gives: {share:.0f}% within {limit:g} mm (median {median}, p90 {p90},"
+        " max {max} mm); {inner} reached the inner table"
     )
     print(
-        f"{s['inputs']} inputs, {s['real_min']} min of real time; "
-        f"collected {s['collected_ml']:g} of {s['target_ml']:g} mL"
+        gives.format(
+            gives=s["gives"],
+            share=share,
+            limit=s["overshoot_limit_mm"],
+            median=s["overshoot_median_mm"],
+            p90=s["overshoot_p90_mm"],
+            max=s["overshoot_max_mm"],
+            inner=s["inner_table_passes"],
+        )
+    )
+    inputs = _("{inputs} inputs, {min} min of real time; collected {ml:g} of {target:g} mL")
+    print(
+        inputs.format(
+            inputs=s["inputs"], min=s["real_min"], ml=s["collected_ml"], target=s["target_ml"]
+        )
     )
     return 0

@@ -127,6 +127,45 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+#: The RFC 5646 tag of each language, for language maps (xAPI) and ``context.language``.
+LANGUAGE_TAGS = {"en": "en-US", "es": "es"}
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def translate(message: str, lang: str, context: str | None = None) -> str:
+    """``message`` in ``lang`` (an unknown code means English), whatever the current language;
+    with ``context``, the catalogue's entry of that ``msgctxt`` (a word that is translated
+    differently there, e.g. an xAPI verb)."""
+    lang = normalise(lang) or SOURCE_LANGUAGE
+    if lang == SOURCE_LANGUAGE:
+        return message
+    if lang not in _catalogues:
+        _catalogues[lang] = _catalogue(lang)
+    if context is not None:
+        return _catalogues[lang].pgettext(context, message)
+    return _catalogues[lang].gettext(message)
+
+
+def language_tag(lang: str | None = None) -> str:
+    """The RFC 5646 tag of ``lang`` (default: the current language): ``en-US`` or ``es``."""
+    return LANGUAGE_TAGS.get(normalise(lang or _current) or SOURCE_LANGUAGE, "en-US")
+
+
+def language_map(message: str, context: str | None = None) -> dict[str, str]:
+    """``message`` in every language offered, keyed by tag: an xAPI language map."""
+    return {LANGUAGE_TAGS[lang]: translate(message, lang, context) for lang in LANGUAGES}
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` of ``context`` (the catalogue's ``msgctxt``) in the current language."""
+    return _translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
     """Mark ``message`` for translation without translating it now (``_`` it when shown)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 (as N_)
+    """Mark ``message`` of ``context`` for translation (Babel: ``-k NP_:1c,2``); returns it."""
     return message

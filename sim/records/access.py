@@ -14,14 +14,16 @@ import sys
 from collections.abc import Callable, Mapping
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.records.roles import InstructorRecords, instructor_records
 from sim.records.store import RecordStore
 
 PASSPHRASE_ENV = "MARROWSIM_INSTRUCTOR_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "MARROWSIM_NEW_INSTRUCTOR_PASSPHRASE"
-OPEN_WARNING = (
-    "marrowsim: note: no instructor passphrase is set, so anyone at this station can see all"
-    " results; set one with `python -m sim instructor init`"
+#: printed after the fixed prefix ``marrowsim: note: `` (which scripts and tests look for)
+OPEN_WARNING = N_(
+    "no instructor passphrase is set, so anyone at this station can see all results; set one"
+    " with `python -m sim instructor init`"
 )
 
 Prompt = Callable[[str], str]
@@ -32,8 +34,12 @@ def read_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass) ->
     if env.get(PASSPHRASE_ENV):
         return env[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
-        raise InputError(f"instructor passphrase needed: set {PASSPHRASE_ENV} or use a terminal")
-    return prompt("Instructor passphrase: ")
+        raise InputError(
+            _("instructor passphrase needed: set {env} or use a terminal").format(
+                env=PASSPHRASE_ENV
+            )
+        )
+    return prompt(_("Instructor passphrase: "))
 
 
 def instructor_access(
@@ -42,7 +48,7 @@ def instructor_access(
     """The instructor's records once the passphrase is checked (open, with a warning, on a new
     station; refused when the station's key file is missing)."""
     if store.instructor_state() == "open":
-        print(OPEN_WARNING, file=sys.stderr)
+        print("marrowsim: note: " + _(OPEN_WARNING), file=sys.stderr)
         return InstructorRecords(store)
     return instructor_records(store, read_passphrase(env, prompt))
 
@@ -52,8 +58,9 @@ def read_new_passphrase(env: Mapping[str, str], prompt: Prompt = getpass.getpass
     if env.get(NEW_PASSPHRASE_ENV):
         return env[NEW_PASSPHRASE_ENV]
     if not sys.stdin.isatty():
-        raise InputError(f"new passphrase needed: set {NEW_PASSPHRASE_ENV} or use a terminal")
-    first = prompt("New instructor passphrase: ")
-    if prompt("Repeat the new passphrase: ") != first:
-        raise InputError("the two passphrases differ; nothing was changed")
+        message = _("new passphrase needed: set {env} or use a terminal")
+        raise InputError(message.format(env=NEW_PASSPHRASE_ENV))
+    first = prompt(_("New instructor passphrase: "))
+    if prompt(_("Repeat the new passphrase: ")) != first:
+        raise InputError(_("the two passphrases differ; nothing was changed"))
     return first

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 
 KEY_ENV = "MARROWSIM_INSTRUCTOR_KEY"
 KEY_NAME = "instructor-key.json"
@@ -50,13 +51,14 @@ FORMAT = "marrowsim-instructor-key/1"
 KDF_N, KDF_R, KDF_P = 2**17, 8, 1
 SALT_BYTES = 16
 MIN_LENGTH = 8
+SHORT_PASSPHRASE = N_("the passphrase must have at least {n} characters")
 
 
 class PassphraseRefused(InputError):
     """A wrong instructor passphrase.  The message gives no hint why."""
 
-    def __init__(self, message: str = "instructor passphrase refused") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = N_("instructor passphrase refused")) -> None:
+        super().__init__(_(message))
 
 
 class PassphraseThrottled(PassphraseRefused):
@@ -64,10 +66,8 @@ class PassphraseThrottled(PassphraseRefused):
 
     def __init__(self, wait_s: float) -> None:
         self.wait_s = wait_s
-        super().__init__(
-            f"instructor passphrase refused: too many wrong passphrases; try again in"
-            f" {max(1, round(wait_s))} s"
-        )
+        message = _("instructor passphrase refused: too many wrong passphrases; try again in {s} s")
+        super().__init__(message.format(s=max(1, round(wait_s))))
 
 
 def key_path(env: Mapping[str, str] | None = None) -> Path:
@@ -184,12 +184,12 @@ def load_key(path: Path) -> InstructorKey | None:
         return None
     except OSError as exc:
         raise InputError(
-            f"cannot read the instructor key: {exc.strerror}", path=str(path)
+            _("cannot read the instructor key: {error}").format(error=exc.strerror), path=str(path)
         ) from None
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
-            raise InputError("not a Marrowsim instructor key", path=str(path), field="format")
+            raise InputError(_("not a Marrowsim instructor key"), path=str(path), field="format")
         kdf = data["kdf"]
         key = InstructorKey(
             path=path,
@@ -204,10 +204,13 @@ def load_key(path: Path) -> InstructorKey | None:
         raise
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeError) as exc:
         raise InputError(
-            f"the instructor key file is malformed ({type(exc).__name__}: {exc})", path=str(path)
+            _("the instructor key file is malformed ({error})").format(
+                error=f"{type(exc).__name__}: {exc}"
+            ),
+            path=str(path),
         ) from None
     if len(key.public) != 32 or kdf.get("name") != "scrypt" or key.n < 2 or key.n & (key.n - 1):
-        raise InputError("the instructor key file is malformed", path=str(path), field="kdf")
+        raise InputError(_("the instructor key file is malformed"), path=str(path), field="kdf")
     return key
 
 
@@ -223,8 +226,10 @@ def check_location(path: Path, data_dir: Path | None) -> None:
     """Refuse a key file trainees could replace: inside the data folder, or world-writable."""
     if data_dir is not None and _inside(path, data_dir):
         raise InputError(
-            "the instructor key must not be inside the data folder (trainees can write there);"
-            f" set {KEY_ENV} to a file in an instructor-owned folder",
+            _(
+                "the instructor key must not be inside the data folder (trainees can write"
+                " there); set {env} to a file in an instructor-owned folder"
+            ).format(env=KEY_ENV),
             path=str(path),
         )
     if os.name == "posix":
@@ -235,7 +240,7 @@ def check_location(path: Path, data_dir: Path | None) -> None:
                 and not p.stat().st_mode & stat.S_ISVTX
             ):
                 raise InputError(
-                    "the instructor key (or its folder) can be changed by any user",
+                    _("the instructor key (or its folder) can be changed by any user"),
                     path=str(p),
                 )
 
@@ -251,7 +256,7 @@ def create_key(
     """Write a new key file for ``passphrase`` (atomically); ``retire`` is the key it replaces,
     whose public half is kept so signatures made with it still check."""
     if len(passphrase) < MIN_LENGTH:
-        raise InputError(f"the passphrase must have at least {MIN_LENGTH} characters")
+        raise InputError(_(SHORT_PASSPHRASE).format(n=MIN_LENGTH))
     check_location(path, data_dir)
     key = InstructorKey(
         path=path,
@@ -276,8 +281,10 @@ def create_key(
         os.replace(tmp, path)
     except OSError as exc:
         raise InputError(
-            f"cannot write the instructor key: {exc.strerror or exc}; run `instructor init` as"
-            f" the instructor or an administrator, or set {KEY_ENV}",
+            _(
+                "cannot write the instructor key: {error}; run `instructor init` as the"
+                " instructor or an administrator, or set {env}"
+            ).format(error=exc.strerror or exc, env=KEY_ENV),
             path=str(path),
         ) from None
     return key, private

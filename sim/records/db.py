@@ -27,10 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.records.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encrypted")
+CANNOT_OPEN = N_("cannot open records database: {error}")
 
 
 class DamagedDatabase(InputError):
@@ -59,14 +61,14 @@ def backup_damaged(path: Path) -> Path:
 def damaged(path: Path, reason: str) -> DamagedDatabase:
     """The error for a damaged or foreign file, after saving a backup copy of it."""
     try:
-        where = f"a copy is at {backup_damaged(path)}"
+        where = _("a copy is at {file}").format(file=backup_damaged(path))
     except OSError as exc:
-        where = f"could not save a copy ({exc.strerror})"
-    return DamagedDatabase(
-        f"records database is damaged or not a Marrowsim database ({reason}); nothing was"
-        f" changed and {where}; restore a backup or set MARROWSIM_DATA_DIR to another folder",
-        path=str(path),
+        where = _("could not save a copy ({error})").format(error=exc.strerror)
+    message = _(
+        "records database is damaged or not a Marrowsim database ({reason}); nothing was"
+        " changed and {where}; restore a backup or set MARROWSIM_DATA_DIR to another folder"
     )
+    return DamagedDatabase(message.format(reason=reason, where=where), path=str(path))
 
 
 def _moved_name(path: Path) -> Path:
@@ -279,8 +281,10 @@ def _identify(conn: sqlite3.Connection, path: Path) -> None:
         raise damaged(path, "a different application's SQLite database")
     if version > SCHEMA_VERSION:
         raise InputError(
-            f"records database has schema version {version}, newer than this Marrowsim"
-            f" supports ({SCHEMA_VERSION}); upgrade Marrowsim",
+            _(
+                "records database has schema version {version}, newer than this Marrowsim"
+                " supports ({supported}); upgrade Marrowsim"
+            ).format(version=version, supported=SCHEMA_VERSION),
             path=str(path),
         )
 
@@ -298,14 +302,16 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
     """
     path = Path(path)
     if not create and not path.exists():
-        raise InputError("no such records database", path=str(path))
+        raise InputError(_("no such records database"), path=str(path))
     if create and not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(
-                f"cannot create the data folder: {exc.strerror or exc}; set MARROWSIM_DATA_DIR"
-                " to a folder you can write to",
+                _(
+                    "cannot create the data folder: {error}; set MARROWSIM_DATA_DIR to a folder"
+                    " you can write to"
+                ).format(error=exc.strerror or exc),
                 path=str(path.parent),
             ) from None
         try:
@@ -313,8 +319,10 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
         except (OSError, sqlite3.Error) as exc:
             text = getattr(exc, "strerror", None) or exc
             raise InputError(
-                f"cannot create the records database: {text}; set MARROWSIM_DATA_DIR"
-                " to a folder you can write to",
+                _(
+                    "cannot create the records database: {error}; set MARROWSIM_DATA_DIR to a"
+                    " folder you can write to"
+                ).format(error=text),
                 path=str(path),
             ) from None
     ours = _check_file(path)
@@ -327,7 +335,7 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
             factory=RecordsConnection,
         )
     except sqlite3.Error as exc:
-        raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
+        raise InputError(_(CANNOT_OPEN).format(error=exc), path=str(path)) from None
     try:
         _identify(conn, path)
         ours = True
@@ -352,7 +360,7 @@ def connect(path: Path, *, create: bool = True, quick_check: bool = True) -> sql
             raise move_damaged(path, f"quick_check: {conn.gate.problem}") from None
         if is_damage(exc):
             raise (move_damaged if ours else damaged)(path, str(exc)) from None
-        raise InputError(f"cannot open records database: {exc}", path=str(path)) from None
+        raise InputError(_(CANNOT_OPEN).format(error=exc), path=str(path)) from None
     except BaseException:
         conn.close()
         raise
@@ -373,6 +381,6 @@ def translate(
             return move_damaged(path, f"quick_check: {gate.problem}")
         if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
             return damaged(path, str(exc))
-        return InputError(f"records database: {exc}", path=str(path))
+        return InputError(_("records database: {error}").format(error=exc), path=str(path))
 
     return convert

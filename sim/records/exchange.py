@@ -20,10 +20,13 @@ from typing import IO, Any
 
 import sim.records.chain as chain
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.records.db import SQLITE_MAGIC, migrate
 from sim.records.replay import replay_mismatches, replay_stored
 from sim.records.schema import APPLICATION_ID, SCHEMA_VERSION
 from sim.records.store import MODES, RecordStore, check_name, check_trainee_id, decode
+
+NOT_MERGED = N_("cannot import, nothing was merged: {error}")
 
 #: Attempt columns copied by an import (the chain columns are recomputed locally).
 COPY_COLUMNS = tuple(c for c in chain.RECORD_FIELDS if c != "status")
@@ -63,11 +66,13 @@ def backup(store: RecordStore, out: Path | str) -> Path:
     """A consistent single-file copy of the database (safe while it is in use)."""
     out = Path(out)
     if out.exists():
-        raise InputError("refusing to overwrite an existing file", path=str(out))
+        raise InputError(_("refusing to overwrite an existing file"), path=str(out))
     try:
         dest = sqlite3.connect(out)
     except sqlite3.Error as exc:
-        raise InputError(f"cannot write backup: {exc}", path=str(out)) from None
+        raise InputError(
+            _("cannot write backup: {error}").format(error=exc), path=str(out)
+        ) from None
     try:
         with store.guard():
             store.conn.backup(dest)
@@ -80,10 +85,11 @@ def backup(store: RecordStore, out: Path | str) -> Path:
 def _open_source(path: Path, workdir: Path) -> sqlite3.Connection:
     """A migrated, verified working copy of the file to import (the original is untouched)."""
     if not path.is_file():
-        raise InputError("no such file", path=str(path))
+        raise InputError(_("no such file"), path=str(path))
     with path.open("rb") as f:
         if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise InputError("not a Marrowsim records database (not SQLite)", path=str(path))
+            message = _("not a Marrowsim records database (not SQLite)")
+            raise InputError(message, path=str(path))
     copy = workdir / "import.db"
     shutil.copyfile(path, copy)
     wal = path.with_name(path.name + "-wal")
@@ -93,22 +99,26 @@ def _open_source(path: Path, workdir: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            raise InputError("not a Marrowsim records database", path=str(path))
+            raise InputError(_("not a Marrowsim records database"), path=str(path))
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise InputError(f"written by a newer Marrowsim (schema {version})", path=str(path))
+            message = _("written by a newer Marrowsim (schema {version})").format(version=version)
+            raise InputError(message, path=str(path))
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise InputError(f"damaged database: {check}", path=str(path))
+            raise InputError(_("damaged database: {error}").format(error=check), path=str(path))
         migrate(conn)
-        problems, _, _ = chain.verify(conn)
+        problems, _linked, _head = chain.verify(conn)
         if problems:
             raise InputError(
-                f"fails verification ({problems[0]}; {len(problems)} problem(s))", path=str(path)
+                _("fails verification ({problem}; {n} problem(s))").format(
+                    problem=problems[0], n=len(problems)
+                ),
+                path=str(path),
             )
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise InputError(f"damaged database: {exc}", path=str(path)) from None
+        raise InputError(_("damaged database: {error}").format(error=exc), path=str(path)) from None
     except BaseException:
         conn.close()
         raise
@@ -128,25 +138,31 @@ def _check_attempt(row: dict) -> dict:
     where = f"attempt {row['id']}"
     check_trainee_id(row["trainee_id"])
     if row["mode"] not in MODES:
-        raise InputError(f"{where}: invalid mode {row['mode']!r}")
+        raise InputError(_("{where}: invalid mode {mode!r}").format(where=where, mode=row["mode"]))
     for key in ("scenario", "criteria", "critical_errors", "metrics", "summary"):
         try:
             if row[key] is not None:
                 json.loads(row[key])
         except (TypeError, ValueError):
-            raise InputError(f"{where}: {key} is not valid JSON") from None
+            raise InputError(
+                _("{where}: {key} is not valid JSON").format(where=where, key=key)
+            ) from None
     pulls = row["pulls"]
     if pulls is not None and (not isinstance(pulls, bytes) or len(pulls) % PULL_BYTES):
-        raise InputError(f"{where}: pulls is not a whole number of pull records")
+        raise InputError(
+            _("{where}: {key} is not a whole number of pull records").format(
+                where=where, key="pulls"
+            )
+        )
     out = decode(row)
     for key in ("seed", "scenario_version", "n_commands"):
         if not (isinstance(out[key], int) or (key == "n_commands" and out[key] is None)):
-            raise InputError(f"{where}: {key} is not an integer")
+            raise InputError(_("{where}: {key} is not an integer").format(where=where, key=key))
     for key in ("score_total", "score_max", "minimum_passing"):
         if out[key] is not None and not _is_number(out[key]):
-            raise InputError(f"{where}: {key} is not a number")
+            raise InputError(_("{where}: {key} is not a number").format(where=where, key=key))
     if row["passed"] not in (None, 0, 1):
-        raise InputError(f"{where}: passed is not 0, 1 or empty")
+        raise InputError(_("{where}: {key} is not 0, 1 or empty").format(where=where, key="passed"))
     criteria = out["criteria"]
     if criteria is not None and not (
         isinstance(criteria, list)
@@ -158,17 +174,23 @@ def _check_attempt(row: dict) -> dict:
             for c in criteria
         )
     ):
-        raise InputError(f"{where}: criteria is not a list of {{id, score, max}}")
+        raise InputError(
+            _("{where}: {key} is not a list of {{id, score, max}}").format(
+                where=where, key="criteria"
+            )
+        )
     errors = out["critical_errors"]
     if errors is not None and not (
         isinstance(errors, list) and all(isinstance(e, str) for e in errors)
     ):
-        raise InputError(f"{where}: critical_errors is not a list of strings")
+        raise InputError(
+            _("{where}: {key} is not a list of strings").format(where=where, key="critical_errors")
+        )
     for key in ("metrics", "summary", "scenario"):
         if out[key] is not None and not isinstance(out[key], dict):
-            raise InputError(f"{where}: {key} is not an object")
+            raise InputError(_("{where}: {key} is not an object").format(where=where, key=key))
     if row["status"] != "incomplete" and out["scenario"] is None:
-        raise InputError(f"{where}: finished attempt without its scenario")
+        raise InputError(_("{where}: finished attempt without its scenario").format(where=where))
     return out
 
 
@@ -182,20 +204,22 @@ def _check_replay(src: sqlite3.Connection, row: dict) -> None:
         )
     ]
     if [c["n"] for c in commands] != list(range(len(commands))):
-        raise InputError(f"attempt {row['id']}: command log has gaps")
+        raise InputError(_("attempt {id}: command log has gaps").format(id=row["id"]))
     passing = None
     if row["assessment_id"] is not None:
         found = src.execute(
             "SELECT passing FROM assessments WHERE id = ?", (row["assessment_id"],)
         ).fetchone()
         if found is None:
-            raise InputError(f"attempt {row['id']}: its assessment is missing")
+            raise InputError(_("attempt {id}: its assessment is missing").format(id=row["id"]))
         passing = found[0]
     attempt = replay_stored(row, commands)
     mismatched = replay_mismatches(row, attempt, passing)
     if mismatched:
         raise InputError(
-            f"attempt {row['id']}: replay does not reproduce the stored {', '.join(mismatched)}"
+            _("attempt {id}: replay does not reproduce the stored {fields}").format(
+                id=row["id"], fields=", ".join(mismatched)
+            )
         )
 
 
@@ -207,7 +231,8 @@ def _merge_trainees(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
             try:
                 check_name(t[field], field)
             except InputError as exc:
-                raise InputError(f"trainee {t['id']}: {exc.message}", field=field) from None
+                message = _("trainee {id}: {error}").format(id=t["id"], error=exc.message)
+                raise InputError(message, field=field) from None
         cur = dst.execute(
             "INSERT OR IGNORE INTO trainees (id, name, cohort, created) VALUES (?,?,?,?)",
             tuple(t),
@@ -230,7 +255,8 @@ def _merge_assessments(dst: sqlite3.Connection, src: sqlite3.Connection) -> int:
         try:
             check_name(a["name"], "name")
         except InputError as exc:
-            raise InputError(f"assessment {a['id']}: {exc.message}", field="name") from None
+            message = _("assessment {id}: {error}").format(id=a["id"], error=exc.message)
+            raise InputError(message, field="name") from None
         cur = dst.execute(
             "INSERT OR IGNORE INTO assessments (id, name, scenarios, passing, attempts_allowed,"
             " created, active) VALUES (?,?,?,?,?,?,?)",
@@ -252,7 +278,10 @@ def _copy_commands(dst: sqlite3.Connection, src: sqlite3.Connection, attempt_id:
         try:
             json.loads(r["cmd"])
         except (TypeError, ValueError):
-            raise InputError(f"attempt {attempt_id}: command {r['n']} is not valid JSON") from None
+            message = _("attempt {id}: command {n} is not valid JSON").format(
+                id=attempt_id, n=r["n"]
+            )
+            raise InputError(message) from None
         batch.append(tuple(r))
     dst.executemany(
         "INSERT INTO attempt_commands (attempt_id, n, t_s, wall, cmd) VALUES (?,?,?,?,?)", batch
@@ -315,12 +344,10 @@ def import_database(store: RecordStore, path: Path | str) -> dict[str, int]:
                 store.checkpoint()
             except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
                 raise InputError(
-                    f"cannot import, nothing was merged: {exc}".splitlines()[0], path=str(path)
+                    _(NOT_MERGED).format(error=exc).splitlines()[0], path=str(path)
                 ) from None
             except InputError as exc:
-                raise InputError(
-                    f"cannot import, nothing was merged: {exc.message}", path=str(path)
-                ) from None
+                raise InputError(_(NOT_MERGED).format(error=exc.message), path=str(path)) from None
         finally:
             src.close()
     return counts

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
+from sim.i18n import _
 
 if TYPE_CHECKING:  # the store, the recorder and xAPI are imported only for a recorded run
     from sim.records.recorder import Recorder
@@ -68,9 +69,8 @@ class HeadlessRecording:
         config = load_config(self.store.path.parent, self.env)
         report = queue_attempt(self.store, attempt_id, config)
         if report is not None and report.remaining:
-            print(
-                f"marrowsim: xAPI: {report}; `python -m sim export flush` retries", file=sys.stderr
-            )
+            retries = _("xAPI: {report}; `python -m sim export flush` retries")
+            print("marrowsim: " + retries.format(report=report), file=sys.stderr)
 
 
 def start_recording(args: Any, env: Mapping[str, str] | None = None) -> HeadlessRecording | None:
@@ -81,7 +81,7 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
     assessment = getattr(args, "assessment", None)
     if trainee is None:
         if mode is not None or assessment is not None:
-            raise InputError("--mode and --assessment need --trainee", field="trainee")
+            raise InputError(_("--mode and --assessment need --trainee"), field="trainee")
         return None
     from sim.records.access import instructor_access
     from sim.records.paths import default_data_dir
@@ -91,7 +91,7 @@ def start_recording(args: Any, env: Mapping[str, str] | None = None) -> Headless
     check_trainee_id(trainee)
     mode = mode or "practice"
     if assessment is not None and mode != "assessment":
-        raise InputError("--assessment needs --mode assessment", field="mode")
+        raise InputError(_("--assessment needs --mode assessment"), field="mode")
     data_dir = default_data_dir(env)
     config = load_config(data_dir, env)  # a bad LRS setting stops the run before it is stored
     if config.configured:

@@ -16,6 +16,7 @@ import hmac
 import os
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.records.authority import PassphraseRefused
 
 __all__ = ["PassphraseRefused", "check_passphrase", "hash_passphrase"]
@@ -24,6 +25,7 @@ N, R, P = 2**14, 8, 1
 SALT_BYTES = 16
 KEY_BYTES = 32
 MIN_LENGTH = 8
+SHORT_PASSPHRASE = N_("the passphrase must have at least {n} characters")
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -35,7 +37,7 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 def hash_passphrase(passphrase: str, *, salt: bytes | None = None) -> str:
     """The stored form of a new passphrase (a fresh random salt unless one is given)."""
     if len(passphrase) < MIN_LENGTH:
-        raise InputError(f"the passphrase must have at least {MIN_LENGTH} characters")
+        raise InputError(_(SHORT_PASSPHRASE).format(n=MIN_LENGTH))
     salt = os.urandom(SALT_BYTES) if salt is None else salt
     key = _derive(passphrase, salt, N, R, P)
     b64 = base64.b64encode

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.store import RecordStore
 from sim.scoring import score_attempt
 
@@ -76,7 +77,7 @@ class Recorder:
         """
         del score  # never trusted: the result must come from the attempt itself
         if not auto_score and self.store.attempt(self.attempt_id)["mode"] == "assessment":
-            raise InputError("an assessment attempt is always scored", field="mode")
+            raise InputError(_("an assessment attempt is always scored"), field="mode")
         computed = score_attempt(self.attempt) if auto_score else None
         if self._on_command in self.attempt.observers:
             self.attempt.observers.remove(self._on_command)

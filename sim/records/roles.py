@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.store import RecordStore
 
 if TYPE_CHECKING:  # the recorder and the replay (the simulation) are imported where used
@@ -46,7 +47,7 @@ class TraineeRecords:
         except InputError:
             row = None
         if row is None or row["trainee_id"] != self.trainee_id:
-            raise InputError(f"no attempt {attempt_id!r}", field="attempt")
+            raise InputError(_("no attempt {id!r}").format(id=attempt_id), field="attempt")
         return row
 
     def replay(self, attempt_id: str) -> Any:
@@ -111,7 +112,9 @@ class InstructorRecords:
         found = self.mismatches(attempt_id, attempt)
         if found:
             raise InputError(
-                f"attempt {attempt_id}: replay does not reproduce the stored {', '.join(found)}"
+                _("attempt {id}: replay does not reproduce the stored {fields}").format(
+                    id=attempt_id, fields=", ".join(found)
+                )
             )
         return attempt
 
@@ -151,14 +154,14 @@ class InstructorRecords:
     def export_head(self) -> dict:
         """The chain head signed with the instructor key (keep it away from the station)."""
         if self.signer is None:
-            raise InputError("no instructor key yet: run `python -m sim instructor init` first")
+            raise InputError(_("no instructor key yet: run `python -m sim instructor init` first"))
         return self.store.export_head(self.signer)
 
     def checkpoint(self) -> dict | None:
         """Verify the whole chain and, when intact, store a checkpoint at its head signed with
         the instructor key (later ``records verify`` re-hashes only what came after it)."""
         if self.signer is None:
-            raise InputError("no instructor key yet: run `python -m sim instructor init` first")
+            raise InputError(_("no instructor key yet: run `python -m sim instructor init` first"))
         return self.store.make_checkpoint(self.signer)
 
     def assessments(self) -> list[dict]:

@@ -30,6 +30,7 @@ import numpy as np
 import sim.records.authority as authority
 import sim.records.chain as chain
 from sim.errors import InputError
+from sim.i18n import _
 from sim.records.authority import InstructorKey, PassphraseRefused
 from sim.records.db import connect, translate
 from sim.records.passphrase import check_passphrase
@@ -85,7 +86,8 @@ def check_trainee_id(trainee_id: str) -> str:
     """A trainee id: 1-64 letters, digits and ``. _ @ + -``, starting with a letter or digit."""
     if not isinstance(trainee_id, str) or not TRAINEE_ID.match(trainee_id):
         raise InputError(
-            f"invalid trainee id {trainee_id!r} (1-64 letters, digits, '._@+-')", field="trainee"
+            _("invalid trainee id {id!r} (1-64 letters, digits, '._@+-')").format(id=trainee_id),
+            field="trainee",
         )
     return trainee_id
 
@@ -96,9 +98,10 @@ def check_name(text: str | None, field: str, *, max_length: int = 120) -> str | 
     if text is None:
         return None
     if not isinstance(text, str) or len(text) > max_length:
-        raise InputError(f"must be text of at most {max_length} characters", field=field)
+        message = _("must be text of at most {n} characters").format(n=max_length)
+        raise InputError(message, field=field)
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
-        raise InputError("control characters are not allowed", field=field)
+        raise InputError(_("control characters are not allowed"), field=field)
     return text
 
 
@@ -241,7 +244,7 @@ class RecordStore:
         with self.guard():
             row = self.conn.execute("SELECT * FROM trainees WHERE id = ?", (trainee_id,)).fetchone()
         if row is None:
-            raise InputError(f"no trainee {trainee_id!r}", field="trainee")
+            raise InputError(_("no trainee {id!r}").format(id=trainee_id), field="trainee")
         return dict(row)
 
     def trainees(self, cohort: str | None = None) -> list[dict]:
@@ -276,13 +279,14 @@ class RecordStore:
         instructor key, ``signer`` (the unlocked key, ``InstructorRecords`` passes it) must sign
         it."""
         if not scenarios or not all(isinstance(s, str) and s for s in scenarios):
-            raise InputError("an assessment needs at least one scenario", field="scenarios")
+            raise InputError(_("an assessment needs at least one scenario"), field="scenarios")
         if not 0 < passing <= 100:
-            raise InputError("the passing standard must be in (0, 100]", field="passing")
+            raise InputError(_("the passing standard must be in (0, 100]"), field="passing")
         if attempts_allowed < 1:
-            raise InputError("at least one attempt must be allowed", field="attempts")
+            raise InputError(_("at least one attempt must be allowed"), field="attempts")
         if length not in ASSESSMENT_LENGTHS:
-            raise InputError(f"unknown length {length!r} (full or skills_lab)", field="length")
+            message = _("unknown length {length!r} (full or skills_lab)").format(length=length)
+            raise InputError(message, field="length")
         check_name(name, "name")
         self._need_signer(signer)
         assessment_id = str(uuid.uuid4())
@@ -314,7 +318,7 @@ class RecordStore:
 
     def _need_signer(self, signer: Any) -> None:
         if signer is None and self.instructor_state() != "open":
-            raise InputError("changing assessments needs the instructor passphrase")
+            raise InputError(_("changing assessments needs the instructor passphrase"))
 
     def assessment_payload(self, row: sqlite3.Row | dict) -> dict:
         """What an instructor's signature over an assessment covers."""
@@ -360,7 +364,7 @@ class RecordStore:
                 "SELECT * FROM assessments WHERE id = ?", (assessment_id,)
             ).fetchone()
         if row is None:
-            raise InputError(f"no assessment {assessment_id!r}", field="assessment")
+            raise InputError(_("no assessment {id!r}").format(id=assessment_id), field="assessment")
         return self._assessment(row)
 
     def assessments(self, *, active_only: bool = False) -> list[dict]:
@@ -406,28 +410,44 @@ class RecordStore:
             assessment_id = found["id"]
         a = self.assessment(assessment_id)
         if not a["active"]:
-            raise InputError(f"assessment {a['name']!r} is closed", field="assessment")
+            raise InputError(
+                _("assessment {name!r} is closed").format(name=a["name"]), field="assessment"
+            )
         if not self.signed_by_instructor(a):
             raise InputError(
-                f"assessment {a['name']!r} is not signed by this station's instructor key (made or"
-                " changed outside Marrowsim?); no attempt can start: ask the instructor",
+                _(
+                    "assessment {name!r} is not signed by this station's instructor key (made or"
+                    " changed outside Marrowsim?); no attempt can start: ask the instructor"
+                ).format(name=a["name"]),
                 field="assessment",
             )
         if scenario_id not in a["scenarios"]:
             raise InputError(
-                f"scenario {scenario_id!r} is not part of assessment {a['name']!r}",
+                _("scenario {id!r} is not part of assessment {name!r}").format(
+                    id=scenario_id, name=a["name"]
+                ),
                 field="scenario",
             )
         if a["length"] != length:
             raise InputError(
-                f"assessment {a['name']!r} is set at {a['length'].replace('_', '-')} length; "
-                f"this attempt is {length.replace('_', '-')}",
+                _("assessment {name!r} is set at {length} length; this attempt is {this}").format(
+                    name=a["name"],
+                    length=a["length"].replace("_", "-"),
+                    this=length.replace("_", "-"),
+                ),
                 field="length",
             )
         if self.attempts_used(trainee_id, assessment_id, scenario_id) >= a["attempts_allowed"]:
             raise InputError(
-                f"no attempts left for {trainee_id} on {scenario_id!r} in assessment"
-                f" {a['name']!r} (allowed: {a['attempts_allowed']}); ask the instructor",
+                _(
+                    "no attempts left for {trainee} on {scenario!r} in assessment {name!r}"
+                    " (allowed: {n}); ask the instructor"
+                ).format(
+                    trainee=trainee_id,
+                    scenario=scenario_id,
+                    name=a["name"],
+                    n=a["attempts_allowed"],
+                ),
                 field="assessment",
             )
         return assessment_id
@@ -449,7 +469,8 @@ class RecordStore:
         left.  Without any assessment for the scenario the attempt is stored unscheduled.
         """
         if mode not in MODES:
-            raise InputError(f"unknown mode {mode!r} (expected {', '.join(MODES)})", field="mode")
+            message = _("unknown mode {mode!r} (expected {choices})")
+            raise InputError(message.format(mode=mode, choices=", ".join(MODES)), field="mode")
         self.ensure_trainee(trainee_id)
         attempt_id = str(uuid.uuid4())
         with self.transaction():
@@ -459,7 +480,9 @@ class RecordStore:
                     trainee_id, scenario.id, assessment_id, getattr(scenario, "length", "full")
                 )
             elif assessment_id is not None:
-                raise InputError("only assessment attempts belong to an assessment", field="mode")
+                raise InputError(
+                    _("only assessment attempts belong to an assessment"), field="mode"
+                )
             row = {
                 "id": attempt_id,
                 "trainee_id": trainee_id,
@@ -492,12 +515,12 @@ class RecordStore:
         the write transaction, so the check and the new attempt see the same records)."""
         problems = self.verify_problems()
         if problems:
-            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-            raise InputError(
-                f"the records fail verification ({problems[0]}{more}); no assessment attempt can"
-                " start until the instructor has checked them (`python -m sim records verify`)",
-                field="assessment",
+            more = _(" and {n} more").format(n=len(problems) - 1) if len(problems) > 1 else ""
+            message = _(
+                "the records fail verification ({problem}{more}); no assessment attempt can"
+                " start until the instructor has checked them (`python -m sim records verify`)"
             )
+            raise InputError(message.format(problem=problems[0], more=more), field="assessment")
 
     def append_command(self, attempt_id: str, n: int, t_s: float, cmd: dict) -> None:
         """Save command ``n`` (0-based) of an attempt; committed when this returns."""
@@ -520,14 +543,17 @@ class RecordStore:
         with self.transaction() as conn:
             row = self._row(attempt_id)
             if row["status"] != "incomplete":
-                raise InputError(f"attempt {attempt_id} is already finished", field="attempt")
+                message = _("attempt {id} is already finished").format(id=attempt_id)
+                raise InputError(message, field="attempt")
             stored = conn.execute(
                 "SELECT count(*) FROM attempt_commands WHERE attempt_id = ?", (attempt_id,)
             ).fetchone()[0]
             if stored != len(attempt.log):
                 raise InputError(
-                    f"attempt {attempt_id}: {stored} commands stored but the attempt applied"
-                    f" {len(attempt.log)}; was the recorder attached from the start?"
+                    _(
+                        "attempt {id}: {stored} commands stored but the attempt applied {n}; was"
+                        " the recorder attached from the start?"
+                    ).format(id=attempt_id, stored=stored, n=len(attempt.log))
                 )
             passing = None
             if row["assessment_id"] is not None:
@@ -573,7 +599,7 @@ class RecordStore:
         with self.guard():
             row = self.conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
-            raise InputError(f"no attempt {attempt_id!r}", field="attempt")
+            raise InputError(_("no attempt {id!r}").format(id=attempt_id), field="attempt")
         return row
 
     def attempt(self, attempt_id: str) -> dict:
@@ -765,7 +791,7 @@ class RecordStore:
             self.conn.execute("BEGIN")
             try:
                 found = self.verify_scan([], full=True)
-                seq, _, digest = chain.head(self.conn)  # the head that scan checked
+                seq, _count, digest = chain.head(self.conn)  # the head that scan checked
             finally:
                 self.conn.execute("COMMIT")
         if found.problems or seq == 0:
@@ -859,7 +885,7 @@ class RecordStore:
         """The chain head signed with the instructor's key, for the instructor to keep away from
         the station (``records verify --head FILE`` checks the chain still holds it)."""
         with self.guard():
-            seq, _, digest = chain.head(self.conn)
+            seq, _count, digest = chain.head(self.conn)
         payload = {
             "format": HEAD_FORMAT,
             "station": self.station,
@@ -915,8 +941,10 @@ class RecordStore:
             raise PassphraseRefused()
         if state == "missing":
             raise InputError(
-                f"this station's instructor key file is missing ({self.key_path}); instructor"
-                f" actions are refused: restore it or set {authority.KEY_ENV} to it"
+                _(
+                    "this station's instructor key file is missing ({file}); instructor actions"
+                    " are refused: restore it or set {env} to it"
+                ).format(file=self.key_path, env=authority.KEY_ENV)
             )
         if state == "legacy":
             stored = self.setting(PASSPHRASE_KEY) or ""
@@ -949,8 +977,11 @@ class RecordStore:
             stored = self.setting(PASSPHRASE_KEY) or ""
             if current is None or not check_passphrase(current, stored):
                 raise PassphraseRefused(
-                    "instructor passphrase refused: this station still keeps its old passphrase"
-                    " in the data folder; give it as the current passphrase to move it out"
+                    _(
+                        "instructor passphrase refused: this station still keeps its old"
+                        " passphrase in the data folder; give it as the current passphrase to"
+                        " move it out"
+                    )
                 )
         adopt = [a for a in self.assessments(active_only=True) if
                  old is None or self.signed_by_instructor(a, old)]  # fmt: skip
@@ -973,7 +1004,7 @@ class RecordStore:
         del signer
         key = self.instructor_key()
         if key is None:
-            raise InputError("no instructor key yet: run `python -m sim instructor init`")
+            raise InputError(_("no instructor key yet: run `python -m sim instructor init`"))
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",

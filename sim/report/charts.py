@@ -15,7 +15,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sim.i18n import N_, _
 from sim.report.data import ReportData
+from sim.report.formats import percent
 
 PASS_COLOUR = "#2e7d32"
 FAIL_COLOUR = "#c62828"
@@ -70,21 +72,21 @@ def score_trend(data: ReportData) -> str | None:
         lines = [[(p[0], p[1]) for p in points] for points in data.series.values()]
         ax.add_collection(LineCollection(lines, colors=LINE_COLOUR, alpha=0.15, linewidths=0.8))
         for points in data.series.values():
-            for i, score, _ in points:
+            for i, score, _verdict in points:
                 by_index.setdefault(i, []).append(score)
         xs = sorted(by_index)
         ax.plot(xs, [float(np.median(by_index[i])) for i in xs], color="black", linewidth=2,
-                label="cohort median")  # fmt: skip
+                label=_("cohort median"))  # fmt: skip
     if data.minimum_passing is not None:
         ax.axhline(data.minimum_passing, color=FAIL_COLOUR, linestyle="--", linewidth=1,
-                   label="passing standard")  # fmt: skip
+                   label=_("passing standard"))  # fmt: skip
     if ax.get_legend_handles_labels()[1]:
         ax.legend(loc="lower right", fontsize="small")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("attempt number")
-    ax.set_ylabel("score (%)")
+    ax.set_xlabel(_("attempt number"))
+    ax.set_ylabel(_("score (%)"))
     ax.set_ylim(0, 100)
-    ax.set_title("Score trend")
+    ax.set_title(_("Score trend"))
     ax.grid(alpha=0.3)
     return to_svg(fig)
 
@@ -102,11 +104,11 @@ def criterion_breakdown(data: ReportData) -> str | None:
     ax = fig.add_subplot()
     y = np.arange(len(names))
     ax.barh(y, means, xerr=[lo, hi], color=LINE_COLOUR, alpha=0.8, capsize=3)
-    ax.set_yticks(y, [n.replace("_", " ") for n in names])
+    ax.set_yticks(y, [_(n.replace("_", " ")) for n in names])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
-    ax.set_xlabel("points earned (% of the criterion's maximum; bar: median, whiskers: IQR)")
-    ax.set_title("Criterion breakdown")
+    ax.set_xlabel(_("points earned, percent of the maximum (bar: median, whiskers: IQR)"))
+    ax.set_title(_("Criterion breakdown"))
     ax.grid(axis="x", alpha=0.3)
     return to_svg(fig)
 
@@ -119,14 +121,14 @@ def yield_distribution(data: ReportData) -> str | None:
     left, right = fig.subplots(1, 2)
     if data.pull_tnc_per_ml.size:
         left.hist(data.pull_tnc_per_ml, bins=30, color=LINE_COLOUR, alpha=0.85)
-    left.set_xlabel("TNC per pull (x10^6 per mL)")
-    left.set_ylabel("pulls")
-    left.set_title("Yield per pull")
+    left.set_xlabel(_("TNC per pull (x10^6 per mL)"))
+    left.set_ylabel(_("pulls"))
+    left.set_title(_("Yield per pull"))
     if data.dose_per_kg.size:
         right.hist(data.dose_per_kg, bins=20, color=PASS_COLOUR, alpha=0.85)
-    right.set_xlabel("TNC dose (x10^8 per kg recipient)")
-    right.set_ylabel("attempts")
-    right.set_title("Cell dose per attempt")
+    right.set_xlabel(_("TNC dose (x10^8 per kg recipient)"))
+    right.set_ylabel(_("attempts"))
+    right.set_title(_("Cell dose per attempt"))
     for ax in (left, right):
         ax.grid(alpha=0.3)
     return to_svg(fig)
@@ -141,37 +143,43 @@ def pull_sizes(data: ReportData) -> str | None:
     top = max(10.0, float(data.pull_ml.max()))
     ax.hist(data.pull_ml, bins=np.arange(0.0, top + 1.0, 1.0), color=LINE_COLOUR, alpha=0.85)
     ax.axvline(5.0, color=PASS_COLOUR, linestyle="--", linewidth=1, label="5 mL")
-    ax.set_xlabel("pull volume (mL)")
-    ax.set_ylabel("pulls")
-    ax.set_title("Pull sizes")
+    ax.set_xlabel(_("pull volume (mL)"))
+    ax.set_ylabel(_("pulls"))
+    ax.set_title(_("Pull sizes"))
     ax.legend()
     ax.grid(alpha=0.3)
     return to_svg(fig)
+
+
+def _pass_label(r: dict) -> str:
+    """A pass-rate bar's label: scenario, length, mode and how many were judged."""
+    scenario = r["scenario"] + (" (" + _("skills-lab length") + ")" if r.get("skills_lab") else "")
+    return f"{scenario}\n{_(r['mode'])} (n={r['judged']})"
 
 
 def pass_rates(data: ReportData) -> str | None:
     """Share of judged attempts that passed, per scenario and mode."""
     if not data.pass_rates:
         return None
-    labels = [f"{r['scenario']}\n{r['mode']} (n={r['judged']})" for r in data.pass_rates]
+    labels = [_pass_label(r) for r in data.pass_rates]
     rates = [r["rate"] for r in data.pass_rates]
     fig = _figure(7.0, 2.8 + 0.1 * len(labels))
     fig.subplots_adjust(bottom=0.28)
     ax = fig.add_subplot()
     bars = ax.bar(range(len(rates)), rates, color=PASS_COLOUR, alpha=0.85)
-    ax.bar_label(bars, labels=[f"{r:.0f}%" for r in rates], padding=2)
+    ax.bar_label(bars, labels=[percent(r, 0) for r in rates], padding=2)
     ax.set_xticks(range(len(rates)), labels)
     ax.set_ylim(0, 110)
-    ax.set_ylabel("passed (%)")
-    ax.set_title("Pass rates")
+    ax.set_ylabel(_("passed (%)"))
+    ax.set_title(_("Pass rates"))
     ax.grid(axis="y", alpha=0.3)
     return to_svg(fig)
 
 
 CHARTS = (
-    ("score-trend", "Score trend", score_trend),
-    ("criteria", "Criterion breakdown", criterion_breakdown),
-    ("yield", "Yield distribution", yield_distribution),
-    ("pull-sizes", "Pull-size distribution", pull_sizes),
-    ("pass-rates", "Pass rates", pass_rates),
+    ("score-trend", N_("Score trend"), score_trend),
+    ("criteria", N_("Criterion breakdown"), criterion_breakdown),
+    ("yield", N_("Yield distribution"), yield_distribution),
+    ("pull-sizes", N_("Pull-size distribution"), pull_sizes),
+    ("pass-rates", N_("Pass rates"), pass_rates),
 )

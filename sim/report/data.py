@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import InputError
+from sim.i18n import _
 
 
 def pct(row: dict) -> float | None:
@@ -68,7 +69,7 @@ class ReportData:
 def _collect(data: ReportData, pulls: np.ndarray) -> None:
     """Fill the per-chart fields from ``data.attempts`` and the (mL, TNC/mL) pulls."""
     counters: dict[str, int] = defaultdict(int)
-    passes: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    passes: dict[tuple[str, bool, str], list[int]] = defaultdict(lambda: [0, 0])
     minimums = []
     for a in data.attempts:
         tid = a["trainee_id"]
@@ -82,10 +83,7 @@ def _collect(data: ReportData, pulls: np.ndarray) -> None:
             if c.get("max"):
                 data.criteria.setdefault(c["id"], []).append(100.0 * c["score"] / c["max"])
         if a.get("passed") is not None:
-            scenario = a["scenario_id"]
-            if a.get("length") == "skills_lab":
-                scenario += " (skills-lab length)"
-            key = (scenario, a["mode"])
+            key = (a["scenario_id"], a.get("length") == "skills_lab", a["mode"])
             passes[key][0] += int(bool(a["passed"]))
             passes[key][1] += 1
         for code in a.get("critical_errors") or []:
@@ -96,8 +94,15 @@ def _collect(data: ReportData, pulls: np.ndarray) -> None:
     data.pull_ml = pulls[:, 0]
     data.pull_tnc_per_ml = pulls[:, 1] / 1e6
     data.pass_rates = [
-        {"scenario": s, "mode": m, "passed": p, "judged": n, "rate": round(100.0 * p / n, 1)}
-        for (s, m), (p, n) in sorted(passes.items())
+        {
+            "scenario": s,
+            "skills_lab": lab,  # shown as "(skills-lab length)" in the report's language
+            "mode": m,
+            "passed": p,
+            "judged": n,
+            "rate": round(100.0 * p / n, 1),
+        }
+        for (s, lab, m), (p, n) in sorted(passes.items())
     ]
     data.minimum_passing = float(np.median(minimums)) if minimums else None
 
@@ -109,7 +114,7 @@ def trainee_report_data(store: Any, trainee_id: str) -> ReportData:
     finished = [r for r in rows if r["status"] != "incomplete"]
     label = trainee["name"] or trainee_id
     data = ReportData(
-        title=f"Trainee report: {label}",
+        title=_("Trainee report: {name}").format(name=label),
         scope="trainee",
         name=trainee_id,
         trainees=[trainee],
@@ -124,12 +129,13 @@ def cohort_report_data(store: Any, cohort: str) -> ReportData:
     """Every trainee in a cohort and their finished attempts."""
     trainees = store.trainees(cohort)
     if not trainees:
-        known = ", ".join(store.cohorts()) or "none yet"
-        raise InputError(f"no trainees in cohort {cohort!r} (cohorts: {known})", field="cohort")
+        known = ", ".join(store.cohorts()) or _("none yet")
+        message = _("no trainees in cohort {cohort!r} (cohorts: {known})")
+        raise InputError(message.format(cohort=cohort, known=known), field="cohort")
     rows = store.attempts(cohort=cohort)
     finished = [r for r in rows if r["status"] != "incomplete"]
     data = ReportData(
-        title=f"Cohort report: {cohort}",
+        title=_("Cohort report: {cohort}").format(cohort=cohort),
         scope="cohort",
         name=cohort,
         trainees=trainees,

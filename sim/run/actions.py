@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 from sim.vocabulary.commands import (
     COMMAND_NAMES,
     FEVER_THRESHOLD_RANGE_C,
@@ -25,35 +26,42 @@ def _reject_constants(token: str) -> float:
 def command_from_obj(obj: object, *, path: str, line: int) -> Command:
     """Validate one decoded JSON value as a command, or raise a located InputError."""
     if not isinstance(obj, dict):
-        raise InputError("a command must be a JSON object", path=path, line=line)
+        raise InputError(_("a command must be a JSON object"), path=path, line=line)
     if "do" not in obj:
-        raise InputError("missing required field", path=path, line=line, field="do")
+        raise InputError(_("missing required field"), path=path, line=line, field="do")
     if obj["do"] not in COMMAND_NAMES:
         raise InputError(
-            f"unknown command {obj['do']!r} (expected one of: {', '.join(COMMAND_NAMES)})",
+            _("unknown command {name!r} (expected one of: {choices})").format(
+                name=obj["do"], choices=", ".join(COMMAND_NAMES)
+            ),
             path=path,
             line=line,
             field="do",
         )
     for key, value in obj.items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise InputError("must be a finite number", path=path, line=line, field=key)
+            raise InputError(_("must be a finite number"), path=path, line=line, field=key)
     try:
         return parse_command(obj)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = [str(p) for p in err["loc"][1:]] or [str(p) for p in err["loc"]]
-        msg = {"missing": "missing required field", "extra_forbidden": "unknown field"}.get(
+        # pydantic's own words (err["msg"]) stay English: they quote the schema's types
+        msg = {"missing": _("missing required field"), "extra_forbidden": _("unknown field")}.get(
             err["type"], err["msg"]
         )
         if err["type"] == "literal_error" and isinstance(err.get("input"), str):
-            msg = f"unknown value {err['input']!r}: {msg}"  # e.g. an observation kind
+            msg = _("unknown value {value!r}: {message}").format(value=err["input"], message=msg)
         if loc and loc[-1] == "fever_threshold_c":
             lo, hi = FEVER_THRESHOLD_RANGE_C
-            msg += f" (the fever threshold taught, by your local policy, is {lo:g}-{hi:g} °C)"
+            msg += _(
+                " (the fever threshold taught, by your local policy, is {lo:g}-{hi:g} °C)"
+            ).format(lo=lo, hi=hi)
         raise InputError(msg, path=path, line=line, field=".".join(loc)) from None
 
 
+LINE_TOO_LONG = N_("line longer than {n} characters")
+CANNOT_READ = N_("cannot read action file: {error}")
 #: Deepest nesting of arrays and objects accepted in one action line (commands need 2).
 MAX_DEPTH = 32
 #: Longest action line accepted (a command is well under 1 KB).
@@ -102,17 +110,20 @@ def _depth(raw: str) -> int:
 def parse_line(raw: str, *, path: str, line: int) -> Command:
     """One action line as a command, or a located InputError (never a RecursionError)."""
     if len(raw) > MAX_LINE:
-        raise InputError(f"line longer than {MAX_LINE} characters", path=path, line=line)
+        raise InputError(_(LINE_TOO_LONG).format(n=MAX_LINE), path=path, line=line)
     if raw.count("[") + raw.count("{") > MAX_DEPTH and _depth(raw) > MAX_DEPTH:
-        raise InputError(f"nested deeper than {MAX_DEPTH} levels", path=path, line=line)
+        message = _("nested deeper than {n} levels").format(n=MAX_DEPTH)
+        raise InputError(message, path=path, line=line)
     try:
         obj = json.loads(raw, parse_constant=_reject_constants, object_pairs_hook=_no_duplicates)
     except _Duplicate as exc:
-        raise InputError("duplicate key", path=path, line=line, field=exc.key) from None
+        raise InputError(_("duplicate key"), path=path, line=line, field=exc.key) from None
     except RecursionError:
-        raise InputError("nested too deeply", path=path, line=line) from None
+        raise InputError(_("nested too deeply"), path=path, line=line) from None
     except (json.JSONDecodeError, ValueError) as exc:
-        raise InputError(f"invalid JSON: {exc}", path=path, line=line) from None
+        raise InputError(
+            _("invalid JSON: {error}").format(error=exc), path=path, line=line
+        ) from None
     return command_from_obj(obj, path=path, line=line)
 
 
@@ -123,21 +134,19 @@ def _lines(path: Path | str) -> Iterator[tuple[int, str]]:
     try:
         stream = Path(path).open("r", encoding="utf-8-sig", newline=None)
     except OSError as exc:
-        raise InputError(f"cannot read action file: {exc}", path=where) from None
+        raise InputError(_(CANNOT_READ).format(error=exc), path=where) from None
     with stream:
         n = 0
         while True:
             try:
                 raw = stream.readline(MAX_LINE + 1)
             except (OSError, UnicodeDecodeError) as exc:
-                raise InputError(
-                    f"cannot read action file: {exc}", path=where, line=n + 1
-                ) from None
+                raise InputError(_(CANNOT_READ).format(error=exc), path=where, line=n + 1) from None
             if not raw:
                 return
             n += 1
             if len(raw) > MAX_LINE and not raw.endswith("\n"):
-                raise InputError(f"line longer than {MAX_LINE} characters", path=where, line=n)
+                raise InputError(_(LINE_TOO_LONG).format(n=MAX_LINE), path=where, line=n)
             if raw.strip():
                 yield n, raw
 

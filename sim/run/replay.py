@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.model.simulation import Event
 from sim.run.actions import command_from_obj
 from sim.run.attempt import Attempt
@@ -55,7 +56,9 @@ def fresh_attempt(scenario: Scenario | dict, seed: int, *, where: str = "log") -
             scenario = Scenario.model_validate(scenario)
         except Exception as exc:  # pydantic error or missing key: not usable
             raise InputError(
-                f"{where}: stored scenario is invalid: {exc}".splitlines()[0]
+                _("{where}: stored scenario is invalid: {error}")
+                .format(where=where, error=exc)
+                .splitlines()[0]
             ) from None
     return Attempt(scenario, int(seed))
 

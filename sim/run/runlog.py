@@ -16,6 +16,7 @@ import numpy as np
 
 from sim import __version__
 from sim.errors import InputError
+from sim.i18n import _
 from sim.run.attempt import Attempt
 from sim.run.replay import replay as replay_log
 from sim.scenario.schema import Scenario
@@ -58,9 +59,9 @@ def read_log(path: Path | str) -> tuple[dict, list[tuple[int, dict]], str | None
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read log: {exc}", path=str(path)) from None
+        raise InputError(_("cannot read log: {error}").format(error=exc), path=str(path)) from None
     if not lines:
-        raise InputError("empty log", path=str(path), line=1)
+        raise InputError(_("empty log"), path=str(path), line=1)
     records = []
     for n, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -70,15 +71,18 @@ def read_log(path: Path | str) -> tuple[dict, list[tuple[int, dict]], str | None
         except json.JSONDecodeError as exc:
             if n == len(lines) and records:  # a torn last line from a killed process
                 break
-            raise InputError(f"invalid JSON: {exc}", path=str(path), line=n) from None
+            raise InputError(
+                _("invalid JSON: {error}").format(error=exc), path=str(path), line=n
+            ) from None
     if not records:
-        raise InputError("empty log", path=str(path), line=1)
+        raise InputError(_("empty log"), path=str(path), line=1)
     n0, head = records[0]
     if not isinstance(head, dict) or head.get("format") != FORMAT:
-        raise InputError(f"not a {FORMAT} file", path=str(path), line=n0, field="format")
+        message = _("not a {format} file").format(format=FORMAT)
+        raise InputError(message, path=str(path), line=n0, field="format")
     if head.get("format_version") != FORMAT_VERSION:
         raise InputError(
-            f"unsupported format_version {head.get('format_version')!r}",
+            _("unsupported format_version {version!r}").format(version=head.get("format_version")),
             path=str(path),
             line=n0,
             field="format_version",
@@ -90,7 +94,7 @@ def read_log(path: Path | str) -> tuple[dict, list[tuple[int, dict]], str | None
         elif isinstance(rec, dict) and "cmd" in rec:
             commands.append((n, rec["cmd"]))
         else:
-            raise InputError("expected a command or digest line", path=str(path), line=n)
+            raise InputError(_("expected a command or digest line"), path=str(path), line=n)
     return head, commands, digest
 
 
@@ -101,7 +105,7 @@ def replay(path: Path | str) -> tuple[Attempt, str | None]:
         scenario = Scenario.model_validate(head["scenario"])
     except Exception as exc:  # pydantic error or missing key: the header is not usable
         raise InputError(
-            f"bad scenario in header: {exc}".splitlines()[0],
+            _("bad scenario in header: {error}").format(error=exc).splitlines()[0],
             path=str(path),
             line=1,
             field="scenario",
@@ -110,7 +114,10 @@ def replay(path: Path | str) -> tuple[Attempt, str | None]:
         seed = int(head["seed"])
     except (KeyError, TypeError, ValueError):
         raise InputError(
-            f"bad seed in header: {head.get('seed')!r}", path=str(path), line=1, field="seed"
+            _("bad seed in header: {seed!r}").format(seed=head.get("seed")),
+            path=str(path),
+            line=1,
+            field="seed",
         ) from None
     attempt = replay_log(Attempt(scenario, seed), commands, where=str(path))
     return attempt, digest

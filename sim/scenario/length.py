@@ -13,6 +13,7 @@ shortened, so poor technique cannot score as good; an attempt stores its length 
 from __future__ import annotations
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.scenario.schema import LENGTHS, Scenario
 
 #: Share of the full target a skills-lab attempt collects.  Assumption (no source sets it): 40%
@@ -31,21 +32,24 @@ def parse_length(text: str) -> str:
         return LENGTH_NAMES[text]
     except KeyError:
         raise InputError(
-            f"unknown length {text!r} (expected full or skills-lab)", field="length"
+            _("unknown length {length!r} (expected full or skills-lab)").format(length=text),
+            field="length",
         ) from None
 
 
 def at_length(scenario: Scenario, length: str) -> Scenario:
     """``scenario`` at ``length``; a full scenario is returned as it is."""
     if length not in LENGTHS:
-        raise InputError(f"unknown length {length!r}", field="length")
+        raise InputError(_("unknown length {length!r}").format(length=length), field="length")
     if length == scenario.length:
         return scenario
     if scenario.length != "full":
-        raise InputError("only a full-length scenario can be shortened", field="length")
+        raise InputError(_("only a full-length scenario can be shortened"), field="length")
     if scenario.kind != "harvest":
         raise InputError(
-            f"scenario {scenario.id!r} has no harvest to shorten (a {scenario.kind} scenario)",
+            _("scenario {id!r} has no harvest to shorten (a {kind} scenario)").format(
+                id=scenario.id, kind=_(scenario.kind)
+            ),
             field="length",
         )
     f = SKILLS_LAB_FRACTION

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.errors import InputError
-from sim.i18n import _, ngettext
+from sim.i18n import N_, _, ngettext
 from sim.paths import (
     SCENARIO_PATH_ENV,
     default_data_dir,
@@ -46,6 +46,8 @@ if TYPE_CHECKING:  # imported where used: listing the library from its index nee
 #: The folder inside the package that a build fills with the shipped scenarios.
 PACKAGED = "shipped"
 SHIPPED, SCHOOL = "shipped", "school"
+#: the origins as shown in messages (``_(origin)``)
+ORIGIN_WORDS = (N_("shipped"), N_("school"))
 
 
 def shipped_dir() -> Traversable:
@@ -132,13 +134,13 @@ def _located(err: dict) -> tuple:
 def _describe(err: dict) -> str:
     msg = err["msg"]
     if err["type"] == "missing":
-        return "missing required field"
+        return _("missing required field")
     if err["type"] == "extra_forbidden":
-        return "unknown field"
+        return _("unknown field")
     msg = msg.removeprefix("Value error, ")
     value = err.get("input")
     if err["type"] != "value_error" and isinstance(value, int | float | str | bool):
-        msg += f" (got {value!r})"
+        msg += _(" (got {value!r})").format(value=value)
     return msg
 
 
@@ -157,22 +159,25 @@ def parse_scenario(text: str, path: str) -> Scenario:
     try:
         data = tomllib.loads(text)
     except RecursionError:
-        raise InputError("TOML nested too deeply", path=path) from None
+        raise InputError(_("TOML nested too deeply"), path=path) from None
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_LINE.search(str(exc))
         raise InputError(
-            f"TOML syntax error: {exc}", path=path, line=int(m.group(1)) if m else None
+            _("TOML syntax error: {error}").format(error=exc),
+            path=path,
+            line=int(m.group(1)) if m else None,
         ) from None
     try:
         scenario = Scenario.model_validate(data)
     except RecursionError:
-        raise InputError("scenario nested too deeply", path=path) from None
+        raise InputError(_("scenario nested too deeply"), path=path) from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = _located(err)
         field = ".".join(str(p) for p in loc) or None
         more = len(exc.errors()) - 1
-        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        more_errors = ngettext(" (and {n} more error)", " (and {n} more errors)", more)
+        suffix = more_errors.format(n=more) if more else ""
         raise InputError(
             _describe(err) + suffix, path=path, line=_field_line(text, loc), field=field
         ) from None
@@ -204,7 +209,9 @@ def load_scenario(path: Traversable | str, *, match_name: bool = True) -> Scenar
     stem = path.name.removesuffix(".toml")
     if match_name and scenario.id != stem:
         raise InputError(
-            f"id {scenario.id!r} does not match the file name (expected {stem!r})",
+            _("id {id!r} does not match the file name (expected {stem!r})").format(
+                id=scenario.id, stem=stem
+            ),
             path=str(path),
             line=_field_line(text, ("id",)),
             field="id",
@@ -452,7 +459,8 @@ class ScenarioLibrary:
             )
             return [LibraryEntry(source.folder, None, error, source.origin)]
         except OSError as exc:
-            error = InputError(f"cannot read scenario folder: {exc}", path=str(source.folder))
+            message = _("cannot read scenario folder: {error}").format(error=exc)
+            error = InputError(message, path=str(source.folder))
             return [LibraryEntry(source.folder, None, error, source.origin)]
         entries = []
         for path in files:
@@ -520,12 +528,14 @@ class ScenarioLibrary:
 def clash_error(scenario_id: str, files: list[tuple[Traversable, str]]) -> InputError:
     """Two or more files with one id: the error names every one of them."""
     named = " and ".join(f"{path} ({origin})" for path, origin in files)
+    named = _(" and ").join(f"{path} ({_(origin)})" for path, origin in files)
     fix = (
-        "give the school scenario an id of its own (its file name too)"
-        if any(origin == SHIPPED for _, origin in files)
-        else "give each an id of its own (its file name too)"
+        _("give the school scenario an id of its own (its file name too)")
+        if any(origin == SHIPPED for _path, origin in files)
+        else _("give each an id of its own (its file name too)")
     )
-    return InputError(f"scenario id {scenario_id!r} is used by two files: {named}; {fix}")
+    message = _("scenario id {id!r} is used by two files: {files}; {fix}")
+    return InputError(message.format(id=scenario_id, files=named, fix=fix))
 
 
 def resolve_scenario(ref: str) -> Scenario:
@@ -562,11 +572,13 @@ def add_school_scenario(
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read scenario file: {exc}", path=str(source)) from None
+        message = _("cannot read scenario file: {error}").format(error=exc)
+        raise InputError(message, path=str(source)) from None
     folder = school_scenario_dir(env)
     dest = folder / f"{scenario.id}.toml"
     if _same(source) == _same(dest):
-        raise InputError("this file is already in the school scenario folder", path=str(source))
+        message = _("this file is already in the school scenario folder")
+        raise InputError(message, path=str(source))
     for src in default_sources(env):
         if _same(src.folder) == _same(folder):
             continue
@@ -576,20 +588,24 @@ def add_school_scenario(
         except OSError:
             taken = False
         if taken and _same(other) == _same(source):
-            raise InputError(f"this file is already in the library ({src.why})", path=str(source))
+            message = _("this file is already in the library ({why})").format(why=src.why)
+            raise InputError(message, path=str(source))
         if taken:
+            message = _(
+                "id {id!r} is already used by {file} ({why}); give the school scenario an id"
+                " of its own; nothing was added"
+            )
             raise InputError(
-                f"id {scenario.id!r} is already used by {other} ({src.why}); give the school"
-                " scenario an id of its own; nothing was added",
+                message.format(id=scenario.id, file=other, why=src.why),
                 path=str(source),
                 field="id",
             )
     if dest.exists() and not replace:
-        raise InputError(
-            f"{dest} already exists (a school scenario with id {scenario.id!r}); nothing was"
-            " changed: remove that file first, or add with --replace",
-            path=str(source),
+        message = _(
+            "{file} already exists (a school scenario with id {id!r}); nothing was changed:"
+            " remove that file first, or add with --replace"
         )
+        raise InputError(message.format(file=dest, id=scenario.id), path=str(source))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if replace:
@@ -603,7 +619,10 @@ def add_school_scenario(
             _write_new(dest, data, source)
     except OSError as exc:
         raise InputError(
-            f"cannot write to the school scenario folder: {exc.strerror or exc}", path=str(folder)
+            _("cannot write to the school scenario folder: {error}").format(
+                error=exc.strerror or exc
+            ),
+            path=str(folder),
         ) from None
     return dest
 
@@ -613,7 +632,8 @@ def _write_new(dest: Path, data: bytes, source: Path) -> None:
     try:
         stream = dest.open("xb")
     except FileExistsError:
-        raise InputError(f"{dest} already exists; nothing was changed", path=str(source)) from None
+        message = _("{file} already exists; nothing was changed").format(file=dest)
+        raise InputError(message, path=str(source)) from None
     try:
         with stream:
             stream.write(data)

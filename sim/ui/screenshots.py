@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sim import i18n
 from sim.vocabulary.technique import Thresholds
 
 STEP = 1.0 / 60.0
@@ -30,13 +31,14 @@ PASSPHRASE = "screenshot-pass"
 
 def parse_size(text: str) -> tuple[int, int]:
     """'1920x1080' as (1920, 1080)."""
-    w, _, h = text.lower().partition("x")
+    w, _x, h = text.lower().partition("x")
     try:
         size = (int(w), int(h))
     except ValueError:
-        raise ValueError(f"a size is WIDTHxHEIGHT, such as 1920x1080, not {text!r}") from None
+        message = i18n._("a size is WIDTHxHEIGHT, such as 1920x1080, not {text!r}")
+        raise ValueError(message.format(text=text)) from None
     if size[0] < 320 or size[1] < 240:
-        raise ValueError(f"{text!r} is too small a window")
+        raise ValueError(i18n._("{text!r} is too small a window").format(text=text))
     return size
 
 

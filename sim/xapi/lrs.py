@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.xapi.statements import XAPI_VERSION
 
 CONFIG_NAME = "xapi.toml"
@@ -57,7 +58,9 @@ def check_endpoint(url: str, *, where: str | None = None) -> str:
         ok = False
     if not ok or any(c.isspace() or ord(c) < 32 for c in url):
         raise InputError(
-            f"LRS endpoint {url!r} is not an http(s) URL with a host", path=where, field="endpoint"
+            _("LRS endpoint {url!r} is not an http(s) URL with a host").format(url=url),
+            path=where,
+            field="endpoint",
         )
     return url
 
@@ -72,11 +75,14 @@ def check_iri_base(base: str, *, where: str | None = None, field: str = "iri_bas
     except ValueError:
         ok = False
     if not ok or any(c.isspace() or ord(c) < 32 for c in base):
-        raise InputError(f"{base!r} is not an http(s) IRI with a host", path=where, field=field)
+        message = _("{iri!r} is not an http(s) IRI with a host").format(iri=base)
+        raise InputError(message, path=where, field=field)
     if parts.hostname.endswith(".invalid") or parts.hostname == "invalid":
         raise InputError(
-            f"{base!r} is a placeholder: set the centre's own IRI base before anything is"
-            " delivered (python -m sim instructor lrs set --iri-base URL)",
+            _(
+                "{iri!r} is a placeholder: set the centre's own IRI base before anything is"
+                " delivered (python -m sim instructor lrs set --iri-base URL)"
+            ).format(iri=base),
             path=where,
             field=field,
         )
@@ -121,24 +127,25 @@ def load_config(data_dir: Path, env: Mapping[str, str]) -> LrsConfig:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except RecursionError:
-            raise InputError("xAPI configuration nested too deeply", path=str(path)) from None
+            raise InputError(_("xAPI configuration nested too deeply"), path=str(path)) from None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(f"cannot read xAPI configuration: {exc}", path=str(path)) from None
+            message = _("cannot read xAPI configuration: {error}").format(error=exc)
+            raise InputError(message, path=str(path)) from None
         for table in ("lrs", "xapi"):
             section = data.get(table, {})
             if not isinstance(section, dict):
-                raise InputError("must be a table", path=str(path), field=table)
+                raise InputError(_("must be a table"), path=str(path), field=table)
             values.update(section)
     for key, var in ENV.items():
         if env.get(var):
             values[key] = env[var]
     unknown = set(values) - set(LrsConfig.__dataclass_fields__)
     if unknown:
-        raise InputError("unknown setting", path=str(path), field=sorted(unknown)[0])
+        raise InputError(_("unknown setting"), path=str(path), field=sorted(unknown)[0])
     try:
         timeout = float(values.pop("timeout_s", 5.0))  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError("must be a number", path=str(path), field="timeout_s") from None
+        raise InputError(_("must be a number"), path=str(path), field="timeout_s") from None
     base = str(values.pop("iri_base", DEFAULT_BASE))
     homepage = str(values.pop("homepage", base))
     if values.get("endpoint"):
@@ -194,7 +201,10 @@ def post_statements(config: LrsConfig, statements: list[dict]) -> None:
         reason = getattr(exc, "reason", exc)
         raise DeliveryError(f"LRS unreachable: {reason}") from None
     except ValueError as exc:  # not an http(s) URL
-        raise InputError(f"bad LRS endpoint {config.statements_url!r}: {exc}") from None
+        message = _("bad LRS endpoint {url!r}: {error}").format(
+            url=config.statements_url, error=exc
+        )
+        raise InputError(message) from None
 
 
 #: At most this many pages are read from the LRS by ``get_statements`` (a bounded loop).
@@ -207,7 +217,7 @@ def get_statements(config: LrsConfig, params: Mapping[str, str] | None = None):
     from urllib.parse import urlencode, urljoin
 
     url = config.statements_url + ("?" + urlencode(dict(params)) if params else "")
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         request = urllib.request.Request(url, headers=_headers(config), method="GET")
         try:
             with urllib.request.urlopen(request, timeout=config.timeout_s) as response:
@@ -250,5 +260,6 @@ def save_config(data_dir: Path, config: LrsConfig) -> Path:
             tmp.chmod(0o600)
         tmp.replace(path)
     except OSError as exc:
-        raise InputError(f"cannot write xAPI configuration: {exc}", path=str(path)) from None
+        message = _("cannot write xAPI configuration: {error}").format(error=exc)
+        raise InputError(message, path=str(path)) from None
     return path

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.i18n import _
 from sim.records.store import RecordStore, dumps
 from sim.xapi.lrs import CONFLICT, DeliveryError, LrsConfig, post_statements
 
@@ -31,9 +32,11 @@ class FlushReport:
     error: str | None = None
 
     def __str__(self) -> str:
-        text = f"sent {self.sent}, {self.remaining} still queued"
+        text = _("sent {sent}, {remaining} still queued").format(
+            sent=self.sent, remaining=self.remaining
+        )
         if self.rejected:
-            text += f", {self.rejected} rejected by the LRS"
+            text += _(", {n} rejected by the LRS").format(n=self.rejected)
         return text + (f" ({self.error})" if self.error else "")
 
 

@@ -3,7 +3,11 @@
     initialized → one attempted (or interacted) per bone penetration → passed | failed
     (or completed when unscored) → terminated
 
-An incomplete attempt gets no passed/failed/completed.  Statement ids are uuid5(attempt id,
+An incomplete attempt gets no passed/failed/completed.  The words shown (verbs' ``display``,
+activities' ``name``) are language maps in every language offered (``en-US`` and ``es``, from
+the catalogue and the scenario's ``[i18n.es]``), so a statement is the same whatever language
+built it, but for ``context.language``: the trainee's chosen language (the station's, or
+``MARROWSIM_LANG``), ``en-US`` or ``es``.  Statement ids are uuid5(attempt id,
 index), so sending the same attempt twice is idempotent at the LRS.  Timestamps are wall-clock
 times recorded with the commands; durations are ISO 8601.  Verb IRIs are ADL's (the ones cmi5
 reuses); extension IRIs live under the configured ``iri_base`` (docs/records.md lists them).
@@ -17,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sim import __version__
+from sim.i18n import LANGUAGE_TAGS, LANGUAGES, N_, NP_, language_map, language_tag, translate
 from sim.records.replay import replay_stored_attempt
 from sim.records.results import summarize
 from sim.vocabulary.events import NEEDLE_DANGER_EVENTS
@@ -30,9 +35,30 @@ STATEMENT_NAMESPACE = uuid.UUID("8f5b2d52-3c0e-5b8e-9a51-6d2f1e7c4a10")
 CRITICAL_FLAGS = NEEDLE_DANGER_EVENTS
 
 
+#: The msgctxt of the ADL verbs' displays in the catalogue (a verb is a word used elsewhere)
+VERB_CONTEXT = "xAPI verb"
+#: The verbs used, marked for the catalogue in that context
+VERBS = (
+    NP_("xAPI verb", "initialized"),
+    NP_("xAPI verb", "attempted"),
+    NP_("xAPI verb", "interacted"),
+    NP_("xAPI verb", "passed"),
+    NP_("xAPI verb", "failed"),
+    NP_("xAPI verb", "completed"),
+    NP_("xAPI verb", "terminated"),
+)
+#: The landmarks a penetration's activity is named after, by the simulation's code
+LANDMARK_NAMES = {
+    "left_psis": N_("left PSIS"),
+    "right_psis": N_("right PSIS"),
+    "left_asis": N_("left ASIS"),
+    "right_asis": N_("right ASIS"),
+}
+
+
 def verb(name: str) -> dict:
-    """An ADL verb with its IRI and an en-US display."""
-    return {"id": ADL_VERBS + name, "display": {"en-US": name}}
+    """An ADL verb with its IRI and its display in each language offered."""
+    return {"id": ADL_VERBS + name, "display": language_map(name, VERB_CONTEXT)}
 
 
 def statement_id(attempt_id: str, index: int) -> str:
@@ -68,13 +94,17 @@ class StatementBuilder:
         iri_base: str,
         homepage: str,
         result_hash: str | None = None,
+        language: str | None = None,
     ) -> None:
+        """``language``: the trainee's (``en``, ``es``; default the current language), the
+        statements' ``context.language``."""
         self.row = row
         self.result_hash = result_hash
         self.commands = commands
         self.base = iri_base.rstrip("/")
         self.homepage = homepage
         self._times = [c["t_s"] for c in commands]
+        self.language = language_tag(language)
 
     # ------------------------------------------------------------------ pieces
     def ext(self, name: str) -> str:
@@ -90,14 +120,33 @@ class StatementBuilder:
 
     def scenario_activity(self) -> dict:
         """The scenario as an Activity (the attempt's parent)."""
-        scenario = self.row.get("scenario") or {}
         return {
             "objectType": "Activity",
             "id": f"{self.base}/scenario/{self.row['scenario_id']}",
             "definition": {
-                "name": {"en-US": scenario.get("title", self.row["scenario_id"])},
+                "name": self.scenario_name(),
                 "type": ACTIVITY_TYPES + "simulation",
             },
+        }
+
+    def scenario_name(self) -> dict[str, str]:
+        """The scenario's title in each language it has (its ``[i18n.<code>]`` table)."""
+        scenario = self.row.get("scenario") or {}
+        title = scenario.get("title", self.row["scenario_id"])
+        names = {"en-US": title}
+        for lang, given in (scenario.get("i18n") or {}).items():
+            if lang in LANGUAGES and isinstance(given, dict) and given.get("title"):
+                names[LANGUAGE_TAGS[lang]] = given["title"]
+        return names
+
+    def penetration_name(self, pen: dict) -> dict[str, str]:
+        """``Bone penetration 2 (left PSIS)`` in each language offered."""
+        code = str(pen.get("landmark", "unknown"))
+        where = LANDMARK_NAMES.get(code, code.replace("_", " "))
+        template = N_("Bone penetration {n} ({where})")
+        return {
+            tag: translate(template, lang).format(n=pen["n"], where=translate(where, lang))
+            for lang, tag in LANGUAGE_TAGS.items()
         }
 
     def penetration_activity(self, pen: dict) -> dict:
@@ -108,7 +157,7 @@ class StatementBuilder:
             "id": f"{self.base}/scenario/{self.row['scenario_id']}/site/{where}"
             f"/penetration/{pen['n']}",
             "definition": {
-                "name": {"en-US": f"Bone penetration {pen['n']} ({where})"},
+                "name": self.penetration_name(pen),
                 "type": ACTIVITY_TYPES + "interaction",
             },
         }
@@ -118,7 +167,7 @@ class StatementBuilder:
         ctx: dict[str, Any] = {
             "registration": self.row["id"],
             "platform": f"Marrowsim {__version__}",
-            "language": "en-US",
+            "language": self.language,
             "extensions": {
                 self.ext("mode"): self.row["mode"],
                 self.ext("seed"): self.row["seed"],

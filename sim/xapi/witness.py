@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.xapi.lrs import DeliveryError, LrsConfig, get_statements
 from sim.xapi.statements import ADL_VERBS
 
@@ -35,10 +36,11 @@ class WitnessReport:
     lrs_results: int = 0
 
     def summary(self) -> str:
-        return (
-            f"against the LRS: {self.matched} result(s) match, {self.undelivered} not"
-            f" delivered yet, {len(self.problems)} problem(s)"
+        text = _(
+            "against the LRS: {matched} result(s) match, {undelivered} not delivered yet,"
+            " {n} problem(s)"
         )
+        return text.format(matched=self.matched, undelivered=self.undelivered, n=len(self.problems))
 
 
 def stored_results(store) -> Iterator[tuple[str, str]]:
@@ -114,9 +116,9 @@ def compare(store, config: LrsConfig, reader=get_statements) -> WitnessReport:
 def against_lrs(store, config: LrsConfig) -> WitnessReport:
     """``records verify --against-lrs``: InputError (one line, exit 2) without a usable LRS."""
     if not config.configured:
-        raise InputError("no LRS configured (python -m sim instructor lrs set)")
+        raise InputError(_("no LRS configured (python -m sim instructor lrs set)"))
     config.check_deliverable()
     try:
         return compare(store, config)
     except DeliveryError as exc:
-        raise InputError(f"cannot read the LRS: {exc}") from None
+        raise InputError(_("cannot read the LRS: {error}").format(error=exc)) from None
