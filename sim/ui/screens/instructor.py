@@ -67,7 +67,7 @@ def pass_rate(row: dict) -> str:
     judged = row["passed"] + row["failed"]
     if not judged:
         return "-"
-    return _("{pct:.0f}% of {n}").format(pct=100 * row["passed"] / judged, n=judged)
+    return _("{pct} of {n}").format(pct=f"{100 * row['passed'] / judged:.0f}%", n=judged)
 
 
 def score_text(row: dict) -> str:
