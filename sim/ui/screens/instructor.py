@@ -323,7 +323,9 @@ class InstructorHomeView(View):
                 )
         if len(rows) > VISIBLE:
             p.text(
-                f"{start + 1}-{min(len(rows), start + VISIBLE)} of {len(rows)}",
+                _("{first}-{last} of {total}").format(
+                    first=start + 1, last=min(len(rows), start + VISIBLE), total=len(rows)
+                ),
                 (box.right - 12, box.bottom - 24),
                 theme.SMALL,
                 theme.TEXT_DIM,
