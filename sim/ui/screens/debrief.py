@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pygame
 
-from sim.i18n import N_, _
+from sim.i18n import N_, _, ngettext
 from sim.i18n.words import critical_name, event_name
 from sim.trainer.core_words import say
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
@@ -440,7 +440,9 @@ class DebriefView(View):
             + "  ·  "
             + _("{dose:.2f} x10^8 TNC/kg").format(dose=m["tnc_per_kg_recipient"] / 1e8)
             + "  ·  "
-            + _("{n} bone entries").format(n=m["bone_penetrations"])
+            + ngettext("{n} bone entry", "{n} bone entries", m["bone_penetrations"]).format(
+                n=m["bone_penetrations"]
+            )
             + f"  ·  {clock_text(m['procedure_s'])}"
         )
 
