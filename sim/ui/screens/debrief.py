@@ -28,6 +28,8 @@ from sim.ui.screens.base import View
 from sim.ui.screens.dorsal import DorsalPanel
 from sim.ui.screens.needle import NeedlePanel
 
+#: The session mode a replay shows in the top bar (translated there like the others).
+REPLAY_MODE = N_("replay")
 GOOD_TNC_PER_ML = 25e6  # top of the yield colour ramp (cells/mL)
 TOP = 84  # the panels' top; the score panel ends at SCORE_BOTTOM, the charts at CHARTS_BOTTOM
 SCORE_BOTTOM = 640
@@ -656,7 +658,7 @@ class ReplayView(View):
     def view_session(self) -> Session:
         """A session over the replayed attempt (a new one after a seek backwards)."""
         if self._session is None or self._session.attempt is not self.player.attempt:
-            self._session = Session(self.player.attempt, self.trainee, "replay")
+            self._session = Session(self.player.attempt, self.trainee, REPLAY_MODE)
         return self._session
 
     def _scrub_to(self, x: float) -> None:
