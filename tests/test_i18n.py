@@ -293,3 +293,22 @@ def test_the_nurses_station_speaks_spanish_but_the_core_keeps_its_english():
     finally:
         set_language("en")
     assert say("She lies on her back.") == "She lies on her back."
+
+
+def test_every_event_type_and_critical_error_has_a_name_in_spanish(spanish):
+    """The replay's "last event" and the debriefs' critical errors name the core's codes in
+    words: every type of sim/vocabulary/events.py has one, and it is translated."""
+    from sim.i18n.words import critical_name, event_name
+    from sim.vocabulary.events import CRITICAL_EVENTS, EVENT_TYPES
+
+    for code in EVENT_TYPES:
+        shown = event_name(code)
+        assert "_" not in shown and shown != code.replace("_", " "), code
+    for code in CRITICAL_EVENTS:
+        assert critical_name(code) == event_name(code)
+
+
+def test_the_spanish_catalogue_has_each_message_once():
+    """A message twice in the .po: msgfmt refuses it, and one of the two is never shown."""
+    keys = [(e.msgctxt, e.msgid) for e in parse_po(SPANISH.read_text(encoding="utf-8"))]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []

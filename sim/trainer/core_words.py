@@ -83,7 +83,7 @@ SHAPES = (
         "the anaesthetist's review."
     ),
     N_("The care took {t} (par {par}, limit {limit})."),
-    N_("Only {p}% of the assessment was done, so time credit is scaled to it."),
+    N_("Only {p} of the assessment was done, so time credit is scaled to it."),
     N_("Discharge teaching left out {items}: the donor could not spot or report an infection."),
     N_("{response} was not made by {t}."),
     # the harvest core's and the anaesthetist's, marked where they are written
@@ -255,7 +255,7 @@ _NUMBER_SLOTS = (
     "limit_per_kg run thin deg move cd34 units mg count counted opened taught policy"
 )
 _NUMBERS = frozenset(_NUMBER_SLOTS.split())
-_NUMBER = r"-?\d[\d.,]*"
+_NUMBER = r"-?\d[\d.,]*%?"  # a percentage carries its sign
 #: The joins of lists in the core's values, tried in this order (translated when the catalogue
 #: has them); a comma list is split only when no shape matches the whole, and an 'and' list
 #: only when every piece translates.

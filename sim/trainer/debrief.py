@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.i18n import _
 from sim.run.attempt import Attempt
 from sim.run.replay import apply_entry, replay_attempt
 from sim.trainer.core_words import say
@@ -66,9 +67,9 @@ def shown_score(live: dict | None, live_error: str, stored: dict | None) -> tupl
     if st is None:
         return live, live_error
     if st.get("status") == "incomplete":
-        return None, "The attempt was not finished, so it has no score"
+        return None, _("The attempt was not finished, so it has no score")
     if st.get("score_total") is None:
-        return None, "The attempt was stored without a score"
+        return None, _("The attempt was stored without a score")
     total = float(st["score_total"])
     shown = {
         "total": total,

@@ -58,7 +58,7 @@ WITHIN_LIMIT = N_(
     "Volume {collected} = {per_kg} mL/kg donor, within the {limit_per_kg} mL/kg limit ({limit})."
 )
 ESCALATION = N_(
-    "At {per_kg} mL/kg the anaesthetist stopped the harvest: {pct}% of the donor's blood "
+    "At {per_kg} mL/kg the anaesthetist stopped the harvest: {pct} of the donor's blood "
     "volume had been drawn."
 )
 WENT_ON_JUSTIFIED = N_("You went on because the count showed the dose short.")
@@ -139,7 +139,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
         esc = m.escalations[0]
         line = ESCALATION.format(
             per_kg=f"{esc.get('collected_ml_per_kg_donor', 0):.1f}",
-            pct=f"{esc.get('blood_volume_drawn_pct', 0):.0f}",
+            pct=f"{esc.get('blood_volume_drawn_pct', 0):.0f}%",
         )
         if m.continuations:
             cont = m.continuations[0]

@@ -23,7 +23,7 @@ PER_PENETRATION_ZERO = 3.0
 # The feedback, one template per sentence (sim/scoring/phrases.py shows them translated).
 TOOK = N_("The procedure took {t} (par {par}, limit {limit}).")
 OVER_LIMIT = N_("That is over the time limit: a long procedure means more anaesthesia.")
-SCALED = N_("Only {p}% of the task was done, so time credit is scaled to it.")
+SCALED = N_("Only {p} of the task was done, so time credit is scaled to it.")
 PER_PENETRATION = N_(
     "Each bone penetration took {s} s on average (aim for about {par} s): fewer, slower "
     "penetrations leave less time for fresh bone."
@@ -79,7 +79,7 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     if total_s > ctx.limit_s:
         line += " " + OVER_LIMIT
     if done < 1.0:
-        line += " " + SCALED.format(p=round(100 * done))
+        line += " " + SCALED.format(p=f"{round(100 * done)}%")
     feedback.append(line)
     parts: dict[str, tuple[float, float]] = {
         "procedure_time": (proc, PART_WEIGHTS["procedure_time"])

@@ -23,8 +23,8 @@ COLLECTED = N_(
     "You collected {collected} (target {target}) at {quality}: {dose} recipient (target "
     "{target_dose})."
 )
-SHORT_VOLUME = N_("The cell dose was {short}% short of the target: the volume was too small.")
-SHORT_MARROW = N_("The cell dose was {short}% short of the target: more, richer marrow was needed.")
+SHORT_VOLUME = N_("The cell dose was {short} short of the target: the volume was too small.")
+SHORT_MARROW = N_("The cell dose was {short} short of the target: more, richer marrow was needed.")
 DILUTED = N_(
     "TNC/mL was {drop}% below the {ref} expected from this donor with good technique (median of "
     "real harvests 18.2x10^6/mL): the marrow was diluted with blood."
@@ -32,8 +32,8 @@ DILUTED = N_(
 CD34 = N_("CD34+ cells: {cd34}x10^6/kg (target {target}x10^6/kg).")
 #: The attempt fails (Judgement.fails_attempt): the dose missed.
 DOSE_MISSED = N_(
-    "The cell dose reached only {pct}% of the target ({dose} of {target}): a harvest has to "
-    "reach at least {least}% of it to pass, unless the donor's volume limit stops it first."
+    "The cell dose reached only {pct} of the target ({dose} of {target}): a harvest has to "
+    "reach at least {least} of it to pass, unless the donor's volume limit stops it first."
 )
 CD34_MISSED = N_(
     "The CD34+ dose reached only {cd34}x10^6/kg of the {target}x10^6/kg this scenario sets: "
@@ -79,7 +79,9 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     if dose < 1.0:
         too_small = m.collected_ml < ctx.target_volume_ml and quality >= 1.0
         feedback.append(
-            (SHORT_VOLUME if too_small else SHORT_MARROW).format(short=round(100 * (1 - dose)))
+            (SHORT_VOLUME if too_small else SHORT_MARROW).format(
+                short=f"{round(100 * (1 - dose))}%"
+            )
         )
     drop = pct_drop(m.tnc_per_ml, ref)
     if drop >= 10:
@@ -104,10 +106,10 @@ def judge(m: AttemptMetrics, ctx: ScoringContext) -> Judgement:
     stopped_by_limit = m.collected_ml >= t.pass_limit_reached_fraction * ctx.donor_limit_ml
     if dose < t.pass_min_dose_fraction and not stopped_by_limit:
         fails = DOSE_MISSED.format(
-            pct=round(100 * dose),
+            pct=f"{round(100 * dose)}%",
             dose=e8(tnc_per_kg),
             target=e8(ctx.target_tnc_per_kg),
-            least=round(100 * t.pass_min_dose_fraction),
+            least=f"{round(100 * t.pass_min_dose_fraction)}%",
         )
     elif cd34 is not None and cd34 < t.pass_min_cd34_fraction - 1e-9 and not stopped_by_limit:
         fails = CD34_MISSED.format(

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import pygame
 
-from sim.i18n import N_, _
+from sim.i18n import N_, _, ngettext
+from sim.i18n.words import critical_name, event_name
 from sim.trainer.core_words import say
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
@@ -27,6 +28,8 @@ from sim.ui.screens.base import View
 from sim.ui.screens.dorsal import DorsalPanel
 from sim.ui.screens.needle import NeedlePanel
 
+#: The session mode a replay shows in the top bar (translated there like the others).
+REPLAY_MODE = N_("replay")
 GOOD_TNC_PER_ML = 25e6  # top of the yield colour ramp (cells/mL)
 TOP = 84  # the panels' top; the score panel ends at SCORE_BOTTOM, the charts at CHARTS_BOTTOM
 SCORE_BOTTOM = 640
@@ -317,7 +320,7 @@ class DebriefView(View):
             for crit in s.get("critical_errors", []):
                 label = crit if isinstance(crit, str) else crit.get("id", str(crit))
                 y = p.paragraph(
-                    _("Critical error: {error}").format(error=_(label.replace("_", " "))),
+                    _("Critical error: {error}").format(error=critical_name(label)),
                     pygame.Rect(x, y, box.width - 32, box.height),
                     theme.BODY,
                     theme.VERMILLION,
@@ -414,7 +417,7 @@ class DebriefView(View):
         crit = m.get("critical_errors", [])
         if crit:
             p.text(
-                _("Critical: ") + ", ".join(_(c.replace("_", " ")) for c in crit),
+                _("Critical: ") + ", ".join(critical_name(c) for c in crit),
                 (x, y),
                 theme.BODY,
                 theme.VERMILLION,
@@ -439,7 +442,9 @@ class DebriefView(View):
             + "  ·  "
             + _("{dose:.2f} x10^8 TNC/kg").format(dose=m["tnc_per_kg_recipient"] / 1e8)
             + "  ·  "
-            + _("{n} bone entries").format(n=m["bone_penetrations"])
+            + ngettext("{n} bone entry", "{n} bone entries", m["bone_penetrations"]).format(
+                n=m["bone_penetrations"]
+            )
             + f"  ·  {clock_text(m['procedure_s'])}"
         )
 
@@ -653,7 +658,7 @@ class ReplayView(View):
     def view_session(self) -> Session:
         """A session over the replayed attempt (a new one after a seek backwards)."""
         if self._session is None or self._session.attempt is not self.player.attempt:
-            self._session = Session(self.player.attempt, self.trainee, "replay")
+            self._session = Session(self.player.attempt, self.trainee, REPLAY_MODE)
         return self._session
 
     def _scrub_to(self, x: float) -> None:
@@ -722,23 +727,35 @@ class ReplayView(View):
                 self.needle.draw_section(p, site, n, (n.lateral_deg, n.cranial_deg), (0, 0), 0.0)
             else:
                 self.dorsal.draw(p, sim.sites, -1, {})
-        state = "paused" if pl.paused else ("finished" if pl.done else "playing")
+        state = _("paused") if pl.paused else (_("finished") if pl.done else _("playing"))
         side = lay.side
         p.rect((20, 22, 28), side, radius=6)
         with p.area(side, "replay"):
             x, y = side.x + 14, side.y + 12
             width = side.width - 28
             p.text(_("Replay"), (x, y), theme.LARGE, bold=True)
-            p.text(f"{state} at {pl.speed:g}x", (x, y + 40), theme.BODY, theme.SKY_BLUE)
-            p.text(f"command {pl.index} of {len(pl.source.log)}", (x, y + 72), theme.BODY)
+            p.text(
+                _("{state} at {speed:g}x").format(state=state, speed=pl.speed),
+                (x, y + 40),
+                theme.BODY,
+                theme.SKY_BLUE,
+            )
+            p.text(
+                _("command {n} of {total}").format(n=pl.index, total=len(pl.source.log)),
+                (x, y + 72),
+                theme.BODY,
+            )
             if n.inserted:
-                p.text(f"tip: {n.tissue.label}", (x, y + 104), theme.BODY, max_width=width)
-                depth = f"depth {n.depth_mm:.1f} mm"
+                tip = _("tip: {tissue}").format(tissue=_(n.tissue.label))
+                p.text(tip, (x, y + 104), theme.BODY, max_width=width)
+                depth = _("depth {mm:.1f} mm").format(mm=n.depth_mm)
                 if fast:
-                    depth += f"  ·  section at {self.SECTION_MAX_SPEED:g}x or paused"
+                    depth += "  ·  " + _("section at {speed:g}x or paused").format(
+                        speed=self.SECTION_MAX_SPEED
+                    )
                 p.text(depth, (x, y + 134), theme.BODY, max_width=width, may_shorten=True)
             self._draw_timeline(p, pygame.Rect(x, y + 176, width, 56))
-            keys = (
+            keys = _(
                 "+/- or Left/Right: speed · Space: pause · click or drag the timeline, "
                 "PgUp/PgDn, Home/End: move in time · Esc: back to the debrief"
             )
@@ -746,10 +763,10 @@ class ReplayView(View):
             p.paragraph(
                 keys, pygame.Rect(x, side.bottom - 12 - h, width, h), theme.SMALL, theme.TEXT_DIM
             )
-        ev = sim.events[-1]["type"].replace("_", " ") if sim.events else ""
+        ev = event_name(sim.events[-1]["type"]) if sim.events else ""
         with p.area(lay.status, "status"):
             p.text(
-                f"last event: {ev}",
+                _("last event: {event}").format(event=ev),
                 (lay.status.x + 4, lay.status.bottom - 4),
                 theme.BODY,
                 theme.TEXT,
@@ -762,7 +779,8 @@ class ReplayView(View):
         total = max(pl.duration_s, 1e-6)
         bar = pygame.Rect(box.x, box.y + 22, box.width, 12)
         self.timeline = bar
-        p.text(f"{_clock(pl.clock_s)} of {_clock(total)}", (box.x, box.y), theme.SMALL, theme.TEXT)
+        shown = _("{at} of {total}").format(at=_clock(pl.clock_s), total=_clock(total))
+        p.text(shown, (box.x, box.y), theme.SMALL, theme.TEXT)
         p.rect((44, 48, 58), bar, radius=4)
         done = pygame.Rect(bar.x, bar.y, round(bar.width * min(1.0, pl.clock_s / total)), 12)
         p.rect(theme.SKY_BLUE, done, radius=4)

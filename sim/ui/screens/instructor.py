@@ -67,7 +67,7 @@ def pass_rate(row: dict) -> str:
     judged = row["passed"] + row["failed"]
     if not judged:
         return "-"
-    return _("{pct:.0f}% of {n}").format(pct=100 * row["passed"] / judged, n=judged)
+    return _("{pct} of {n}").format(pct=f"{100 * row['passed'] / judged:.0f}%", n=judged)
 
 
 def score_text(row: dict) -> str:
@@ -323,7 +323,9 @@ class InstructorHomeView(View):
                 )
         if len(rows) > VISIBLE:
             p.text(
-                f"{start + 1}-{min(len(rows), start + VISIBLE)} of {len(rows)}",
+                _("{first}-{last} of {total}").format(
+                    first=start + 1, last=min(len(rows), start + VISIBLE), total=len(rows)
+                ),
                 (box.right - 12, box.bottom - 24),
                 theme.SMALL,
                 theme.TEXT_DIM,

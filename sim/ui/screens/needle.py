@@ -722,8 +722,9 @@ class NeedlePanel:
                     theme.TEXT,
                 )
                 p.text(
-                    f"{last['marrow_ml']:.1f} mL marrow, {last['tnc_per_ml'] / 1e6:.1f} x10^6"
-                    " cells/mL",
+                    _("{marrow:.1f} mL marrow, {tnc:.1f} x10^6 cells/mL").format(
+                        marrow=last["marrow_ml"], tnc=last["tnc_per_ml"] / 1e6
+                    ),
                     (box.x, y + 22),
                     theme.SMALL,
                     theme.TEXT,

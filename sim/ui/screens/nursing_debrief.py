@@ -14,6 +14,7 @@ from collections.abc import Callable
 import pygame
 
 from sim.i18n import N_, _
+from sim.i18n.words import critical_name
 from sim.trainer.care_log import care_log, clock_text
 from sim.trainer.core_words import say
 from sim.trainer.debrief import score, shown_score
@@ -213,7 +214,7 @@ class NursingDebriefView(View):
             c if isinstance(c, str) else c.get("id", str(c)) for c in s.get("critical_errors", [])
         ]
         named = [
-            _("Critical error: {error}").format(error=_(str(c).replace("_", " "))) + "."
+            _("Critical error: {error}").format(error=critical_name(str(c))) + "."
             for c in crits
         ]
         full_text = [
