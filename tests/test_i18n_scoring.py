@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.i18n import _, set_language
+from sim.i18n import set_language
 from sim.run.attempt import Attempt
 from sim.scenario import resolve_scenario
 from sim.scenario.schema import PROCEDURE_STEPS, Rubric
@@ -364,6 +364,7 @@ def test_the_debrief_draws_the_harvest_feedback_in_spanish(spanish):
     import pygame
 
     from sim.errors import CommandRejected
+    from sim.i18n.words import critical_name
     from tests.ui.driver import key, make_app, run
 
     app = make_app()
@@ -388,7 +389,7 @@ def test_the_debrief_draws_the_harvest_feedback_in_spanish(spanish):
         for cr in score["criteria"]:  # those with room for a line show at least its start
             assert cr["feedback"][:40] not in drawn, cr["feedback"]
         for code in score["critical_errors"]:
-            assert f"Error crítico: {_(code.replace('_', ' '))}" in drawn
+            assert f"Error crítico: {critical_name(code)}" in drawn
             assert code.replace("_", " ") not in drawn
         for reason in score["failed_conditions"]:  # drawn whole, over as many lines as it takes
             assert say(reason) in drawn and reason not in drawn
