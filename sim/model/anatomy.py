@@ -66,6 +66,10 @@ POSTERIOR_FACES = (Face.LATERAL_SURFACE, Face.MEDIAL_SURFACE, Face.CAUDAL_SURFAC
 INNER_FACES = (Face.INNER_TABLE, Face.NOTCH)
 
 
+#: Distinct tracks an Anatomy keeps profiled (a harvest uses a few dozen).
+PROFILE_CACHE = 512
+
+
 @dataclass(frozen=True)
 class Plane:
     """Half-space ``a . p <= c`` (inside the bone)."""
@@ -251,6 +255,21 @@ class Anatomy:
         Breakpoints are where the track crosses a face, a cortex inset, the skin or the SI
         line; each stretch between them is classified at its midpoint, and equal neighbours merge.
         """
+        # A track's profile is a pure function of its geometry, and a harvest re-profiles the
+        # same few dozen tracks hundreds of times as the needle goes back to them: those
+        # already profiled are kept (bounded, cleared when full; every anatomy has its own).
+        cache: dict[tuple[Vec3, Vec3, float], TrackProfile] = self.__dict__.setdefault(
+            "_profiles", {}
+        )
+        key = (tuple(origin), tuple(d), float(length_mm))
+        known = cache.get(key)
+        if known is None:
+            if len(cache) >= PROFILE_CACHE:
+                cache.clear()
+            known = cache[key] = self._profile(origin, d, length_mm)
+        return known
+
+    def _profile(self, origin: Vec3, d: Vec3, length_mm: float) -> TrackProfile:
         cuts = {0.0, length_mm}
         for plane in self.planes + self.marrow_planes:
             denom = sum(plane.a[i] * d[i] for i in range(3))
