@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.i18n import N_, _
+from sim.i18n import N_, _, ngettext
 
 POSITIONS = ("prone", "supine", "flat_legs_raised")
 POSITION_WORDS = {
@@ -125,13 +125,17 @@ def sites_summary(pic: RecoveryPicture) -> list[str]:
             text += ": " + words.get(pic.dressing_state, pic.dressing_state.replace("_", " "))
         return [text]
     parts = [_("Dressing off")] if pic.dressing_removed else []
-    for count, word in (
-        (sum(s.bleeding != "none" for s in pic.sites), _("{n} bleeding")),
-        (sum(s.haematoma for s in pic.sites), _("{n} haematoma")),
-        (sum(s.redness for s in pic.sites), _("{n} red")),
-    ):
-        if count:
-            parts.append(word.format(n=count))
+    bleeding = sum(s.bleeding != "none" for s in pic.sites)
+    haematomas = sum(s.haematoma for s in pic.sites)
+    red = sum(s.redness for s in pic.sites)
+    if bleeding:
+        parts.append(ngettext("{n} bleeding", "{n} bleeding", bleeding).format(n=bleeding))
+    if haematomas:
+        parts.append(
+            ngettext("{n} haematoma", "{n} haematomas", haematomas).format(n=haematomas)
+        )
+    if red:
+        parts.append(ngettext("{n} red", "{n} red", red).format(n=red))
     strips = sum(s.strip for s in pic.sites)
     pressed = sum(s.pressure for s in pic.sites)
     if strips:
