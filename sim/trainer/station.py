@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import _
 
 #: What a trainee id may contain (sim.records.store.TRAINEE_ID); spaces become '-'.
 ID_CHARS = "letters, digits and . _ @ + -"
@@ -58,7 +59,7 @@ class StationRecords:
                 Path(where).mkdir(parents=True, exist_ok=True)
                 self._store = RecordStore.open(where)
             except (InputError, OSError, sqlite3.Error) as exc:
-                self.error = "Records unavailable: " + one_line(exc)
+                self.error = _("Records unavailable: {problem}").format(problem=one_line(exc))
         return self._store
 
     def close(self) -> None:
@@ -134,7 +135,7 @@ class Recording:
         return self.recorder.attempt_id
 
     def _save_failed(self, exc: Exception) -> None:
-        self.error = "Recording stopped: " + one_line(exc)
+        self.error = _("Recording stopped: {problem}").format(problem=one_line(exc))
 
     def finish(self, score: dict | None) -> dict | None:
         """Store the outcome (locked in assessment mode); returns the stored row or None."""
@@ -146,7 +147,9 @@ class Recording:
         try:
             self.stored = self.recorder.finish(score)
         except (InputError, sqlite3.Error) as exc:
-            self.error = "The result could not be stored: " + one_line(exc)
+            self.error = _("The result could not be stored: {problem}").format(
+                problem=one_line(exc)
+            )
             return None
         self._queue_xapi()
         return self.stored
