@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _
 
 #: What a trainee id may contain (sim.records.store.TRAINEE_ID); spaces become '-'.
-ID_CHARS = "letters, digits and . _ @ + -"
+ID_CHARS = N_("letters, digits and . _ @ + -")
 GUEST_ID = "guest"
 RECENT_ATTEMPTS = 5
 
@@ -121,7 +121,7 @@ class Recording:
         """Create the stored attempt (raises InputError: no attempts left, bad id, no store)."""
         store = records.store
         if store is None:
-            raise InputError(records.error or "records unavailable")
+            raise InputError(records.error or _("records unavailable"))
         from sim.records.roles import trainee_records
 
         own = trainee_records(store, trainee)

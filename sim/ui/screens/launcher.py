@@ -163,7 +163,7 @@ class LauncherView(View):
         try:
             check_trainee_id(trainee)
         except InputError:
-            return _("A trainee ID may only use {chars} (up to 64).").format(chars=ID_CHARS)
+            return _("A trainee ID may only use {chars} (up to 64).").format(chars=_(ID_CHARS))
         return ""
 
     def _attempts_left(self, scenario_id: str) -> int | None:
