@@ -602,7 +602,11 @@ class LauncherView(View):
         with p.panel(box, _("Scenario")):
             e = self.entry
             if e is None:
-                p.text(_("No scenario files found."), (box.x + 16, box.y + 40))
+                # an assessment offering none is not a station without scenario files
+                empty = _("No scenario files found.")
+                if self.mode.assessed:
+                    empty = _("No scenario to show.")
+                p.text(empty, (box.x + 16, box.y + 40), max_width=box.width - 32)
                 return
             x, y = box.x + 16, box.y + 34
             width = box.width - 32
