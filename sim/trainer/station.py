@@ -27,6 +27,12 @@ GUEST_ID = "guest"
 RECENT_ATTEMPTS = 5
 
 
+def shown_trainee(trainee: str) -> str:
+    """A trainee id as the screens show it: the guest's in the current language (the records
+    keep the id)."""
+    return _("guest") if trainee == GUEST_ID else trainee
+
+
 def normalise_trainee(text: str) -> str:
     """The trainee id for what was typed: trimmed, inner spaces turned into '-'."""
     return re.sub(r"\s+", "-", text.strip())

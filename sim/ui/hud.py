@@ -6,6 +6,7 @@ import pygame
 
 from sim.i18n import _
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.render import Painter
 
@@ -97,7 +98,7 @@ class Hud:
                     self._dose(p, sc),
                     self._site(p, session),
                 ]
-            trainee = session.trainee or _("trainee")
+            trainee = shown_trainee(session.trainee) or _("trainee")
             who = f"{trainee} · {_(session.mode)}"
             title_w = max(
                 p.fonts.size(sc.text("title"), theme.BODY, True)[0],

@@ -18,6 +18,7 @@ from sim.trainer.core_words import say
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.camera import MmCamera
@@ -217,7 +218,7 @@ class DebriefView(View):
                 status = _("unfinished") if status == "incomplete" else _(status) if status else ""
                 mode = _(st["mode"]) if st.get("mode") else ""
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {mode}  ·  "
+                    f"{shown_trainee(st.get('trainee_id', ''))}  ·  {mode}  ·  "
                     f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,

@@ -20,6 +20,7 @@ from sim.trainer.core_words import say
 from sim.trainer.debrief import score, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.render import Button, Painter
@@ -161,8 +162,9 @@ class NursingDebriefView(View):
             if st is not None:
                 status = str(st.get("status", ""))
                 status = _("unfinished") if status == "incomplete" else _(status) if status else ""
+                who = shown_trainee(st.get("trainee_id", ""))
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {_(str(st.get('mode') or '-'))}  ·  {status}",
+                    f"{who}  ·  {_(str(st.get('mode') or '-'))}  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
                     theme.TEXT_DIM,
