@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from sim.i18n import _
+from sim.i18n import _, ngettext
 from sim.trainer.session import Session
 from sim.trainer.station import shown_trainee
 from sim.ui import theme
@@ -212,7 +212,11 @@ class Hud:
         h = session.attempt.scenario.handover
         head = _("Handover from theatre")
         text = (
-            _("{n} skin puncture sites · {ml:.0f} mL harvested").format(
+            ngettext(
+                "{n} skin puncture site · {ml:.0f} mL harvested",
+                "{n} skin puncture sites · {ml:.0f} mL harvested",
+                h.skin_sites,
+            ).format(
                 n=h.skin_sites, ml=h.collected_ml
             )
             if h is not None

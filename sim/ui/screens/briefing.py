@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from sim.i18n import N_, _
+from sim.i18n import N_, _, ngettext
 from sim.scenario.length import SKILLS_LAB_FRACTION
 from sim.scenario.schema import Scenario
 from sim.trainer.modes import Mode
@@ -166,7 +166,9 @@ class BriefingView(View):
                     (_("Where"), _("recovery, waking from anaesthesia")),
                     (
                         _("Skin sites"),
-                        _("{n} puncture sites").format(n=s.handover.skin_sites),
+                        ngettext(
+                            "{n} puncture site", "{n} puncture sites", s.handover.skin_sites
+                        ).format(n=s.handover.skin_sites),
                     ),
                     (_("Harvested"), f"{s.handover.collected_ml:.0f} mL"),
                 ]
