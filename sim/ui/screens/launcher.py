@@ -631,11 +631,16 @@ class LauncherView(View):
                 difficulty += "  ·  " + _("school-made")
             r = p.text(difficulty, (x, y + 2), theme.BODY, theme.SKY_BLUE)
             self.length_btn.rect = pygame.Rect(0, 0, 0, 0)
+            below = r.bottom
             if s.kind == "harvest" and left is None:
                 length = self.shown_length(s)
                 self.length_btn.label = _(LABELS[length]).capitalize()
                 width_btn = p.fonts.size(self.length_btn.label, theme.SMALL)[0] + 64
-                self.length_btn.rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
+                rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
+                if rect.x < r.right + 12:  # a longer label (Spanish): under the difficulty
+                    rect.topleft = (x, r.bottom + 6)
+                    below = rect.bottom
+                self.length_btn.rect = rect
                 self.length_btn.draw(p, hover=self.length_btn.rect.collidepoint(self._hover))
             if left is not None:
                 colour = theme.GOOD if left else theme.VERMILLION
@@ -646,7 +651,7 @@ class LauncherView(View):
                     colour,
                     anchor="topright",
                 )
-            y = r.bottom + 12
+            y = below + 12
             p.text(_("Objectives"), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
             y += 28
             objectives = ["•  " + obj for obj in s.text("objectives")]
