@@ -386,8 +386,17 @@ def say(message: str, words: Mapping[str, str] | None = None) -> str:
     if key not in _cache:
         if len(_cache) > 4096:
             _cache.clear()
-        _cache[key] = _say(message, words)
+        _cache[key] = _THOUSANDS.sub(_no_thousands, _say(message, words))
     return _cache[key]
+
+
+#: The core writes volumes of 1000 mL and more as '1,050 mL'; in Spanish a comma is the
+#: decimal mark ('1,050' reads as one and a bit), so they are shown as the screens write them.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
+
+
+def _no_thousands(m: re.Match[str]) -> str:
+    return m.group(0).replace(",", "")
 
 
 def _say(message: str, words: Mapping[str, str] | None = None) -> str:

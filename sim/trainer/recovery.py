@@ -142,4 +142,4 @@ def sites_summary(pic: RecoveryPicture) -> list[str]:
         parts.append(_("{k} of {n} strips").format(k=strips, n=n) if strips < n else _("strips on"))
     elif pressed:
         parts.append(_("{k} of {n} pressed").format(k=pressed, n=n))
-    return parts or [_("{n} punctures, open").format(n=n)]
+    return parts or [ngettext("{n} puncture, open", "{n} punctures, open", n).format(n=n)]

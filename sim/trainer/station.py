@@ -19,11 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.i18n import N_, _
 
 #: What a trainee id may contain (sim.records.store.TRAINEE_ID); spaces become '-'.
-ID_CHARS = "letters, digits and . _ @ + -"
+ID_CHARS = N_("letters, digits and . _ @ + -")
 GUEST_ID = "guest"
 RECENT_ATTEMPTS = 5
+
+
+def shown_trainee(trainee: str) -> str:
+    """A trainee id as the screens show it: the guest's in the current language (the records
+    keep the id)."""
+    return _("guest") if trainee == GUEST_ID else trainee
 
 
 def normalise_trainee(text: str) -> str:
@@ -58,7 +65,7 @@ class StationRecords:
                 Path(where).mkdir(parents=True, exist_ok=True)
                 self._store = RecordStore.open(where)
             except (InputError, OSError, sqlite3.Error) as exc:
-                self.error = "Records unavailable: " + one_line(exc)
+                self.error = _("Records unavailable: {problem}").format(problem=one_line(exc))
         return self._store
 
     def close(self) -> None:
@@ -120,7 +127,7 @@ class Recording:
         """Create the stored attempt (raises InputError: no attempts left, bad id, no store)."""
         store = records.store
         if store is None:
-            raise InputError(records.error or "records unavailable")
+            raise InputError(records.error or _("records unavailable"))
         from sim.records.roles import trainee_records
 
         own = trainee_records(store, trainee)
@@ -134,7 +141,7 @@ class Recording:
         return self.recorder.attempt_id
 
     def _save_failed(self, exc: Exception) -> None:
-        self.error = "Recording stopped: " + one_line(exc)
+        self.error = _("Recording stopped: {problem}").format(problem=one_line(exc))
 
     def finish(self, score: dict | None) -> dict | None:
         """Store the outcome (locked in assessment mode); returns the stored row or None."""
@@ -146,7 +153,9 @@ class Recording:
         try:
             self.stored = self.recorder.finish(score)
         except (InputError, sqlite3.Error) as exc:
-            self.error = "The result could not be stored: " + one_line(exc)
+            self.error = _("The result could not be stored: {problem}").format(
+                problem=one_line(exc)
+            )
             return None
         self._queue_xapi()
         return self.stored

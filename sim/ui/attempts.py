@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.errors import InputError
+from sim.i18n import _
 from sim.run.attempt import Attempt
 from sim.scenario.schema import Scenario
 from sim.trainer.guide import Guide
@@ -40,6 +41,6 @@ def begin_attempt(
     except InputError as exc:
         if mode.assessed:
             return one_line(exc)
-        notice = "Not recorded: " + one_line(exc)
+        notice = _("Not recorded: {problem}").format(problem=one_line(exc))
     app.go("nursing" if nursing else "procedure", session=session, mode=mode, notice=notice)
     return ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pygame
 
-from sim.i18n import _
+from sim.i18n import _, ngettext
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.render import Painter
 
@@ -97,7 +98,7 @@ class Hud:
                     self._dose(p, sc),
                     self._site(p, session),
                 ]
-            trainee = session.trainee or _("trainee")
+            trainee = shown_trainee(session.trainee) or _("trainee")
             who = f"{trainee} · {_(session.mode)}"
             title_w = max(
                 p.fonts.size(sc.text("title"), theme.BODY, True)[0],
@@ -211,7 +212,11 @@ class Hud:
         h = session.attempt.scenario.handover
         head = _("Handover from theatre")
         text = (
-            _("{n} skin puncture sites · {ml:.0f} mL harvested").format(
+            ngettext(
+                "{n} skin puncture site · {ml:.0f} mL harvested",
+                "{n} skin puncture sites · {ml:.0f} mL harvested",
+                h.skin_sites,
+            ).format(
                 n=h.skin_sites, ml=h.collected_ml
             )
             if h is not None

@@ -29,7 +29,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 
 from sim.errors import InputError  # noqa: E402
+from sim.i18n import _ as translate  # noqa: E402
 from sim.ui.app import App  # noqa: E402
+from sim.ui.art.gauges import GIVE_LABEL  # noqa: E402
 from sim.vocabulary.events import (  # noqa: E402
     INNER_CORTEX_CONTACT,
     LOSS_OF_RESISTANCE,
@@ -183,7 +185,8 @@ class SimulatedTrainee:
         if self.app.sounds.heard.get("give", 0) > heard_before:
             return True
         texts = self.app.painter.texts()
-        return any(t.startswith(GIVE_TEXTS) for t in texts)
+        shown = GIVE_TEXTS + (translate(GIVE_LABEL),)  # the gauge's label in the current language
+        return any(t.startswith(shown) for t in texts)
 
     # ---------------------------------------------------------------- the attempt
     @property

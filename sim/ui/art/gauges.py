@@ -17,10 +17,11 @@ from collections.abc import Sequence
 
 import pygame
 
+from sim.i18n import N_, _
 from sim.ui import theme
 from sim.ui.render import Painter
 
-GIVE_LABEL = "GIVE - let go"
+GIVE_LABEL = N_("GIVE - let go")
 
 TRACK = (16, 19, 24)
 GLASS = (214, 222, 230)
@@ -92,7 +93,8 @@ def _give_bar(p: Painter, track: pygame.Rect, frac: float, pushed: float) -> Non
     h = max(4, track.height // 4)
     fill = pygame.Rect(track.x, track.bottom - h, max(3, round(track.width * frac)), h)
     p.rect(theme.SKY_BLUE, fill, radius=2)
-    size = p.fonts.size(GIVE_LABEL, theme.SMALL, bold=True)
+    label = _(GIVE_LABEL)
+    size = p.fonts.size(label, theme.SMALL, bold=True)
     pill = pygame.Rect(0, 0, size[0] + 16, track.height - 4)
     pill.midleft = (fill.right + 6, track.centery)
     ghost_x = track.x + round(track.width * min(1.0, pushed))
@@ -109,7 +111,7 @@ def _give_bar(p: Painter, track: pygame.Rect, frac: float, pushed: float) -> Non
             ],
         )
     p.rect(theme.SKY_BLUE, pill, radius=pill.height // 2)
-    p.text(GIVE_LABEL, pill.center, theme.SMALL, theme.BLACK, bold=True, anchor="center")
+    p.text(label, pill.center, theme.SMALL, theme.BLACK, bold=True, anchor="center")
 
 
 def _trace(p: Painter, box: pygame.Rect, trace: Sequence[tuple[float, str]]) -> None:

@@ -269,7 +269,11 @@ class AssessmentSetup:
             p.text(a["name"], (box.x + 12, y), theme.BODY, bold=True, max_width=box.width - 24)
             y += 26
             y = p.paragraph(
-                _("pass at {passing:g}%  ·  {n} attempt(s) each  ·  {length}").format(
+                ngettext(
+                    "pass at {passing:g}%  ·  {n} attempt each  ·  {length}",
+                    "pass at {passing:g}%  ·  {n} attempts each  ·  {length}",
+                    a["attempts_allowed"],
+                ).format(
                     passing=a["passing"],
                     n=a["attempts_allowed"],
                     length=length_label(a.get("length", "full")),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pygame
 
-from sim.i18n import N_, _
+from sim.i18n import N_, _, ngettext
 from sim.scenario.length import SKILLS_LAB_FRACTION
 from sim.scenario.schema import Scenario
 from sim.trainer.modes import Mode
-from sim.trainer.station import GUEST_ID
+from sim.trainer.station import GUEST_ID, shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.render import Button, Painter
@@ -79,7 +79,7 @@ class BriefingView(View):
         with p.area(pygame.Rect(30, 16, w - 60, 124), "header"):
             p.text(_("Briefing"), (40, 20), theme.SMALL, theme.TEXT_DIM, bold=True)
             p.text(s.text("title"), (40, 40), theme.TITLE, bold=True, max_width=w - 80)
-            who = self.trainee or _("{guest} (no ID entered)").format(guest=GUEST_ID)
+            who = self.trainee or _("{guest} (no ID entered)").format(guest=shown_trainee(GUEST_ID))
             mode = _("{mode} mode").format(mode=_(self.mode.label))
             p.text(
                 f"{who}  ·  {mode}  ·  {_(s.difficulty)}",
@@ -166,7 +166,9 @@ class BriefingView(View):
                     (_("Where"), _("recovery, waking from anaesthesia")),
                     (
                         _("Skin sites"),
-                        _("{n} puncture sites").format(n=s.handover.skin_sites),
+                        ngettext(
+                            "{n} puncture site", "{n} puncture sites", s.handover.skin_sites
+                        ).format(n=s.handover.skin_sites),
                     ),
                     (_("Harvested"), f"{s.handover.collected_ml:.0f} mL"),
                 ]

@@ -18,6 +18,7 @@ from sim.trainer.core_words import say
 from sim.trainer.debrief import Debrief, ReplayPlayer, analyse, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.camera import MmCamera
@@ -50,9 +51,10 @@ LINE_H = 19
 GAP = 4
 
 
-def criterion_feedback(cr: dict) -> str:
-    """A criterion's feedback as shown: the score's English in the current language."""
-    return say(" ".join(str(cr.get("feedback", "")).split()))
+def criterion_feedback(cr: dict, words: dict[str, str] | None = None) -> str:
+    """A criterion's feedback as shown: the score's English in the current language
+    (``words``: the scenario's own texts, ``Scenario.words()``)."""
+    return say(" ".join(str(cr.get("feedback", "")).split()), words)
 
 
 #: the rubric's criteria and the critical errors, by id with spaces, shown as ``_(name)``
@@ -91,6 +93,7 @@ class DebriefView(View):
     ) -> None:
         super().__init__(app)
         self.session = session
+        self.words = session.attempt.scenario.words()  # the scenario's texts, translated
         self.mode = mode
         self.back = back
         rec = session.recording
@@ -217,7 +220,7 @@ class DebriefView(View):
                 status = _("unfinished") if status == "incomplete" else _(status) if status else ""
                 mode = _(st["mode"]) if st.get("mode") else ""
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {mode}  ·  "
+                    f"{shown_trainee(st.get('trainee_id', ''))}  ·  {mode}  ·  "
                     f"{str(st.get('started', ''))[:16].replace('T', ' ')} UTC  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
@@ -269,7 +272,10 @@ class DebriefView(View):
 
     def _criterion_layout(self, p: Painter, width: int, room: int) -> list[list[str]]:
         """Feedback lines per criterion: all of the chosen one's, one line of the others."""
-        full = [p.fonts.wrap(criterion_feedback(cr), theme.SMALL, width) for cr in self.criteria]
+        full = [
+            p.fonts.wrap(criterion_feedback(cr, self.words), theme.SMALL, width)
+            for cr in self.criteria
+        ]
         full = [[ln for ln in lines if ln] for lines in full]
 
         def cut(lines: list[str], n: int) -> list[str]:
@@ -329,7 +335,7 @@ class DebriefView(View):
                 y += 4
             for reason in s.get("failed_conditions", []):  # e.g. the cell dose missed
                 y = p.paragraph(  # as many lines as it takes: the reason is read in full
-                    say(str(reason)),
+                    say(str(reason), self.words),
                     pygame.Rect(x, y, box.width - 32, box.height),
                     theme.SMALL,
                     theme.VERMILLION,
@@ -372,7 +378,8 @@ class DebriefView(View):
                 y += NAME_H
                 text_colour = theme.TEXT if i == self.selected else theme.TEXT_DIM
                 # the chosen criterion is promised in full: cutting it is a layout fault
-                whole = p.fonts.wrap(criterion_feedback(cr), theme.SMALL, box.width - 52)
+                said = criterion_feedback(cr, self.words)
+                whole = p.fonts.wrap(said, theme.SMALL, box.width - 52)
                 cut = i == self.selected and len(lines) < len([ln for ln in whole if ln])
                 for j, line in enumerate(lines):
                     last = j == len(lines) - 1

@@ -21,7 +21,7 @@ from sim.scenario import ScenarioLibrary
 from sim.scenario.loader import SCHOOL
 from sim.trainer.modes import mode_by_id
 from sim.trainer.session import Session
-from sim.trainer.station import one_line
+from sim.trainer.station import one_line, shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import debrief_screen
 from sim.ui.render import Button, Painter
@@ -339,7 +339,7 @@ class InstructorHomeView(View):
             return
         rows = [
             [
-                r["trainee_id"] + (f" ({r['name']})" if r.get("name") else ""),
+                shown_trainee(r["trainee_id"]) + (f" ({r['name']})" if r.get("name") else ""),
                 r.get("cohort") or "-",
                 str(r["attempts"]),
                 str(r["incomplete"]),
@@ -369,7 +369,7 @@ class InstructorHomeView(View):
         rows = [
             [
                 str(a["started"])[:16].replace("T", " "),
-                a["trainee_id"],
+                shown_trainee(a["trainee_id"]),
                 self.titles.get(a["scenario_id"], a["scenario_id"]),
                 _(a["mode"]),
                 _("unfinished") if a["status"] == "incomplete" else _(a["status"]),

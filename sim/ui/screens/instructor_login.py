@@ -13,7 +13,7 @@ import pygame
 import pygame_gui
 
 from sim.errors import InputError
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.records.authority import PassphraseRefused, PassphraseThrottled
 from sim.records.roles import instructor_records
 from sim.trainer.station import one_line
@@ -21,7 +21,7 @@ from sim.ui import theme
 from sim.ui.render import Button, Painter
 from sim.ui.screens.base import View
 
-REFUSED = "Passphrase refused."
+REFUSED = N_("Passphrase refused.")
 FIELD_W = 420
 
 
@@ -38,7 +38,7 @@ class InstructorLoginView(View):
         self.notice = ""
         self.notice_colour = theme.VERMILLION
         self.ok_btn = Button(
-            label="Set passphrase" if self.setting_up else "Sign in", key_hint="Enter"
+            label=N_("Set passphrase") if self.setting_up else N_("Sign in"), key_hint="Enter"
         )
         self.back_btn = Button(label=_("Back to launcher"), key_hint="Esc")
         self.hover = (0, 0)
@@ -88,7 +88,7 @@ class InstructorLoginView(View):
         if self.setting_up:
             second = self.entries[1].get_text()
             if first != second:
-                self._refuse("The two passphrases differ; nothing was changed.")
+                self._refuse(_("The two passphrases differ; nothing was changed."))
                 return
             try:
                 self.store.set_passphrase(first)
@@ -101,7 +101,7 @@ class InstructorLoginView(View):
             self._refuse(one_line(exc) + ".")
             return
         except PassphraseRefused:
-            self._refuse(REFUSED)
+            self._refuse(_(REFUSED))
             return
         except InputError as exc:  # the instructor key file is missing or unreadable
             self._refuse(one_line(exc) + ".")
@@ -164,7 +164,7 @@ class InstructorLoginView(View):
         with p.panel(box, name="passphrase"):
             if self.store is None:
                 p.paragraph(
-                    self.app.records.error or "Records unavailable.",
+                    self.app.records.error or _("Records unavailable."),
                     box.inflate(-40, -60),
                     theme.BODY,
                     theme.VERMILLION,

@@ -163,7 +163,7 @@ class LauncherView(View):
         try:
             check_trainee_id(trainee)
         except InputError:
-            return _("A trainee ID may only use {chars} (up to 64).").format(chars=ID_CHARS)
+            return _("A trainee ID may only use {chars} (up to 64).").format(chars=_(ID_CHARS))
         return ""
 
     def _attempts_left(self, scenario_id: str) -> int | None:
@@ -602,7 +602,11 @@ class LauncherView(View):
         with p.panel(box, _("Scenario")):
             e = self.entry
             if e is None:
-                p.text(_("No scenario files found."), (box.x + 16, box.y + 40))
+                # an assessment offering none is not a station without scenario files
+                empty = _("No scenario files found.")
+                if self.mode.assessed:
+                    empty = _("No scenario to show.")
+                p.text(empty, (box.x + 16, box.y + 40), max_width=box.width - 32)
                 return
             x, y = box.x + 16, box.y + 34
             width = box.width - 32
@@ -627,11 +631,16 @@ class LauncherView(View):
                 difficulty += "  ·  " + _("school-made")
             r = p.text(difficulty, (x, y + 2), theme.BODY, theme.SKY_BLUE)
             self.length_btn.rect = pygame.Rect(0, 0, 0, 0)
+            below = r.bottom
             if s.kind == "harvest" and left is None:
                 length = self.shown_length(s)
                 self.length_btn.label = _(LABELS[length]).capitalize()
                 width_btn = p.fonts.size(self.length_btn.label, theme.SMALL)[0] + 64
-                self.length_btn.rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
+                rect = pygame.Rect(box.right - 16 - width_btn, y - 4, width_btn, 32)
+                if rect.x < r.right + 12:  # a longer label (Spanish): under the difficulty
+                    rect.topleft = (x, r.bottom + 6)
+                    below = rect.bottom
+                self.length_btn.rect = rect
                 self.length_btn.draw(p, hover=self.length_btn.rect.collidepoint(self._hover))
             if left is not None:
                 colour = theme.GOOD if left else theme.VERMILLION
@@ -642,7 +651,7 @@ class LauncherView(View):
                     colour,
                     anchor="topright",
                 )
-            y = r.bottom + 12
+            y = below + 12
             p.text(_("Objectives"), (x, y), theme.BODY, theme.TEXT_DIM, bold=True)
             y += 28
             objectives = ["•  " + obj for obj in s.text("objectives")]

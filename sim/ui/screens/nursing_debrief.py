@@ -20,6 +20,7 @@ from sim.trainer.core_words import say
 from sim.trainer.debrief import score, shown_score
 from sim.trainer.modes import Mode
 from sim.trainer.session import Session
+from sim.trainer.station import shown_trainee
 from sim.ui import theme
 from sim.ui.attempts import begin_attempt
 from sim.ui.render import Button, Painter
@@ -57,8 +58,8 @@ CRITERION_NAMES = {
 }
 
 
-def _feedback(cr: dict) -> str:
-    return say(" ".join(str(cr.get("feedback", "")).split()))
+def _feedback(cr: dict, words: dict[str, str] | None = None) -> str:
+    return say(" ".join(str(cr.get("feedback", "")).split()), words)
 
 
 class NursingDebriefView(View):
@@ -86,7 +87,8 @@ class NursingDebriefView(View):
             (i for i, cr in enumerate(self.criteria) if cr.get("score", 0) < cr.get("max", 0)),
             0 if self.criteria else None,
         )
-        self.log = care_log(session.sim.events, session.attempt.scenario.words())
+        self.words = session.attempt.scenario.words()  # a variant's why, in this language
+        self.log = care_log(session.sim.events, self.words)
         self.rows: list[pygame.Rect] = []
         self.retry_btn = Button(label=N_("Retry"), key_hint="R")
         self.quit_btn = Button(label=N_("Quit"), key_hint="^Q")
@@ -161,8 +163,9 @@ class NursingDebriefView(View):
             if st is not None:
                 status = str(st.get("status", ""))
                 status = _("unfinished") if status == "incomplete" else _(status) if status else ""
+                who = shown_trainee(st.get("trainee_id", ""))
                 p.text(
-                    f"{st.get('trainee_id', '')}  ·  {_(str(st.get('mode') or '-'))}  ·  {status}",
+                    f"{who}  ·  {_(str(st.get('mode') or '-'))}  ·  {status}",
                     (r.right + 20, 14),
                     theme.SMALL,
                     theme.TEXT_DIM,
@@ -218,12 +221,12 @@ class NursingDebriefView(View):
             for c in crits
         ]
         full_text = [
-            _("Critical error: {error}").format(error=say(crit_fb[i]))
+            _("Critical error: {error}").format(error=say(crit_fb[i], self.words))
             if i < len(crit_fb) and crit_fb[i]
             else named[i]
             for i in range(len(crits))
         ]
-        reasons = [say(str(r)) for r in s.get("failed_conditions", [])]
+        reasons = [say(str(r), self.words) for r in s.get("failed_conditions", [])]
         lh = p.fonts.line_height(theme.SMALL) + 4
 
         def block(texts: list[str]) -> int:
@@ -236,7 +239,9 @@ class NursingDebriefView(View):
         p.text(_("Up/Down or click: read a criterion in full"), (box.right - 16, box.bottom - 26),
                theme.SMALL, theme.TEXT_DIM, anchor="topright")  # fmt: skip
         room = box.bottom - 34 - y
-        full = [p.fonts.wrap(_feedback(cr), theme.SMALL, width - 20) for cr in self.criteria]
+        full = [
+            p.fonts.wrap(_feedback(cr, self.words), theme.SMALL, width - 20) for cr in self.criteria
+        ]
         shown = []
         for keep in (99, 1, 0):  # everything, else one line of the others, else names only
             shown = [ls if i == self.selected else ls[:keep] for i, ls in enumerate(full)]

@@ -239,7 +239,7 @@ class PauseOverlay(Overlay):
     """Esc: the simulated clock stops while this is open."""
 
     name = "pause"
-    ITEMS = ("Resume", "Help (F1)", "Quit to launcher", "Quit Marrowsim")
+    ITEMS = (N_("Resume"), N_("Help (F1)"), N_("Quit to launcher"), N_("Quit Marrowsim"))
 
     def __init__(self, app) -> None:
         super().__init__(app)
