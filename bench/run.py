@@ -725,8 +725,8 @@ def render(r: dict[str, Any]) -> str:
         "A whole harvest costs under 0.2 s once Marrowsim is imported (in-process row, and the "
         "process row measured against an import-only process). Measured from a bare "
         "interpreter, a process also pays for importing numpy and pydantic and building the "
-        "command and scenario schemas (see 'Import time' below); that start-up cost, about "
-        "0.5 s on this machine, is what the row marked NO is over its 0.5 s target by.",
+        "command and scenario schemas (see 'Import time' below): that start-up cost is most "
+        "of the process row's figure.",
         "",
         "### Needle step by tissue (1 ms `push`, ms)",
         "",
