@@ -11,31 +11,16 @@ the rest up whole (``WORDS``).  Nothing here is typed twice.
 from __future__ import annotations
 
 from sim.scoring import rubric
-from sim.scoring.criteria import (
-    aspiration,
-    depth,
-    safety,
-    sites,
-    steps,
-    timing,
-    trajectory,
-    yield_dose,
-)
+from sim.scoring.criteria import steps
 from sim.scoring.text import NO_NEEDLE_WORK
 
+_CRITERIA = tuple(rubric.CRITERION_MODULES.values())
 _PHRASES = (
     NO_NEEDLE_WORK,
     *rubric.PHRASES,
-    *sites.PHRASES,
-    *trajectory.PHRASES,
-    *depth.PHRASES,
-    *aspiration.PHRASES,
-    *yield_dose.PHRASES,
-    *safety.PHRASES,
-    *timing.PHRASES,
-    *steps.PHRASES,
+    *(phrase for module in _CRITERIA for phrase in module.PHRASES),
 )
-_TERMS = (*sites.TERMS, *aspiration.TERMS, *safety.TERMS, *steps.TERMS)
+_TERMS = tuple(term for module in _CRITERIA for term in getattr(module, "TERMS", ()))
 
 #: The feedback's sentences with values in them (``{name}`` where a value goes).
 SHAPES = tuple(dict.fromkeys(p for p in _PHRASES if "{" in p))

@@ -39,18 +39,23 @@ NOT_COUNTED = N_("Not counted: this scenario's rubric gives it no weight.")
 PHRASES = (NOT_COUNTED,)
 
 
+#: The module that judges each criterion id in ``CRITERIA`` (its ``judge``, and the sentences
+#: it says: ``PHRASES``, and ``TERMS`` where it has words to put into them).
+CRITERION_MODULES = {
+    "site_selection": sites,
+    "trajectory": trajectory,
+    "depth_control": depth,
+    "aspiration_technique": aspiration,
+    "yield": yield_dose,
+    "safety_limits": safety,
+    "timing": timing,
+    "procedure_steps": steps,
+}
+
+
 def judges() -> dict[str, Judge]:
     """The judge for each criterion id in ``CRITERIA``."""
-    return {
-        "site_selection": sites.judge,
-        "trajectory": trajectory.judge,
-        "depth_control": depth.judge,
-        "aspiration_technique": aspiration.judge,
-        "yield": yield_dose.judge,
-        "safety_limits": safety.judge,
-        "timing": timing.judge,
-        "procedure_steps": steps.judge,
-    }
+    return {cid: module.judge for cid, module in CRITERION_MODULES.items()}
 
 
 def score_metrics(m: AttemptMetrics, ctx: ScoringContext) -> Score:
